@@ -1,0 +1,40 @@
+package io.chargeflow.packet;
+
+import java.io.IOException;
+
+/**
+ * A source of captured frames: a pcap or pcapng file (memory-mapped, zero-copy), later a live interface.
+ *
+ * <p>One reader thread calls {@link #read}; nothing here is thread-safe. A broken record in the middle of a file
+ * is counted in {@link #stats()} and reading resumes where it safely can; when it cannot, {@link #read} throws a
+ * {@link CaptureFormatException} naming the file, the offset and the reason, after every good frame before it was
+ * delivered.
+ */
+public interface CaptureSource extends AutoCloseable {
+
+    /** Returned by {@link #read} when the source has no more frames. */
+    int END_OF_INPUT = -1;
+
+    /**
+     * Delivers up to {@code maxFrames} frames to {@code handler}.
+     *
+     * @return the number of frames delivered (0 is possible on a live source), or {@link #END_OF_INPUT}
+     * @throws CaptureFormatException when the rest of the file cannot be read safely
+     */
+    int read(FrameHandler handler, int maxFrames) throws IOException;
+
+    /** Counters of what was read and skipped; live, read by the reader thread or after it finished. */
+    CaptureStats stats();
+
+    /** The name of pcapng interface {@code interfaceId} (if_name option), or null when it has none. */
+    String interfaceName(int interfaceId);
+
+    /** Number of interfaces seen so far (1 for classic pcap). */
+    int interfaceCount();
+
+    /** The file or interface read, for messages. */
+    String description();
+
+    @Override
+    void close() throws IOException;
+}
