@@ -1,0 +1,60 @@
+package io.chargeflow.app;
+
+import io.chargeflow.flow.FlowContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code chargeflow meter}: meters capture files per subscriber and writes usage.csv and the summary. */
+@Command(name = "meter", mixinStandardHelpOptions = true,
+        description = "Meter pcap/pcapng captures per subscriber: usage.csv, sessions, summary.")
+final class MeterCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    MeterOptions meter = new MeterOptions();
+
+    @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "pcap or pcapng files, read in order.")
+    List<Path> captures;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Per-subscriber usage CSV (default: usage.csv).")
+    Path out = Path.of("usage.csv");
+
+    @Option(names = "--sessions", paramLabel = "FILE", description = "Write every closed session as JSON Lines.")
+    Path sessions;
+
+    @Option(names = "--summary-json", paramLabel = "FILE", description = "Write the run summary as JSON.")
+    Path summaryJson;
+
+    @Option(names = "--top", paramLabel = "N", description = "Print the N largest subscribers (default: 0).")
+    int top;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar, no summary on stderr.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        FlowContext context = meter.toContext();
+        var err = spec.commandLine().getErr();
+        MeterResult result = MeterRun.run(captures, context, null, sessions,
+                ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null);
+        Reports.writeUsageCsv(out, result.rows, false);
+        if (summaryJson != null) {
+            Reports.writeSummaryJson(summaryJson, result);
+        }
+        if (top > 0) {
+            Reports.printTop(spec.commandLine().getOut(), result, top);
+        }
+        if (!quiet) {
+            Reports.printSummary(err, result);
+            err.flush();
+        }
+        return 0;
+    }
+}

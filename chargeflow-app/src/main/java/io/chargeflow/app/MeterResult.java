@@ -1,0 +1,131 @@
+package io.chargeflow.app;
+
+import io.chargeflow.flow.FlowEngine;
+import io.chargeflow.flow.FlowManager;
+import io.chargeflow.flow.Processor;
+import io.chargeflow.packet.CaptureStats;
+import io.chargeflow.packet.MalformedReason;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a metering run measured: per-subscriber rows (sorted) and the run's counters. Built after the run. */
+final class MeterResult {
+    final List<UsageRow> rows;
+    final List<String> captures;
+    final long frames;
+    final long frameBytes;
+    final long chargedPackets;
+    final long uplinkRecords;
+    final long uplinkBytes;
+    final long downlinkRecords;
+    final long downlinkBytes;
+    final long unclassifiedPackets;
+    final long unclassifiedBytes;
+    final long peerToPeerPackets;
+    final long gtpPackets;
+    final long snaplenTruncated;
+    final long backpressureWaits;
+    final Map<String, Long> malformed = new LinkedHashMap<>();
+    final long malformedTotal;
+    final long brokenRecords;
+    final List<String> captureProblems;
+    final long sessionsOpened;
+    final long sessionsClosed;
+    final long peakSessions;
+    final long[] processorRecords;
+    final long elapsedNanos;
+    final int processors;
+
+    MeterResult(FlowEngine engine, List<UsageRow> rows, List<String> captures, List<CaptureStats> stats,
+            long elapsedNanos) {
+        FlowManager fm = engine.flowManager();
+        this.rows = rows;
+        this.captures = captures;
+        frames = fm.frames();
+        frameBytes = fm.frameBytes();
+        chargedPackets = fm.chargedPackets();
+        uplinkRecords = fm.uplinkRecords();
+        uplinkBytes = fm.uplinkBytes();
+        downlinkRecords = fm.downlinkRecords();
+        downlinkBytes = fm.downlinkBytes();
+        unclassifiedPackets = fm.unclassifiedPackets();
+        unclassifiedBytes = fm.unclassifiedBytes();
+        peerToPeerPackets = fm.peerToPeerPackets();
+        gtpPackets = fm.gtpPackets();
+        snaplenTruncated = fm.snaplenTruncated();
+        backpressureWaits = fm.backpressureWaits();
+        for (MalformedReason reason : MalformedReason.values()) {
+            if (reason != MalformedReason.NONE && fm.malformed(reason) > 0) {
+                malformed.put(reason.label(), fm.malformed(reason));
+            }
+        }
+        malformedTotal = fm.malformedTotal();
+        long broken = 0;
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < stats.size(); i++) {
+            broken += stats.get(i).brokenRecords;
+            if (stats.get(i).firstProblem != null) {
+                problems.add(captures.get(i) + ": " + stats.get(i).firstProblem);
+            }
+        }
+        brokenRecords = broken;
+        captureProblems = problems;
+        List<Processor> ps = engine.processors();
+        processors = ps.size();
+        processorRecords = new long[ps.size()];
+        long opened = 0;
+        long closed = 0;
+        long peak = 0;
+        for (int i = 0; i < ps.size(); i++) {
+            processorRecords[i] = ps.get(i).records();
+            opened += ps.get(i).sessionsOpened();
+            closed += ps.get(i).sessionsClosed();
+            peak += ps.get(i).peakSessions();
+        }
+        sessionsOpened = opened;
+        sessionsClosed = closed;
+        peakSessions = peak;
+        this.elapsedNanos = elapsedNanos;
+    }
+
+    double packetsPerSecond() {
+        return elapsedNanos == 0 ? 0 : frames * 1e9 / elapsedNanos;
+    }
+
+    /** The summary as an ordered map, for --summary-json. */
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("captures", captures);
+        m.put("frames", frames);
+        m.put("frame_bytes", frameBytes);
+        m.put("charged_packets", chargedPackets);
+        m.put("uplink", Map.of("packets", uplinkRecords, "bytes", uplinkBytes));
+        m.put("downlink", Map.of("packets", downlinkRecords, "bytes", downlinkBytes));
+        m.put("unclassified", Map.of("packets", unclassifiedPackets, "bytes", unclassifiedBytes));
+        Map<String, Object> mal = new LinkedHashMap<>();
+        mal.put("total", malformedTotal);
+        mal.put("by_reason", malformed);
+        m.put("malformed", mal);
+        m.put("gtpu_packets", gtpPackets);
+        m.put("snaplen_truncated_charged", snaplenTruncated);
+        m.put("peer_to_peer_records", peerToPeerPackets);
+        m.put("subscribers", rows.size());
+        m.put("sessions", Map.of("opened", sessionsOpened, "closed", sessionsClosed, "peak_concurrent",
+                peakSessions));
+        List<Map<String, Object>> procs = new ArrayList<>();
+        long totalRecords = uplinkRecords + downlinkRecords;
+        for (int i = 0; i < processorRecords.length; i++) {
+            procs.add(Map.of("id", i, "records", processorRecords[i], "share",
+                    totalRecords == 0 ? 0.0 : Math.round(processorRecords[i] * 10000.0 / totalRecords) / 10000.0));
+        }
+        m.put("processors", procs);
+        m.put("capture_broken_records", brokenRecords);
+        m.put("capture_problems", captureProblems);
+        m.put("backpressure_waits", backpressureWaits);
+        m.put("elapsed_seconds", elapsedNanos / 1e9);
+        m.put("packets_per_second", Math.round(packetsPerSecond()));
+        return m;
+    }
+}

@@ -1,0 +1,97 @@
+package io.chargeflow.app;
+
+import io.chargeflow.flow.ClosedSession;
+import io.chargeflow.flow.FlowContext;
+import io.chargeflow.flow.FlowEngine;
+import io.chargeflow.flow.Processor;
+import io.chargeflow.flow.SessionListener;
+import io.chargeflow.flow.SubscriberKeys;
+import io.chargeflow.packet.CaptureSource;
+import io.chargeflow.packet.CaptureStats;
+import io.chargeflow.packet.Captures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One metering run over capture files: starts a {@link FlowEngine}, reads every capture on the calling thread,
+ * finishes, and collects the per-subscriber totals. Outputs (usage.csv, sessions.jsonl, summary) are written by the
+ * callers from the {@link MeterResult}.
+ */
+final class MeterRun {
+    private MeterRun() {}
+
+    static MeterResult run(List<Path> captures, FlowContext context, SessionListener extraListener,
+            Path sessionsJsonl, ProgressBar progress) throws IOException, InterruptedException {
+        for (Path capture : captures) {
+            checkReadable(capture);
+        }
+        int prefix = context.ipv6PrefixLength();
+        try (SessionsJsonlWriter sessionsWriter = sessionsJsonl == null ? null
+                : new SessionsJsonlWriter(sessionsJsonl, prefix)) {
+            SessionListener listener = combine(sessionsWriter, extraListener);
+            context.sessionListener(listener);
+            FlowEngine engine = new FlowEngine(context);
+            List<CaptureStats> stats = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            long t0 = System.nanoTime();
+            engine.start();
+            try {
+                for (Path capture : captures) {
+                    try (CaptureSource source = Captures.open(capture)) {
+                        names.add(capture.toString());
+                        stats.add(source.stats());
+                        if (progress != null) {
+                            progress.startFile(capture, source.stats());
+                        }
+                        engine.read(source, progress == null ? null : progress::update);
+                    }
+                }
+            } finally {
+                engine.finish();
+            }
+            long elapsed = System.nanoTime() - t0;
+            if (progress != null) {
+                progress.done();
+            }
+            List<UsageRow> rows = new ArrayList<>();
+            for (Processor processor : engine.processors()) {
+                processor.totals().forEach((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) ->
+                        rows.add(new UsageRow(hi, lo, SubscriberKeys.format(hi, lo, prefix), ulP, ulB, dlP, dlB,
+                                sessions, p2p, p2p ? SubscriberKeys.format(peerHi, peerLo, prefix) : null, identity)));
+            }
+            rows.sort(UsageRow.KEY_ORDER);
+            return new MeterResult(engine, rows, names, stats, elapsed);
+        }
+    }
+
+    private static SessionListener combine(SessionListener a, SessionListener b) {
+        if (a == null) {
+            return b == null ? SessionListener.NONE : b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return (ClosedSession s) -> {
+            a.onSessionClosed(s);
+            b.onSessionClosed(s);
+        };
+    }
+
+    static void checkReadable(Path capture) throws IOException {
+        if (!Files.exists(capture)) {
+            throw new UserException(capture + ": no such file");
+        }
+        if (Files.isDirectory(capture)) {
+            throw new UserException(capture + ": is a directory, not a capture file");
+        }
+        if (!Files.isReadable(capture)) {
+            throw new UserException(capture + ": not readable (permission denied)");
+        }
+        if (Files.size(capture) == 0) {
+            throw new UserException(capture + ": empty file (0 bytes), not a pcap or pcapng capture");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.chargeflow.flow;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configuration of a {@link FlowEngine}: processors, keying, timeouts, side rules, subscriber pools, the directory
+ * and the listener of closed sessions. Built on the control thread before the engine starts; immutable afterwards.
+ */
+public final class FlowContext {
+    private int processors = Runtime.getRuntime().availableProcessors();
+    private int ipv6PrefixLength = 64;
+    private Duration idleTimeout = Duration.ofMinutes(5);
+    private int ringCapacity = 1 << 15;
+    private int expectedSubscribers = 1 << 16;
+    private SideRules sideRules = SideRules.defaults();
+    private AddressPools subscriberPools = new AddressPools();
+    private SubscriberDirectory directory = SubscriberDirectory.NONE;
+    private SessionListener sessionListener = SessionListener.NONE;
+    private Duration lookupDrainTimeout = Duration.ofSeconds(30);
+    private int gtpuPort = 2152;
+
+    public FlowContext processors(int count) {
+        if (count < 1 || count > 1024) {
+            throw new IllegalArgumentException("processors=" + count + " must be 1..1024");
+        }
+        this.processors = count;
+        return this;
+    }
+
+    public FlowContext ipv6PrefixLength(int length) {
+        if (length < 1 || length > 128) {
+            throw new IllegalArgumentException("ipv6-prefix=" + length + " must be 1..128");
+        }
+        this.ipv6PrefixLength = length;
+        return this;
+    }
+
+    public FlowContext idleTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("idle-timeout=" + timeout + " must be positive");
+        }
+        this.idleTimeout = timeout;
+        return this;
+    }
+
+    public FlowContext ringCapacity(int records) {
+        if (records < 64 || Integer.bitCount(records) != 1) {
+            throw new IllegalArgumentException("ring-capacity=" + records + " must be a power of two >= 64");
+        }
+        this.ringCapacity = records;
+        return this;
+    }
+
+    public FlowContext expectedSubscribers(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("expected-subscribers=" + count + " must be positive");
+        }
+        this.expectedSubscribers = count;
+        return this;
+    }
+
+    public FlowContext sideRules(SideRules rules) {
+        this.sideRules = Objects.requireNonNull(rules, "sideRules");
+        return this;
+    }
+
+    public FlowContext subscriberPools(AddressPools pools) {
+        this.subscriberPools = Objects.requireNonNull(pools, "subscriberPools");
+        return this;
+    }
+
+    public FlowContext directory(SubscriberDirectory directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    public FlowContext sessionListener(SessionListener listener) {
+        this.sessionListener = Objects.requireNonNull(listener, "sessionListener");
+        return this;
+    }
+
+    /** How long (wall time) the end of input waits for outstanding directory answers before closing sessions. */
+    public FlowContext lookupDrainTimeout(Duration timeout) {
+        this.lookupDrainTimeout = Objects.requireNonNull(timeout, "lookupDrainTimeout");
+        return this;
+    }
+
+    public FlowContext gtpuPort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("gtpu-port=" + port + " must be 1..65535");
+        }
+        this.gtpuPort = port;
+        return this;
+    }
+
+    public int processors() {
+        return processors;
+    }
+
+    public int ipv6PrefixLength() {
+        return ipv6PrefixLength;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public int ringCapacity() {
+        return ringCapacity;
+    }
+
+    public int expectedSubscribers() {
+        return expectedSubscribers;
+    }
+
+    public SideRules sideRules() {
+        return sideRules;
+    }
+
+    public AddressPools subscriberPools() {
+        return subscriberPools;
+    }
+
+    public SubscriberDirectory directory() {
+        return directory;
+    }
+
+    public SessionListener sessionListener() {
+        return sessionListener;
+    }
+
+    public Duration lookupDrainTimeout() {
+        return lookupDrainTimeout;
+    }
+
+    public int gtpuPort() {
+        return gtpuPort;
+    }
+}

@@ -1,0 +1,150 @@
+package io.chargeflow.flow;
+
+import io.chargeflow.flow.internal.RecordRing;
+import io.chargeflow.packet.CaptureSource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Wires a {@link FlowManager} to N {@link Processor} threads and runs capture sources through them.
+ *
+ * <p>Life cycle, on one control thread: {@link #start()}, {@link #read(CaptureSource)} for each source (the calling
+ * thread becomes the reader), {@link #finish()} (end of input: processors drain their rings, wait for outstanding
+ * directory answers, close every session and stop). Other threads may {@link #closeSession} at any time, e.g. when a
+ * binding changes; the request travels on the owning processor's queue.
+ */
+public final class FlowEngine implements AutoCloseable {
+    private static final int READ_BATCH = 1024;
+
+    private final FlowContext context;
+    private final RecordRing[] rings;
+    private final Processor[] processors;
+    private final Thread[] threads;
+    private final FlowManager flowManager;
+    private long startNanos;
+    private long readNanos;
+    private boolean started;
+    private boolean finished;
+
+    public FlowEngine(FlowContext context) {
+        this.context = Objects.requireNonNull(context, "context");
+        int n = context.processors();
+        rings = new RecordRing[n];
+        processors = new Processor[n];
+        threads = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            rings[i] = new RecordRing(context.ringCapacity());
+            processors[i] = new Processor(i, rings[i], context);
+        }
+        flowManager = new FlowManager(context, rings, processors);
+    }
+
+    /** Starts the processor threads. */
+    public void start() {
+        if (started) {
+            throw new IllegalStateException("engine already started");
+        }
+        started = true;
+        startNanos = System.nanoTime();
+        for (int i = 0; i < processors.length; i++) {
+            threads[i] = Thread.ofPlatform().name("chargeflow-processor-" + i).daemon(true).start(processors[i]);
+        }
+    }
+
+    /**
+     * Reads a capture source to its end on the calling thread. A {@link io.chargeflow.packet.CaptureFormatException}
+     * is thrown after every good frame before the damage was charged.
+     */
+    public void read(CaptureSource source) throws IOException {
+        read(source, null);
+    }
+
+    /** As {@link #read(CaptureSource)}, calling {@code progress} (may be null) after each batch of frames. */
+    public void read(CaptureSource source, Runnable progress) throws IOException {
+        if (!started || finished) {
+            throw new IllegalStateException("engine not running");
+        }
+        long t0 = System.nanoTime();
+        flowManager.onSource(source);
+        try {
+            while (source.read(flowManager, READ_BATCH) != CaptureSource.END_OF_INPUT) {
+                flowManager.flush();
+                if (progress != null) {
+                    progress.run();
+                }
+            }
+        } finally {
+            flowManager.flush();
+            readNanos += System.nanoTime() - t0;
+        }
+    }
+
+    /** Asks the processor that owns the key to close its session (any thread). */
+    public void closeSession(long keyHi, long keyLo, CloseCause cause, long atTimeMs) {
+        processors[SubscriberKeys.processorOf(keyHi, keyLo, processors.length)]
+                .post(new Processor.CloseRequest(keyHi, keyLo, cause, atTimeMs));
+    }
+
+    /**
+     * Ends the input: every processor drains its ring, closes its sessions and stops. Throws when a processor
+     * failed, naming it.
+     */
+    public void finish() throws InterruptedException {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        for (RecordRing ring : rings) {
+            ring.producerDone();
+        }
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < threads.length; i++) {
+            if (threads[i] != null) {
+                threads[i].join();
+            }
+            if (processors[i].failure() != null) {
+                failures.add("processor " + i + ": " + processors[i].failure());
+            }
+        }
+        if (!failures.isEmpty()) {
+            IllegalStateException failure = new IllegalStateException(String.join("; ", failures));
+            for (Processor processor : processors) {
+                if (processor.failure() != null) {
+                    failure.addSuppressed(processor.failure());
+                }
+            }
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (started) {
+            finish();
+        }
+    }
+
+    public FlowContext context() {
+        return context;
+    }
+
+    public FlowManager flowManager() {
+        return flowManager;
+    }
+
+    public List<Processor> processors() {
+        return List.of(processors);
+    }
+
+    /** Wall time since {@link #start()}. */
+    public long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    /** Wall time spent in {@link #read}. */
+    public long readNanos() {
+        return readNanos;
+    }
+}

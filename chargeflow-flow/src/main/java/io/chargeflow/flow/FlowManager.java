@@ -1,0 +1,290 @@
+package io.chargeflow.flow;
+
+import io.chargeflow.flow.internal.RecordLayout;
+import io.chargeflow.flow.internal.RecordRing;
+import io.chargeflow.packet.DecodedPacket;
+import io.chargeflow.packet.FrameHandler;
+import io.chargeflow.packet.MalformedReason;
+import io.chargeflow.packet.PacketDecoder;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The flow manager: decodes each captured frame in place, decides its side, picks the subscriber key (source IP on
+ * the subscriber side, destination IP on the network side, both under {@link Side#BOTH}), picks the processor that
+ * owns the key, and appends a compact record to that processor's ring.
+ *
+ * <p>Runs on the reader thread (one per capture source); allocates nothing per packet. Records are published to a
+ * ring in batches; a full ring makes the reader wait (a file is read more slowly, nothing is dropped), counted in
+ * {@link #backpressureWaits()}.
+ */
+public final class FlowManager implements FrameHandler {
+    private static final int PUBLISH_BATCH = 256;
+    private static final MalformedReason[] REASONS = MalformedReason.values();
+
+    private final PacketDecoder decoder;
+    private final DecodedPacket packet = new DecodedPacket();
+    private final SideRules sideRules;
+    private final AddressPools pools;
+    private final boolean checkPools;
+    private final int ipv6PrefixLength;
+    private final RecordRing[] rings;
+    private final int[] unpublished;
+    private final Processor[] processors;
+
+    private long lastTimeNs = Long.MIN_VALUE;
+
+    // counters (reader thread)
+    private long frames;
+    private long frameBytes;
+    private long chargedPackets;
+    private long uplinkRecords;
+    private long uplinkBytes;
+    private long downlinkRecords;
+    private long downlinkBytes;
+    private long unclassifiedPackets;
+    private long unclassifiedBytes;
+    private long peerToPeerPackets;
+    private long gtpPackets;
+    private long snaplenTruncated;
+    private long backpressureWaits;
+    private final long[] malformed = new long[REASONS.length];
+
+    FlowManager(FlowContext context, RecordRing[] rings, Processor[] processors) {
+        this.decoder = new PacketDecoder(context.gtpuPort(), true);
+        this.sideRules = context.sideRules();
+        this.pools = context.subscriberPools();
+        this.checkPools = !pools.isEmpty();
+        this.ipv6PrefixLength = context.ipv6PrefixLength();
+        this.rings = rings;
+        this.unpublished = new int[rings.length];
+        this.processors = processors;
+    }
+
+    @Override
+    public void onFrame(
+            MemorySegment data,
+            long offset,
+            int capturedLength,
+            int originalLength,
+            long timestampNs,
+            int interfaceId,
+            int linkType) {
+        frames++;
+        frameBytes += originalLength;
+        MalformedReason reason =
+                decoder.decode(data, offset, capturedLength, originalLength, linkType, interfaceId, packet);
+        if (reason != MalformedReason.NONE) {
+            malformed[reason.ordinal()]++;
+            return;
+        }
+        if (timestampNs > lastTimeNs) {
+            lastTimeNs = timestampNs;
+        }
+        DecodedPacket p = packet;
+        if (p.gtp) {
+            gtpPackets++;
+        }
+        if (p.truncatedBySnaplen) {
+            snaplenTruncated++;
+        }
+        switch (sideRules.classify(p)) {
+            case SUBSCRIBER -> {
+                chargedPackets++;
+                chargeSource(p, timestampNs);
+            }
+            case NETWORK -> {
+                chargedPackets++;
+                chargeDestination(p, timestampNs);
+            }
+            case BOTH -> {
+                chargedPackets++;
+                chargeSource(p, timestampNs);
+                chargeDestination(p, timestampNs);
+            }
+            case IGNORE -> {
+                unclassifiedPackets++;
+                unclassifiedBytes += p.ipLength;
+            }
+        }
+    }
+
+    private void chargeSource(DecodedPacket p, long timeNs) {
+        uplinkRecords++;
+        uplinkBytes += p.ipLength;
+        if (p.ipVersion == 4) {
+            boolean peerIsSubscriber = checkPools && pools.containsV4(p.dstV4);
+            append(0, SubscriberKeys.ipv4Lo(p.srcV4), 0, SubscriberKeys.ipv4Lo(p.dstV4), timeNs, p, false,
+                    peerIsSubscriber);
+        } else {
+            boolean peerIsSubscriber = checkPools && pools.containsV6(p.dstHi, p.dstLo);
+            append(SubscriberKeys.maskHi(p.srcHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.srcLo, ipv6PrefixLength),
+                    SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength),
+                    timeNs, p, false, peerIsSubscriber);
+        }
+    }
+
+    private void chargeDestination(DecodedPacket p, long timeNs) {
+        downlinkRecords++;
+        downlinkBytes += p.ipLength;
+        if (p.ipVersion == 4) {
+            boolean peerIsSubscriber = checkPools && pools.containsV4(p.srcV4);
+            append(0, SubscriberKeys.ipv4Lo(p.dstV4), 0, SubscriberKeys.ipv4Lo(p.srcV4), timeNs, p, true,
+                    peerIsSubscriber);
+        } else {
+            boolean peerIsSubscriber = checkPools && pools.containsV6(p.srcHi, p.srcLo);
+            append(SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength),
+                    SubscriberKeys.maskHi(p.srcHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.srcLo, ipv6PrefixLength),
+                    timeNs, p, true, peerIsSubscriber);
+        }
+    }
+
+    private void append(long keyHi, long keyLo, long peerHi, long peerLo, long timeNs, DecodedPacket p,
+            boolean downlink, boolean peerIsSubscriber) {
+        if (peerIsSubscriber) {
+            peerToPeerPackets++;
+        }
+        int target = SubscriberKeys.processorOf(keyHi, keyLo, rings.length);
+        RecordRing ring = rings[target];
+        int offset = ring.claim();
+        if (offset < 0) {
+            offset = awaitSpace(target);
+        }
+        long[] buffer = ring.buffer;
+        buffer[offset + RecordLayout.KEY_HI] = keyHi;
+        buffer[offset + RecordLayout.KEY_LO] = keyLo;
+        buffer[offset + RecordLayout.PEER_HI] = peerHi;
+        buffer[offset + RecordLayout.PEER_LO] = peerLo;
+        buffer[offset + RecordLayout.TIME_NS] = timeNs;
+        buffer[offset + RecordLayout.META] =
+                RecordLayout.meta(p.ipLength, downlink, peerIsSubscriber, p.protocol, flowHash(p));
+        int subscriberPort = downlink ? p.dstPort : p.srcPort;
+        int peerPort = downlink ? p.srcPort : p.dstPort;
+        buffer[offset + RecordLayout.PORTS] =
+                p.hasPorts ? (1L << 32) | ((long) peerPort << 16) | subscriberPort : 0;
+        buffer[offset + RecordLayout.HINT] = 0;
+        ring.commit();
+        if (++unpublished[target] >= PUBLISH_BATCH) {
+            ring.publish();
+            unpublished[target] = 0;
+        }
+    }
+
+    /** The same hash for both directions of a flow: XOR is symmetric in the two ends. */
+    private static int flowHash(DecodedPacket p) {
+        long ends;
+        if (p.ipVersion == 4) {
+            ends = (p.srcV4 ^ p.dstV4) & 0xFFFF_FFFFL;
+        } else {
+            ends = p.srcHi ^ p.srcLo ^ p.dstHi ^ p.dstLo;
+        }
+        long h = SubscriberKeys.hash(ends, ((long) (p.srcPort ^ p.dstPort) << 8) | p.protocol);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private int awaitSpace(int target) {
+        flush();
+        RecordRing ring = rings[target];
+        int spins = 0;
+        int offset;
+        while ((offset = ring.claim()) < 0) {
+            backpressureWaits++;
+            Throwable failure = processors[target].failure();
+            if (failure != null || processors[target].isFinished()) {
+                throw new IllegalStateException("processor " + target + " stopped", failure);
+            }
+            if (++spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(10_000);
+            }
+        }
+        return offset;
+    }
+
+    /** Publishes every pending record and the current packet time. Reader thread, at the end of each batch. */
+    public void flush() {
+        for (int i = 0; i < rings.length; i++) {
+            if (unpublished[i] > 0) {
+                rings[i].publish();
+                unpublished[i] = 0;
+            }
+            if (lastTimeNs != Long.MIN_VALUE) {
+                rings[i].watermark(lastTimeNs);
+            }
+        }
+    }
+
+    void onSource(io.chargeflow.packet.CaptureSource source) {
+        sideRules.onSource(source::interfaceName);
+    }
+
+    public long frames() {
+        return frames;
+    }
+
+    public long frameBytes() {
+        return frameBytes;
+    }
+
+    public long chargedPackets() {
+        return chargedPackets;
+    }
+
+    public long uplinkRecords() {
+        return uplinkRecords;
+    }
+
+    public long uplinkBytes() {
+        return uplinkBytes;
+    }
+
+    public long downlinkRecords() {
+        return downlinkRecords;
+    }
+
+    public long downlinkBytes() {
+        return downlinkBytes;
+    }
+
+    public long unclassifiedPackets() {
+        return unclassifiedPackets;
+    }
+
+    public long unclassifiedBytes() {
+        return unclassifiedBytes;
+    }
+
+    public long peerToPeerPackets() {
+        return peerToPeerPackets;
+    }
+
+    public long gtpPackets() {
+        return gtpPackets;
+    }
+
+    public long snaplenTruncated() {
+        return snaplenTruncated;
+    }
+
+    public long backpressureWaits() {
+        return backpressureWaits;
+    }
+
+    /** Malformed frames of one reason. */
+    public long malformed(MalformedReason reason) {
+        return malformed[reason.ordinal()];
+    }
+
+    public long malformedTotal() {
+        long total = 0;
+        for (long count : malformed) {
+            total += count;
+        }
+        return total;
+    }
+
+    public long lastTimeNs() {
+        return lastTimeNs;
+    }
+}

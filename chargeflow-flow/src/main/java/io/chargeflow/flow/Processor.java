@@ -1,0 +1,414 @@
+package io.chargeflow.flow;
+
+import io.chargeflow.flow.internal.KeyIndex;
+import io.chargeflow.flow.internal.RecordLayout;
+import io.chargeflow.flow.internal.RecordRing;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+
+/**
+ * One charging processor: a thread that owns the sessions of the subscribers whose keys hash to it. It drains its
+ * {@link RecordRing} (packets from the flow manager) and its inbox (directory answers, binding changes), meters
+ * uplink and downlink per session, closes sessions on idle timeout (packet time), binding change or end of input,
+ * and hands every closed session to the {@link SessionListener}.
+ *
+ * <p>Nothing here is shared: the session table and the usage totals are touched by this thread alone (no locks on the
+ * hot path); other threads talk to it only through the ring and the inbox. Sessions live in a struct-of-arrays table
+ * (about 110 bytes a session), so a million concurrent sessions fit in well under 256 MiB.
+ */
+public final class Processor implements Runnable {
+    static final int FLAG_PEER_TO_PEER = 1;
+    static final int FLAG_LOOKUP_PENDING = 2;
+    private static final int MAX_BATCH = 4096;
+    private static final long NANOS_PER_MS = 1_000_000L;
+
+    private final int id;
+    private final RecordRing ring;
+    private final MpscUnboundedXaddArrayQueue<Object> inbox = new MpscUnboundedXaddArrayQueue<>(1024);
+    private final SubscriberDirectory directory;
+    private final boolean useDirectory;
+    private final SessionListener listener;
+    private final long idleTimeoutNs;
+    private final long sweepIntervalNs;
+    private final int ipv6PrefixLength;
+    private final long lookupDrainTimeoutNs;
+    private final SubscriberDirectory.LookupReply reply = this::onLookupResult;
+
+    // sessions: key columns in the index, the rest here, row-aligned
+    private final KeyIndex sessions;
+    private long[] sessionId;
+    private long[] peerHi;
+    private long[] peerLo;
+    private long[] firstNs;
+    private long[] lastNs;
+    private long[] ulPackets;
+    private long[] ulBytes;
+    private long[] dlPackets;
+    private long[] dlBytes;
+    private long[] validUntilNs;
+    private int[] flags;
+    private Subscriber[] subscriber;
+
+    private final UsageTotals totals;
+
+    private long nowNs = Long.MIN_VALUE;
+    private long nextSweepNs = Long.MIN_VALUE;
+    private long nextSessionSequence;
+    private int pendingLookups;
+    private volatile Throwable failure;
+    private volatile boolean finished;
+
+    // counters: written by this thread, read by others after join (or approximately while running)
+    private long records;
+    private long chargedBytes;
+    private long sessionsOpened;
+    private long sessionsClosed;
+    private long lookups;
+    private long lookupAnswers;
+    private long staleAnswers;
+    private int peakSessions;
+    private long idleLoops;
+
+    Processor(int id, RecordRing ring, FlowContext context) {
+        this.id = id;
+        this.ring = ring;
+        this.directory = context.directory();
+        this.useDirectory = context.directory() != SubscriberDirectory.NONE;
+        this.listener = context.sessionListener();
+        this.idleTimeoutNs = context.idleTimeout().toNanos();
+        this.sweepIntervalNs = Math.max(idleTimeoutNs / 8, TimeUnit.SECONDS.toNanos(1));
+        this.ipv6PrefixLength = context.ipv6PrefixLength();
+        this.lookupDrainTimeoutNs = context.lookupDrainTimeout().toNanos();
+        int expected = Math.max(16, context.expectedSubscribers() / context.processors());
+        this.sessions = new KeyIndex(expected);
+        allocateColumns(sessions.capacity());
+        this.totals = new UsageTotals(expected);
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** Posts a control message (any thread). */
+    void post(Object message) {
+        inbox.offer(message);
+    }
+
+    @Override
+    public void run() {
+        try {
+            runLoop();
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            finished = true;
+        }
+    }
+
+    private void runLoop() {
+        int idle = 0;
+        while (true) {
+            int work = doWork();
+            if (work > 0) {
+                idle = 0;
+                continue;
+            }
+            if (ring.isProducerDone() && ring.available() == 0) {
+                finishInput();
+                return;
+            }
+            idle = idle(idle);
+        }
+    }
+
+    /** One duty cycle: inbox, then a bounded batch of records, then a sweep if packet time moved on. */
+    int doWork() {
+        int work = drainInbox();
+        long watermark = ring.watermarkNs();
+        int available = ring.available();
+        int batch = Math.min(available, MAX_BATCH);
+        long[] buffer = ring.buffer;
+        for (int i = 0; i < batch; i++) {
+            onRecord(buffer, ring.offsetOf(i));
+        }
+        if (batch > 0) {
+            ring.release(batch);
+            records += batch;
+            work += batch;
+        }
+        if (batch == available && watermark > nowNs) {
+            // every record up to the watermark was published before it, and all of them are processed now
+            nowNs = watermark;
+        }
+        if (nowNs >= nextSweepNs) {
+            sweep();
+        }
+        return work;
+    }
+
+    private int idle(int idle) {
+        idleLoops++;
+        if (idle < 64) {
+            Thread.onSpinWait();
+        } else if (idle < 128) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(idle < 256 ? 20_000 : 200_000);
+        }
+        return idle + 1;
+    }
+
+    private void onRecord(long[] buffer, int offset) {
+        long keyHi = buffer[offset + RecordLayout.KEY_HI];
+        long keyLo = buffer[offset + RecordLayout.KEY_LO];
+        long timeNs = buffer[offset + RecordLayout.TIME_NS];
+        long meta = buffer[offset + RecordLayout.META];
+        if (timeNs > nowNs) {
+            nowNs = timeNs;
+        }
+        int row = sessions.find(keyHi, keyLo);
+        if (row >= 0 && (timeNs - lastNs[row] > idleTimeoutNs || timeNs >= validUntilNs[row])) {
+            closeRow(row, timeNs >= validUntilNs[row] ? CloseCause.BINDING_CHANGE : CloseCause.IDLE_TIMEOUT,
+                    timeNs);
+            row = -1;
+        }
+        if (row < 0) {
+            row = openSession(keyHi, keyLo, timeNs);
+        }
+        int bytes = RecordLayout.bytes(meta);
+        if (RecordLayout.downlink(meta)) {
+            dlPackets[row]++;
+            dlBytes[row] += bytes;
+        } else {
+            ulPackets[row]++;
+            ulBytes[row] += bytes;
+        }
+        chargedBytes += bytes;
+        if (timeNs > lastNs[row]) {
+            lastNs[row] = timeNs;
+        }
+        if (RecordLayout.peerIsSubscriber(meta)) {
+            flags[row] |= FLAG_PEER_TO_PEER;
+            peerHi[row] = buffer[offset + RecordLayout.PEER_HI];
+            peerLo[row] = buffer[offset + RecordLayout.PEER_LO];
+        }
+    }
+
+    private int openSession(long keyHi, long keyLo, long timeNs) {
+        int row = sessions.insert(keyHi, keyLo);
+        if (row >= sessionId.length) {
+            allocateColumns(sessions.capacity());
+        }
+        sessionId[row] = ((long) id << 48) | nextSessionSequence++;
+        firstNs[row] = timeNs;
+        lastNs[row] = timeNs;
+        ulPackets[row] = 0;
+        ulBytes[row] = 0;
+        dlPackets[row] = 0;
+        dlBytes[row] = 0;
+        peerHi[row] = 0;
+        peerLo[row] = 0;
+        validUntilNs[row] = Long.MAX_VALUE;
+        flags[row] = 0;
+        subscriber[row] = null;
+        sessionsOpened++;
+        if (sessions.size() > peakSessions) {
+            peakSessions = sessions.size();
+        }
+        if (useDirectory) {
+            flags[row] |= FLAG_LOOKUP_PENDING;
+            pendingLookups++;
+            lookups++;
+            directory.lookup(keyHi, keyLo, ipv6PrefixLength, timeNs / NANOS_PER_MS, reply);
+        }
+        return row;
+    }
+
+    /** Directory answer, on any thread: becomes a message on this processor's own queue. */
+    private void onLookupResult(
+            long keyHi, long keyLo, long atTimeMs, Subscriber holder, long validFromMs, long validUntilMs) {
+        inbox.offer(new LookupAnswer(keyHi, keyLo, atTimeMs, holder, validFromMs, validUntilMs));
+    }
+
+    private int drainInbox() {
+        int drained = 0;
+        Object message;
+        while (drained < MAX_BATCH && (message = inbox.poll()) != null) {
+            drained++;
+            switch (message) {
+                case LookupAnswer answer -> onLookupAnswer(answer);
+                case CloseRequest request -> onCloseRequest(request);
+                default -> throw new IllegalStateException("message=" + message + " is not a processor message");
+            }
+        }
+        return drained;
+    }
+
+    private void onLookupAnswer(LookupAnswer answer) {
+        lookupAnswers++;
+        int row = sessions.find(answer.keyHi(), answer.keyLo());
+        if (row < 0 || (flags[row] & FLAG_LOOKUP_PENDING) == 0 || firstNs[row] / NANOS_PER_MS != answer.atTimeMs()) {
+            // the session that asked is gone (its close already settled the pending count)
+            staleAnswers++;
+            return;
+        }
+        pendingLookups--;
+        flags[row] &= ~FLAG_LOOKUP_PENDING;
+        subscriber[row] = answer.subscriber();
+        validUntilNs[row] = answer.validUntilMs() >= Long.MAX_VALUE / NANOS_PER_MS
+                ? Long.MAX_VALUE
+                : answer.validUntilMs() * NANOS_PER_MS;
+        if (lastNs[row] >= validUntilNs[row]) {
+            // packets already metered past the end of the binding: the session ends there, the next packet
+            // starts a new one for whoever holds the key then
+            closeRow(row, CloseCause.BINDING_CHANGE, lastNs[row]);
+        }
+    }
+
+    private void onCloseRequest(CloseRequest request) {
+        int row = sessions.find(request.keyHi(), request.keyLo());
+        if (row >= 0) {
+            closeRow(row, request.cause(), Math.max(lastNs[row], request.atTimeMs() * NANOS_PER_MS));
+        }
+    }
+
+    private void sweep() {
+        long now = nowNs;
+        for (int row = sessions.size() - 1; row >= 0; row--) {
+            if (now - lastNs[row] > idleTimeoutNs) {
+                closeRow(row, CloseCause.IDLE_TIMEOUT, lastNs[row] + idleTimeoutNs);
+            }
+        }
+        nextSweepNs = now + sweepIntervalNs;
+    }
+
+    private void finishInput() {
+        long deadline = System.nanoTime() + lookupDrainTimeoutNs;
+        while (pendingLookups > 0 && System.nanoTime() < deadline) {
+            if (drainInbox() == 0) {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+        drainInbox();
+        for (int row = sessions.size() - 1; row >= 0; row--) {
+            closeRow(row, CloseCause.END_OF_INPUT, lastNs[row]);
+        }
+    }
+
+    private void closeRow(int row, CloseCause cause, long closeTimeNs) {
+        boolean p2p = (flags[row] & FLAG_PEER_TO_PEER) != 0;
+        if ((flags[row] & FLAG_LOOKUP_PENDING) != 0) {
+            // the answer, if it comes, finds no pending session and is counted as stale
+            pendingLookups--;
+        }
+        ClosedSession closed = new ClosedSession(
+                sessionId[row], id, sessions.hi(row), sessions.lo(row), subscriber[row], firstNs[row], lastNs[row],
+                ulPackets[row], ulBytes[row], dlPackets[row], dlBytes[row], p2p, peerHi[row], peerLo[row], cause,
+                closeTimeNs);
+        totals.add(closed);
+        sessionsClosed++;
+        int moved = sessions.remove(row);
+        if (moved >= 0) {
+            moveRow(moved, row);
+        }
+        subscriber[moved >= 0 ? moved : row] = null;
+        listener.onSessionClosed(closed);
+    }
+
+    private void moveRow(int from, int to) {
+        sessionId[to] = sessionId[from];
+        peerHi[to] = peerHi[from];
+        peerLo[to] = peerLo[from];
+        firstNs[to] = firstNs[from];
+        lastNs[to] = lastNs[from];
+        ulPackets[to] = ulPackets[from];
+        ulBytes[to] = ulBytes[from];
+        dlPackets[to] = dlPackets[from];
+        dlBytes[to] = dlBytes[from];
+        validUntilNs[to] = validUntilNs[from];
+        flags[to] = flags[from];
+        subscriber[to] = subscriber[from];
+    }
+
+    private void allocateColumns(int rows) {
+        sessionId = grow(sessionId, rows);
+        peerHi = grow(peerHi, rows);
+        peerLo = grow(peerLo, rows);
+        firstNs = grow(firstNs, rows);
+        lastNs = grow(lastNs, rows);
+        ulPackets = grow(ulPackets, rows);
+        ulBytes = grow(ulBytes, rows);
+        dlPackets = grow(dlPackets, rows);
+        dlBytes = grow(dlBytes, rows);
+        validUntilNs = grow(validUntilNs, rows);
+        flags = flags == null ? new int[rows] : Arrays.copyOf(flags, rows);
+        subscriber = subscriber == null ? new Subscriber[rows] : Arrays.copyOf(subscriber, rows);
+    }
+
+    private static long[] grow(long[] column, int rows) {
+        return column == null ? new long[rows] : Arrays.copyOf(column, rows);
+    }
+
+    // ---- results, read after the thread finished ----
+
+    public UsageTotals totals() {
+        return totals;
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    public long records() {
+        return records;
+    }
+
+    public long chargedBytes() {
+        return chargedBytes;
+    }
+
+    public long sessionsOpened() {
+        return sessionsOpened;
+    }
+
+    public long sessionsClosed() {
+        return sessionsClosed;
+    }
+
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    public int peakSessions() {
+        return peakSessions;
+    }
+
+    public long lookups() {
+        return lookups;
+    }
+
+    public long lookupAnswers() {
+        return lookupAnswers;
+    }
+
+    public long staleAnswers() {
+        return staleAnswers;
+    }
+
+    public long idleLoops() {
+        return idleLoops;
+    }
+
+    /** A directory answer on its way to the processor that asked. */
+    record LookupAnswer(
+            long keyHi, long keyLo, long atTimeMs, Subscriber subscriber, long validFromMs, long validUntilMs) {}
+
+    /** A request to close a subscriber's session (binding changed, access node stopped it, management). */
+    record CloseRequest(long keyHi, long keyLo, CloseCause cause, long atTimeMs) {}
+}

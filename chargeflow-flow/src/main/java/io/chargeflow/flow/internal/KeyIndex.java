@@ -1,0 +1,141 @@
+package io.chargeflow.flow.internal;
+
+import io.chargeflow.flow.SubscriberKeys;
+import java.util.Arrays;
+
+/**
+ * An open-addressing index from 128-bit keys to dense row numbers {@code 0..size-1}: the key columns of a
+ * struct-of-arrays table whose other columns the owner keeps, grown to {@link #capacity()} after an insert.
+ * Linear probing over an {@code int[]} of row+1 (load kept at or below one half); removal swaps the last row into the
+ * hole, so rows stay dense and a sweep is a plain loop. Single-threaded: owned by one processor.
+ */
+public final class KeyIndex {
+    private int[] slots;
+    private int slotMask;
+    private long[] hi;
+    private long[] lo;
+    private int size;
+
+    public KeyIndex(int expectedKeys) {
+        int rows = Math.max(16, Integer.highestOneBit(Math.max(1, expectedKeys) - 1) << 1);
+        hi = new long[rows];
+        lo = new long[rows];
+        slots = new int[rows * 2];
+        slotMask = slots.length - 1;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Rows the key columns (and so the owner's columns) can hold. */
+    public int capacity() {
+        return hi.length;
+    }
+
+    public long hi(int row) {
+        return hi[row];
+    }
+
+    public long lo(int row) {
+        return lo[row];
+    }
+
+    /** The row of the key, or -1. */
+    public int find(long keyHi, long keyLo) {
+        int slot = (int) SubscriberKeys.hash(keyHi, keyLo) & slotMask;
+        while (true) {
+            int entry = slots[slot];
+            if (entry == 0) {
+                return -1;
+            }
+            int row = entry - 1;
+            if (lo[row] == keyLo && hi[row] == keyHi) {
+                return row;
+            }
+            slot = (slot + 1) & slotMask;
+        }
+    }
+
+    /** Adds a key known to be absent and returns its row (== size before the call). May grow {@link #capacity()}. */
+    public int insert(long keyHi, long keyLo) {
+        if (size == hi.length) {
+            grow();
+        }
+        int row = size++;
+        hi[row] = keyHi;
+        lo[row] = keyLo;
+        place(row);
+        return row;
+    }
+
+    /**
+     * Removes the key in {@code row}. The last row moves into {@code row}: returns the moved row's old number
+     * (== new size) so the owner copies its columns from there into {@code row}, or -1 when {@code row} was last.
+     */
+    public int remove(int row) {
+        unplace(row);
+        int last = --size;
+        if (row == last) {
+            return -1;
+        }
+        int slot = slotOf(last);
+        slots[slot] = row + 1;
+        hi[row] = hi[last];
+        lo[row] = lo[last];
+        return last;
+    }
+
+    /** Removes every key. */
+    public void clear() {
+        Arrays.fill(slots, 0);
+        size = 0;
+    }
+
+    private int slotOf(int row) {
+        int slot = (int) SubscriberKeys.hash(hi[row], lo[row]) & slotMask;
+        while (slots[slot] != row + 1) {
+            slot = (slot + 1) & slotMask;
+        }
+        return slot;
+    }
+
+    private void place(int row) {
+        int slot = (int) SubscriberKeys.hash(hi[row], lo[row]) & slotMask;
+        while (slots[slot] != 0) {
+            slot = (slot + 1) & slotMask;
+        }
+        slots[slot] = row + 1;
+    }
+
+    /** Backward-shift deletion: keeps every probe chain unbroken without tombstones. */
+    private void unplace(int row) {
+        int hole = slotOf(row);
+        int slot = hole;
+        while (true) {
+            slot = (slot + 1) & slotMask;
+            int entry = slots[slot];
+            if (entry == 0) {
+                break;
+            }
+            int home = (int) SubscriberKeys.hash(hi[entry - 1], lo[entry - 1]) & slotMask;
+            boolean movable = hole <= slot ? (home <= hole || home > slot) : (home <= hole && home > slot);
+            if (movable) {
+                slots[hole] = entry;
+                hole = slot;
+            }
+        }
+        slots[hole] = 0;
+    }
+
+    private void grow() {
+        int rows = hi.length * 2;
+        hi = Arrays.copyOf(hi, rows);
+        lo = Arrays.copyOf(lo, rows);
+        slots = new int[rows * 2];
+        slotMask = slots.length - 1;
+        for (int row = 0; row < size; row++) {
+            place(row);
+        }
+    }
+}

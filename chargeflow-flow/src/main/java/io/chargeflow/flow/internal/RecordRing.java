@@ -1,0 +1,147 @@
+package io.chargeflow.flow.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A bounded single-producer/single-consumer ring of fixed-size records of eight {@code long}s (one cache line each):
+ * the hand-off from the reader thread (the flow manager) to one processor. Hand-written because the records are
+ * primitives written in place: JCTools' SPSC queues carry object references, which would mean a copy or an object
+ * per packet.
+ *
+ * <p>Producer: {@link #claim} a slot, write {@link #buffer} at the returned offset, {@link #commit}, and
+ * {@link #publish} at the end of a batch (one release store per batch). Consumer: {@link #available} (one acquire
+ * load), read the records in place, then {@link #release}. A full ring is reported to the producer by
+ * {@link #claim} returning -1: the producer decides to wait; nothing is dropped here.
+ *
+ * <p>Record layout (indexes into the record): see {@link RecordLayout}.
+ */
+public final class RecordRing extends RingConsumerFields {
+    private static final VarHandle TAIL;
+    private static final VarHandle HEAD;
+    private static final VarHandle DONE;
+    private static final VarHandle WATERMARK;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TAIL = lookup.findVarHandle(RingProducerFields.class, "publishedTail", long.class);
+            HEAD = lookup.findVarHandle(RingConsumerFields.class, "publishedHead", long.class);
+            DONE = lookup.findVarHandle(RingConsumerFields.class, "producerDone", boolean.class);
+            WATERMARK = lookup.findVarHandle(RingProducerFields.class, "watermarkNs", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public static final int RECORD_LONGS = 8;
+    private static final int RECORD_SHIFT = 3;
+
+    /** The records: record {@code i} occupies {@code [(i & mask) << 3, +8)}. */
+    public final long[] buffer;
+
+    private final int capacity;
+    private final int mask;
+
+    public RecordRing(int capacityRecords) {
+        if (capacityRecords < 2 || Integer.bitCount(capacityRecords) != 1) {
+            throw new IllegalArgumentException("ringCapacity=" + capacityRecords + " must be a power of two >= 2");
+        }
+        this.capacity = capacityRecords;
+        this.mask = capacityRecords - 1;
+        this.buffer = new long[capacityRecords << RECORD_SHIFT];
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    // ---- producer side (reader thread) ----
+
+    /** The buffer offset of the next free record, or -1 when the ring is full. */
+    public int claim() {
+        long t = tail;
+        if (t - cachedHead >= capacity) {
+            cachedHead = (long) HEAD.getAcquire(this);
+            if (t - cachedHead >= capacity) {
+                return -1;
+            }
+        }
+        return (int) (t & mask) << RECORD_SHIFT;
+    }
+
+    /** Makes the claimed record part of the next {@link #publish}. */
+    public void commit() {
+        tail++;
+    }
+
+    /** Records committed but not yet published. */
+    public long unpublished() {
+        return tail - (long) TAIL.getOpaque(this);
+    }
+
+    /** Makes every committed record visible to the consumer. */
+    public void publish() {
+        TAIL.setRelease(this, tail);
+    }
+
+    /** The producer's latest packet time, so an idle processor can still expire sessions on packet time. */
+    public void watermark(long timeNs) {
+        WATERMARK.setRelease(this, timeNs);
+    }
+
+    /** Marks the end of input: after the consumer drains what was published, no more records come. */
+    public void producerDone() {
+        publish();
+        DONE.setRelease(this, true);
+    }
+
+    // ---- consumer side (processor thread) ----
+
+    /** Number of published records the consumer has not released yet. */
+    public int available() {
+        return (int) ((long) TAIL.getAcquire(this) - head);
+    }
+
+    /** The buffer offset of the record {@code i} positions after the consumer's head. */
+    public int offsetOf(int i) {
+        return (int) ((head + i) & mask) << RECORD_SHIFT;
+    }
+
+    /** Hands {@code count} records back to the producer. */
+    public void release(int count) {
+        head += count;
+        HEAD.setRelease(this, head);
+    }
+
+    public boolean isProducerDone() {
+        return (boolean) DONE.getAcquire(this);
+    }
+
+    public long watermarkNs() {
+        return (long) WATERMARK.getAcquire(this);
+    }
+}
+
+/** Padding keeps the producer's and the consumer's hot fields on cache lines of their own. */
+abstract class RingPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+abstract class RingProducerFields extends RingPad0 {
+    long tail;
+    long cachedHead;
+    volatile long publishedTail;
+    volatile long watermarkNs;
+}
+
+abstract class RingPad1 extends RingProducerFields {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+abstract class RingConsumerFields extends RingPad1 {
+    long head;
+    volatile long publishedHead;
+    volatile boolean producerDone;
+    long p20, p21, p22, p23, p24, p25, p26;
+}
