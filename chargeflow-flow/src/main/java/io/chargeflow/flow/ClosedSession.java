@@ -17,6 +17,7 @@ package io.chargeflow.flow;
  * @param peerLo the last peer subscriber's key (low bits), when peer-to-peer
  * @param cause why it closed
  * @param closeTimeNs packet time at which it closed
+ * @param services the usage per rating group, in order of first use (empty when no service rules are set)
  */
 public record ClosedSession(
         long sessionId,
@@ -34,4 +35,5 @@ public record ClosedSession(
         long peerHi,
         long peerLo,
         CloseCause cause,
-        long closeTimeNs) {}
+        long closeTimeNs,
+        java.util.List<ServiceUsage> services) {}

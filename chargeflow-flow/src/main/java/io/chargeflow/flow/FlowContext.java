@@ -19,6 +19,9 @@ public final class FlowContext {
     private SessionListener sessionListener = SessionListener.NONE;
     private Duration lookupDrainTimeout = Duration.ofSeconds(30);
     private int gtpuPort = 2152;
+    private ServiceRules serviceRules;
+    private Duration flowIdleTimeout = Duration.ofMinutes(2);
+    private Duration activityTimeout = Duration.ofSeconds(60);
 
     public FlowContext processors(int count) {
         if (count < 1 || count > 1024) {
@@ -92,6 +95,42 @@ public final class FlowContext {
         }
         this.gtpuPort = port;
         return this;
+    }
+
+    /** Rating-group rules; null (the default) meters sessions without usage containers. */
+    public FlowContext serviceRules(ServiceRules rules) {
+        this.serviceRules = rules;
+        return this;
+    }
+
+    /** A flow with no packet for this long (packet time) is forgotten; its next packet is decided anew. */
+    public FlowContext flowIdleTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("flow-idle-timeout=" + timeout + " must be positive");
+        }
+        this.flowIdleTimeout = timeout;
+        return this;
+    }
+
+    /** Gaps between packets up to this long count as active time of a usage container. */
+    public FlowContext activityTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("activity-timeout=" + timeout + " must not be negative");
+        }
+        this.activityTimeout = timeout;
+        return this;
+    }
+
+    public ServiceRules serviceRules() {
+        return serviceRules;
+    }
+
+    public Duration flowIdleTimeout() {
+        return flowIdleTimeout;
+    }
+
+    public Duration activityTimeout() {
+        return activityTimeout;
     }
 
     public int processors() {

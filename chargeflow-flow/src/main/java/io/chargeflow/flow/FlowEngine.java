@@ -138,6 +138,11 @@ public final class FlowEngine implements AutoCloseable {
         return List.of(processors);
     }
 
+    /** The ring of processor {@code i}: for benchmarks and tests that drive a processor without the reader. */
+    public RecordRing ring(int i) {
+        return rings[i];
+    }
+
     /** Wall time since {@link #start()}. */
     public long elapsedNanos() {
         return System.nanoTime() - startNanos;

@@ -1,5 +1,7 @@
 package io.chargeflow.flow;
 
+import io.chargeflow.flow.internal.KeyIndex;
+import io.chargeflow.flow.internal.NameSniffer;
 import io.chargeflow.flow.internal.RecordLayout;
 import io.chargeflow.flow.internal.RecordRing;
 import io.chargeflow.packet.DecodedPacket;
@@ -32,6 +34,17 @@ public final class FlowManager implements FrameHandler {
     private final int[] unpublished;
     private final Processor[] processors;
 
+    // rating-group hints: server names sniffed from payloads, and addresses learned from DNS answers
+    private static final int MAX_LEARNED = 1 << 20;
+    private final ServiceRules serviceRules;
+    private final boolean sniffNames;
+    private final byte[] name = new byte[NameSniffer.MAX_NAME + 1];
+    private final KeyIndex learned = new KeyIndex(1024);
+    private long[] learnedMask = new long[learned.capacity()];
+    private long answerMask;
+    private final NameSniffer.AnswerSink learnSink = this::learn;
+    private long namesSeen;
+
     private long lastTimeNs = Long.MIN_VALUE;
 
     // counters (reader thread)
@@ -59,6 +72,8 @@ public final class FlowManager implements FrameHandler {
         this.rings = rings;
         this.unpublished = new int[rings.length];
         this.processors = processors;
+        this.serviceRules = context.serviceRules();
+        this.sniffNames = serviceRules != null && serviceRules.usesNames();
     }
 
     @Override
@@ -88,19 +103,24 @@ public final class FlowManager implements FrameHandler {
         if (p.truncatedBySnaplen) {
             snaplenTruncated++;
         }
-        switch (sideRules.classify(p)) {
+        Side side = sideRules.classify(p);
+        long nameMask = 0;
+        if (sniffNames && side != Side.IGNORE && p.payloadCapturedLength > 0) {
+            nameMask = sniff(data, p);
+        }
+        switch (side) {
             case SUBSCRIBER -> {
                 chargedPackets++;
-                chargeSource(p, timestampNs);
+                chargeSource(p, timestampNs, nameMask);
             }
             case NETWORK -> {
                 chargedPackets++;
-                chargeDestination(p, timestampNs);
+                chargeDestination(p, timestampNs, nameMask);
             }
             case BOTH -> {
                 chargedPackets++;
-                chargeSource(p, timestampNs);
-                chargeDestination(p, timestampNs);
+                chargeSource(p, timestampNs, nameMask);
+                chargeDestination(p, timestampNs, nameMask);
             }
             case IGNORE -> {
                 unclassifiedPackets++;
@@ -109,40 +129,45 @@ public final class FlowManager implements FrameHandler {
         }
     }
 
-    private void chargeSource(DecodedPacket p, long timeNs) {
+    private void chargeSource(DecodedPacket p, long timeNs, long nameMask) {
         uplinkRecords++;
         uplinkBytes += p.ipLength;
         if (p.ipVersion == 4) {
             boolean peerIsSubscriber = checkPools && pools.containsV4(p.dstV4);
             append(0, SubscriberKeys.ipv4Lo(p.srcV4), 0, SubscriberKeys.ipv4Lo(p.dstV4), timeNs, p, false,
-                    peerIsSubscriber);
+                    peerIsSubscriber, nameMask);
         } else {
             boolean peerIsSubscriber = checkPools && pools.containsV6(p.dstHi, p.dstLo);
             append(SubscriberKeys.maskHi(p.srcHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.srcLo, ipv6PrefixLength),
-                    SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength),
-                    timeNs, p, false, peerIsSubscriber);
+                    p.dstHi, p.dstLo, timeNs, p, false, peerIsSubscriber, nameMask);
         }
     }
 
-    private void chargeDestination(DecodedPacket p, long timeNs) {
+    private void chargeDestination(DecodedPacket p, long timeNs, long nameMask) {
         downlinkRecords++;
         downlinkBytes += p.ipLength;
         if (p.ipVersion == 4) {
             boolean peerIsSubscriber = checkPools && pools.containsV4(p.srcV4);
             append(0, SubscriberKeys.ipv4Lo(p.dstV4), 0, SubscriberKeys.ipv4Lo(p.srcV4), timeNs, p, true,
-                    peerIsSubscriber);
+                    peerIsSubscriber, nameMask);
         } else {
             boolean peerIsSubscriber = checkPools && pools.containsV6(p.srcHi, p.srcLo);
             append(SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength),
-                    SubscriberKeys.maskHi(p.srcHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.srcLo, ipv6PrefixLength),
-                    timeNs, p, true, peerIsSubscriber);
+                    p.srcHi, p.srcLo, timeNs, p, true, peerIsSubscriber, nameMask);
         }
     }
 
+    /** Writes one record; the peer is the full address of the other end (the processor masks it when needed). */
     private void append(long keyHi, long keyLo, long peerHi, long peerLo, long timeNs, DecodedPacket p,
-            boolean downlink, boolean peerIsSubscriber) {
+            boolean downlink, boolean peerIsSubscriber, long nameMask) {
         if (peerIsSubscriber) {
             peerToPeerPackets++;
+        }
+        if (sniffNames && learned.size() > 0) {
+            int row = learned.find(peerHi, peerLo);
+            if (row >= 0) {
+                nameMask |= learnedMask[row];
+            }
         }
         int target = SubscriberKeys.processorOf(keyHi, keyLo, rings.length);
         RecordRing ring = rings[target];
@@ -161,13 +186,59 @@ public final class FlowManager implements FrameHandler {
         int subscriberPort = downlink ? p.dstPort : p.srcPort;
         int peerPort = downlink ? p.srcPort : p.dstPort;
         buffer[offset + RecordLayout.PORTS] =
-                p.hasPorts ? (1L << 32) | ((long) peerPort << 16) | subscriberPort : 0;
-        buffer[offset + RecordLayout.HINT] = 0;
+                (p.hasPorts ? RecordLayout.PORTS_KNOWN_BIT | ((long) peerPort << 16) | subscriberPort : 0)
+                        | (p.payloadCapturedLength > 0 ? RecordLayout.PAYLOAD_BIT : 0);
+        buffer[offset + RecordLayout.HINT] = nameMask;
         ring.commit();
         if (++unpublished[target] >= PUBLISH_BATCH) {
             ring.publish();
             unpublished[target] = 0;
         }
+    }
+
+    /** Rule mask of the server name this packet reveals (SNI, Host, DNS question); learns DNS answers. */
+    private long sniff(MemorySegment data, DecodedPacket p) {
+        int n;
+        if (p.protocol == 6) {
+            n = NameSniffer.tlsServerName(data, p.payloadOffset, p.payloadCapturedLength, name);
+            if (n == 0) {
+                n = NameSniffer.httpHost(data, p.payloadOffset, p.payloadCapturedLength, name);
+            }
+            if (n > 0) {
+                namesSeen++;
+                return serviceRules.matchName(name, n);
+            }
+        } else if (p.protocol == 17 && p.hasPorts && p.srcPort == 53) {
+            n = NameSniffer.dnsQuestion(data, p.payloadOffset, p.payloadCapturedLength, name);
+            if (n > 0) {
+                namesSeen++;
+                answerMask = serviceRules.matchName(name, n);
+                if (answerMask != 0) {
+                    NameSniffer.dnsAnswers(data, p.payloadOffset, p.payloadCapturedLength, learnSink);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void learn(long hi, long lo) {
+        int row = learned.find(hi, lo);
+        if (row < 0) {
+            if (learned.size() >= MAX_LEARNED) {
+                learned.clear();
+            }
+            row = learned.insert(hi, lo);
+            if (row >= learnedMask.length) {
+                learnedMask = java.util.Arrays.copyOf(learnedMask, learned.capacity());
+            }
+            learnedMask[row] = 0;
+        }
+        learnedMask[row] |= answerMask;
+    }
+
+    /** Server names seen in payloads (SNI, Host, DNS questions). */
+    public long namesSeen() {
+        return namesSeen;
     }
 
     /** The same hash for both directions of a flow: XOR is symmetric in the two ends. */

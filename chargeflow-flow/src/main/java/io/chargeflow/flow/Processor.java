@@ -52,6 +52,8 @@ public final class Processor implements Runnable {
     private Subscriber[] subscriber;
 
     private final UsageTotals totals;
+    private final ServiceMeter services;
+    private long[] serviceMask;
 
     private long nowNs = Long.MIN_VALUE;
     private long nextSweepNs = Long.MIN_VALUE;
@@ -85,6 +87,8 @@ public final class Processor implements Runnable {
         this.sessions = new KeyIndex(expected);
         allocateColumns(sessions.capacity());
         this.totals = new UsageTotals(expected);
+        this.services = context.serviceRules() == null ? null : new ServiceMeter(context.serviceRules(), expected,
+                context.flowIdleTimeout().toNanos(), context.activityTimeout().toNanos());
     }
 
     public int id() {
@@ -123,8 +127,11 @@ public final class Processor implements Runnable {
         }
     }
 
-    /** One duty cycle: inbox, then a bounded batch of records, then a sweep if packet time moved on. */
-    int doWork() {
+    /**
+     * One duty cycle: inbox, then a bounded batch of records, then a sweep if packet time moved on. Called by the
+     * processor's own thread; public so that a benchmark can drive a processor that was never started.
+     */
+    public int doWork() {
         int work = drainInbox();
         long watermark = ring.watermarkNs();
         int available = ring.available();
@@ -191,8 +198,16 @@ public final class Processor implements Runnable {
         }
         if (RecordLayout.peerIsSubscriber(meta)) {
             flags[row] |= FLAG_PEER_TO_PEER;
-            peerHi[row] = buffer[offset + RecordLayout.PEER_HI];
-            peerLo[row] = buffer[offset + RecordLayout.PEER_LO];
+            long hi = buffer[offset + RecordLayout.PEER_HI];
+            long lo = buffer[offset + RecordLayout.PEER_LO];
+            boolean v4 = SubscriberKeys.isIpv4(hi, lo);
+            peerHi[row] = v4 ? hi : SubscriberKeys.maskHi(hi, ipv6PrefixLength);
+            peerLo[row] = v4 ? lo : SubscriberKeys.maskLo(lo, ipv6PrefixLength);
+        }
+        if (services != null) {
+            serviceMask[row] |= 1L << services.onPacket(sessionId[row], keyHi, keyLo,
+                    buffer[offset + RecordLayout.PEER_HI], buffer[offset + RecordLayout.PEER_LO],
+                    buffer[offset + RecordLayout.PORTS], meta, buffer[offset + RecordLayout.HINT], timeNs);
         }
     }
 
@@ -211,6 +226,7 @@ public final class Processor implements Runnable {
         peerHi[row] = 0;
         peerLo[row] = 0;
         validUntilNs[row] = Long.MAX_VALUE;
+        serviceMask[row] = 0;
         flags[row] = 0;
         subscriber[row] = null;
         sessionsOpened++;
@@ -281,6 +297,9 @@ public final class Processor implements Runnable {
                 closeRow(row, CloseCause.IDLE_TIMEOUT, lastNs[row] + idleTimeoutNs);
             }
         }
+        if (services != null) {
+            services.sweep(now);
+        }
         nextSweepNs = now + sweepIntervalNs;
     }
 
@@ -306,7 +325,7 @@ public final class Processor implements Runnable {
         ClosedSession closed = new ClosedSession(
                 sessionId[row], id, sessions.hi(row), sessions.lo(row), subscriber[row], firstNs[row], lastNs[row],
                 ulPackets[row], ulBytes[row], dlPackets[row], dlBytes[row], p2p, peerHi[row], peerLo[row], cause,
-                closeTimeNs);
+                closeTimeNs, services == null ? java.util.List.of() : services.close(sessionId[row], serviceMask[row]));
         totals.add(closed);
         sessionsClosed++;
         int moved = sessions.remove(row);
@@ -328,6 +347,7 @@ public final class Processor implements Runnable {
         dlPackets[to] = dlPackets[from];
         dlBytes[to] = dlBytes[from];
         validUntilNs[to] = validUntilNs[from];
+        serviceMask[to] = serviceMask[from];
         flags[to] = flags[from];
         subscriber[to] = subscriber[from];
     }
@@ -343,6 +363,7 @@ public final class Processor implements Runnable {
         dlPackets = grow(dlPackets, rows);
         dlBytes = grow(dlBytes, rows);
         validUntilNs = grow(validUntilNs, rows);
+        serviceMask = grow(serviceMask, rows);
         flags = flags == null ? new int[rows] : Arrays.copyOf(flags, rows);
         subscriber = subscriber == null ? new Subscriber[rows] : Arrays.copyOf(subscriber, rows);
     }

@@ -16,8 +16,10 @@ package io.chargeflow.flow.internal;
  *          bit  21      peer is a subscriber (peer-to-peer)
  *          bits 24..31  IP protocol
  *          bits 32..63  flow hash (the same for both directions of a flow)
- *  long 6  bits  0..15  subscriber-side port, bits 16..31 peer port, bit 32 ports known
- *  long 7  reserved (classification hint)
+ *  long 6  bits  0..15  subscriber-side port, bits 16..31 peer port, bit 32 ports known,
+ *          bit  33      the packet carries transport payload
+ *  long 7  name mask: bit i set when the packet (or a DNS answer seen for the peer address) revealed a server
+ *          name matching service rule i
  * </pre>
  */
 public final class RecordLayout {
@@ -34,6 +36,8 @@ public final class RecordLayout {
     public static final long DOWNLINK_BIT = 1L << 20;
     public static final long PEER_SUBSCRIBER_BIT = 1L << 21;
     public static final int PROTOCOL_SHIFT = 24;
+    public static final long PORTS_KNOWN_BIT = 1L << 32;
+    public static final long PAYLOAD_BIT = 1L << 33;
     public static final int FLOW_HASH_SHIFT = 32;
 
     private RecordLayout() {}

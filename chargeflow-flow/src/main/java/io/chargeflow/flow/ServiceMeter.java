@@ -1,0 +1,270 @@
+package io.chargeflow.flow;
+
+import io.chargeflow.flow.internal.KeyIndex;
+import io.chargeflow.flow.internal.RecordLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Per-processor rating-group metering: a flow table (5-tuple to decision, idle timeout on packet time) and the usage
+ * containers of each session per decision. Owned by one {@link Processor} and called on its thread only.
+ *
+ * <p>A flow is decided at its first packet by {@link ServiceRules#decide}. A TCP flow that has carried no payload yet
+ * stays provisional: at its first payload packet (which carries the TLS SNI or HTTP Host) it is decided again, and
+ * the handshake's usage moves to the container of the final decision, so a server name still counts.
+ */
+final class ServiceMeter {
+    private static final int TCP = 6;
+
+    private final ServiceRules rules;
+    private final long flowIdleNs;
+    private final long activityNs;
+
+    private final KeyIndex flows;
+    private long[] flowSession;
+    private long[] flowLastNs;
+    private int[] flowDecision;
+    private boolean[] flowProvisional;
+    private long[] flowUlPackets;
+    private long[] flowUlBytes;
+    private long[] flowDlPackets;
+    private long[] flowDlBytes;
+
+    private final KeyIndex containers;
+    private long[] ulPackets;
+    private long[] ulBytes;
+    private long[] dlPackets;
+    private long[] dlBytes;
+    private long[] firstNs;
+    private long[] lastNs;
+    private long[] activeNs;
+
+    private long redecided;
+
+    ServiceMeter(ServiceRules rules, int expectedSessions, long flowIdleNs, long activityNs) {
+        this.rules = rules;
+        this.flowIdleNs = flowIdleNs;
+        this.activityNs = activityNs;
+        flows = new KeyIndex(expectedSessions * 2);
+        growFlows(flows.capacity());
+        containers = new KeyIndex(expectedSessions * 2);
+        growContainers(containers.capacity());
+    }
+
+    /**
+     * Meters one packet of a session and returns the decision its usage went to (bit to set in the session's mask).
+     */
+    int onPacket(long sessionId, long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta,
+            long nameMask, long timeNs) {
+        int protocol = RecordLayout.protocol(meta);
+        long fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
+        long fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
+        boolean portKnown = (ports & RecordLayout.PORTS_KNOWN_BIT) != 0;
+        boolean payload = (ports & RecordLayout.PAYLOAD_BIT) != 0;
+        int serverPort = (int) (ports >>> 16) & 0xFFFF;
+        int bytes = RecordLayout.bytes(meta);
+        boolean downlink = RecordLayout.downlink(meta);
+
+        int f = flows.find(fa, fb);
+        if (f < 0) {
+            f = flows.insert(fa, fb);
+            if (f >= flowSession.length) {
+                growFlows(flows.capacity());
+            }
+            flowSession[f] = sessionId;
+            flowDecision[f] = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
+            flowProvisional[f] = rules.usesNames() && protocol == TCP && !payload && nameMask == 0;
+            clearFlowUsage(f);
+        } else if (flowSession[f] != sessionId) {
+            // the session closed and a new one started: the flow keeps its decision, counts afresh
+            flowSession[f] = sessionId;
+            flowProvisional[f] = false;
+            clearFlowUsage(f);
+        } else if (flowProvisional[f] && (payload || nameMask != 0)) {
+            flowProvisional[f] = false;
+            int decision = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
+            if (decision != flowDecision[f]) {
+                moveFlowUsage(f, sessionId, decision);
+                flowDecision[f] = decision;
+            }
+        }
+        flowLastNs[f] = timeNs;
+        int decision = flowDecision[f];
+        int c = container(sessionId, decision, timeNs);
+        if (downlink) {
+            dlPackets[c]++;
+            dlBytes[c] += bytes;
+        } else {
+            ulPackets[c]++;
+            ulBytes[c] += bytes;
+        }
+        touch(c, timeNs);
+        if (flowProvisional[f]) {
+            if (downlink) {
+                flowDlPackets[f]++;
+                flowDlBytes[f] += bytes;
+            } else {
+                flowUlPackets[f]++;
+                flowUlBytes[f] += bytes;
+            }
+        }
+        return decision;
+    }
+
+    private void touch(int c, long timeNs) {
+        long gap = timeNs - lastNs[c];
+        if (gap > 0) {
+            if (gap <= activityNs) {
+                activeNs[c] += gap;
+            }
+            lastNs[c] = timeNs;
+        }
+    }
+
+    private int container(long sessionId, int decision, long timeNs) {
+        int c = containers.find(sessionId, decision);
+        if (c < 0) {
+            c = containers.insert(sessionId, decision);
+            if (c >= ulPackets.length) {
+                growContainers(containers.capacity());
+            }
+            ulPackets[c] = 0;
+            ulBytes[c] = 0;
+            dlPackets[c] = 0;
+            dlBytes[c] = 0;
+            firstNs[c] = timeNs;
+            lastNs[c] = timeNs;
+            activeNs[c] = 0;
+        }
+        return c;
+    }
+
+    private void moveFlowUsage(int f, long sessionId, int decision) {
+        redecided++;
+        int to = container(sessionId, decision, flowLastNs[f]);
+        int from = containers.find(sessionId, flowDecision[f]);
+        ulPackets[from] -= flowUlPackets[f];
+        ulBytes[from] -= flowUlBytes[f];
+        dlPackets[from] -= flowDlPackets[f];
+        dlBytes[from] -= flowDlBytes[f];
+        ulPackets[to] += flowUlPackets[f];
+        ulBytes[to] += flowUlBytes[f];
+        dlPackets[to] += flowDlPackets[f];
+        dlBytes[to] += flowDlBytes[f];
+        if (firstNs[from] < firstNs[to]) {
+            firstNs[to] = firstNs[from];
+        }
+        clearFlowUsage(f);
+    }
+
+    private void clearFlowUsage(int f) {
+        flowUlPackets[f] = 0;
+        flowUlBytes[f] = 0;
+        flowDlPackets[f] = 0;
+        flowDlBytes[f] = 0;
+    }
+
+    /** The containers of a closing session, in decision order; they are removed. */
+    List<ServiceUsage> close(long sessionId, long decisions) {
+        if (decisions == 0) {
+            return List.of();
+        }
+        List<ServiceUsage> services = new ArrayList<>(Long.bitCount(decisions));
+        for (long bits = decisions; bits != 0; bits &= bits - 1) {
+            int decision = Long.numberOfTrailingZeros(bits);
+            int c = containers.find(sessionId, decision);
+            if (c < 0) {
+                continue;
+            }
+            if (ulPackets[c] + dlPackets[c] > 0) {
+                services.add(new ServiceUsage(rules.ratingGroup(decision), rules.serviceId(decision),
+                        rules.label(decision), ulPackets[c], ulBytes[c], dlPackets[c], dlBytes[c], firstNs[c],
+                        lastNs[c], activeNs[c]));
+            }
+            int moved = containers.remove(c);
+            if (moved >= 0) {
+                ulPackets[c] = ulPackets[moved];
+                ulBytes[c] = ulBytes[moved];
+                dlPackets[c] = dlPackets[moved];
+                dlBytes[c] = dlBytes[moved];
+                firstNs[c] = firstNs[moved];
+                lastNs[c] = lastNs[moved];
+                activeNs[c] = activeNs[moved];
+            }
+        }
+        return services;
+    }
+
+    /** Forgets flows idle for longer than the flow idle timeout. */
+    void sweep(long nowNs) {
+        for (int f = flows.size() - 1; f >= 0; f--) {
+            if (nowNs - flowLastNs[f] > flowIdleNs) {
+                int moved = flows.remove(f);
+                if (moved >= 0) {
+                    flowSession[f] = flowSession[moved];
+                    flowLastNs[f] = flowLastNs[moved];
+                    flowDecision[f] = flowDecision[moved];
+                    flowProvisional[f] = flowProvisional[moved];
+                    flowUlPackets[f] = flowUlPackets[moved];
+                    flowUlBytes[f] = flowUlBytes[moved];
+                    flowDlPackets[f] = flowDlPackets[moved];
+                    flowDlBytes[f] = flowDlBytes[moved];
+                }
+            }
+        }
+    }
+
+    int flows() {
+        return flows.size();
+    }
+
+    long redecided() {
+        return redecided;
+    }
+
+    private static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xFF51_AFD7_ED55_8CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CE_B9FE_1A85_EC53L;
+        return h ^ (h >>> 33);
+    }
+
+    private static long flowHashA(long keyHi, long keyLo, long peerHi, long peerLo, long ports, int protocol) {
+        long h = mix(keyHi ^ 0x9E37_79B9_7F4A_7C15L);
+        h = mix(h ^ keyLo);
+        h = mix(h ^ peerHi);
+        h = mix(h ^ peerLo);
+        return mix(h ^ (ports & 0xFFFF_FFFFL) ^ ((long) protocol << 40));
+    }
+
+    private static long flowHashB(long keyHi, long keyLo, long peerHi, long peerLo, long ports, int protocol) {
+        long h = mix(peerLo ^ 0xD6E8_FEB8_6659_FD93L);
+        h = mix(h + peerHi);
+        h = mix(h + ((ports & 0xFFFF_FFFFL) | ((long) protocol << 40)));
+        h = mix(h + keyLo);
+        return mix(h + keyHi);
+    }
+
+    private void growFlows(int rows) {
+        flowSession = Arrays.copyOf(flowSession == null ? new long[0] : flowSession, rows);
+        flowLastNs = Arrays.copyOf(flowLastNs == null ? new long[0] : flowLastNs, rows);
+        flowDecision = Arrays.copyOf(flowDecision == null ? new int[0] : flowDecision, rows);
+        flowProvisional = Arrays.copyOf(flowProvisional == null ? new boolean[0] : flowProvisional, rows);
+        flowUlPackets = Arrays.copyOf(flowUlPackets == null ? new long[0] : flowUlPackets, rows);
+        flowUlBytes = Arrays.copyOf(flowUlBytes == null ? new long[0] : flowUlBytes, rows);
+        flowDlPackets = Arrays.copyOf(flowDlPackets == null ? new long[0] : flowDlPackets, rows);
+        flowDlBytes = Arrays.copyOf(flowDlBytes == null ? new long[0] : flowDlBytes, rows);
+    }
+
+    private void growContainers(int rows) {
+        ulPackets = Arrays.copyOf(ulPackets == null ? new long[0] : ulPackets, rows);
+        ulBytes = Arrays.copyOf(ulBytes == null ? new long[0] : ulBytes, rows);
+        dlPackets = Arrays.copyOf(dlPackets == null ? new long[0] : dlPackets, rows);
+        dlBytes = Arrays.copyOf(dlBytes == null ? new long[0] : dlBytes, rows);
+        firstNs = Arrays.copyOf(firstNs == null ? new long[0] : firstNs, rows);
+        lastNs = Arrays.copyOf(lastNs == null ? new long[0] : lastNs, rows);
+        activeNs = Arrays.copyOf(activeNs == null ? new long[0] : activeNs, rows);
+    }
+}
