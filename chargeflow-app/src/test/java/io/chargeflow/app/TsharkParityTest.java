@@ -1,0 +1,192 @@
+package io.chargeflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.chargeflow.testsupport.GoldenCaptures;
+import io.chargeflow.testsupport.SharedData;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Per-address totals of {@code chargeflow meter --default-side both --ipv6-prefix 128} equal an independent count by
+ * tshark on real captures: for every frame tshark decodes, the charged IP header is the first one, or the one inside
+ * GTP-U, and every address is charged the IP length as source (uplink) and as destination (downlink).
+ */
+class TsharkParityTest {
+
+    static Stream<Arguments> captures() throws IOException {
+        List<Arguments> args = new ArrayList<>();
+        for (String name : GoldenCaptures.names()) {
+            if (name.endsWith(".pcap") || name.endsWith(".pcapng")) {
+                args.add(Arguments.of(name, GoldenCaptures.path(name)));
+            }
+        }
+        var shared = SharedData.captures();
+        if (shared.isPresent()) {
+            try (var files = Files.list(shared.get())) {
+                files.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
+                        .filter(p -> GoldenCaptures.names().stream().noneMatch(n -> n.equals(p.getFileName().toString())))
+                        .sorted()
+                        .forEach(p -> args.add(Arguments.of("shared/" + p.getFileName(), p)));
+            }
+        }
+        return args.stream();
+    }
+
+    static boolean tsharkAvailable() {
+        try {
+            return new ProcessBuilder("tshark", "-v").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** address -> {ul packets, ul bytes, dl packets, dl bytes}, from tshark's fields; null when tshark rejects. */
+    static Map<String, long[]> tsharkCount(Path capture, Path dir) throws Exception {
+        Path out = dir.resolve("fields.txt");
+        Process p = new ProcessBuilder("tshark", "-r", capture.toString(), "-n", "-T", "fields", "-E", "separator=|",
+                        "-E", "occurrence=a", "-E", "aggregator=,", "-e", "frame.protocols", "-e", "ip.src", "-e",
+                        "ip.dst", "-e", "ip.len", "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "ipv6.plen", "-e",
+                        "_ws.malformed", "-e", "_ws.expert.group")
+                .redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        if (p.exitValue() != 0 && Files.size(out) == 0) {
+            return null;
+        }
+        Map<String, long[]> totals = new TreeMap<>();
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\\|", -1);
+            String[] layers = f[0].split(":");
+            int chosen = -1;
+            int ipSeen = 0;
+            int ip6Seen = 0;
+            int chosenIp = -1;
+            int chosenIp6 = -1;
+            boolean afterGtp = false;
+            for (String layer : layers) {
+                if (layer.equals("gtp")) {
+                    afterGtp = true;
+                }
+                if (layer.equals("ip") || layer.equals("ipv6")) {
+                    boolean v4 = layer.equals("ip");
+                    if (chosen < 0 || afterGtp) {
+                        chosen = 1;
+                        chosenIp = v4 ? ipSeen : -1;
+                        chosenIp6 = v4 ? -1 : ip6Seen;
+                        if (afterGtp) {
+                            afterGtp = false;
+                            if (v4) {
+                                ipSeen++;
+                            } else {
+                                ip6Seen++;
+                            }
+                            break;
+                        }
+                    }
+                    if (v4) {
+                        ipSeen++;
+                    } else {
+                        ip6Seen++;
+                    }
+                }
+            }
+            if (chosen < 0 || !f[7].isEmpty()) {
+                continue;
+            }
+            String src;
+            String dst;
+            long len;
+            if (chosenIp >= 0) {
+                src = pick(f[1], chosenIp);
+                dst = pick(f[2], chosenIp);
+                String l = pick(f[3], chosenIp);
+                if (src == null || dst == null || l == null) {
+                    continue;
+                }
+                len = Long.parseLong(l);
+            } else {
+                src = pick(f[4], chosenIp6);
+                dst = pick(f[5], chosenIp6);
+                String l = pick(f[6], chosenIp6);
+                if (src == null || dst == null || l == null) {
+                    continue;
+                }
+                len = 40 + Long.parseLong(l);
+                src = canonical(src);
+                dst = canonical(dst);
+            }
+            long[] s = totals.computeIfAbsent(src, k -> new long[4]);
+            s[0]++;
+            s[1] += len;
+            long[] d = totals.computeIfAbsent(dst, k -> new long[4]);
+            d[2]++;
+            d[3] += len;
+        }
+        return totals;
+    }
+
+    private static String pick(String field, int index) {
+        if (field.isEmpty()) {
+            return null;
+        }
+        String[] values = field.split(",");
+        return index < values.length ? values[index] : null;
+    }
+
+    private static String canonical(String v6) throws IOException {
+        byte[] a = InetAddress.getByName(v6).getAddress();
+        long hi = 0;
+        long lo = 0;
+        for (int i = 0; i < 8; i++) {
+            hi = (hi << 8) | (a[i] & 0xFF);
+            lo = (lo << 8) | (a[8 + i] & 0xFF);
+        }
+        return io.chargeflow.packet.AddressFormat.ipv6(hi, lo);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("captures")
+    void shouldEqualTsharkPerAddressTotalsWhenMeteringBothSides(String name, Path capture, @TempDir Path dir)
+            throws Exception {
+        assumeTrue(tsharkAvailable(), "tshark is not installed: skipped (CI installs it)");
+        Map<String, long[]> expected = tsharkCount(capture, dir);
+        assumeTrue(expected != null, "tshark cannot read " + name + " (an unreadable capture is tested elsewhere)");
+        Path usage = dir.resolve("usage.csv");
+        int code = Main.execute("meter", "--quiet", "--default-side", "both", "--ipv6-prefix", "128", "--sub-vlan",
+                "4095", "--net-vlan", "4094", "--processors", "2", "--out", usage.toString(), capture.toString());
+        if (code != 0) {
+            // a capture chargeflow refuses (broken header) must be one tshark refuses as well
+            assertThat(expected).as(name + ": chargeflow refused a file tshark reads").isEmpty();
+            return;
+        }
+        Map<String, long[]> actual = new TreeMap<>();
+        List<String> lines = Files.readAllLines(usage);
+        assertThat(lines.get(0)).isEqualTo(Reports.USAGE_HEADER);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            actual.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4])});
+        }
+        Map<String, List<Long>> e = new TreeMap<>();
+        expected.forEach((k, v) -> e.put(k, List.of(v[0], v[1], v[2], v[3])));
+        Map<String, List<Long>> a = new TreeMap<>();
+        actual.forEach((k, v) -> a.put(k, List.of(v[0], v[1], v[2], v[3])));
+        assertThat(a).as(name).isEqualTo(e);
+    }
+}
