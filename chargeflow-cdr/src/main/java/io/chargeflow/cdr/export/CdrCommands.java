@@ -1,0 +1,124 @@
+package io.chargeflow.cdr.export;
+
+import io.chargeflow.cdr.CdrCodec;
+import io.chargeflow.cdr.CdrFormatException;
+import io.chargeflow.cdr.PgwRecord;
+import io.chargeflow.cdr.journal.JournalDamage;
+import io.chargeflow.cdr.journal.JournalScanner;
+import io.chargeflow.cdr.journal.ScanReport;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The {@code cdr dump} and {@code cdr verify} commands, as plain methods the CLI wraps (called on the CLI's main
+ * thread; they open the journal read-only, so they may run beside a live writer). Each returns the process exit code:
+ * 0 when everything checked out, 1 when any damage, gap or duplicate was found, 2 for a caller mistake (no such
+ * directory).
+ */
+public final class CdrCommands {
+    public static final int OK = 0;
+    public static final int PROBLEMS = 1;
+    public static final int USAGE = 2;
+
+    private CdrCommands() {}
+
+    /** {@code cdr dump DIR [--format jsonl|csv]}: prints every CDR; damage goes to {@code err} with file/offset. */
+    public static int dump(Path dir, CdrFormat format, PrintStream out, PrintStream err) {
+        if (!Files.isDirectory(dir)) {
+            err.println("journal dir=" + dir + " does not exist");
+            return USAGE;
+        }
+        StringBuilder line = new StringBuilder(512);
+        if (format.header() != null) {
+            out.println(format.header());
+        }
+        long[] problems = new long[2];
+        ScanReport report = JournalScanner.scan(dir, 1, true, (seq, type, payload, file, offset) -> {
+            if (type != CdrCodec.FRAME_TYPE) {
+                problems[1]++;
+                return true;
+            }
+            try {
+                line.setLength(0);
+                format.append(CdrCodec.decode(payload, seq), line);
+                out.print(line);
+                return true;
+            } catch (CdrFormatException e) {
+                err.println("DAMAGE in " + file + " at offset=" + offset + ": undecodable CDR sequence=" + seq + ": "
+                        + e.getMessage());
+                problems[0]++;
+                return false;
+            }
+        });
+        for (JournalDamage d : report.damages()) {
+            err.println(d.describe());
+        }
+        if (problems[1] > 0) {
+            err.println("frames that are not CDRs (other types): " + problems[1]);
+        }
+        return problems[0] > 0 || !report.damages().isEmpty() ? PROBLEMS : OK;
+    }
+
+    /**
+     * {@code cdr verify DIR}: checks every segment header, frame length, CRC32C, the journal sequence chain, that
+     * every CDR decodes, and each session's recordSequenceNumber chain (1, 2, 3 ... per chargingID); prints the
+     * record count and every gap, duplicate or damage with file and offset.
+     */
+    public static int verify(Path dir, PrintStream out, PrintStream err) {
+        if (!Files.isDirectory(dir)) {
+            err.println("journal dir=" + dir + " does not exist");
+            return USAGE;
+        }
+        Map<Long, Integer> lastRecordSequence = new HashMap<>();
+        long[] counts = new long[4]; // cdrs, other frames, undecodable, session chain problems
+        ScanReport report;
+        try {
+            report = JournalScanner.scan(dir, 1, false, (seq, type, payload, file, offset) -> {
+                if (type != CdrCodec.FRAME_TYPE) {
+                    counts[1]++;
+                    return true;
+                }
+                PgwRecord cdr;
+                try {
+                    cdr = CdrCodec.decode(payload, seq);
+                } catch (CdrFormatException e) {
+                    counts[2]++;
+                    out.println("DAMAGE in " + file + " at offset=" + offset + ": undecodable CDR sequence=" + seq
+                            + ": " + e.getMessage());
+                    return true;
+                }
+                counts[0]++;
+                Integer previous = lastRecordSequence.get(cdr.chargingID());
+                int expected = previous == null ? 1 : previous + 1;
+                if (cdr.recordSequenceNumber() != expected) {
+                    counts[3]++;
+                    out.println((cdr.recordSequenceNumber() < expected ? "duplicate" : "gap") + " in session chain "
+                            + "chargingID=" + cdr.chargingID() + " recordSequenceNumber=" + cdr.recordSequenceNumber()
+                            + " expected=" + expected + " (" + file + " offset=" + offset + ")");
+                }
+                lastRecordSequence.put(cdr.chargingID(), cdr.recordSequenceNumber());
+                return true;
+            });
+        } catch (UncheckedIOException e) {
+            err.println("cannot read journal dir=" + dir + ": " + e.getMessage());
+            return PROBLEMS;
+        }
+        for (JournalDamage d : report.damages()) {
+            out.println(d.describe());
+        }
+        long gaps = report.damages().stream().filter(d -> d.reason().startsWith("gap")).count();
+        long duplicates = report.damages().stream().filter(d -> d.reason().startsWith("duplicate")).count();
+        long damaged = report.damages().size() - gaps - duplicates + counts[2];
+        out.println("segments=" + report.segments().size() + " records=" + report.frames() + " cdrs=" + counts[0]
+                + " otherFrames=" + counts[1] + " firstSequence=" + report.firstSequence() + " lastSequence="
+                + report.lastSequence() + " gaps=" + gaps + " duplicates=" + duplicates + " damaged=" + damaged
+                + " sessionChainProblems=" + counts[3]);
+        boolean clean = report.damages().isEmpty() && counts[2] == 0 && counts[3] == 0;
+        out.println(clean ? "OK" : "PROBLEMS FOUND");
+        return clean ? OK : PROBLEMS;
+    }
+}

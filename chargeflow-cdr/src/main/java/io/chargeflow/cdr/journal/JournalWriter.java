@@ -1,0 +1,326 @@
+package io.chargeflow.cdr.journal;
+
+import static io.chargeflow.cdr.journal.JournalDescriptor.FRAME_HEADER_LENGTH;
+import static io.chargeflow.cdr.journal.JournalDescriptor.MAX_PAYLOAD_LENGTH;
+import static io.chargeflow.cdr.journal.JournalDescriptor.SEGMENT_HEADER_LENGTH;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+/**
+ * The single journal writer: owns the journal directory, one thread ({@code chargeflow-journal}) that drains the
+ * record queue in batches, frames each record (length, CRC32C, sequence, type), writes the batch, fsyncs it once
+ * (group commit) and only then acknowledges its records through the {@link AckListener} and
+ * {@link #durableSequence()}. Processors (any thread) call {@link #offer}; the sequence, and so a CDR's
+ * localSequenceNumber, is assigned on the writer thread, which keeps it gap-free across processors and crashes.
+ *
+ * <p>{@link #open} first recovers the directory: a torn tail is truncated to the last good record and reported in
+ * {@link #recovery()}; damage in the middle makes {@code open} fail with {@link JournalCorruptedException}. Segments
+ * rotate by size and by age; a new segment's header and directory entry are fsynced before any record goes in.
+ * An I/O error stops the writer: nothing after the last fsync is acknowledged and {@link #offer} fails fast.
+ */
+public final class JournalWriter implements AutoCloseable {
+    private static final int WRITE_BUFFER_BYTES = 4 << 20;
+
+    private final JournalContext context;
+    private final ArrayBlockingQueue<Entry> queue;
+    private final RecoveryReport recovery;
+    private final ByteBuffer writeBuffer =
+            ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final CRC32C crc = new CRC32C();
+    private final List<Entry> batch;
+    private final Thread thread;
+    private FileChannel channel;
+    private long segmentBytes;
+    private long segmentCreatedMs;
+    private long lastSequence;
+    private final java.util.concurrent.atomic.AtomicLong offered = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long durableSequence;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private long batches;
+
+    private record Entry(byte type, byte[] payload, Object attachment) {}
+
+    private JournalWriter(JournalContext context, RecoveryReport recovery) {
+        this.context = context;
+        this.queue = new ArrayBlockingQueue<>(context.queueCapacity());
+        this.batch = new ArrayList<>(context.maxBatch());
+        this.recovery = recovery;
+        this.lastSequence = recovery.lastSequence();
+        this.durableSequence = lastSequence;
+        this.thread = Thread.ofPlatform().name("chargeflow-journal").daemon(true).unstarted(this::run);
+    }
+
+    /** Recovers {@code context.dir()} and starts the writer thread. */
+    public static JournalWriter open(JournalContext context) {
+        try {
+            Files.createDirectories(context.dir());
+            RecoveryReport report = recover(context.dir());
+            JournalWriter writer = new JournalWriter(context, report);
+            writer.openLastSegment();
+            writer.thread.start();
+            return writer;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open journal dir=" + context.dir(), e);
+        }
+    }
+
+    /** Scans the journal, truncates a torn tail; fails on damage in the middle. */
+    static RecoveryReport recover(Path dir) throws IOException {
+        long start = System.nanoTime();
+        ScanReport scan = JournalScanner.scan(dir, 1, false, (s, t, p, f, o) -> true);
+        if (scan.hasMiddleDamage()) {
+            throw new JournalCorruptedException(scan.damages().stream().filter(d -> !d.tornTail()).toList());
+        }
+        JournalDamage tail = scan.tornTail();
+        long cut = 0;
+        if (tail != null) {
+            Path file = tail.file();
+            long size = Files.size(file);
+            if (tail.offset() == 0) {
+                // The segment's header never became durable: the crash hit while rotating, nothing is in it.
+                Files.delete(file);
+                fsyncDirectory(dir);
+                cut = size;
+            } else {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    ch.truncate(scan.lastSegmentValidEnd());
+                    ch.force(true);
+                }
+                cut = size - scan.lastSegmentValidEnd();
+            }
+        }
+        return new RecoveryReport(scan.segments().size(), scan.frames(), scan.lastSequence(), tail, cut,
+                System.nanoTime() - start);
+    }
+
+    /** What recovery found and truncated when this writer opened. */
+    public RecoveryReport recovery() {
+        return recovery;
+    }
+
+    /**
+     * Hands a record to the writer thread; returns false when the queue is full (back pressure: retry or slow
+     * down). Callable from any thread. {@code payload} must not be changed afterwards.
+     */
+    public boolean offer(byte type, byte[] payload, Object attachment) {
+        checkOffer(payload);
+        if (queue.offer(new Entry(type, payload, attachment))) {
+            offered.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** Like {@link #offer} but waits while the queue is full (a file reader that must not drop). */
+    public void append(byte type, byte[] payload, Object attachment) throws InterruptedException {
+        checkOffer(payload);
+        Entry entry = new Entry(type, payload, attachment);
+        while (!queue.offer(entry, 10, TimeUnit.MILLISECONDS)) {
+            checkOffer(payload);
+        }
+        offered.incrementAndGet();
+    }
+
+    /** The sequence of the last record known to be fsynced; readers and exporters must not go beyond it. */
+    public long durableSequence() {
+        return durableSequence;
+    }
+
+    /** Batches (fsyncs) done so far. */
+    public long batches() {
+        return batches;
+    }
+
+    /** Waits until every record offered before this call is durable (or the writer failed). */
+    public void sync() throws InterruptedException {
+        long target = recovery.lastSequence() + offered.get();
+        while (durableSequence < target) {
+            checkFailure();
+            Thread.sleep(0, 100_000);
+        }
+        checkFailure();
+    }
+
+    /** Drains the queue, fsyncs and stops the writer thread. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join();
+        checkFailure();
+    }
+
+    private void checkOffer(byte[] payload) {
+        if (payload.length > MAX_PAYLOAD_LENGTH) {
+            throw new IllegalArgumentException("payloadLength=" + payload.length + " exceeds " + MAX_PAYLOAD_LENGTH);
+        }
+        checkFailure();
+        if (!running) {
+            throw new IllegalStateException("journal dir=" + context.dir() + " is closed");
+        }
+    }
+
+    private void checkFailure() {
+        Throwable f = failure;
+        if (f != null) {
+            throw new IllegalStateException("journal writer failed dir=" + context.dir() + ": " + f, f);
+        }
+    }
+
+    private void run() {
+        try {
+            while (running || !queue.isEmpty()) {
+                Entry first = queue.poll(1, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    rotateByAgeIfDue();
+                    continue;
+                }
+                collectBatch(first);
+                writeBatch();
+            }
+            if (channel != null) {
+                channel.force(false);
+                channel.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            failure = e;
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void collectBatch(Entry first) throws InterruptedException {
+        batch.clear();
+        batch.add(first);
+        queue.drainTo(batch, context.maxBatch() - 1);
+        long window = context.commitWindowNanos();
+        if (window > 0) {
+            long deadline = System.nanoTime() + window;
+            while (batch.size() < context.maxBatch()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                Entry next = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    break;
+                }
+                batch.add(next);
+                queue.drainTo(batch, context.maxBatch() - batch.size());
+            }
+        }
+    }
+
+    private void writeBatch() throws IOException {
+        rotateByAgeIfDue();
+        for (int i = 0; i < batch.size(); i++) {
+            Entry e = batch.get(i);
+            int frameLength = FRAME_HEADER_LENGTH + e.payload.length;
+            int aligned = JournalDescriptor.alignedLength(frameLength);
+            if (segmentBytes + writeBuffer.position() + aligned > context.segmentSizeBytes()
+                    && segmentBytes + writeBuffer.position() > SEGMENT_HEADER_LENGTH) {
+                flushBuffer();
+                rotate();
+            }
+            if (writeBuffer.remaining() < aligned) {
+                flushBuffer();
+            }
+            putFrame(++lastSequence, e, frameLength, aligned);
+        }
+        flushBuffer();
+        channel.force(false);
+        batches++;
+        long firstInBatch = lastSequence - batch.size() + 1;
+        durableSequence = lastSequence;
+        AckListener listener = context.ackListener();
+        for (int i = 0; i < batch.size(); i++) {
+            Entry e = batch.get(i);
+            listener.onDurable(firstInBatch + i, e.type, e.attachment);
+        }
+        batch.clear();
+    }
+
+    private void putFrame(long sequence, Entry e, int frameLength, int aligned) {
+        int start = writeBuffer.position();
+        writeBuffer.putInt(frameLength).putInt(0).putLong(sequence).put(e.type).put((byte) 0).putShort((short) 0);
+        writeBuffer.put(e.payload);
+        crc.reset();
+        crc.update(writeBuffer.slice(start + 8, frameLength - 8));
+        writeBuffer.putInt(start + 4, (int) crc.getValue());
+        for (int pad = frameLength; pad < aligned; pad++) {
+            writeBuffer.put((byte) 0);
+        }
+    }
+
+    private void flushBuffer() throws IOException {
+        writeBuffer.flip();
+        while (writeBuffer.hasRemaining()) {
+            segmentBytes += channel.write(writeBuffer);
+        }
+        writeBuffer.clear();
+    }
+
+    private void rotateByAgeIfDue() throws IOException {
+        if (context.segmentMaxAgeMs() > 0
+                && segmentBytes > SEGMENT_HEADER_LENGTH
+                && context.clockMs().getAsLong() - segmentCreatedMs >= context.segmentMaxAgeMs()) {
+            rotate();
+        }
+    }
+
+    private void openLastSegment() throws IOException {
+        List<Path> segments = JournalScanner.segments(context.dir());
+        if (segments.isEmpty()) {
+            createSegment();
+            return;
+        }
+        Path last = segments.getLast();
+        channel = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        segmentBytes = channel.size();
+        channel.position(segmentBytes);
+        ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        channel.read(header, 0);
+        segmentCreatedMs = header.getLong(16);
+    }
+
+    private void rotate() throws IOException {
+        channel.force(false);
+        channel.close();
+        createSegment();
+    }
+
+    private void createSegment() throws IOException {
+        long first = lastSequence + 1;
+        Path file = context.dir().resolve(JournalDescriptor.segmentName(first));
+        long now = context.clockMs().getAsLong();
+        channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        ByteBuffer header = JournalDescriptor.segmentHeader(first, now);
+        while (header.hasRemaining()) {
+            channel.write(header);
+        }
+        channel.force(true);
+        fsyncDirectory(context.dir());
+        segmentBytes = SEGMENT_HEADER_LENGTH;
+        segmentCreatedMs = now;
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+}
