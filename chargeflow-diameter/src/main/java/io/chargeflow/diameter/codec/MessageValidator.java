@@ -1,0 +1,176 @@
+package io.chargeflow.diameter.codec;
+
+import io.chargeflow.diameter.dictionary.Avp;
+import io.chargeflow.diameter.dictionary.AvpType;
+import io.chargeflow.diameter.dictionary.Command;
+import io.chargeflow.diameter.dictionary.Dictionary;
+import io.chargeflow.diameter.dictionary.ResultCode;
+
+/**
+ * Checks one message against RFC 6733 §3–4 and the dictionary, and says how to answer it: the Result-Code, the
+ * offending AVP (for Failed-AVP) and whether message framing itself is lost (the only case where the connection is
+ * closed). Frames every AVP (recursing into Grouped AVPs the dictionary knows) but decodes no value. Never throws;
+ * allocates nothing. One instance per thread (the I/O thread of a connection, or a capture reader).
+ */
+public final class MessageValidator {
+    private static final int MAX_DEPTH = 16;
+
+    private final DiameterAvp[] cursors = new DiameterAvp[MAX_DEPTH + 1];
+    private final DiameterAvp probe = new DiameterAvp();
+    private int resultCode;
+    private boolean framingLost;
+    private int failedAvpOffset;
+    private int failedAvpLength;
+    private Avp missingAvp;
+
+    public MessageValidator() {
+        for (int i = 0; i < cursors.length; i++) {
+            cursors[i] = new DiameterAvp();
+        }
+    }
+
+    /**
+     * Validates {@code message}; returns {@link ResultCode#SUCCESS} (2001) when it is well formed, otherwise the
+     * Result-Code to answer with (the details are then in the accessors).
+     */
+    public int validate(DiameterMessage message) {
+        resultCode = ResultCode.SUCCESS;
+        framingLost = false;
+        failedAvpOffset = -1;
+        failedAvpLength = 0;
+        missingAvp = null;
+        int wrapped = message.wrappedLength();
+        if (wrapped < DiameterMessage.HEADER_LENGTH) {
+            framingLost = true;
+            return fail(ResultCode.DIAMETER_INVALID_MESSAGE_LENGTH.code());
+        }
+        if (message.version() != DiameterMessage.VERSION) {
+            framingLost = true;
+            return fail(ResultCode.DIAMETER_UNSUPPORTED_VERSION.code());
+        }
+        int declared = message.messageLength();
+        if (declared < DiameterMessage.HEADER_LENGTH || (declared & 3) != 0 || declared > wrapped) {
+            framingLost = true;
+            return fail(ResultCode.DIAMETER_INVALID_MESSAGE_LENGTH.code());
+        }
+        int flags = message.flags();
+        boolean request = (flags & DiameterMessage.FLAG_REQUEST) != 0;
+        boolean error = (flags & DiameterMessage.FLAG_ERROR) != 0;
+        if ((flags & DiameterMessage.FLAGS_RESERVED) != 0 || (request && error)) {
+            return fail(ResultCode.DIAMETER_INVALID_HDR_BITS.code());
+        }
+        int code = checkContainer(message.buffer(), message.avpStart(), message.avpLimit(), 0);
+        if (code != ResultCode.SUCCESS) {
+            return fail(code);
+        }
+        if (!error) {
+            Command command = Command.find(message.commandCode());
+            if (command != null) {
+                for (Avp required : Dictionary.requiredAvps(command, request)) {
+                    if (!message.find(required, probe)) {
+                        missingAvp = required;
+                        return fail(ResultCode.DIAMETER_MISSING_AVP.code());
+                    }
+                }
+            }
+        }
+        return ResultCode.SUCCESS;
+    }
+
+    private int checkContainer(java.nio.ByteBuffer buffer, int start, int limit, int depth) {
+        if (start >= limit) {
+            return ResultCode.SUCCESS;
+        }
+        DiameterAvp avp = cursors[depth];
+        boolean present = avp.at(buffer, start, limit);
+        while (true) {
+            if (!present) {
+                if (avp.offset() < limit) {
+                    return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
+                }
+                return ResultCode.SUCCESS;
+            }
+            int code = checkAvp(avp, depth);
+            if (code != ResultCode.SUCCESS) {
+                return code;
+            }
+            present = avp.next();
+        }
+    }
+
+    private int checkAvp(DiameterAvp avp, int depth) {
+        if ((avp.flags() & DiameterAvp.FLAGS_RESERVED) != 0) {
+            return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_BITS.code());
+        }
+        Avp definition = Dictionary.find(avp.code(), avp.vendorId());
+        if (definition == null) {
+            return avp.isMandatory() ? failAt(avp, ResultCode.DIAMETER_AVP_UNSUPPORTED.code()) : ResultCode.SUCCESS;
+        }
+        AvpType type = definition.type();
+        int dataLength = avp.dataLength();
+        if (type.fixedLength() >= 0 && dataLength != type.fixedLength()) {
+            return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
+        }
+        if (type == AvpType.ADDRESS && !addressLengthOk(avp, dataLength)) {
+            return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
+        }
+        // Failed-AVP carries offending AVPs by definition: its content is echoed, not judged
+        if (type == AvpType.GROUPED && definition != Avp.FAILED_AVP) {
+            if (depth + 1 >= MAX_DEPTH) {
+                return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_VALUE.code());
+            }
+            int end = avp.offset() + avp.length();
+            int code = checkContainer(avp.buffer(), avp.dataOffset(), end, depth + 1);
+            if (code != ResultCode.SUCCESS) {
+                return code;
+            }
+        }
+        return ResultCode.SUCCESS;
+    }
+
+    private static boolean addressLengthOk(DiameterAvp avp, int dataLength) {
+        if (dataLength < 2) {
+            return false;
+        }
+        int family = avp.getAddressFamily();
+        return family == 1 ? dataLength == 6 : family != 2 || dataLength == 18;
+    }
+
+    private int failAt(DiameterAvp avp, int code) {
+        failedAvpOffset = avp.offset();
+        int available = avp.limit() - avp.offset();
+        int declared = available >= DiameterAvp.HEADER_LENGTH ? avp.length() : available;
+        failedAvpLength = Math.max(0, Math.min(declared, available));
+        return code;
+    }
+
+    private int fail(int code) {
+        resultCode = code;
+        return code;
+    }
+
+    /** The last Result-Code returned by {@link #validate}. */
+    public int resultCode() {
+        return resultCode;
+    }
+
+    /** True when the message header itself is unusable: the stream cannot be re-synchronised, close it. */
+    public boolean framingLost() {
+        return framingLost;
+    }
+
+    /** Offset of the offending AVP in the buffer, or -1 when the error is not about one AVP. */
+    public int failedAvpOffset() {
+        return failedAvpOffset;
+    }
+
+    /** Bytes of the offending AVP that lie inside the message (what Failed-AVP echoes). */
+    public int failedAvpLength() {
+        return failedAvpLength;
+    }
+
+    /** The required AVP that was absent (for DIAMETER_MISSING_AVP), else null. */
+    public Avp missingAvp() {
+        return missingAvp;
+    }
+}

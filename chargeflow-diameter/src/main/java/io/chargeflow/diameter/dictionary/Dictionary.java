@@ -1,0 +1,62 @@
+package io.chargeflow.diameter.dictionary;
+
+/**
+ * Lookup of {@link Avp} definitions by (code, vendor) for the decoder and the validator: an open-addressing table
+ * of longs built once from the enum, so a lookup on the I/O thread allocates nothing. Immutable after class
+ * initialisation; any thread.
+ */
+public final class Dictionary {
+    private static final int MASK = 1023;
+    private static final long[] KEYS = new long[MASK + 1];
+    private static final Avp[] VALUES = new Avp[MASK + 1];
+    private static final long EMPTY = -1L;
+
+    static {
+        java.util.Arrays.fill(KEYS, EMPTY);
+        for (Avp avp : Avp.values()) {
+            long key = key(avp.code(), avp.vendorId());
+            int slot = slot(key);
+            while (KEYS[slot] != EMPTY) {
+                if (KEYS[slot] == key) {
+                    throw new ExceptionInInitializerError("AVP defined twice: code=" + avp.code() + " vendor="
+                            + avp.vendorId() + " name=" + avp.avpName());
+                }
+                slot = (slot + 1) & MASK;
+            }
+            KEYS[slot] = key;
+            VALUES[slot] = avp;
+        }
+    }
+
+    private Dictionary() {}
+
+    /** The AVP with this code and vendor id (0 for IETF), or null when the dictionary does not know it. */
+    public static Avp find(int code, int vendorId) {
+        long key = key(code, vendorId);
+        int slot = slot(key);
+        while (true) {
+            long k = KEYS[slot];
+            if (k == key) {
+                return VALUES[slot];
+            }
+            if (k == EMPTY) {
+                return null;
+            }
+            slot = (slot + 1) & MASK;
+        }
+    }
+
+    /** The required AVPs of a request or answer of this command (shared array: read only). */
+    public static Avp[] requiredAvps(Command command, boolean request) {
+        return command.required(request);
+    }
+
+    private static long key(int code, int vendorId) {
+        return ((vendorId & 0xffffffffL) << 32) | (code & 0xffffffffL);
+    }
+
+    private static int slot(long key) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 40) & MASK;
+    }
+}
