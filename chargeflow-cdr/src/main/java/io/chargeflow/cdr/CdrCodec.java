@@ -139,7 +139,7 @@ public final class CdrCodec {
         String account = getString(in);
         String plan = getString(in);
         long count = getVarLong(in);
-        if (count > in.remaining()) {
+        if (count < 0 || count > in.remaining()) {
             throw new CdrFormatException("listOfServiceData count=" + count + " exceeds payload", in.position() - start);
         }
         List<ServiceData> list = new ArrayList<>((int) count);
@@ -185,7 +185,7 @@ public final class CdrCodec {
             return null;
         }
         long length = lengthPlusOne - 1;
-        if (length > in.remaining()) {
+        if (length < 0 || length > in.remaining()) {
             throw new CdrFormatException("string length=" + length + " exceeds payload", in.position());
         }
         if (in.hasArray()) {

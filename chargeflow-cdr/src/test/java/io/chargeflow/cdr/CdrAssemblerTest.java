@@ -1,0 +1,133 @@
+package io.chargeflow.cdr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CdrAssemblerTest {
+    private final List<PgwRecord> out = new ArrayList<>();
+
+    private CdrAssembler assembler(long volumeLimit, long timeLimitMs, int maxContainers) {
+        return new CdrAssembler(new AssemblerContext("node-1", volumeLimit, timeLimitMs, maxContainers, 4), out::add);
+    }
+
+    @Test
+    void shouldEmitOneFinalRecordWhenSessionClosesWithoutLimits() {
+        CdrAssembler a = assembler(0, 0, 0);
+        int h = a.open(9, CdrFixtures.identity(5, "basic"), 1000);
+        a.onUsage(h, 10, 1, 100, 200, 1, 2, 1000, 1500, 500);
+        a.onUsage(h, 20, 0, 7, 0, 1, 0, 1200, 1200, 0);
+        a.onUsage(h, 10, 1, 1, 1, 1, 1, 1600, 1700, 100);
+        a.close(h, CauseForRecClosing.NORMAL_RELEASE, 2000);
+
+        assertThat(out).hasSize(1);
+        PgwRecord r = out.getFirst();
+        assertThat(r.recordSequenceNumber()).isEqualTo(1);
+        assertThat(r.causeForRecClosing()).isEqualTo(CauseForRecClosing.NORMAL_RELEASE);
+        assertThat(r.recordOpeningTimeMs()).isEqualTo(1000);
+        assertThat(r.durationMs()).isEqualTo(1000);
+        assertThat(r.chargingID()).isEqualTo(9);
+        assertThat(r.servedMSISDN()).isEqualTo("49175");
+        assertThat(r.listOfServiceData()).containsExactly(
+                new ServiceData(10, 1, 101, 201, 2, 3, 1000, 1700, 600, ServiceData.SCC_SERVICE_STOP, 0),
+                new ServiceData(20, 0, 7, 0, 1, 0, 1200, 1200, 0, ServiceData.SCC_SERVICE_STOP, 0));
+        assertThat(a.openSessions()).isZero();
+    }
+
+    @Test
+    void shouldCutPartialRecordsWhenVolumeLimitReached() {
+        CdrAssembler a = assembler(1000, 0, 0);
+        int h = a.open(1, CdrFixtures.identity(1, "basic"), 0);
+        for (int i = 0; i < 25; i++) {
+            a.onUsage(h, 10, 0, 100, 0, 1, 0, i * 10L, i * 10L, 0);
+        }
+        a.close(h, CauseForRecClosing.ABNORMAL_RELEASE, 300);
+
+        assertThat(out).extracting(PgwRecord::causeForRecClosing).containsExactly(CauseForRecClosing.VOLUME_LIMIT,
+                CauseForRecClosing.VOLUME_LIMIT, CauseForRecClosing.ABNORMAL_RELEASE);
+        assertThat(out).extracting(PgwRecord::recordSequenceNumber).containsExactly(1, 2, 3);
+        assertThat(out).extracting(PgwRecord::totalVolume).containsExactly(1000L, 1000L, 500L);
+        assertThat(out).extracting(PgwRecord::recordOpeningTimeMs).containsExactly(0L, 90L, 190L);
+        assertThat(out.getFirst().listOfServiceData().getFirst().serviceConditionChange())
+                .isEqualTo(ServiceData.SCC_VOLUME_LIMIT | ServiceData.SCC_RECORD_CLOSURE);
+    }
+
+    @Test
+    void shouldCutTimeLimitRecordsWhenTimePassesWithoutUsage() {
+        CdrAssembler a = assembler(0, 60_000, 0);
+        int h = a.open(1, CdrFixtures.identity(1, "basic"), 0);
+        a.onUsage(h, 10, 0, 5, 5, 1, 1, 1000, 1000, 0);
+        assertThat(a.onTime(59_999)).isZero();
+        assertThat(a.onTime(125_000)).isEqualTo(2);
+        a.onUsage(h, 10, 0, 1, 1, 1, 1, 130_000, 130_000, 0);
+        a.close(h, CauseForRecClosing.NORMAL_RELEASE, 140_000);
+
+        assertThat(out).extracting(PgwRecord::causeForRecClosing).containsExactly(CauseForRecClosing.TIME_LIMIT,
+                CauseForRecClosing.TIME_LIMIT, CauseForRecClosing.NORMAL_RELEASE);
+        assertThat(out).extracting(PgwRecord::durationMs).containsExactly(60_000L, 60_000L, 20_000L);
+        assertThat(out.get(1).listOfServiceData()).isEmpty();
+        assertThat(out.get(2).totalVolume()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCutMaxChangeCondWhenContainerCountWouldBeExceeded() {
+        CdrAssembler a = assembler(0, 0, 2);
+        int h = a.open(1, CdrFixtures.identity(1, "basic"), 0);
+        a.onUsage(h, 1, 0, 1, 0, 1, 0, 1, 1, 0);
+        a.onUsage(h, 2, 0, 1, 0, 1, 0, 2, 2, 0);
+        a.onUsage(h, 1, 0, 1, 0, 1, 0, 3, 3, 0);
+        a.onUsage(h, 3, 0, 1, 0, 1, 0, 4, 4, 0);
+        a.close(h, CauseForRecClosing.MANAGEMENT_INTERVENTION, 5);
+
+        assertThat(out).extracting(PgwRecord::causeForRecClosing)
+                .containsExactly(CauseForRecClosing.MAX_CHANGE_COND, CauseForRecClosing.MANAGEMENT_INTERVENTION);
+        assertThat(out.getFirst().listOfServiceData()).extracting(ServiceData::ratingGroup).containsExactly(1, 2);
+        assertThat(out.get(1).listOfServiceData()).extracting(ServiceData::ratingGroup).containsExactly(3);
+    }
+
+    @Test
+    void shouldCarryPeerAndBindingChangeWhenPeerToPeerSessionIsRebound() {
+        CdrAssembler a = assembler(0, 0, 0);
+        int h = a.open(3, CdrFixtures.identity(1, "basic"), 0);
+        a.onPeer(h, 7, 8);
+        a.close(h, CauseForRecClosing.BINDING_CHANGE, 10);
+        assertThat(out.getFirst().peerToPeer()).isTrue();
+        assertThat(out.getFirst().peerKeyLo()).isEqualTo(8);
+        assertThat(out.getFirst().causeForRecClosing().code()).isEqualTo(100);
+    }
+
+    @Test
+    void shouldReuseSlotsAndFailFastWhenHandleIsStaleOrTableFull() {
+        CdrAssembler a = assembler(0, 0, 0);
+        int[] handles = new int[4];
+        for (int i = 0; i < 4; i++) {
+            handles[i] = a.open(i, CdrFixtures.identity(i, "basic"), 0);
+        }
+        assertThatThrownBy(() -> a.open(9, CdrFixtures.identity(9, "basic"), 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("openSessions=4 reached maxSessions=4");
+        a.close(handles[2], CauseForRecClosing.NORMAL_RELEASE, 1);
+        assertThatThrownBy(() -> a.onUsage(handles[2], 1, 0, 1, 1, 1, 1, 1, 1, 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("handle=" + handles[2] + " is not an open session");
+        assertThatThrownBy(() -> a.close(handles[1], CauseForRecClosing.VOLUME_LIMIT, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cause=VOLUME_LIMIT");
+        assertThat(a.open(10, CdrFixtures.identity(10, "basic"), 5)).isEqualTo(handles[2]);
+    }
+
+    @Test
+    void shouldMapTs32298CodesWhenLookingUpCauses() {
+        assertThat(CauseForRecClosing.ofCode(0)).isEqualTo(CauseForRecClosing.NORMAL_RELEASE);
+        assertThat(CauseForRecClosing.ofCode(4)).isEqualTo(CauseForRecClosing.ABNORMAL_RELEASE);
+        assertThat(CauseForRecClosing.ofCode(16)).isEqualTo(CauseForRecClosing.VOLUME_LIMIT);
+        assertThat(CauseForRecClosing.ofCode(17)).isEqualTo(CauseForRecClosing.TIME_LIMIT);
+        assertThat(CauseForRecClosing.ofCode(19)).isEqualTo(CauseForRecClosing.MAX_CHANGE_COND);
+        assertThat(CauseForRecClosing.ofCode(20)).isEqualTo(CauseForRecClosing.MANAGEMENT_INTERVENTION);
+        assertThat(CauseForRecClosing.ofCode(3)).isNull();
+        assertThat(CauseForRecClosing.ofCode(-1)).isNull();
+    }
+}

@@ -1,0 +1,75 @@
+package io.chargeflow.cdr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class CdrCodecTest {
+
+    @Test
+    void shouldRoundTripEveryFieldWhenEncodedAndDecoded() {
+        PgwRecord cdr = CdrFixtures.example(77, 3);
+        byte[] bytes = CdrCodec.encode(cdr);
+        PgwRecord back = CdrCodec.decode(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), 1234);
+        assertThat(back).isEqualTo(cdr.withLocalSequenceNumber(1234));
+        assertThat(bytes.length).isLessThan(CdrCodec.maxEncodedSize(cdr));
+    }
+
+    @Test
+    void shouldKeepRecordsCompactWhenEncoded() {
+        // two containers plus identity: well under the ~400 bytes a naive fixed layout needs
+        assertThat(CdrCodec.encode(CdrFixtures.example(77, 3)).length).isEqualTo(150);
+    }
+
+    @Test
+    void shouldRejectUnknownVersionWhenDecoding() {
+        byte[] bytes = CdrCodec.encode(CdrFixtures.example(1, 1));
+        bytes[0] = 9;
+        assertThatThrownBy(() -> CdrCodec.decode(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), 1))
+                .isInstanceOf(CdrFormatException.class)
+                .hasMessageContaining("version=9");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1L, 2L, 3L, 20261122L})
+    void shouldRoundTripRandomRecordsWhenSeeded(long seed) {
+        Random random = new Random(seed);
+        for (int i = 0; i < 2000; i++) {
+            PgwRecord cdr = CdrFixtures.random(random, i);
+            PgwRecord back = CdrCodec.decode(ByteBuffer.wrap(CdrCodec.encode(cdr)).order(ByteOrder.LITTLE_ENDIAN), i);
+            assertThat(back).as("seed=%d record=%d", seed, i).isEqualTo(cdr.withLocalSequenceNumber(i));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {11L, 12L, 13L})
+    void shouldThrowOnlyFormatExceptionWhenBytesAreMutated(long seed) {
+        Random random = new Random(seed);
+        int decoded = 0;
+        int rejected = 0;
+        for (int i = 0; i < 5000; i++) {
+            byte[] bytes = CdrCodec.encode(CdrFixtures.random(random, i));
+            int cut = random.nextInt(bytes.length + 1);
+            byte[] mutated = java.util.Arrays.copyOf(bytes, random.nextBoolean() ? cut : bytes.length);
+            for (int m = 0; m < 3 && mutated.length > 0; m++) {
+                mutated[random.nextInt(mutated.length)] = (byte) random.nextInt();
+            }
+            try {
+                CdrCodec.decode(ByteBuffer.wrap(mutated).order(ByteOrder.LITTLE_ENDIAN), i);
+                decoded++;
+            } catch (CdrFormatException expected) {
+                rejected++;
+            } catch (RuntimeException e) {
+                throw new AssertionError("seed=" + seed + " record=" + i + " threw " + e, e);
+            }
+        }
+        assertThat(decoded + rejected).as("seed=%d", seed).isEqualTo(5000);
+        assertThat(rejected).as("seed=%d", seed).isPositive();
+    }
+}
