@@ -28,10 +28,12 @@ public final class DecodedPacket {
     public long teid;
     /** Outer (transport) IPv4 source and destination of a GTP-U packet over IPv4, else 0. */
     public int tunnelSrcV4;
+
     public int tunnelDstV4;
 
     /** 4 or 6 for the charged (innermost) packet. */
     public int ipVersion;
+
     public int srcV4;
     public int dstV4;
     public long srcHi;
@@ -46,17 +48,20 @@ public final class DecodedPacket {
     public boolean fragment;
     /** Whether ports were read: a first (or only) fragment whose transport header was captured. */
     public boolean hasPorts;
+
     public int srcPort;
     public int dstPort;
     /** TCP flags (low 8 bits) when protocol is TCP and the header was captured, else 0. */
     public int tcpFlags;
     /** ICMP/ICMPv6 type and code when captured, else -1. */
     public int icmpType;
+
     public int icmpCode;
 
     /** Absolute offset (in the frame's segment) of the transport payload, and how many payload bytes were
      *  captured; for classifiers that look into the first bytes (TLS SNI, HTTP Host, DNS). */
     public long payloadOffset;
+
     public int payloadCapturedLength;
 
     /** True when the snaplen cut this frame (captured length below original length). */

@@ -32,7 +32,13 @@ public enum MalformedReason {
     /** The inner packet of a tunnel is itself malformed (bad inner IP header or length). */
     BAD_INNER_PACKET,
     /** IPv6 jumbogram (payload length 0 with a Jumbo Payload option): not charged. */
-    UNSUPPORTED_JUMBOGRAM;
+    UNSUPPORTED_JUMBOGRAM,
+    /**
+     * Not malformed but not charged: a GTP-U message other than a G-PDU (echo request/response, error indication,
+     * supported extension headers notification, end marker). It is path signalling between tunnel endpoints, not
+     * subscriber traffic; the TEID and tunnel addresses are filled, {@link DecodedPacket#gtp} stays false.
+     */
+    GTP_NOT_GPDU;
 
     private static final MalformedReason[] VALUES = values();
 

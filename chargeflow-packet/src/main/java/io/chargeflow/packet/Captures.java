@@ -1,0 +1,67 @@
+package io.chargeflow.packet;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Opens capture files: detects classic pcap (either byte order, micro- or nanosecond magic) or pcapng by the first
+ * four bytes, memory-maps the whole file into a shared-arena {@link MemorySegment} (so files beyond 4 GiB and a
+ * hand-off to another thread both work) and returns the matching {@link CaptureSource}. Called once per file by the
+ * thread that will read it; the returned source belongs to that thread.
+ */
+public final class Captures {
+    static final int PCAP_MICROS = 0xA1B2C3D4;
+    static final int PCAP_NANOS = 0xA1B23C4D;
+    static final int PCAPNG_SHB = 0x0A0D0D0A;
+
+    private Captures() {}
+
+    /**
+     * Opens {@code file}.
+     *
+     * @throws java.nio.file.NoSuchFileException when the file does not exist (and the other {@code
+     *     FileSystemException}s for unreadable files)
+     * @throws CaptureFormatException for an empty file, an unknown magic or a broken file header
+     */
+    public static CaptureSource open(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("file=null");
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        Arena arena = Arena.ofShared();
+        try {
+            long size = channel.size();
+            if (size == 0) {
+                throw new CaptureFormatException(file, 0, "empty file");
+            }
+            if (size < 4) {
+                throw new CaptureFormatException(file, 0, "file of " + size + " bytes is too short for a magic");
+            }
+            MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            int magic = data.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0);
+            CaptureSource source;
+            if (magic == PCAP_MICROS || magic == PCAP_NANOS) {
+                source = new PcapSource(file, channel, arena, data, ByteOrder.BIG_ENDIAN, magic == PCAP_NANOS);
+            } else if (Integer.reverseBytes(magic) == PCAP_MICROS || Integer.reverseBytes(magic) == PCAP_NANOS) {
+                source = new PcapSource(
+                        file, channel, arena, data, ByteOrder.LITTLE_ENDIAN, Integer.reverseBytes(magic) == PCAP_NANOS);
+            } else if (magic == PCAPNG_SHB) {
+                source = new PcapngSource(file, channel, arena, data);
+            } else {
+                throw new CaptureFormatException(
+                        file, 0, "unknown magic 0x" + Integer.toHexString(magic) + " (neither pcap nor pcapng)");
+            }
+            return source;
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            channel.close();
+            throw e;
+        }
+    }
+}
