@@ -1,0 +1,212 @@
+package io.chargeflow.cdr.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalWriterTest {
+    @TempDir
+    Path dir;
+
+    private final List<Long> acked = new CopyOnWriteArrayList<>();
+
+    private JournalContext context() {
+        return JournalContext.defaults(dir, (seq, type, attachment) -> acked.add(seq));
+    }
+
+    private static byte[] payload(int i) {
+        byte[] b = new byte[10 + i % 30];
+        for (int k = 0; k < b.length; k++) {
+            b[k] = (byte) (i + k);
+        }
+        return b;
+    }
+
+    private static List<Long> sequences(Path dir) {
+        List<Long> seen = new ArrayList<>();
+        JournalScanner.scan(dir, 1, true, (seq, type, p, f, o) -> seen.add(seq));
+        return seen;
+    }
+
+    private void write(JournalContext ctx, int from, int count) throws Exception {
+        try (JournalWriter w = JournalWriter.open(ctx)) {
+            for (int i = from; i < from + count; i++) {
+                w.append((byte) 1, payload(i), null);
+            }
+            w.sync();
+        }
+    }
+
+    @Test
+    void shouldAcknowledgeInOrderOnlyAfterFsyncWhenRecordsAreAppended() throws Exception {
+        try (JournalWriter w = JournalWriter.open(context())) {
+            for (int i = 0; i < 1000; i++) {
+                w.append((byte) 1, payload(i), i);
+            }
+            w.sync();
+            assertThat(w.durableSequence()).isEqualTo(1000);
+            assertThat(w.batches()).isBetween(1L, 1000L);
+        }
+        assertThat(acked).hasSize(1000);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(acked.get(i)).isEqualTo(i + 1L);
+        }
+        List<byte[]> payloads = new ArrayList<>();
+        ScanReport report = JournalScanner.scan(dir, 1, true, (seq, type, p, f, o) -> {
+            byte[] b = new byte[p.remaining()];
+            p.get(b);
+            payloads.add(b);
+            return true;
+        });
+        assertThat(report.frames()).isEqualTo(1000);
+        assertThat(report.damages()).isEmpty();
+        assertThat(payloads.get(999)).isEqualTo(payload(999));
+    }
+
+    @Test
+    void shouldContinueSequenceWhenReopened() throws Exception {
+        write(context(), 0, 10);
+        try (JournalWriter w = JournalWriter.open(context())) {
+            assertThat(w.recovery().lastSequence()).isEqualTo(10);
+            assertThat(w.recovery().truncated()).isNull();
+            w.append((byte) 1, payload(1), null);
+            w.sync();
+            assertThat(w.durableSequence()).isEqualTo(11);
+        }
+        assertThat(sequences(dir)).hasSize(11).last().isEqualTo(11L);
+    }
+
+    @Test
+    void shouldRotateSegmentsWhenSizeIsReached() throws Exception {
+        write(context().withSegmentSizeBytes(4096), 0, 500);
+        List<Path> segments = JournalScanner.segments(dir);
+        assertThat(segments.size()).isGreaterThan(5);
+        assertThat(segments.getFirst().getFileName().toString()).isEqualTo("segment-00000000000000000001.cfj");
+        for (Path s : segments) {
+            assertThat(Files.size(s)).isLessThanOrEqualTo(4096);
+        }
+        assertThat(sequences(dir)).hasSize(500).last().isEqualTo(500L);
+    }
+
+    @Test
+    void shouldRotateSegmentsWhenAgeIsReached() throws Exception {
+        AtomicLong clock = new AtomicLong(1_000);
+        JournalContext ctx = context().withSegmentMaxAgeMs(60_000).withClockMs(clock::get);
+        try (JournalWriter w = JournalWriter.open(ctx)) {
+            w.append((byte) 1, payload(1), null);
+            w.sync();
+            clock.set(61_000);
+            w.append((byte) 1, payload(2), null);
+            w.sync();
+        }
+        assertThat(JournalScanner.segments(dir)).extracting(p -> p.getFileName().toString())
+                .containsExactly("segment-00000000000000000001.cfj", "segment-00000000000000000002.cfj");
+    }
+
+    @Test
+    void shouldTruncateTornTailAndReportItWhenReopened() throws Exception {
+        write(context(), 0, 20);
+        Path segment = JournalScanner.segments(dir).getLast();
+        long goodSize = Files.size(segment);
+        // a frame header promising 100 bytes, then only part of it: a write cut short by the crash
+        ByteBuffer torn = ByteBuffer.allocate(30).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(100).putInt(7);
+        Files.write(segment, torn.array(), StandardOpenOption.APPEND);
+
+        try (JournalWriter w = JournalWriter.open(context())) {
+            RecoveryReport r = w.recovery();
+            assertThat(r.lastSequence()).isEqualTo(20);
+            assertThat(r.truncatedBytes()).isEqualTo(30);
+            assertThat(r.truncated().offset()).isEqualTo(goodSize);
+            assertThat(r.truncated().file()).isEqualTo(segment);
+            assertThat(r.describe()).contains("truncated 30 bytes of torn tail in " + segment + " at offset="
+                    + goodSize);
+            w.append((byte) 1, payload(5), null);
+            w.sync();
+        }
+        assertThat(sequences(dir)).hasSize(21);
+    }
+
+    @Test
+    void shouldTreatZeroFilledTailAsTornWhenReopened() throws Exception {
+        write(context(), 0, 3);
+        Path segment = JournalScanner.segments(dir).getLast();
+        Files.write(segment, new byte[4096], StandardOpenOption.APPEND);
+        try (JournalWriter w = JournalWriter.open(context())) {
+            assertThat(w.recovery().truncatedBytes()).isEqualTo(4096);
+        }
+    }
+
+    @Test
+    void shouldRefuseToOpenAndNameFileAndOffsetWhenMiddleRecordIsCorrupt() throws Exception {
+        write(context(), 0, 50);
+        Path segment = JournalScanner.segments(dir).getLast();
+        long offset = offsetOf(segment, 10);
+        long nextOffset = offsetOf(segment, 11);
+        flipByte(segment, offset + 24);
+
+        assertThatThrownBy(() -> JournalWriter.open(context()))
+                .isInstanceOf(JournalCorruptedException.class)
+                .hasMessageContaining("DAMAGE in " + segment + " at offset=" + offset + ": CRC32C mismatch");
+        // the good records before it are still readable; a stopping scan never skips past the damage
+        assertThat(sequences(dir)).hasSize(9).last().isEqualTo(9L);
+        // a resynchronising scan reports the damage and counts the records after it
+        ScanReport all = JournalScanner.scan(dir, 1, false, (s, t, p, f, o) -> true);
+        assertThat(all.frames()).isEqualTo(49);
+        assertThat(all.damages()).extracting(JournalDamage::offset).containsExactly(offset, nextOffset);
+        assertThat(all.damages().get(1).reason()).isEqualTo("gap: sequence=11 expected=10");
+    }
+
+    @Test
+    void shouldDeleteSegmentWhoseHeaderNeverBecameDurableWhenReopened() throws Exception {
+        write(context(), 0, 5);
+        Path half = dir.resolve(JournalDescriptor.segmentName(6));
+        Files.write(half, new byte[] {0x43, 0x46});
+        try (JournalWriter w = JournalWriter.open(context())) {
+            assertThat(w.recovery().truncated().offset()).isZero();
+            assertThat(w.recovery().lastSequence()).isEqualTo(5);
+        }
+        assertThat(half).doesNotExist();
+    }
+
+    @Test
+    void shouldFailFastWhenPayloadIsTooLarge() throws Exception {
+        try (JournalWriter w = JournalWriter.open(context())) {
+            assertThatThrownBy(() -> w.offer((byte) 1, new byte[(1 << 20) + 1], null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("payloadLength=1048577 exceeds 1048576");
+        }
+    }
+
+    static long offsetOf(Path segment, long sequence) {
+        long[] found = {-1};
+        JournalScanner.scan(segment.getParent(), 1, true, (seq, t, p, f, o) -> {
+            if (seq == sequence) {
+                found[0] = o;
+                return false;
+            }
+            return true;
+        });
+        return found[0];
+    }
+
+    static void flipByte(Path file, long offset) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(offset);
+            int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0xFF);
+        }
+    }
+}
