@@ -28,9 +28,9 @@ import java.nio.file.Path;
  *
  * <p>A record cannot be resynchronised (there is no block marker), so a record length beyond any sane maximum
  * stops reading with a {@link CaptureFormatException}; a record cut by the end of the file is counted as broken and
- * ends the file normally. Some writers (pkts' {@code cool.pcap}) put the magic in one byte order and the record
- * headers in the other: when the first record header is absurd in the file's order and sane in the other, the
- * other order is used for records and the quirk is noted in {@link CaptureStats#firstProblem}.
+ * ends the file normally. A file whose record headers are in another byte order than its magic (pkts'
+ * {@code cool.pcap}, which also states lengths 14 bytes longer than the data it holds) is rejected at its first
+ * record, as libpcap and tshark do: guessing would mis-frame every record after the first and charge garbage.
  */
 final class PcapSource implements CaptureSource {
     /** libpcap's largest accepted record when the snaplen is smaller (MAXIMUM_SNAPLEN). */
@@ -49,7 +49,7 @@ final class PcapSource implements CaptureSource {
     private final int linkType;
     private final int maxRecord;
     private final CaptureStats stats = new CaptureStats();
-    private ValueLayout.OfInt recordInt;
+    private final ValueLayout.OfInt recordInt;
     private long position = FILE_HEADER;
     private boolean ended;
 
@@ -78,22 +78,7 @@ final class PcapSource implements CaptureSource {
         this.linkType = data.get(headerInt, 20) & 0x0FFF_FFFF;
         this.maxRecord = snaplen > MAX_RECORD || snaplen < 0 ? Integer.MAX_VALUE : MAX_RECORD;
         this.recordInt = headerInt;
-        ValueLayout.OfInt swapped = ValueLayout.JAVA_INT_UNALIGNED.withOrder(
-                order == ByteOrder.BIG_ENDIAN ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-        if (size >= FILE_HEADER + RECORD_HEADER
-                && !saneRecord(headerInt, FILE_HEADER)
-                && saneRecord(swapped, FILE_HEADER)) {
-            this.recordInt = swapped;
-            stats.recordProblem("offset 24: record headers are in the other byte order than the file header;"
-                    + " read in that order");
-        }
         stats.fileBytesRead = FILE_HEADER;
-    }
-
-    private boolean saneRecord(ValueLayout.OfInt layout, long at) {
-        int captured = data.get(layout, at + 8);
-        int original = data.get(layout, at + 12);
-        return captured >= 0 && captured <= maxRecord && captured <= size - at - RECORD_HEADER && original >= 0;
     }
 
     @Override
@@ -129,7 +114,8 @@ final class PcapSource implements CaptureSource {
                 throw new CaptureFormatException(
                         file,
                         at,
-                        "pcap: record of " + Integer.toUnsignedLong(captured) + " bytes, bigger than the maximum of "
+                        // libpcap's wording, so the message matches what tcpdump and tshark print for the file
+                        "pcap: File has " + Integer.toUnsignedLong(captured) + "-byte packet, bigger than maximum of "
                                 + maxRecord + "; cannot resynchronise");
             }
             if (captured > remaining - RECORD_HEADER) {

@@ -84,11 +84,11 @@ final class PcapngSource implements CaptureSource {
             throw new CaptureFormatException(
                     file, 4, "pcapng: section header block of " + length + " bytes beyond the file end");
         }
-        String problem = checkBlockFrame(0, length);
-        if (problem != null) {
-            throw new CaptureFormatException(file, 0, "pcapng: " + problem);
+        // options first: an option that overruns its block is the root cause of a trailer that does not match
+        String problem = length >= 28 ? checkOptions(0, 24, length) : null;
+        if (problem == null) {
+            problem = checkBlockFrame(0, length);
         }
-        problem = checkOptions(0, 24, length);
         if (problem != null) {
             throw new CaptureFormatException(file, 0, "pcapng: " + problem);
         }

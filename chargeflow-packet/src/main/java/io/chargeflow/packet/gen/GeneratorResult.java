@@ -1,5 +1,7 @@
 package io.chargeflow.packet.gen;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,7 +33,7 @@ public record GeneratorResult(
         long pcapBytes) {
 
     public GeneratorResult {
-        malformedByReason = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(malformedByReason));
+        malformedByReason = Collections.unmodifiableMap(new LinkedHashMap<>(malformedByReason));
     }
 
     /** All malformed frames, whatever the reason. */
