@@ -35,6 +35,9 @@ public final class Processor implements Runnable {
     private final int ipv6PrefixLength;
     private final long lookupDrainTimeoutNs;
     private final SubscriberDirectory.LookupReply reply = this::onLookupResult;
+    /** The thread inside {@link SubscriberDirectory#lookup} right now: an answer on it is applied at once. */
+    private Thread lookupThread;
+    private LookupAnswer immediateAnswer;
 
     // sessions: key columns in the index, the rest here, row-aligned
     private final KeyIndex sessions;
@@ -70,6 +73,7 @@ public final class Processor implements Runnable {
     private long lookups;
     private long lookupAnswers;
     private long staleAnswers;
+    private long straddlingAnswers;
     private int peakSessions;
     private long idleLoops;
 
@@ -176,9 +180,11 @@ public final class Processor implements Runnable {
             nowNs = timeNs;
         }
         int row = sessions.find(keyHi, keyLo);
-        if (row >= 0 && (timeNs - lastNs[row] > idleTimeoutNs || timeNs >= validUntilNs[row])) {
-            closeRow(row, timeNs >= validUntilNs[row] ? CloseCause.BINDING_CHANGE : CloseCause.IDLE_TIMEOUT,
-                    timeNs);
+        if (row >= 0 && timeNs >= validUntilNs[row]) {
+            closeRow(row, CloseCause.BINDING_CHANGE, validUntilNs[row]);
+            row = -1;
+        } else if (row >= 0 && timeNs - lastNs[row] > idleTimeoutNs) {
+            closeRow(row, CloseCause.IDLE_TIMEOUT, lastNs[row] + idleTimeoutNs);
             row = -1;
         }
         if (row < 0) {
@@ -237,7 +243,18 @@ public final class Processor implements Runnable {
             flags[row] |= FLAG_LOOKUP_PENDING;
             pendingLookups++;
             lookups++;
-            directory.lookup(keyHi, keyLo, ipv6PrefixLength, timeNs / NANOS_PER_MS, reply);
+            lookupThread = Thread.currentThread();
+            try {
+                directory.lookup(keyHi, keyLo, ipv6PrefixLength, timeNs / NANOS_PER_MS, reply);
+            } finally {
+                lookupThread = null;
+            }
+            if (immediateAnswer != null) {
+                // a cached answer: the packet that opened the session is already attributed to its holder
+                LookupAnswer answer = immediateAnswer;
+                immediateAnswer = null;
+                onLookupAnswer(answer);
+            }
         }
         return row;
     }
@@ -245,7 +262,12 @@ public final class Processor implements Runnable {
     /** Directory answer, on any thread: becomes a message on this processor's own queue. */
     private void onLookupResult(
             long keyHi, long keyLo, long atTimeMs, Subscriber holder, long validFromMs, long validUntilMs) {
-        inbox.offer(new LookupAnswer(keyHi, keyLo, atTimeMs, holder, validFromMs, validUntilMs));
+        LookupAnswer answer = new LookupAnswer(keyHi, keyLo, atTimeMs, holder, validFromMs, validUntilMs);
+        if (Thread.currentThread() == lookupThread) {
+            immediateAnswer = answer;
+        } else {
+            inbox.offer(answer);
+        }
     }
 
     private int drainInbox() {
@@ -277,9 +299,10 @@ public final class Processor implements Runnable {
                 ? Long.MAX_VALUE
                 : answer.validUntilMs() * NANOS_PER_MS;
         if (lastNs[row] >= validUntilNs[row]) {
-            // packets already metered past the end of the binding: the session ends there, the next packet
-            // starts a new one for whoever holds the key then
-            closeRow(row, CloseCause.BINDING_CHANGE, lastNs[row]);
+            // a late answer (directory miss) for a binding that ended while its packets were metered: the session
+            // ends at the binding's end; packets metered in between stay with it and are counted as straddling
+            straddlingAnswers++;
+            closeRow(row, CloseCause.BINDING_CHANGE, validUntilNs[row]);
         }
     }
 
@@ -420,6 +443,11 @@ public final class Processor implements Runnable {
 
     public long staleAnswers() {
         return staleAnswers;
+    }
+
+    /** Late directory answers whose binding ended before packets already metered in the session. */
+    public long straddlingAnswers() {
+        return straddlingAnswers;
     }
 
     public long idleLoops() {

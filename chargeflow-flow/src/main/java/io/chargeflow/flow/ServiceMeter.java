@@ -30,6 +30,7 @@ final class ServiceMeter {
     private long[] flowUlBytes;
     private long[] flowDlPackets;
     private long[] flowDlBytes;
+    private long[] flowActiveNs;
 
     private final KeyIndex containers;
     private long[] ulPackets;
@@ -75,6 +76,7 @@ final class ServiceMeter {
             flowSession[f] = sessionId;
             flowDecision[f] = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
             flowProvisional[f] = rules.usesNames() && protocol == TCP && !payload && nameMask == 0;
+            flowLastNs[f] = timeNs;
             clearFlowUsage(f);
         } else if (flowSession[f] != sessionId) {
             // the session closed and a new one started: the flow keeps its decision, counts afresh
@@ -89,7 +91,6 @@ final class ServiceMeter {
                 flowDecision[f] = decision;
             }
         }
-        flowLastNs[f] = timeNs;
         int decision = flowDecision[f];
         int c = container(sessionId, decision, timeNs);
         if (downlink) {
@@ -101,6 +102,10 @@ final class ServiceMeter {
         }
         touch(c, timeNs);
         if (flowProvisional[f]) {
+            long gap = timeNs - flowLastNs[f];
+            if (gap > 0 && gap <= activityNs) {
+                flowActiveNs[f] += gap;
+            }
             if (downlink) {
                 flowDlPackets[f]++;
                 flowDlBytes[f] += bytes;
@@ -109,6 +114,7 @@ final class ServiceMeter {
                 flowUlBytes[f] += bytes;
             }
         }
+        flowLastNs[f] = timeNs;
         return decision;
     }
 
@@ -152,8 +158,14 @@ final class ServiceMeter {
         ulBytes[to] += flowUlBytes[f];
         dlPackets[to] += flowDlPackets[f];
         dlBytes[to] += flowDlBytes[f];
+        long active = Math.min(flowActiveNs[f], activeNs[from]);
+        activeNs[from] -= active;
+        activeNs[to] += active;
         if (firstNs[from] < firstNs[to]) {
             firstNs[to] = firstNs[from];
+        }
+        if (lastNs[from] > lastNs[to]) {
+            lastNs[to] = lastNs[from];
         }
         clearFlowUsage(f);
     }
@@ -163,6 +175,7 @@ final class ServiceMeter {
         flowUlBytes[f] = 0;
         flowDlPackets[f] = 0;
         flowDlBytes[f] = 0;
+        flowActiveNs[f] = 0;
     }
 
     /** The containers of a closing session, in decision order; they are removed. */
@@ -210,6 +223,7 @@ final class ServiceMeter {
                     flowUlBytes[f] = flowUlBytes[moved];
                     flowDlPackets[f] = flowDlPackets[moved];
                     flowDlBytes[f] = flowDlBytes[moved];
+                    flowActiveNs[f] = flowActiveNs[moved];
                 }
             }
         }
@@ -256,6 +270,7 @@ final class ServiceMeter {
         flowUlBytes = Arrays.copyOf(flowUlBytes == null ? new long[0] : flowUlBytes, rows);
         flowDlPackets = Arrays.copyOf(flowDlPackets == null ? new long[0] : flowDlPackets, rows);
         flowDlBytes = Arrays.copyOf(flowDlBytes == null ? new long[0] : flowDlBytes, rows);
+        flowActiveNs = Arrays.copyOf(flowActiveNs == null ? new long[0] : flowActiveNs, rows);
     }
 
     private void growContainers(int rows) {

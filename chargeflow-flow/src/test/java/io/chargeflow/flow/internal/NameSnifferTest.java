@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class NameSnifferTest {
+public class NameSnifferTest {
 
-    static byte[] clientHello(String host) {
+    public static byte[] clientHello(String host) {
         byte[] name = host.getBytes(StandardCharsets.US_ASCII);
         ByteArrayOutputStream ext = new ByteArrayOutputStream();
         // a GREASE-like extension first, then server_name

@@ -1,0 +1,251 @@
+package io.chargeflow.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chargeflow.packet.CaptureSource;
+import io.chargeflow.packet.Captures;
+import io.chargeflow.testsupport.CaptureBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FlowEngineTest {
+    private static final long T0 = 1_700_000_000_000_000_000L;
+    private static final long SECOND = 1_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private static byte[] udp(int vlan, String src, String dst, int payload) {
+        return CaptureBuilder.frame().ethernet().vlan(vlan).ipv4(src, dst).udp(40000, 443).payload(payload).build();
+    }
+
+    private List<ClosedSession> run(FlowContext context, CaptureBuilder.Pcap pcap) throws Exception {
+        Path file = pcap.write(dir.resolve("c" + System.nanoTime() + ".pcap"));
+        List<ClosedSession> closed = Collections.synchronizedList(new ArrayList<>());
+        context.sessionListener(closed::add);
+        FlowEngine engine = new FlowEngine(context);
+        engine.start();
+        try (CaptureSource source = Captures.open(file)) {
+            engine.read(source);
+        }
+        engine.finish();
+        lastEngine = engine;
+        List<ClosedSession> sorted = new ArrayList<>(closed);
+        sorted.sort(Comparator.comparingLong(ClosedSession::firstSeenNs).thenComparingLong(ClosedSession::keyLo));
+        return sorted;
+    }
+
+    private FlowEngine lastEngine;
+
+    private static long v4(int a, int b, int c, int d) {
+        return SubscriberKeys.ipv4Lo((a << 24) | (b << 16) | (c << 8) | d);
+    }
+
+    @Test
+    void shouldChargeSourceUplinkAndDestinationDownlinkWhenSidesComeFromVlans() throws Exception {
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
+                .frame(T0, udp(100, "10.0.0.1", "8.8.8.8", 100)) // 128 IP bytes uplink for 10.0.0.1
+                .frame(T0 + SECOND, udp(200, "8.8.8.8", "10.0.0.1", 1000)) // 1028 downlink for 10.0.0.1
+                .frame(T0 + 2 * SECOND, udp(300, "10.0.0.9", "8.8.8.8", 10)) // other VLAN: unclassified
+                .frame(T0 + 3 * SECOND, udp(100, "10.0.0.2", "8.8.4.4", 0)); // 28 uplink for 10.0.0.2
+        List<ClosedSession> sessions = run(new FlowContext().processors(2), pcap);
+        assertThat(sessions).hasSize(2);
+        ClosedSession a = sessions.get(0);
+        assertThat(a.keyLo()).isEqualTo(v4(10, 0, 0, 1));
+        assertThat(List.of(a.ulPackets(), a.ulBytes(), a.dlPackets(), a.dlBytes())).containsExactly(1L, 128L, 1L,
+                1028L);
+        assertThat(a.firstSeenNs()).isEqualTo(T0);
+        assertThat(a.lastSeenNs()).isEqualTo(T0 + SECOND);
+        assertThat(a.cause()).isEqualTo(CloseCause.END_OF_INPUT);
+        ClosedSession b = sessions.get(1);
+        assertThat(b.keyLo()).isEqualTo(v4(10, 0, 0, 2));
+        assertThat(List.of(b.ulPackets(), b.ulBytes(), b.dlPackets(), b.dlBytes())).containsExactly(1L, 28L, 0L, 0L);
+        assertThat(lastEngine.flowManager().unclassifiedPackets()).isEqualTo(1);
+        assertThat(lastEngine.flowManager().unclassifiedBytes()).isEqualTo(38);
+    }
+
+    @Test
+    void shouldBillBothEndsAndMarkPeersWhenTrafficIsPeerToPeer() throws Exception {
+        byte[] hairpin1 = udp(100, "10.45.0.1", "10.45.0.2", 72);
+        byte[] hairpin2 = udp(200, "10.45.0.1", "10.45.0.2", 72);
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap().frame(T0, hairpin1).frame(T0 + 1000, hairpin2)
+                .frame(T0 + 2000, udp(100, "10.45.0.1", "1.1.1.1", 0));
+        FlowContext context = new FlowContext().processors(3).subscriberPools(AddressPools.of(List.of("10.45.0.0/16")));
+        List<ClosedSession> sessions = run(context, pcap);
+        assertThat(sessions).hasSize(2);
+        ClosedSession sender = sessions.stream().filter(s -> s.keyLo() == v4(10, 45, 0, 1)).findFirst().orElseThrow();
+        ClosedSession receiver = sessions.stream().filter(s -> s.keyLo() == v4(10, 45, 0, 2)).findFirst().orElseThrow();
+        assertThat(List.of(sender.ulPackets(), sender.ulBytes(), sender.dlPackets())).containsExactly(2L, 128L, 0L);
+        assertThat(sender.peerToPeer()).isTrue();
+        assertThat(sender.peerLo()).isEqualTo(v4(10, 45, 0, 2));
+        assertThat(List.of(receiver.ulPackets(), receiver.dlPackets(), receiver.dlBytes())).containsExactly(0L, 1L,
+                100L);
+        assertThat(receiver.peerToPeer()).isTrue();
+        assertThat(receiver.peerLo()).isEqualTo(v4(10, 45, 0, 1));
+        assertThat(lastEngine.flowManager().peerToPeerPackets()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCloseOnPacketTimeWhenSubscriberIsIdleLongerThanTimeout() throws Exception {
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
+                .frame(T0, udp(100, "10.0.0.1", "8.8.8.8", 0))
+                .frame(T0 + 100 * SECOND, udp(100, "10.0.0.1", "8.8.8.8", 0))
+                .frame(T0 + 500 * SECOND, udp(100, "10.0.0.1", "8.8.8.8", 0))
+                .frame(T0 + 520 * SECOND, udp(100, "10.0.0.7", "8.8.8.8", 0));
+        List<ClosedSession> sessions = run(new FlowContext().processors(1).idleTimeout(Duration.ofSeconds(300)), pcap);
+        assertThat(sessions).extracting(ClosedSession::cause).containsExactly(CloseCause.IDLE_TIMEOUT,
+                CloseCause.END_OF_INPUT, CloseCause.END_OF_INPUT);
+        assertThat(sessions.get(0).ulPackets()).isEqualTo(2);
+        assertThat(sessions.get(0).closeTimeNs()).isEqualTo(T0 + 400 * SECOND);
+        assertThat(sessions.get(1).firstSeenNs()).isEqualTo(T0 + 500 * SECOND);
+        assertThat(sessions.get(1).ulPackets()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeyIpv6ByPrefixWhenAddressesShareTheSlash64() throws Exception {
+        byte[] a = CaptureBuilder.frame().ethernet().vlan(100).ipv6("2001:db8:1:2::1", "2001:db8:ff::1").udp(1, 2)
+                .payload(12).build();
+        byte[] b = CaptureBuilder.frame().ethernet().vlan(200).ipv6("2001:db8:ff::1", "2001:db8:1:2:aaaa::9")
+                .udp(2, 1).payload(2).build();
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap().frame(T0, a).frame(T0 + 1, b);
+        List<ClosedSession> sessions = run(new FlowContext().processors(2), pcap);
+        assertThat(sessions).hasSize(1);
+        ClosedSession s = sessions.get(0);
+        assertThat(SubscriberKeys.format(s.keyHi(), s.keyLo(), 64)).isEqualTo("2001:db8:1:2::/64");
+        assertThat(List.of(s.ulBytes(), s.dlBytes())).containsExactly(60L, 50L);
+
+        List<ClosedSession> full = run(new FlowContext().processors(2).ipv6PrefixLength(128), pcap);
+        assertThat(full).hasSize(2);
+    }
+
+    private static SubscriberDirectory directory(long bindingEndMs) {
+        return (hi, lo, prefix, atMs, reply) -> {
+            if (lo == v4(10, 0, 0, 1) && atMs < bindingEndMs) {
+                reply.onLookupResult(hi, lo, atMs, new Subscriber(7, "001010000000007", "4915100007", "acct-7",
+                        "gold"), atMs - 1000, bindingEndMs);
+            } else {
+                reply.onLookupResult(hi, lo, atMs, null, atMs, Long.MAX_VALUE);
+            }
+        };
+    }
+
+    private static CaptureBuilder.Pcap threePackets() {
+        return CaptureBuilder.pcap()
+                .frame(T0, udp(100, "10.0.0.1", "8.8.8.8", 0))
+                .frame(T0 + 10 * SECOND, udp(100, "10.0.0.1", "8.8.8.8", 0))
+                .frame(T0 + 60 * SECOND, udp(100, "10.0.0.1", "8.8.8.8", 0));
+    }
+
+    @Test
+    void shouldChargeWhoeverHeldTheAddressWhenBindingEndsMidSession() throws Exception {
+        long bindingEndMs = (T0 + 50 * SECOND) / 1_000_000;
+        List<ClosedSession> sessions =
+                run(new FlowContext().processors(1).directory(directory(bindingEndMs)), threePackets());
+        assertThat(sessions).hasSize(2);
+        assertThat(sessions.get(0).cause()).isEqualTo(CloseCause.BINDING_CHANGE);
+        assertThat(sessions.get(0).closeTimeNs()).isEqualTo(T0 + 50 * SECOND);
+        assertThat(sessions.get(0).subscriber().imsi()).isEqualTo("001010000000007");
+        assertThat(sessions.get(0).ulPackets()).isEqualTo(2);
+        assertThat(sessions.get(1).subscriber()).isNull();
+        assertThat(sessions.get(1).ulPackets()).isEqualTo(1);
+        assertThat(sessions.get(1).cause()).isEqualTo(CloseCause.END_OF_INPUT);
+    }
+
+    @Test
+    void shouldAttachSubscriberWhenDirectoryAnswersFromAnotherThread() throws Exception {
+        ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor();
+        SubscriberDirectory sync = directory(Long.MAX_VALUE);
+        SubscriberDirectory async = (hi, lo, prefix, atMs, reply) ->
+                answers.schedule(() -> sync.lookup(hi, lo, prefix, atMs, reply), 30, TimeUnit.MILLISECONDS);
+        List<ClosedSession> sessions = run(new FlowContext().processors(2).directory(async), threePackets());
+        answers.shutdown();
+        assertThat(sessions).hasSize(1);
+        assertThat(sessions.get(0).subscriber()).isEqualTo(new Subscriber(7, "001010000000007", "4915100007",
+                "acct-7", "gold"));
+        assertThat(sessions.get(0).ulPackets()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldMoveHandshakeToNamedRatingGroupWhenSniArrives() throws Exception {
+        ServiceRules rules = ServiceRules.parse(List.of(
+                "video: rg=100 sid=1 name=*.video.example.com",
+                "web: rg=10 proto=tcp port=443",
+                "default: rg=1"), "rules");
+        byte[] syn = CaptureBuilder.frame().ethernet().vlan(100).ipv4("10.0.0.1", "203.0.113.5").tcp(5000, 443, 0x02)
+                .build();
+        byte[] synAck = CaptureBuilder.frame().ethernet().vlan(200).ipv4("203.0.113.5", "10.0.0.1")
+                .tcp(443, 5000, 0x12).build();
+        byte[] hello = CaptureBuilder.frame().ethernet().vlan(100).ipv4("10.0.0.1", "203.0.113.5").tcp(5000, 443, 0x18)
+                .payload(io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com")).build();
+        byte[] other = CaptureBuilder.frame().ethernet().vlan(100).ipv4("10.0.0.1", "198.51.100.1")
+                .tcp(5001, 443, 0x18).payload(100).build();
+        byte[] dns = CaptureBuilder.frame().ethernet().vlan(100).ipv4("10.0.0.1", "9.9.9.9").udp(5353, 53).payload(20)
+                .build();
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap().frame(T0, syn).frame(T0 + SECOND, synAck)
+                .frame(T0 + 2 * SECOND, hello).frame(T0 + 3 * SECOND, other).frame(T0 + 4 * SECOND, dns);
+        List<ClosedSession> sessions = run(new FlowContext().processors(1).serviceRules(rules), pcap);
+        assertThat(sessions).hasSize(1);
+        Map<Integer, ServiceUsage> byRg = new HashMap<>();
+        sessions.get(0).services().forEach(s -> byRg.put(s.ratingGroup(), s));
+        assertThat(byRg).containsOnlyKeys(100, 10, 1);
+        ServiceUsage video = byRg.get(100);
+        int helloLength = 20 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com")
+                .length;
+        assertThat(List.of(video.ulPackets(), video.ulBytes(), video.dlPackets(), video.dlBytes()))
+                .containsExactly(2L, 40L + helloLength, 1L, 40L);
+        assertThat(video.firstUsageNs()).isEqualTo(T0);
+        assertThat(video.lastUsageNs()).isEqualTo(T0 + 2 * SECOND);
+        assertThat(video.activeNs()).isEqualTo(2 * SECOND);
+        assertThat(byRg.get(10).ulBytes()).isEqualTo(140L);
+        assertThat(byRg.get(1).ulBytes()).isEqualTo(48L);
+    }
+
+    @ParameterizedTest(name = "{0} processors")
+    @ValueSource(ints = {1, 2, 3, 8})
+    void shouldEqualAnIndependentCountWhenManySubscribersSpreadOverProcessors(int processors) throws Exception {
+        long seed = 99 + processors;
+        Random random = new Random(seed);
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap();
+        Map<Long, long[]> model = new HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            int sub = random.nextInt(500);
+            boolean up = random.nextBoolean();
+            int payload = random.nextInt(1400);
+            String subIp = "10.1." + (sub / 256) + "." + (sub % 256);
+            pcap.frame(T0 + i * 1000L, up ? udp(100, subIp, "8.8.8.8", payload) : udp(200, "8.8.8.8", subIp, payload));
+            long[] m = model.computeIfAbsent(v4(10, 1, sub / 256, sub % 256), k -> new long[4]);
+            m[up ? 0 : 2]++;
+            m[up ? 1 : 3] += 28 + payload;
+        }
+        List<ClosedSession> sessions = run(new FlowContext().processors(processors), pcap);
+        Map<Long, long[]> actual = new HashMap<>();
+        for (ClosedSession s : sessions) {
+            long[] a = actual.computeIfAbsent(s.keyLo(), k -> new long[4]);
+            a[0] += s.ulPackets();
+            a[1] += s.ulBytes();
+            a[2] += s.dlPackets();
+            a[3] += s.dlBytes();
+        }
+        assertThat(actual.keySet()).as("seed=%d", seed).isEqualTo(model.keySet());
+        model.forEach((k, v) -> assertThat(actual.get(k)).as("seed=%d key=%x", seed, k).containsExactly(v));
+        long records = 0;
+        for (Processor p : lastEngine.processors()) {
+            records += p.records();
+        }
+        assertThat(records).isEqualTo(20_000);
+    }
+}
