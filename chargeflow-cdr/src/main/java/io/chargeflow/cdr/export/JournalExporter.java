@@ -47,6 +47,7 @@ public final class JournalExporter implements AutoCloseable {
     private State state;
     private FileChannel part;
     private long partBytes;
+    private RuntimeException failure;
 
     /** The durable state: all fields refer to the moment of the last commit. */
     private record State(long lastSequence, int fileIndex, long partOffset, long partFirst, long partCount) {}
@@ -90,6 +91,20 @@ public final class JournalExporter implements AutoCloseable {
      * the journal, after committing every record before it.
      */
     public long exportUpTo(long maxSequence) {
+        if (failure != null) {
+            throw new IllegalStateException("exporter outDir=" + outDir + " failed earlier; reopen it to resume from "
+                    + "its committed position=" + state.lastSequence, failure);
+        }
+        try {
+            return exportUnchecked(maxSequence);
+        } catch (UncheckedIOException e) {
+            // what is in memory may no longer match the files: only a reopen (truncate to the commit) is safe
+            failure = e;
+            throw e;
+        }
+    }
+
+    private long exportUnchecked(long maxSequence) {
         if (maxSequence <= state.lastSequence) {
             return 0;
         }
