@@ -33,7 +33,8 @@ public final class Main {
             commandLine.getErr().flush();
             return 1;
         });
-        cli.setParameterExceptionHandler((e, commandLine) -> {
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine commandLine = e.getCommandLine();
             commandLine.getErr().println("chargeflow: " + e.getMessage());
             commandLine.getErr().println("(see: chargeflow " + commandLine.getCommandName() + " --help)");
             commandLine.getErr().flush();

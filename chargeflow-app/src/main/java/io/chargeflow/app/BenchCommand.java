@@ -1,0 +1,106 @@
+package io.chargeflow.app;
+
+import io.chargeflow.flow.FlowContext;
+import io.chargeflow.flow.ServiceRules;
+import io.chargeflow.packet.gen.GeneratorConfig;
+import io.chargeflow.packet.gen.TrafficGenerator;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code chargeflow bench}: the end-to-end driver. Meters one capture (generated once and kept) several times in
+ * this JVM and prints packets per second per round and the median; optionally the same with rating-group rules.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "End-to-end benchmark: meter a generated capture in-process, rounds, median Mpps.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    MeterOptions meter = new MeterOptions();
+
+    @Option(names = "--packets", paramLabel = "N", description = "Frames of the generated capture (default: 10M).")
+    long packets = 10_000_000;
+
+    @Option(names = "--subscribers", paramLabel = "N", description = "Subscribers (default: 100,000).")
+    int subscribers = 100_000;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Measured rounds after one warm-up (default: 5).")
+    int rounds = 5;
+
+    @Option(names = "--capture", paramLabel = "FILE", description = "Meter this capture instead of generating one.")
+    Path capture;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where generated captures are kept (default: bench-data).")
+    Path dir = Path.of("bench-data");
+
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "Rating-group rules: also run every round with them and print the ratio.")
+    Path rules;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path file = capture;
+        if (file == null) {
+            Files.createDirectories(dir);
+            file = dir.resolve("bench-" + packets + "-" + subscribers + ".pcap");
+            if (!Files.exists(file)) {
+                out.printf("generating %s ...%n", file);
+                out.flush();
+                new TrafficGenerator().generate(GeneratorConfig.builder().packets(packets).subscribers(subscribers)
+                        .build(), file, dir.resolve("bench-" + packets + "-" + subscribers + ".truth.csv"));
+            }
+        }
+        ServiceRules serviceRules = rules == null ? null : ServiceRules.load(rules);
+        out.printf("machine: %d cores, max heap %,d MiB, java %s; capture %s (%,d bytes)%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                Runtime.version(), file, Files.size(file));
+        List<Double> plain = new ArrayList<>();
+        List<Double> withRules = new ArrayList<>();
+        for (int round = 0; round <= rounds; round++) {
+            double mpps = once(file, null);
+            String label = round == 0 ? "warm-up" : "round " + round;
+            if (round > 0) {
+                plain.add(mpps);
+            }
+            if (serviceRules != null) {
+                double r = once(file, serviceRules);
+                if (round > 0) {
+                    withRules.add(r);
+                }
+                out.printf("%-8s %.2f Mpps; with rating-group rules %.2f Mpps%n", label, mpps, r);
+            } else {
+                out.printf("%-8s %.2f Mpps%n", label, mpps);
+            }
+            out.flush();
+        }
+        out.printf("median: %.2f Mpps over %d rounds (%d processors)%n", median(plain), rounds, meter.processors);
+        if (serviceRules != null) {
+            out.printf("median with rating-group rules: %.2f Mpps, ratio %.3f%n", median(withRules),
+                    median(withRules) / median(plain));
+        }
+        return 0;
+    }
+
+    private double once(Path file, ServiceRules serviceRules) throws Exception {
+        FlowContext context = meter.toContext().serviceRules(serviceRules).expectedSubscribers(subscribers);
+        MeterResult result = MeterRun.run(List.of(file), context, null, null, null);
+        return result.packetsPerSecond() / 1e6;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+    }
+}
