@@ -36,7 +36,9 @@ import java.util.Arrays;
  * <p>A block whose length is below 12, not a multiple of 4, or whose trailing length differs cannot be skipped
  * safely: reading stops with a {@link CaptureFormatException} naming the offset. A block cut by the end of the file
  * is counted and ends the file normally. A packet block whose lengths overrun the block, or that names an unknown
- * interface, and an option that overruns its block are counted as broken and skipped by the block length.
+ * interface, and an option that overruns its block are counted as broken and skipped by the block length (an
+ * interface whose options overrun keeps its link type and snaplen, with the default microsecond resolution, so the
+ * bytes of its packets are still charged).
  */
 final class PcapngSource implements CaptureSource {
     static final int SHB = 0x0A0D0D0A;
