@@ -434,7 +434,8 @@ public final class PacketDecoder {
         out.tcpFlags = 0;
         out.icmpType = -1;
         out.icmpCode = -1;
-        out.payloadOffset = frameOffset + upperAt;
+        // a header skipped by its wire length may end beyond the capture: the payload window is then empty
+        out.payloadOffset = frameOffset + Math.min(upperAt, captured);
         out.payloadCapturedLength = Math.max(0, upperCaptured);
         if (laterFragment) {
             return;

@@ -49,7 +49,11 @@ final class PcapSource implements CaptureSource {
     private final int linkType;
     private final int maxRecord;
     private final CaptureStats stats = new CaptureStats();
-    private final ValueLayout.OfInt recordInt;
+    /** Constant layouts, so the JIT folds every record-header read into a plain (byte-swapped) load. */
+    private static final ValueLayout.OfInt INT_LE =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private final boolean bigEndian;
     private long position = FILE_HEADER;
     private boolean ended;
 
@@ -77,8 +81,12 @@ final class PcapSource implements CaptureSource {
         this.snaplen = data.get(headerInt, 16);
         this.linkType = data.get(headerInt, 20) & 0x0FFF_FFFF;
         this.maxRecord = snaplen > MAX_RECORD || snaplen < 0 ? Integer.MAX_VALUE : MAX_RECORD;
-        this.recordInt = headerInt;
+        this.bigEndian = order == ByteOrder.BIG_ENDIAN;
         stats.fileBytesRead = FILE_HEADER;
+    }
+
+    private int recordInt(long at) {
+        return bigEndian ? data.get(INT_BE, at) : data.get(INT_LE, at);
     }
 
     @Override
@@ -104,8 +112,8 @@ final class PcapSource implements CaptureSource {
                 truncatedTail(at, "record header cut by the end of the file (" + remaining + " of 16 bytes)");
                 break;
             }
-            int captured = data.get(recordInt, at + 8);
-            int original = data.get(recordInt, at + 12);
+            int captured = recordInt(at + 8);
+            int original = recordInt(at + 12);
             if (captured < 0 || captured > maxRecord) {
                 stats.brokenRecords++;
                 stats.recordProblem("offset " + at + ": record length " + Integer.toUnsignedLong(captured)
@@ -125,8 +133,8 @@ final class PcapSource implements CaptureSource {
                                 + " bytes left)");
                 break;
             }
-            long seconds = Integer.toUnsignedLong(data.get(recordInt, at));
-            long fraction = Integer.toUnsignedLong(data.get(recordInt, at + 4));
+            long seconds = Integer.toUnsignedLong(recordInt(at));
+            long fraction = Integer.toUnsignedLong(recordInt(at + 4));
             long timestampNs = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1000L);
             int wire = original < captured ? captured : original;
             if (captured < wire) {
