@@ -1,0 +1,83 @@
+package io.chargeflow.packet.gen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.chargeflow.testsupport.Tshark;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generated capture read by Wireshark's own tools, as an oracle independent of chargeflow. */
+class TrafficGeneratorTsharkTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldBeReadByCapinfosWithTheSameFrameCountWhenCapinfosIsInstalled() throws Exception {
+        assumeTrue(Tshark.available(), "tshark/capinfos not installed (apt-get install -y tshark): test skipped");
+        GeneratorConfig config = GeneratorConfig.builder().seed(21).packets(5_000).subscribers(300).build();
+        new TrafficGenerator().generate(config, dir.resolve("c.pcap"), dir.resolve("c.csv"));
+
+        Process capinfos = new ProcessBuilder("capinfos", "-c", "-M", dir.resolve("c.pcap").toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(capinfos.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(capinfos.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(capinfos.exitValue()).as(output).isZero();
+        Matcher count = Pattern.compile("Number of packets:\\s+(\\d+)").matcher(output);
+        assertThat(count.find()).as(output).isTrue();
+        assertThat(Long.parseLong(count.group(1))).isEqualTo(5_000);
+    }
+
+    @Test
+    void shouldMatchTsharkIpLengthsPerSideWhenTsharkIsInstalled() throws IOException {
+        assumeTrue(Tshark.available(), "tshark not installed (apt-get install -y tshark): test skipped");
+        GeneratorConfig config = GeneratorConfig.builder().seed(22).packets(20_000).subscribers(1_000)
+                .malformedShare(0.02).fragmentShare(0.05).snaplenCutShare(0.05).build();
+        Path pcap = dir.resolve("t.pcap");
+        GeneratorResult result = new TrafficGenerator().generate(config, pcap, dir.resolve("t.csv"));
+        PcapRecount recount = PcapRecount.of(pcap, config);
+
+        List<String[]> rows = Tshark.fields(pcap, "vlan.id", "frame.protocols", "ip.len", "ipv6.plen");
+        assertThat(rows).hasSize(20_000);
+        long[] uplink = new long[2];
+        long[] downlink = new long[2];
+        for (int i = 0; i < rows.size(); i++) {
+            String verdict = recount.frameVerdicts.get(i);
+            boolean malformed = !verdict.equals("ul") && !verdict.equals("dl") && !verdict.equals("unclassified");
+            String innermostVlan = last(rows.get(i)[0]);
+            long[] side = innermostVlan.equals(String.valueOf(config.subVlan())) ? uplink
+                    : innermostVlan.equals(String.valueOf(config.netVlan())) ? downlink : null;
+            if (malformed || side == null) {
+                continue;
+            }
+            side[0]++;
+            side[1] += innermostIpLength(rows.get(i), i + 1);
+        }
+        assertThat(uplink).containsExactly(result.uplinkFrames(), result.uplinkBytes());
+        assertThat(downlink).containsExactly(result.downlinkFrames(), result.downlinkBytes());
+    }
+
+    /** The length of the last IP layer tshark dissected: ip.len, or 40 + ipv6.plen. */
+    private static long innermostIpLength(String[] row, int frame) {
+        List<String> layers = Arrays.asList(row[1].split(":"));
+        int ip = layers.lastIndexOf("ip");
+        int ipv6 = layers.lastIndexOf("ipv6");
+        if (ip < 0 && ipv6 < 0) {
+            throw new AssertionError("frame=" + frame + " has no IP layer for tshark: " + row[1]);
+        }
+        return ip > ipv6 ? Long.parseLong(last(row[2])) : 40 + Long.parseLong(last(row[3]));
+    }
+
+    private static String last(String occurrences) {
+        return occurrences.substring(occurrences.lastIndexOf(',') + 1);
+    }
+}
