@@ -81,6 +81,7 @@ final class GeneratorRun {
     private final int[] otherVlans;
     private final byte[][] dnsNames = new byte[NAMES.length][];
     private final byte[][] httpRequests = new byte[NAMES.length][];
+    private final int[] fragmentNoise = new int[3];
 
     // The IP packet being built: scratch, overwritten by every event.
     private boolean v6;
@@ -116,6 +117,7 @@ final class GeneratorRun {
     private final long[] malformed = new long[MalformedReason.values().length];
     private int malformedCursor;
     private int badGtpVariant;
+    private int gtpEchoVariant;
 
     GeneratorRun(GeneratorConfig config, SubscriberPlan plan, TruthTable truth, PcapSink sink) {
         this.config = config;
@@ -312,6 +314,15 @@ final class GeneratorRun {
         int id = random.nextInt(0x10000);
         long id6 = random.nextLong() & 0xFFFF_FFFFL;
         int vlan = up ? config.subVlan() : config.netVlan();
+        // The UDP checksum covers the whole datagram, so its bytes are chosen before the first fragment is written.
+        long sum = pseudoHeaderSum(PROTO_UDP, udpLength) + srcPort + dstPort + udpLength;
+        for (int k = 0; k < count; k++) {
+            int skip = k == 0 ? 8 : 0;
+            fragmentNoise[k] = random.nextInt(NOISE_SPAN);
+            int length = Math.min(chunk, udpLength - k * chunk) - skip;
+            sum += noiseSum(fragmentNoise[k], fragmentNoise[k] + length);
+        }
+        int udpChecksum = transportChecksum(sum, PROTO_UDP);
         for (int k = 0; k < count; k++) {
             int offset = k * chunk;
             int length = Math.min(chunk, udpLength - offset);
@@ -333,9 +344,10 @@ final class GeneratorRun {
             int end = data + length;
             if (k == 0) {
                 writeUdpHeader(data, udpLength);
-                copyNoise(data + 8, end);
+                b.putShort(data + 6, (short) udpChecksum);
+                b.put(data + 8, noise, fragmentNoise[k], end - data - 8);
             } else {
-                copyNoise(data, end);
+                b.put(data, noise, fragmentNoise[k], end - data);
             }
             int fragmentLength = end - o;
             int wire = pad(frame, end - frame);
@@ -589,7 +601,7 @@ final class GeneratorRun {
             b.putInt(t + 8, tcpFlags == TCP_SYN ? 0 : (int) random.nextLong());
             b.putShort(t + 12, (short) (5 << 12 | tcpFlags));
             b.putShort(t + 14, (short) 64240);
-            b.putInt(t + 16, 0); // checksum left zero, as on a capture taken with checksum offload
+            b.putInt(t + 16, 0); // checksum (filled below) and urgent pointer
             payload = t + 20;
         } else if (protocol == PROTO_UDP) {
             writeUdpHeader(t, end - t);
@@ -603,7 +615,69 @@ final class GeneratorRun {
             payload = t + 8;
         }
         writePayload(payload, end);
+        int checksumAt = protocol == PROTO_TCP ? t + 16 : protocol == PROTO_UDP ? t + 6 : t + 2;
+        long sum = wordSum(t, end) + (protocol == PROTO_ICMP ? 0 : pseudoHeaderSum(protocol, end - t));
+        b.putShort(checksumAt, (short) transportChecksum(sum, protocol));
         return payload;
+    }
+
+    /** RFC 768/793/4443 checksum from a ones'-complement word sum; UDP sends 0 as 0xFFFF (0 means none). */
+    private static int transportChecksum(long sum, int proto) {
+        int checksum = ~fold(sum) & 0xFFFF;
+        return checksum == 0 && proto == PROTO_UDP ? 0xFFFF : checksum;
+    }
+
+    /** Folds a sum of 16-bit words with end-around carries (RFC 1071). */
+    private static int fold(long sum) {
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) sum;
+    }
+
+    /**
+     * Sum of the big-endian 16-bit words of {@code [from, end)}, 8 bytes per step: since 2^16 = 1 modulo 0xFFFF,
+     * adding 32-bit halves gives the same ones'-complement sum as adding 16-bit words.
+     */
+    private long wordSum(int from, int end) {
+        long sum = 0;
+        int i = from;
+        for (; i + 8 <= end; i += 8) {
+            long v = b.getLong(i);
+            sum += (v >>> 32) + (v & 0xFFFF_FFFFL);
+        }
+        for (; i + 2 <= end; i += 2) {
+            sum += b.getShort(i) & 0xFFFF;
+        }
+        if (i < end) {
+            sum += (b.get(i) & 0xFF) << 8;
+        }
+        return sum;
+    }
+
+    /** The same sum over {@code noise[from, end)}, for datagrams whose bytes are not all in the buffer at once. */
+    private long noiseSum(int from, int end) {
+        long sum = 0;
+        int i = from;
+        for (; i + 2 <= end; i += 2) {
+            sum += (noise[i] & 0xFF) << 8 | (noise[i + 1] & 0xFF);
+        }
+        if (i < end) {
+            sum += (noise[i] & 0xFF) << 8;
+        }
+        return sum;
+    }
+
+    /** The IPv4 or IPv6 pseudo-header of the flow's addresses. */
+    private long pseudoHeaderSum(int proto, int transportLength) {
+        if (v6) {
+            return halves(srcHi) + halves(srcLo) + halves(dstHi) + halves(dstLo) + transportLength + proto;
+        }
+        return (srcV4 >>> 16) + (srcV4 & 0xFFFF) + (dstV4 >>> 16) + (dstV4 & 0xFFFF) + proto + transportLength;
+    }
+
+    private static long halves(long v) {
+        return (v >>> 32) + (v & 0xFFFF_FFFFL);
     }
 
     private void writeUdpHeader(int t, int udpLength) {
@@ -782,6 +856,7 @@ final class GeneratorRun {
                 endWhole(frame, inner + 60);
             }
             case UNSUPPORTED_JUMBOGRAM -> writeJumbogram(frame, subscriberSide, vlan);
+            case GTP_NOT_GPDU -> endWhole(frame, writeGtpEcho(frame, sub));
             default -> throw new IllegalStateException("reason=" + reason + " has no frame builder");
         }
         malformed[reason.ordinal()]++;
@@ -836,6 +911,34 @@ final class GeneratorRun {
         writeIpv4(inner, 20, 60, 0, PROTO_UDP, 0);
         copyNoise(inner + 20, inner + 60);
         return inner + 60;
+    }
+
+    /** GTP-U path management (TS 29.281 §7.2): an echo request from the eNB, or alternately the gateway's response. */
+    private int writeGtpEcho(int frame, int sub) {
+        int o = writeEthernet(frame, true, config.subVlan(), false, ETHERTYPE_IPV4);
+        boolean response = (gtpEchoVariant++ & 1) == 1;
+        int gtpLength = response ? 6 : 4;
+        int udpLength = 8 + 8 + gtpLength;
+        int enb = plan.enb[sub];
+        writeIpv4(o, 20, 20 + udpLength, IPV4_DONT_FRAGMENT, PROTO_UDP, random.nextInt(0x10000),
+                response ? SubscriberPlan.GATEWAY_V4 : enb, response ? enb : SubscriberPlan.GATEWAY_V4);
+        int u = o + 20;
+        b.putShort(u, (short) GTPU_PORT);
+        b.putShort(u + 2, (short) GTPU_PORT);
+        b.putShort(u + 4, (short) udpLength);
+        b.putShort(u + 6, (short) 0);
+        int g = u + 8;
+        b.put(g, (byte) 0x32);
+        b.put(g + 1, (byte) (response ? 2 : 1));
+        b.putShort(g + 2, (short) gtpLength);
+        b.putInt(g + 4, 0);
+        b.putShort(g + 8, (short) (gtpEchoVariant >>> 1));
+        b.putShort(g + 10, (short) 0);
+        if (response) {
+            b.put(g + 12, (byte) 14); // Recovery IE, restart counter 0
+            b.put(g + 13, (byte) 0);
+        }
+        return g + 8 + gtpLength;
     }
 
     /** IPv6 jumbogram (RFC 2675): payload length 0, a Jumbo Payload option of 70,000 bytes; captured short. */

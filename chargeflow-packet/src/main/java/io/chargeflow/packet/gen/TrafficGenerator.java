@@ -30,7 +30,11 @@ import java.util.Objects;
  * nothing is allocated per frame, so a 10-million-frame capture takes seconds (figures in the module README).
  */
 public final class TrafficGenerator {
-    /** The malformed frames written, in the order they take turns; all reasons an Ethernet pcap can carry. */
+    /**
+     * The malformed frames written, in the order they take turns: every reason an Ethernet pcap can carry, and
+     * GTP-U echo requests/responses ({@link MalformedReason#GTP_NOT_GPDU}: path signalling, not malformed but never
+     * charged, counted by the decoder through the same reasons).
+     */
     public static final List<MalformedReason> MALFORMED_REASONS = List.of(
             MalformedReason.TRUNCATED_LINK_HEADER,
             MalformedReason.UNKNOWN_ETHERTYPE,
@@ -43,7 +47,8 @@ public final class TrafficGenerator {
             MalformedReason.BAD_GTP,
             MalformedReason.TRUNCATED_TUNNEL,
             MalformedReason.BAD_INNER_PACKET,
-            MalformedReason.UNSUPPORTED_JUMBOGRAM);
+            MalformedReason.UNSUPPORTED_JUMBOGRAM,
+            MalformedReason.GTP_NOT_GPDU);
 
     /**
      * Writes {@code config.packets()} frames to {@code pcapOut}, the truth CSV to {@code truthOut} and its JSON

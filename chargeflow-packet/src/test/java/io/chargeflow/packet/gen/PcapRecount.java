@@ -240,8 +240,12 @@ final class PcapRecount {
             return;
         }
         int flags = f[g] & 0xFF;
-        if (flags >> 5 != 1 || (f[g + 1] & 0xFF) != 0xFF) {
+        if (flags >> 5 != 1) {
             problem = "bad-gtp";
+            return;
+        }
+        if ((f[g + 1] & 0xFF) != 0xFF) {
+            problem = "gtp-not-gpdu";
             return;
         }
         int header = 8;

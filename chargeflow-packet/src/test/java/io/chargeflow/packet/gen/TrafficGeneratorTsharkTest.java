@@ -66,6 +66,36 @@ class TrafficGeneratorTsharkTest {
         assertThat(downlink).containsExactly(result.downlinkFrames(), result.downlinkBytes());
     }
 
+    @Test
+    void shouldCarryValidChecksumsWhenTsharkVerifiesThem() throws Exception {
+        assumeTrue(Tshark.available(), "tshark not installed (apt-get install -y tshark): test skipped");
+        GeneratorConfig config = GeneratorConfig.builder().seed(23).packets(10_000).subscribers(500)
+                .fragmentShare(0.05).p2pShare(0.05).build();
+        Path pcap = dir.resolve("k.pcap");
+        new TrafficGenerator().generate(config, pcap, dir.resolve("k.csv"));
+
+        Process tshark = new ProcessBuilder("tshark", "-r", pcap.toString(), "-n",
+                        "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
+                        "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-T", "fields",
+                        "-e", "ip.checksum.status", "-e", "udp.checksum.status", "-e", "tcp.checksum.status",
+                        "-e", "icmp.checksum.status", "-e", "icmpv6.checksum.status", "-E", "occurrence=a")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        List<String> lines = new String(tshark.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .toList();
+        assertThat(tshark.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(lines).hasSize(10_000);
+        // Wireshark's checksum status: 0 bad, 1 good, 2 unverified (cut or fragment), 3 absent, 4 illegal.
+        long good = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            for (String status : lines.get(i).split("[\\t,]")) {
+                assertThat(status).as("frame " + (i + 1) + ": " + lines.get(i)).isNotEqualTo("0");
+                good += status.equals("1") ? 1 : 0;
+            }
+        }
+        assertThat(good).isGreaterThan(15_000);
+    }
+
     /** The length of the last IP layer tshark dissected: ip.len, or 40 + ipv6.plen. */
     private static long innermostIpLength(String[] row, int frame) {
         List<String> layers = Arrays.asList(row[1].split(":"));
