@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ final class PcapRecount {
     final Map<String, Long> malformed = new HashMap<>();
     /** Per frame (index = frame number - 1): "ul", "dl", "unclassified" or the malformed reason label. */
     final List<String> frameVerdicts = new ArrayList<>();
+    /** Per frame: hash of the captured bytes of the charged (innermost) IP packet, 0 when not charged. */
+    final List<Integer> chargedPacketHashes = new ArrayList<>();
     long frames;
     long chargedFrames;
     long chargedBytes;
@@ -43,6 +46,7 @@ final class PcapRecount {
     private String problem;
     private String key;
     private int chargedLength;
+    private int chargedStart;
     private boolean viaGtp;
 
     private PcapRecount(int subVlan, int netVlan, int prefixLength) {
@@ -87,7 +91,12 @@ final class PcapRecount {
             if (captured < wire) {
                 snaplenCut++;
             }
-            frameVerdicts.add(frame(frame, wire));
+            chargedStart = -1;
+            String verdict = frame(frame, wire);
+            frameVerdicts.add(verdict);
+            boolean charged = verdict.equals(UP) || verdict.equals("dl");
+            chargedPacketHashes.add(charged ? Arrays.hashCode(Arrays.copyOfRange(frame, chargedStart,
+                    Math.min(frame.length, chargedStart + chargedLength))) : 0);
             pos += 16 + captured;
         }
         if (pos != file.limit()) {
@@ -134,6 +143,19 @@ final class PcapRecount {
             gtpFrames++;
         }
         return up ? UP : "dl";
+    }
+
+    /** Uplink frames followed at once by a downlink frame carrying the very same IP packet: hairpinned pairs. */
+    long hairpinPairs() {
+        long pairs = 0;
+        for (int i = 0; i + 1 < frameVerdicts.size(); i++) {
+            if (frameVerdicts.get(i).equals(UP) && frameVerdicts.get(i + 1).equals("dl")
+                    && chargedPacketHashes.get(i).equals(chargedPacketHashes.get(i + 1))) {
+                pairs++;
+                i++;
+            }
+        }
+        return pairs;
     }
 
     private String bad(String reason) {
@@ -187,6 +209,7 @@ final class PcapRecount {
         }
         key = "v4:" + String.format("%08x", u32(f, off + (up ? 12 : 16)));
         chargedLength = total;
+        chargedStart = off;
     }
 
     private void ipv6(byte[] f, int off, int wireLeft, boolean up, boolean outer) {
@@ -231,6 +254,7 @@ final class PcapRecount {
         }
         key = "v6:" + String.format("%016x%016x", hi, lo) + "/" + prefixLength;
         chargedLength = total;
+        chargedStart = off;
     }
 
     /** A GTP-U header at {@code g} whose datagram ends at {@code end}. */

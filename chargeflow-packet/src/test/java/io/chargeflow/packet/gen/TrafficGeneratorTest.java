@@ -75,6 +75,7 @@ class TrafficGeneratorTest {
                 .isEqualTo(recount.snaplenCut);
         assertThat(nonZero(result.malformedByReason())).as(seed).isEqualTo(recount.malformed);
         assertThat(result.subscribers()).as(seed).isEqualTo(recount.perKey.size());
+        assertThat(result.p2pPairs()).as(seed).isEqualTo(recount.hairpinPairs());
         assertThat(result.chargedFrames() + result.unclassifiedFrames() + result.malformedFrames())
                 .as(seed)
                 .isEqualTo(result.totalFrames());
