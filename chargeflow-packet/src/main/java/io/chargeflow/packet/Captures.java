@@ -20,7 +20,39 @@ public final class Captures {
     static final int PCAP_NANOS = 0xA1B23C4D;
     static final int PCAPNG_SHB = 0x0A0D0D0A;
 
+    /**
+     * How classic pcap files are read: streamed through a reused window (default) or memory-mapped
+     * ({@code -Dchargeflow.capture.io=mmap}). pcapng files are always mapped.
+     */
+    static final boolean STREAMED = !"mmap".equals(System.getProperty("chargeflow.capture.io", "stream"));
+
+    /** The streamed window: large enough for any record libpcap accepts, small enough to stay in the caches. */
+    static final int WINDOW = 1 << 20;
+
     private Captures() {}
+
+    /** A streamed pcap source, or null when the file is not a classic pcap (the caller maps it instead). */
+    private static CaptureSource openStreamed(Path file, FileChannel channel, Arena arena, long size)
+            throws IOException {
+        MemorySegment window = arena.allocate(WINDOW, 64);
+        java.nio.ByteBuffer target = window.asByteBuffer();
+        while (target.hasRemaining() && target.position() < size) {
+            if (channel.read(target, target.position()) < 0) {
+                break;
+            }
+        }
+        int magic = window.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0);
+        int swapped = Integer.reverseBytes(magic);
+        if (magic == PCAP_MICROS || magic == PCAP_NANOS) {
+            return new PcapSource(file, channel, arena, window, target.position(), size, true, ByteOrder.BIG_ENDIAN,
+                    magic == PCAP_NANOS);
+        }
+        if (swapped == PCAP_MICROS || swapped == PCAP_NANOS) {
+            return new PcapSource(file, channel, arena, window, target.position(), size, true,
+                    ByteOrder.LITTLE_ENDIAN, swapped == PCAP_NANOS);
+        }
+        return null;
+    }
 
     /**
      * Opens {@code file}.
@@ -30,6 +62,15 @@ public final class Captures {
      * @throws CaptureFormatException for an empty file, an unknown magic or a broken file header
      */
     public static CaptureSource open(Path file) throws IOException {
+        return open(file, STREAMED);
+    }
+
+    /** Opens {@code file} memory-mapped, whatever {@code chargeflow.capture.io} says. */
+    public static CaptureSource openMapped(Path file) throws IOException {
+        return open(file, false);
+    }
+
+    private static CaptureSource open(Path file, boolean streamed) throws IOException {
         if (file == null) {
             throw new IllegalArgumentException("file=null");
         }
@@ -42,6 +83,12 @@ public final class Captures {
             }
             if (size < 4) {
                 throw new CaptureFormatException(file, 0, "file of " + size + " bytes is too short for a magic");
+            }
+            if (streamed) {
+                CaptureSource source = openStreamed(file, channel, arena, size);
+                if (source != null) {
+                    return source;
+                }
             }
             MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             int magic = data.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0);

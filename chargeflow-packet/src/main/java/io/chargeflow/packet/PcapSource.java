@@ -9,8 +9,15 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
- * A classic pcap file, memory-mapped and handed out zero-copy. Record headers are read in place; offsets are
- * {@code long}s, so files beyond 4 GiB work. Read by one thread.
+ * A classic pcap file, handed out without per-frame copies. Two ways to reach the bytes, same parsing:
+ * <ul>
+ *   <li>streamed (the default for files): the file is read in large chunks into one reused off-heap window that
+ *       stays in the CPU caches, and frames are handed out in place from it. Measured on the 2-core machine: walking
+ *       records runs at about 28 Mpps this way against about 7 Mpps over a mapping, where every record header is a
+ *       dependent load that misses the caches (see the module README);
+ *   <li>memory-mapped ({@code -Dchargeflow.capture.io=mmap}): the whole file is one mapped segment.
+ * </ul>
+ * Record headers are read in place; offsets are {@code long}s, so files beyond 4 GiB work. Read by one thread.
  *
  * <pre>
  *  File header (24 bytes)                   Record header (16 bytes), then incl_len bytes of frame
@@ -36,13 +43,21 @@ final class PcapSource implements CaptureSource {
     /** libpcap's largest accepted record when the snaplen is smaller (MAXIMUM_SNAPLEN). */
     static final int MAX_RECORD = 262_144;
 
+    /** The largest record a streamed source grows its window for. */
+    static final int MAX_STREAMED_RECORD = 64 << 20;
+
     static final int FILE_HEADER = 24;
     static final int RECORD_HEADER = 16;
 
     private final Path file;
     private final FileChannel channel;
     private final Arena arena;
-    private final MemorySegment data;
+    /** Streamed: the reused window; mapped: the whole file. */
+    private MemorySegment data;
+    /** File offset of {@code data[0]} and file offset where the bytes held in {@code data} end. */
+    private long windowBase;
+    private long windowEnd;
+    private final boolean streamed;
     private final long size;
     private final boolean nanos;
     private final int snaplen;
@@ -57,13 +72,26 @@ final class PcapSource implements CaptureSource {
     private long position = FILE_HEADER;
     private boolean ended;
 
+    /** A mapped source: {@code data} is the whole file. */
     PcapSource(Path file, FileChannel channel, Arena arena, MemorySegment data, ByteOrder order, boolean nanos)
             throws CaptureFormatException {
+        this(file, channel, arena, data, data.byteSize(), data.byteSize(), false, order, nanos);
+    }
+
+    /**
+     * A streamed source: {@code window} holds the first {@code filled} bytes of a file of {@code fileSize} bytes
+     * (at least the 24-byte header when the file has one).
+     */
+    PcapSource(Path file, FileChannel channel, Arena arena, MemorySegment window, long filled, long fileSize,
+            boolean streamed, ByteOrder order, boolean nanos) throws CaptureFormatException {
         this.file = file;
         this.channel = channel;
         this.arena = arena;
-        this.data = data;
-        this.size = data.byteSize();
+        this.data = window;
+        this.windowBase = 0;
+        this.windowEnd = filled;
+        this.streamed = streamed;
+        this.size = fileSize;
         this.nanos = nanos;
         if (size < FILE_HEADER) {
             throw new CaptureFormatException(file, size, "pcap: truncated file header (" + size + " of 24 bytes)");
@@ -86,7 +114,46 @@ final class PcapSource implements CaptureSource {
     }
 
     private int recordInt(long at) {
-        return bigEndian ? data.get(INT_BE, at) : data.get(INT_LE, at);
+        long local = at - windowBase;
+        return bigEndian ? data.get(INT_BE, local) : data.get(INT_LE, local);
+    }
+
+    /**
+     * Makes {@code [at, at + bytes)} present in the window (streamed sources): moves what is left to the window's
+     * start and reads the file behind it. Returns false when the file ends first.
+     */
+    private boolean ensure(long at, long bytes) throws IOException {
+        if (at + bytes <= windowEnd) {
+            return true;
+        }
+        if (!streamed || at + bytes > size) {
+            return false;
+        }
+        if (bytes > data.byteSize()) {
+            if (bytes > MAX_STREAMED_RECORD) {
+                throw new CaptureFormatException(file, at, "record of " + (bytes - RECORD_HEADER)
+                        + " bytes is larger than a streamed read takes (" + MAX_STREAMED_RECORD
+                        + "); read the file memory-mapped with -Dchargeflow.capture.io=mmap");
+            }
+            // a record larger than the window (a file with a large snaplen): a larger window
+            MemorySegment larger = Arena.ofAuto().allocate(Math.max(bytes, data.byteSize() * 2), 64);
+            MemorySegment.copy(data, at - windowBase, larger, 0, windowEnd - at);
+            data = larger;
+        } else {
+            MemorySegment.copy(data, at - windowBase, data, 0, windowEnd - at);
+        }
+        long kept = windowEnd - at;
+        windowBase = at;
+        java.nio.ByteBuffer target = data.asByteBuffer();
+        target.position((int) kept);
+        while (target.hasRemaining() && windowBase + target.position() < size) {
+            int n = channel.read(target, windowBase + target.position());
+            if (n < 0) {
+                break;
+            }
+        }
+        windowEnd = windowBase + target.position();
+        return at + bytes <= windowEnd;
     }
 
     @Override
@@ -94,7 +161,7 @@ final class PcapSource implements CaptureSource {
         if (maxFrames <= 0) {
             throw new IllegalArgumentException("maxFrames=" + maxFrames);
         }
-        if (!arena.scope().isAlive()) {
+        if (!channel.isOpen()) {
             throw new IllegalStateException("source closed file=" + file);
         }
         if (ended) {
@@ -108,7 +175,7 @@ final class PcapSource implements CaptureSource {
                 ended = true;
                 break;
             }
-            if (remaining < RECORD_HEADER) {
+            if (remaining < RECORD_HEADER || !ensure(at, RECORD_HEADER)) {
                 truncatedTail(at, "record header cut by the end of the file (" + remaining + " of 16 bytes)");
                 break;
             }
@@ -126,7 +193,7 @@ final class PcapSource implements CaptureSource {
                         "pcap: File has " + Integer.toUnsignedLong(captured) + "-byte packet, bigger than maximum of "
                                 + maxRecord + "; cannot resynchronise");
             }
-            if (captured > remaining - RECORD_HEADER) {
+            if (captured > remaining - RECORD_HEADER || !ensure(at, RECORD_HEADER + (long) captured)) {
                 truncatedTail(
                         at,
                         "record of " + captured + " bytes cut by the end of the file (" + (remaining - RECORD_HEADER)
@@ -145,7 +212,7 @@ final class PcapSource implements CaptureSource {
             stats.capturedBytes += captured;
             stats.fileBytesRead = position;
             delivered++;
-            handler.onFrame(data, at + RECORD_HEADER, captured, wire, timestampNs, 0, linkType);
+            handler.onFrame(data, at - windowBase + RECORD_HEADER, captured, wire, timestampNs, 0, linkType);
         }
         return delivered == 0 && ended ? END_OF_INPUT : delivered;
     }
@@ -185,7 +252,7 @@ final class PcapSource implements CaptureSource {
 
     @Override
     public void close() throws IOException {
-        if (arena.scope().isAlive()) {
+        if (arena != null && arena.scope().isAlive()) {
             arena.close();
         }
         channel.close();

@@ -214,7 +214,7 @@ class PcapSourceTest {
             }
         };
 
-        try (CaptureSource source = Captures.open(file)) {
+        try (CaptureSource source = Captures.openMapped(file)) {
             while (source.read(handler, 2) != CaptureSource.END_OF_INPUT) {
                 // drain
             }
