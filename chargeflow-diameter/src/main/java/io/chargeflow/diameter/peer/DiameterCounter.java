@@ -1,0 +1,32 @@
+package io.chargeflow.diameter.peer;
+
+/** Ids of the node's counters: what happened, counted by reason (bad input is counted, never thrown). */
+public enum DiameterCounter {
+    REQUESTS_SENT,
+    ANSWERS_RECEIVED,
+    REQUESTS_RECEIVED,
+    ANSWERS_SENT,
+    REQUEST_TIMEOUTS,
+    REQUESTS_NO_ROUTE,
+    REQUESTS_BACKPRESSURE,
+    RETRANSMISSIONS,
+    DUPLICATE_REQUESTS,
+    UNMATCHED_ANSWERS,
+    INVALID_MESSAGES,
+    ERROR_ANSWERS_SENT,
+    FRAMING_ERRORS,
+    TOO_BUSY_ANSWERED,
+    APPLICATION_UNSUPPORTED,
+    HANDLER_ERRORS,
+    CER_TIMEOUTS,
+    CEA_TIMEOUTS,
+    CEA_ERRORS,
+    PEERS_REJECTED,
+    MESSAGES_BEFORE_OPEN,
+    WRITE_STALLS,
+    WATCHDOG_SUSPECT,
+    WATCHDOG_DOWN,
+    FAILOVERS,
+    CONNECT_FAILURES,
+    ELECTIONS
+}
