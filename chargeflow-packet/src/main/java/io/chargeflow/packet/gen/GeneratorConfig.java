@@ -8,7 +8,7 @@ import java.time.Instant;
  * on the caller's thread (the CLI maps its options one to one onto the {@link Builder}), validated at construction
  * with {@code name=value} messages.
  *
- * <p>Options, as the CLI names them, with their defaults:
+ * <p>Options, as {@code chargeflow gen} names them, with their defaults:
  * <ul>
  *   <li>{@code --seed} (1): the same seed and options give byte-identical files.
  *   <li>{@code --packets} (1,000,000): exact number of frames written, 1 to 1,000,000,000.
@@ -26,8 +26,8 @@ import java.time.Instant;
  *   <li>{@code --snaplen-cut-share} (0.02): share of ordinary frames captured short (96 bytes or the headers) but
  *       charged their full IP length.
  *   <li>{@code --fragment-share} (0.01): share of events that are a UDP datagram sent as two or three IP fragments.
- *   <li>{@code --sub-vlan} (100), {@code --net-vlan} (200): the side VLANs (innermost tag).
- *   <li>{@code --ipv6-prefix-length} (64): how IPv6 subscriber keys in the truth are masked; 128 keys each address.
+ *   <li>{@code --gen-sub-vlan} (100), {@code --gen-net-vlan} (200): the side VLANs (innermost tag).
+ *   <li>{@code --truth-ipv6-prefix} (64): how IPv6 subscriber keys in the truth are masked; 128 keys each address.
  *   <li>{@code --nanos} (false): nanosecond pcap timestamps (magic 0xa1b23c4d) instead of microseconds.
  *   <li>{@code --start} (2026-01-01T00:00:00Z), {@code --duration} (10 minutes): the span the timestamps cover.
  * </ul>

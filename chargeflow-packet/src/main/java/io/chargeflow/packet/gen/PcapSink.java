@@ -88,7 +88,7 @@ final class PcapSink implements AutoCloseable {
 
     /** Seals the frame built at {@code frameStart}: {@code capturedLength} bytes are kept of {@code wireLength}. */
     void end(int frameStart, int capturedLength, int wireLength) {
-        long timestampNs = clockNs + (stepNs > 1 ? jitter.nextLong() >>> 1 : 0) % Math.max(1, stepNs);
+        long timestampNs = clockNs + jitterNs();
         long seconds = timestampNs / 1_000_000_000L;
         int fraction = (int) (timestampNs % 1_000_000_000L);
         int header = frameStart - RECORD_HEADER_BYTES;
@@ -104,6 +104,17 @@ final class PcapSink implements AutoCloseable {
             clockCarry -= packets;
             clockNs++;
         }
+    }
+
+    /** Uniform in {@code [0, stepNs)}: multiply-shift while the step fits 31 bits, so no division per frame. */
+    private long jitterNs() {
+        if (stepNs <= 1) {
+            return 0;
+        }
+        if (stepNs < 1L << 31) {
+            return ((jitter.nextLong() >>> 32) * stepNs) >>> 32;
+        }
+        return (jitter.nextLong() >>> 1) % stepNs;
     }
 
     private void flush() throws IOException {
