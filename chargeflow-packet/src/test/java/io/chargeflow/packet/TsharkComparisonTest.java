@@ -96,7 +96,7 @@ class TsharkComparisonTest {
     }
 
     /** "src dst length" of the first IP header, or of the one right after gtp; null when there is none. */
-    private static String tsharkInnermost(String[] row) throws IOException {
+    static String tsharkInnermost(String[] row) throws IOException {
         String[] layers = row[0].split(":");
         int v4 = 0;
         int v6 = 0;
