@@ -20,8 +20,10 @@ public final class FlowContext {
     private Duration lookupDrainTimeout = Duration.ofSeconds(30);
     private int gtpuPort = 2152;
     private ServiceRules serviceRules;
+    private java.util.function.IntFunction<SessionRecorder> sessionRecorders;
     private Duration flowIdleTimeout = Duration.ofMinutes(2);
     private Duration activityTimeout = Duration.ofSeconds(60);
+    private int defaultRatingGroup = 1;
 
     public FlowContext processors(int count) {
         if (count < 1 || count > 1024) {
@@ -119,6 +121,29 @@ public final class FlowContext {
         }
         this.activityTimeout = timeout;
         return this;
+    }
+
+    /** Makes one {@link SessionRecorder} per processor (argument: the processor id); null records nothing. */
+    public FlowContext sessionRecorders(java.util.function.IntFunction<SessionRecorder> factory) {
+        this.sessionRecorders = factory;
+        return this;
+    }
+
+    public java.util.function.IntFunction<SessionRecorder> sessionRecorders() {
+        return sessionRecorders;
+    }
+
+    /** The rating group recorded for all usage when no service rules are set (default 1). */
+    public FlowContext defaultRatingGroup(int ratingGroup) {
+        if (ratingGroup < 0) {
+            throw new IllegalArgumentException("default-rating-group=" + ratingGroup + " must be >= 0");
+        }
+        this.defaultRatingGroup = ratingGroup;
+        return this;
+    }
+
+    public int defaultRatingGroup() {
+        return defaultRatingGroup;
     }
 
     public ServiceRules serviceRules() {

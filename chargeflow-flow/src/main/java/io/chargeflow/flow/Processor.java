@@ -57,6 +57,10 @@ public final class Processor implements Runnable {
     private final UsageTotals totals;
     private final ServiceMeter services;
     private long[] serviceMask;
+    private final SessionRecorder recorder;
+    private final int defaultRatingGroup;
+    private final long activityNs;
+    private int[] recorderHandle;
 
     private long nowNs = Long.MIN_VALUE;
     private long nextSweepNs = Long.MIN_VALUE;
@@ -93,6 +97,10 @@ public final class Processor implements Runnable {
         this.totals = new UsageTotals(expected);
         this.services = context.serviceRules() == null ? null : new ServiceMeter(context.serviceRules(), expected,
                 context.flowIdleTimeout().toNanos(), context.activityTimeout().toNanos());
+        this.recorder = context.sessionRecorders() == null ? null : context.sessionRecorders().apply(id);
+        this.defaultRatingGroup = context.defaultRatingGroup();
+        this.activityNs = context.activityTimeout().toNanos();
+        this.recorderHandle = new int[sessionId.length];
     }
 
     public int id() {
@@ -199,22 +207,54 @@ public final class Processor implements Runnable {
             ulBytes[row] += bytes;
         }
         chargedBytes += bytes;
+        long gap = timeNs - lastNs[row];
         if (timeNs > lastNs[row]) {
             lastNs[row] = timeNs;
         }
         if (RecordLayout.peerIsSubscriber(meta)) {
-            flags[row] |= FLAG_PEER_TO_PEER;
             long hi = buffer[offset + RecordLayout.PEER_HI];
             long lo = buffer[offset + RecordLayout.PEER_LO];
             boolean v4 = SubscriberKeys.isIpv4(hi, lo);
-            peerHi[row] = v4 ? hi : SubscriberKeys.maskHi(hi, ipv6PrefixLength);
-            peerLo[row] = v4 ? lo : SubscriberKeys.maskLo(lo, ipv6PrefixLength);
+            hi = v4 ? hi : SubscriberKeys.maskHi(hi, ipv6PrefixLength);
+            lo = v4 ? lo : SubscriberKeys.maskLo(lo, ipv6PrefixLength);
+            if (recorder != null && ((flags[row] & FLAG_PEER_TO_PEER) == 0 || peerHi[row] != hi || peerLo[row] != lo)) {
+                recorder.onPeer(recorderHandle[row], hi, lo);
+            }
+            flags[row] |= FLAG_PEER_TO_PEER;
+            peerHi[row] = hi;
+            peerLo[row] = lo;
         }
+        boolean downlink = RecordLayout.downlink(meta);
         if (services != null) {
-            serviceMask[row] |= 1L << services.onPacket(sessionId[row], keyHi, keyLo,
+            int decision = services.onPacket(sessionId[row], keyHi, keyLo,
                     buffer[offset + RecordLayout.PEER_HI], buffer[offset + RecordLayout.PEER_LO],
                     buffer[offset + RecordLayout.PORTS], meta, buffer[offset + RecordLayout.HINT], timeNs);
+            serviceMask[row] |= 1L << decision;
+            if (recorder != null) {
+                ServiceRules rules = services.rules();
+                if (services.moved()) {
+                    recordMove(row, rules, decision);
+                }
+                recorder.onUsage(recorderHandle[row], rules.ratingGroup(decision), rules.serviceId(decision),
+                        downlink ? 0 : bytes, downlink ? bytes : 0, downlink ? 0 : 1, downlink ? 1 : 0, timeNs, timeNs,
+                        services.lastActiveDelta());
+            }
+        } else if (recorder != null) {
+            recorder.onUsage(recorderHandle[row], defaultRatingGroup, 0, downlink ? 0 : bytes, downlink ? bytes : 0,
+                    downlink ? 0 : 1, downlink ? 1 : 0, timeNs, timeNs, gap > 0 && gap <= activityNs ? gap : 0);
         }
+    }
+
+    /** Tells the recorder that a flow's earlier usage moved from one rating group to another. */
+    private void recordMove(int row, ServiceRules rules, int decision) {
+        int from = services.movedFrom();
+        recorder.onUsage(recorderHandle[row], rules.ratingGroup(from), rules.serviceId(from),
+                -services.movedUlBytes(), -services.movedDlBytes(), -services.movedUlPackets(),
+                -services.movedDlPackets(), Long.MAX_VALUE, Long.MIN_VALUE, -services.movedActiveNs());
+        recorder.onUsage(recorderHandle[row], rules.ratingGroup(decision), rules.serviceId(decision),
+                services.movedUlBytes(), services.movedDlBytes(), services.movedUlPackets(),
+                services.movedDlPackets(), services.movedFirstNs(), services.movedFirstNs(),
+                services.movedActiveNs());
     }
 
     private int openSession(long keyHi, long keyLo, long timeNs) {
@@ -234,6 +274,9 @@ public final class Processor implements Runnable {
         validUntilNs[row] = Long.MAX_VALUE;
         serviceMask[row] = 0;
         flags[row] = 0;
+        if (recorder != null) {
+            recorderHandle[row] = recorder.onOpen(sessionId[row], keyHi, keyLo, timeNs);
+        }
         subscriber[row] = null;
         sessionsOpened++;
         if (sessions.size() > peakSessions) {
@@ -295,6 +338,9 @@ public final class Processor implements Runnable {
         pendingLookups--;
         flags[row] &= ~FLAG_LOOKUP_PENDING;
         subscriber[row] = answer.subscriber();
+        if (recorder != null && answer.subscriber() != null) {
+            recorder.onSubscriber(recorderHandle[row], answer.subscriber());
+        }
         validUntilNs[row] = answer.validUntilMs() >= Long.MAX_VALUE / NANOS_PER_MS
                 ? Long.MAX_VALUE
                 : answer.validUntilMs() * NANOS_PER_MS;
@@ -322,6 +368,9 @@ public final class Processor implements Runnable {
         }
         if (services != null) {
             services.sweep(now);
+        }
+        if (recorder != null) {
+            recorder.onTime(now);
         }
         nextSweepNs = now + sweepIntervalNs;
     }
@@ -351,6 +400,9 @@ public final class Processor implements Runnable {
                 closeTimeNs, services == null ? java.util.List.of() : services.close(sessionId[row], serviceMask[row]));
         totals.add(closed);
         sessionsClosed++;
+        if (recorder != null) {
+            recorder.onClose(recorderHandle[row], closed);
+        }
         int moved = sessions.remove(row);
         if (moved >= 0) {
             moveRow(moved, row);
@@ -371,6 +423,7 @@ public final class Processor implements Runnable {
         dlBytes[to] = dlBytes[from];
         validUntilNs[to] = validUntilNs[from];
         serviceMask[to] = serviceMask[from];
+        recorderHandle[to] = recorderHandle[from];
         flags[to] = flags[from];
         subscriber[to] = subscriber[from];
     }
@@ -387,6 +440,7 @@ public final class Processor implements Runnable {
         dlBytes = grow(dlBytes, rows);
         validUntilNs = grow(validUntilNs, rows);
         serviceMask = grow(serviceMask, rows);
+        recorderHandle = recorderHandle == null ? null : Arrays.copyOf(recorderHandle, rows);
         flags = flags == null ? new int[rows] : Arrays.copyOf(flags, rows);
         subscriber = subscriber == null ? new Subscriber[rows] : Arrays.copyOf(subscriber, rows);
     }

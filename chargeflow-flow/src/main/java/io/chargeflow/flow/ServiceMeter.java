@@ -43,6 +43,18 @@ final class ServiceMeter {
 
     private long redecided;
 
+    // what the last onPacket did, for the session recorder (read right after the call, processor thread)
+    private long lastActiveDelta;
+    private boolean moved;
+    private int movedFrom;
+    private long movedUlPackets;
+    private long movedUlBytes;
+    private long movedDlPackets;
+    private long movedDlBytes;
+    private long movedActiveNs;
+    private long movedFirstNs;
+    private long[] flowFirstNs;
+
     ServiceMeter(ServiceRules rules, int expectedSessions, long flowIdleNs, long activityNs) {
         this.rules = rules;
         this.flowIdleNs = flowIdleNs;
@@ -67,6 +79,7 @@ final class ServiceMeter {
         int bytes = RecordLayout.bytes(meta);
         boolean downlink = RecordLayout.downlink(meta);
 
+        moved = false;
         int f = flows.find(fa, fb);
         if (f < 0) {
             f = flows.insert(fa, fb);
@@ -77,11 +90,13 @@ final class ServiceMeter {
             flowDecision[f] = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
             flowProvisional[f] = rules.usesNames() && protocol == TCP && !payload && nameMask == 0;
             flowLastNs[f] = timeNs;
+            flowFirstNs[f] = timeNs;
             clearFlowUsage(f);
         } else if (flowSession[f] != sessionId) {
             // the session closed and a new one started: the flow keeps its decision, counts afresh
             flowSession[f] = sessionId;
             flowProvisional[f] = false;
+            flowFirstNs[f] = timeNs;
             clearFlowUsage(f);
         } else if (flowProvisional[f] && (payload || nameMask != 0)) {
             flowProvisional[f] = false;
@@ -120,9 +135,11 @@ final class ServiceMeter {
 
     private void touch(int c, long timeNs) {
         long gap = timeNs - lastNs[c];
+        lastActiveDelta = 0;
         if (gap > 0) {
             if (gap <= activityNs) {
                 activeNs[c] += gap;
+                lastActiveDelta = gap;
             }
             lastNs[c] = timeNs;
         }
@@ -161,6 +178,14 @@ final class ServiceMeter {
         long active = Math.min(flowActiveNs[f], activeNs[from]);
         activeNs[from] -= active;
         activeNs[to] += active;
+        moved = true;
+        movedFrom = flowDecision[f];
+        movedUlPackets = flowUlPackets[f];
+        movedUlBytes = flowUlBytes[f];
+        movedDlPackets = flowDlPackets[f];
+        movedDlBytes = flowDlBytes[f];
+        movedActiveNs = active;
+        movedFirstNs = flowFirstNs[f];
         if (firstNs[from] < firstNs[to]) {
             firstNs[to] = firstNs[from];
         }
@@ -224,9 +249,52 @@ final class ServiceMeter {
                     flowDlPackets[f] = flowDlPackets[moved];
                     flowDlBytes[f] = flowDlBytes[moved];
                     flowActiveNs[f] = flowActiveNs[moved];
+                    flowFirstNs[f] = flowFirstNs[moved];
                 }
             }
         }
+    }
+
+    /** Active time the last packet added to its container. */
+    long lastActiveDelta() {
+        return lastActiveDelta;
+    }
+
+    /** Whether the last packet re-decided its flow and moved the flow's earlier usage to another decision. */
+    boolean moved() {
+        return moved;
+    }
+
+    int movedFrom() {
+        return movedFrom;
+    }
+
+    long movedUlPackets() {
+        return movedUlPackets;
+    }
+
+    long movedUlBytes() {
+        return movedUlBytes;
+    }
+
+    long movedDlPackets() {
+        return movedDlPackets;
+    }
+
+    long movedDlBytes() {
+        return movedDlBytes;
+    }
+
+    long movedActiveNs() {
+        return movedActiveNs;
+    }
+
+    long movedFirstNs() {
+        return movedFirstNs;
+    }
+
+    ServiceRules rules() {
+        return rules;
     }
 
     int flows() {
@@ -271,6 +339,7 @@ final class ServiceMeter {
         flowDlPackets = Arrays.copyOf(flowDlPackets == null ? new long[0] : flowDlPackets, rows);
         flowDlBytes = Arrays.copyOf(flowDlBytes == null ? new long[0] : flowDlBytes, rows);
         flowActiveNs = Arrays.copyOf(flowActiveNs == null ? new long[0] : flowActiveNs, rows);
+        flowFirstNs = Arrays.copyOf(flowFirstNs == null ? new long[0] : flowFirstNs, rows);
     }
 
     private void growContainers(int rows) {

@@ -214,6 +214,97 @@ class FlowEngineTest {
         assertThat(byRg.get(1).ulBytes()).isEqualTo(48L);
     }
 
+    /** Sums what a processor's recorder is told, per session and rating group. */
+    static final class SummingRecorder implements SessionRecorder {
+        final Map<Integer, Map<Integer, long[]>> usage = new HashMap<>();
+        final Map<Long, Map<Integer, long[]>> closed = new HashMap<>();
+        final Map<Integer, Subscriber> subscribers = new HashMap<>();
+        int next;
+
+        @Override
+        public int onOpen(long sessionId, long keyHi, long keyLo, long timeNs) {
+            usage.put(next, new HashMap<>());
+            return next++;
+        }
+
+        @Override
+        public void onSubscriber(int handle, Subscriber subscriber) {
+            subscribers.put(handle, subscriber);
+        }
+
+        @Override
+        public void onUsage(int handle, int rg, int sid, long ul, long dl, long ulP, long dlP, long f, long l,
+                long active) {
+            long[] u = usage.get(handle).computeIfAbsent(rg, k -> new long[5]);
+            u[0] += ul;
+            u[1] += dl;
+            u[2] += ulP;
+            u[3] += dlP;
+            u[4] += active;
+        }
+
+        @Override
+        public void onPeer(int handle, long peerHi, long peerLo) {}
+
+        @Override
+        public void onTime(long nowNs) {}
+
+        @Override
+        public void onClose(int handle, ClosedSession session) {
+            closed.put(session.sessionId(), usage.remove(handle));
+        }
+    }
+
+    @Test
+    void shouldTellRecorderTheSameUsageAsTheContainersWhenFlowsAreReclassified() throws Exception {
+        ServiceRules rules = ServiceRules.parse(List.of(
+                "video: rg=100 name=*.video.example.com", "web: rg=10 proto=tcp port=443", "default: rg=1"), "r");
+        byte[] hello = io.chargeflow.flow.internal.NameSnifferTest.clientHello("a.video.example.com");
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap();
+        Random random = new Random(5);
+        for (int i = 0; i < 3000; i++) {
+            String sub = "10.0.0." + random.nextInt(20);
+            int port = 1000 + random.nextInt(50);
+            long t = T0 + i * 10_000_000L;
+            switch (random.nextInt(4)) {
+                case 0 -> pcap.frame(t, CaptureBuilder.frame().ethernet().vlan(100).ipv4(sub, "203.0.113.9")
+                        .tcp(port, 443, 0x02).build());
+                case 1 -> pcap.frame(t, CaptureBuilder.frame().ethernet().vlan(100).ipv4(sub, "203.0.113.9")
+                        .tcp(port, 443, 0x18).payload(hello).build());
+                case 2 -> pcap.frame(t, CaptureBuilder.frame().ethernet().vlan(200).ipv4("203.0.113.9", sub)
+                        .tcp(443, port, 0x10).payload(random.nextInt(1000)).build());
+                default -> pcap.frame(t, udp(100, sub, "8.8.8.8", random.nextInt(200)));
+            }
+        }
+        List<SummingRecorder> recorders = Collections.synchronizedList(new ArrayList<>());
+        FlowContext context = new FlowContext().processors(2).serviceRules(rules).sessionRecorders(id -> {
+            SummingRecorder r = new SummingRecorder();
+            recorders.add(r);
+            return r;
+        });
+        List<ClosedSession> sessions = run(context, pcap);
+        assertThat(sessions).hasSize(20);
+        Map<Long, Map<Integer, long[]>> told = new HashMap<>();
+        recorders.forEach(r -> told.putAll(r.closed));
+        long moved = 0;
+        for (ClosedSession s : sessions) {
+            Map<Integer, long[]> byRg = told.get(s.sessionId());
+            for (ServiceUsage u : s.services()) {
+                long[] t = byRg.get(u.ratingGroup());
+                assertThat(t).as("session %d rg %d", s.sessionId(), u.ratingGroup())
+                        .containsExactly(u.ulBytes(), u.dlBytes(), u.ulPackets(), u.dlPackets(), u.activeNs());
+            }
+            for (Map.Entry<Integer, long[]> e : byRg.entrySet()) {
+                if (s.services().stream().noneMatch(u -> u.ratingGroup() == e.getKey())) {
+                    assertThat(e.getValue()).as("a container that ended empty").containsExactly(0, 0, 0, 0, 0);
+                    moved++;
+                }
+            }
+        }
+        assertThat(sessions.stream().mapToLong(ClosedSession::ulBytes).sum())
+                .isEqualTo(told.values().stream().flatMap(m -> m.values().stream()).mapToLong(a -> a[0]).sum());
+    }
+
     @ParameterizedTest(name = "{0} processors")
     @ValueSource(ints = {1, 2, 3, 8})
     void shouldEqualAnIndependentCountWhenManySubscribersSpreadOverProcessors(int processors) throws Exception {
