@@ -82,6 +82,8 @@ final class GeneratorRun {
     private final byte[][] dnsNames = new byte[NAMES.length][];
     private final byte[][] httpRequests = new byte[NAMES.length][];
     private final int[] fragmentNoise = new int[3];
+    /** {@code noiseWordPrefix[i]}: sum of the first {@code i} big-endian 16-bit words of {@link #noise}. */
+    private final long[] noiseWordPrefix = new long[(NOISE_SPAN + 4096) / 2 + 1];
 
     // The IP packet being built: scratch, overwritten by every event.
     private boolean v6;
@@ -133,6 +135,9 @@ final class GeneratorRun {
             for (int j = 0; j < 8 && i + j < noise.length; j++) {
                 noise[i + j] = (byte) (bits >>> (8 * j));
             }
+        }
+        for (int i = 0; i + 1 < noise.length; i += 2) {
+            noiseWordPrefix[i / 2 + 1] = noiseWordPrefix[i / 2] + ((noise[i] & 0xFF) << 8 | (noise[i + 1] & 0xFF));
         }
         initServers(setup);
         otherVlans = IntStream.of(-1, 1, 10, 300, 999, 4000)
@@ -318,7 +323,7 @@ final class GeneratorRun {
         long sum = pseudoHeaderSum(PROTO_UDP, udpLength) + srcPort + dstPort + udpLength;
         for (int k = 0; k < count; k++) {
             int skip = k == 0 ? 8 : 0;
-            fragmentNoise[k] = random.nextInt(NOISE_SPAN);
+            fragmentNoise[k] = 2 * random.nextInt(NOISE_SPAN / 2);
             int length = Math.min(chunk, udpLength - k * chunk) - skip;
             sum += noiseSum(fragmentNoise[k], fragmentNoise[k] + length);
         }
@@ -614,9 +619,9 @@ final class GeneratorRun {
             b.putShort(t + 6, (short) random.nextInt(0x10000));
             payload = t + 8;
         }
-        writePayload(payload, end);
+        long payloadSum = writePayload(payload, end);
         int checksumAt = protocol == PROTO_TCP ? t + 16 : protocol == PROTO_UDP ? t + 6 : t + 2;
-        long sum = wordSum(t, end) + (protocol == PROTO_ICMP ? 0 : pseudoHeaderSum(protocol, end - t));
+        long sum = wordSum(t, payload) + payloadSum + (protocol == PROTO_ICMP ? 0 : pseudoHeaderSum(protocol, end - t));
         b.putShort(checksumAt, (short) transportChecksum(sum, protocol));
         return payload;
     }
@@ -655,15 +660,15 @@ final class GeneratorRun {
         return sum;
     }
 
-    /** The same sum over {@code noise[from, end)}, for datagrams whose bytes are not all in the buffer at once. */
+    /**
+     * The same sum over {@code noise[from, end)} for an even {@code from}, from prefix sums: payload bytes are noise,
+     * so their checksum costs two loads instead of a pass over the bytes.
+     */
     private long noiseSum(int from, int end) {
-        long sum = 0;
-        int i = from;
-        for (; i + 2 <= end; i += 2) {
-            sum += (noise[i] & 0xFF) << 8 | (noise[i + 1] & 0xFF);
-        }
-        if (i < end) {
-            sum += (noise[i] & 0xFF) << 8;
+        int first = from >>> 1;
+        long sum = noiseWordPrefix[first + ((end - from) >>> 1)] - noiseWordPrefix[first];
+        if (((end - from) & 1) != 0) {
+            sum += (noise[end - 1] & 0xFF) << 8;
         }
         return sum;
     }
@@ -687,23 +692,33 @@ final class GeneratorRun {
         b.putShort(t + 6, (short) 0);
     }
 
-    private void writePayload(int from, int end) {
+    /** Writes the transport payload {@code [from, end)} ({@code from} at an even offset); returns its word sum. */
+    private long writePayload(int from, int end) {
         switch (flowKind) {
-            case KIND_DNS -> writeDns(from);
+            case KIND_DNS -> {
+                writeDns(from);
+                return wordSum(from, end);
+            }
             case KIND_RTP -> {
                 b.putShort(from, (short) 0x8000); // RTP v2, PCMU
                 b.putShort(from + 2, (short) random.nextInt(0x10000));
                 b.putInt(from + 4, (int) random.nextLong());
                 b.putInt(from + 8, srcPort * 0x9E37_79B1);
-                copyNoise(from + 12, end);
+                return wordSum(from, from + 12) + copyNoiseSummed(from + 12, end);
             }
             case KIND_HTTP -> {
                 byte[] request = httpRequests[nameIndex];
                 int length = uplink ? Math.min(request.length, end - from) : 0;
                 b.put(from, request, 0, length);
+                if ((length & 1) == 0) {
+                    return wordSum(from, from + length) + copyNoiseSummed(from + length, end);
+                }
                 copyNoise(from + length, end);
+                return wordSum(from, end);
             }
-            default -> copyNoise(from, end);
+            default -> {
+                return copyNoiseSummed(from, end);
+            }
         }
     }
 
@@ -740,6 +755,16 @@ final class GeneratorRun {
         if (end > from) {
             b.put(from, noise, random.nextInt(NOISE_SPAN), end - from);
         }
+    }
+
+    /** Noise from an even offset of the block, so that its word sum comes from {@link #noiseSum}. */
+    private long copyNoiseSummed(int from, int end) {
+        if (end <= from) {
+            return 0;
+        }
+        int offset = 2 * random.nextInt(NOISE_SPAN / 2);
+        b.put(from, noise, offset, end - from);
+        return noiseSum(offset, offset + end - from);
     }
 
     /**

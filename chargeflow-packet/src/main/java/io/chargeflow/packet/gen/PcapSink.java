@@ -23,7 +23,7 @@ final class PcapSink implements AutoCloseable {
     static final int HEADROOM_BYTES = 64 << 10;
     static final int SNAPLEN = 262_144;
 
-    private static final int BUFFER_BYTES = 8 << 20;
+    private static final int BUFFER_BYTES = 512 << 10;
     private static final int MAGIC_MICROS = 0xA1B2_C3D4;
     private static final int MAGIC_NANOS = 0xA1B2_3C4D;
     private static final int LINKTYPE_ETHERNET = 1;
