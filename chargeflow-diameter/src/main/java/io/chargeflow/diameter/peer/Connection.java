@@ -11,8 +11,14 @@ public interface Connection {
     /** Queues one complete Diameter message for sending; the array is owned by the connection afterwards. */
     void send(byte[] message);
 
-    /** Closes the connection; {@link ConnectionListener#onClosed} follows on the I/O thread. */
+    /**
+     * Closes the connection after what was sent before is written (a DPA, an error CEA); forced after a short grace
+     * period. {@link ConnectionListener#onClosed} follows on the I/O thread.
+     */
     void close();
+
+    /** Closes at once, dropping unsent output: for a peer that stopped reading or is presumed dead. */
+    void abort();
 
     InetSocketAddress remoteAddress();
 

@@ -453,6 +453,19 @@ public final class DiameterNode implements AutoCloseable {
     // ---- timer thread ----
 
     private void tick() {
+        try {
+            tickOnce();
+        } catch (RuntimeException e) {
+            // a failing tick must not stop the timer (a scheduled task that throws is never run again)
+            counters.increment(DiameterCounter.HANDLER_ERRORS);
+            lastHandlerError = e.toString();
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            lastHandlerError = trace.toString();
+        }
+    }
+
+    private void tickOnce() {
         long now = now();
         for (Peer peer : peers) {
             peer.tick(now);

@@ -73,6 +73,13 @@ final class Link implements ConnectionListener {
         }
     }
 
+    void abort() {
+        Connection c = connection;
+        if (c != null) {
+            c.abort();
+        }
+    }
+
     String remote() {
         Connection c = connection;
         return c == null ? "?" : c.remoteAddress().getAddress().getHostAddress() + ":" + c.remoteAddress().getPort();

@@ -254,7 +254,7 @@ final class Peer {
                         lastError = "connection closed by " + where() + " before CEA";
                         failFirstOpen(lastError);
                     } else if (state == PeerState.I_OPEN) {
-                        lastError = "connection closed by peer";
+                        lastError = lastError != null ? lastError : "connection closed by peer";
                     }
                     toClosed(nowNs, false);
                 }
@@ -270,7 +270,7 @@ final class Peer {
                 // R-Open / Closing  R-Peer-Disc  R-Disc  Closed
                 case R_OPEN, CLOSING -> {
                     if (state == PeerState.R_OPEN) {
-                        lastError = "connection closed by peer";
+                        lastError = lastError != null ? lastError : "connection closed by peer";
                     }
                     toClosed(nowNs, false);
                 }
@@ -414,7 +414,7 @@ final class Peer {
             if (since != 0 && nowNs - since >= node.context.writeStallTimeoutMs() * 1_000_000L) {
                 node.counters.increment(DiameterCounter.WRITE_STALLS);
                 lastError = "peer stopped reading for " + node.context.writeStallTimeoutMs() + " ms";
-                link.close();
+                link.abort();
                 return;
             }
         }
@@ -435,7 +435,7 @@ final class Peer {
                 node.counters.increment(DiameterCounter.WATCHDOG_DOWN);
                 lastError = "no DWA within " + 2 * node.context.twMs() + " ms";
                 if (link != null) {
-                    link.close();
+                    link.abort();
                 }
             }
         }

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * what was written before it (a DPA is not lost).
  */
 final class NettyConnection implements Connection {
+    private static final long GRACEFUL_CLOSE_MS = 2_000;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final String dialled;
     private volatile Channel channel;
@@ -63,7 +64,24 @@ final class NettyConnection implements Connection {
     public void close() {
         Channel c = channel;
         if (c != null) {
-            c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            // behind any queued send: what was sent before close (a CEA with an error, a DPA) still leaves
+            c.eventLoop().execute(() -> {
+                flushNow();
+                c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                // a peer that does not read would keep the graceful close pending forever
+                c.eventLoop().schedule(() -> {
+                    c.close();
+                }, GRACEFUL_CLOSE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            });
+        }
+    }
+
+    @Override
+    public void abort() {
+        Channel c = channel;
+        if (c != null) {
+            outbound.clear();
+            c.close();
         }
     }
 
