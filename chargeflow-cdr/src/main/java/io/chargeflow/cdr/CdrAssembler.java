@@ -68,6 +68,19 @@ public final class CdrAssembler {
         return handle;
     }
 
+    /** The identity records of the session are written with now. */
+    public SessionIdentity identity(int handle) {
+        return session(handle).identity;
+    }
+
+    /**
+     * Replaces the identity of an open session, when the directory names its subscriber after the session opened:
+     * the open record and every later one carry the new identity.
+     */
+    public void identify(int handle, SessionIdentity identity) {
+        session(handle).identity = java.util.Objects.requireNonNull(identity, "identity");
+    }
+
     /** Records the peer subscriber of a peer-to-peer session (written into this and later records). */
     public void onPeer(int handle, long peerHi, long peerLo) {
         Session s = session(handle);
@@ -147,6 +160,20 @@ public final class CdrAssembler {
         s.identity = null;
         freeSlots[freeCount++] = handle;
         openCount--;
+    }
+
+    /**
+     * Closes every open session with its final record (shutdown, end of input); returns how many were closed.
+     */
+    public int closeAll(CauseForRecClosing cause, long closeTimeMs) {
+        int closed = 0;
+        for (int handle = 0; handle < sessions.length && openCount > 0; handle++) {
+            if (sessions[handle].open) {
+                close(handle, cause, closeTimeMs);
+                closed++;
+            }
+        }
+        return closed;
     }
 
     /** Sessions open now. */

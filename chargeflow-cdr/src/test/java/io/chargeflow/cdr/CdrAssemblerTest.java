@@ -120,6 +120,21 @@ class CdrAssemblerTest {
     }
 
     @Test
+    void shouldCloseEverySessionWithFinalRecordWhenClosingAll() {
+        CdrAssembler a = assembler(0, 0, 0);
+        a.open(1, CdrFixtures.identity(1, "basic"), 0);
+        int h = a.open(2, CdrFixtures.identity(2, "basic"), 0);
+        a.open(3, CdrFixtures.identity(3, "basic"), 0);
+        a.close(h, CauseForRecClosing.NORMAL_RELEASE, 5);
+        assertThat(a.closeAll(CauseForRecClosing.MANAGEMENT_INTERVENTION, 9)).isEqualTo(2);
+        assertThat(out).extracting(PgwRecord::chargingID).containsExactly(2L, 1L, 3L);
+        assertThat(out).extracting(PgwRecord::causeForRecClosing).containsExactly(CauseForRecClosing.NORMAL_RELEASE,
+                CauseForRecClosing.MANAGEMENT_INTERVENTION, CauseForRecClosing.MANAGEMENT_INTERVENTION);
+        assertThat(a.openSessions()).isZero();
+        assertThat(a.recordsCut()).isEqualTo(3);
+    }
+
+    @Test
     void shouldMapTs32298CodesWhenLookingUpCauses() {
         assertThat(CauseForRecClosing.ofCode(0)).isEqualTo(CauseForRecClosing.NORMAL_RELEASE);
         assertThat(CauseForRecClosing.ofCode(4)).isEqualTo(CauseForRecClosing.ABNORMAL_RELEASE);

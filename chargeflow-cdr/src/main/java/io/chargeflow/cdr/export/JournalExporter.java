@@ -5,6 +5,8 @@ import io.chargeflow.cdr.CdrFormatException;
 import io.chargeflow.cdr.PgwRecord;
 import io.chargeflow.cdr.journal.JournalCorruptedException;
 import io.chargeflow.cdr.journal.JournalDamage;
+import io.chargeflow.cdr.journal.FrameHandler;
+import io.chargeflow.cdr.journal.JournalPosition;
 import io.chargeflow.cdr.journal.JournalScanner;
 import io.chargeflow.cdr.journal.ScanReport;
 import java.io.IOException;
@@ -48,6 +50,8 @@ public final class JournalExporter implements AutoCloseable {
     private FileChannel part;
     private long partBytes;
     private RuntimeException failure;
+    /** Where the last scan stopped (memory only): the next call resumes there instead of re-reading the segment. */
+    private JournalPosition resumeAt;
 
     /** The durable state: all fields refer to the moment of the last commit. */
     private record State(long lastSequence, int fileIndex, long partOffset, long partFirst, long partCount) {}
@@ -110,12 +114,21 @@ public final class JournalExporter implements AutoCloseable {
         }
         long[] exported = new long[1];
         long[] pending = {state.lastSequence, state.partFirst, state.partCount};
-        ScanReport report = JournalScanner.scan(journalDir, state.lastSequence + 1, true, (seq, type, payload, file, off) -> {
+        List<JournalDamage> undecodable = new ArrayList<>(1);
+        FrameHandler handler = (seq, type, payload, file, off) -> {
                 if (seq > maxSequence) {
                     return false;
                 }
+                JournalPosition after = JournalPosition.after(file, off, payload.remaining(), seq);
                 if (type == CdrCodec.FRAME_TYPE) {
-                    PgwRecord cdr = decode(payload, seq, file, off);
+                    PgwRecord cdr;
+                    try {
+                        cdr = CdrCodec.decode(payload, seq);
+                    } catch (CdrFormatException e) {
+                        undecodable.add(new JournalDamage(file, off, "undecodable CDR sequence=" + seq + ": "
+                                + e.getMessage(), false));
+                        return false;
+                    }
                     format.append(cdr, text);
                     if (pending[2] == 0) {
                         pending[1] = seq;
@@ -132,11 +145,16 @@ public final class JournalExporter implements AutoCloseable {
                         pending[2] = 0;
                     }
                 }
+                resumeAt = after;
                 return true;
-            });
+            };
+        JournalPosition hint = resumeAt;
+        ScanReport report = hint != null && hint.nextSequence() == state.lastSequence + 1
+                ? JournalScanner.scanFrom(journalDir, hint, true, handler)
+                : JournalScanner.scan(journalDir, state.lastSequence + 1, true, handler);
         flushAndCommit(pending);
-        List<JournalDamage> damage =
-                report.damages().stream().filter(d -> !d.tornTail()).toList();
+        List<JournalDamage> damage = new ArrayList<>(undecodable);
+        report.damages().stream().filter(d -> !d.tornTail()).forEach(damage::add);
         if (!damage.isEmpty() && state.lastSequence < maxSequence) {
             throw new JournalCorruptedException(damage);
         }
@@ -156,15 +174,6 @@ public final class JournalExporter implements AutoCloseable {
             part.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close export outDir=" + outDir, e);
-        }
-    }
-
-    private PgwRecord decode(ByteBuffer payload, long seq, Path file, long offset) {
-        try {
-            return CdrCodec.decode(payload, seq);
-        } catch (CdrFormatException e) {
-            throw new JournalCorruptedException(List.of(new JournalDamage(file, offset,
-                    "undecodable CDR sequence=" + seq + ": " + e.getMessage(), false)));
         }
     }
 

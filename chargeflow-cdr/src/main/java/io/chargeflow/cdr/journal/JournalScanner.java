@@ -66,14 +66,36 @@ public final class JournalScanner {
         return new JournalScanner().run(segments(dir), fromSequence, stopAtDamage, handler);
     }
 
+    /**
+     * Scans from a known frame position (a reader that remembers where it stopped), so that a live reader does not
+     * re-check the start of a large segment on every call. Falls back to a scan by sequence when the segment of
+     * {@code start} is not in the directory.
+     */
+    public static ScanReport scanFrom(Path dir, JournalPosition start, boolean stopAtDamage, FrameHandler handler) {
+        List<Path> segments = segments(dir);
+        int index = segments.indexOf(start.segment());
+        if (index < 0) {
+            return scan(dir, start.nextSequence(), stopAtDamage, handler);
+        }
+        return new JournalScanner().run(segments, index, start.nextSequence(), (int) start.nextOffset(),
+                start.nextSequence(), stopAtDamage, handler);
+    }
+
     private ScanReport run(List<Path> segments, long fromSequence, boolean stopAtDamage, FrameHandler handler) {
-        long expected = -1;
-        for (int i = 0; i < segments.size(); i++) {
-            boolean last = i == segments.size() - 1;
-            if (!last && fromSequence > 1 && firstSequenceOf(segments.get(i + 1)) <= fromSequence) {
-                continue;
-            }
-            SegmentOutcome outcome = scanSegment(segments, i, expected, fromSequence, stopAtDamage, handler);
+        int first = 0;
+        while (fromSequence > 1 && first < segments.size() - 1
+                && firstSequenceOf(segments.get(first + 1)) <= fromSequence) {
+            first++;
+        }
+        return run(segments, first, -1, SEGMENT_HEADER_LENGTH, fromSequence, stopAtDamage, handler);
+    }
+
+    private ScanReport run(List<Path> segments, int firstSegment, long expectedAtStart, int startOffset,
+            long fromSequence, boolean stopAtDamage, FrameHandler handler) {
+        long expected = expectedAtStart;
+        for (int i = firstSegment; i < segments.size(); i++) {
+            int offset = i == firstSegment ? startOffset : SEGMENT_HEADER_LENGTH;
+            SegmentOutcome outcome = scanSegment(segments, i, expected, offset, fromSequence, stopAtDamage, handler);
             if (outcome.stop) {
                 break;
             }
@@ -85,8 +107,8 @@ public final class JournalScanner {
 
     private record SegmentOutcome(long nextExpected, boolean stop) {}
 
-    private SegmentOutcome scanSegment(
-            List<Path> segments, int index, long expected, long from, boolean stopAtDamage, FrameHandler handler) {
+    private SegmentOutcome scanSegment(List<Path> segments, int index, long expected, int startOffset, long from,
+            boolean stopAtDamage, FrameHandler handler) {
         Path file = segments.get(index);
         boolean lastSegment = index == segments.size() - 1;
         ByteBuffer buf = map(file);
@@ -94,7 +116,8 @@ public final class JournalScanner {
         if (lastSegment) {
             lastSegmentValidEnd = 0;
         }
-        String headerProblem = checkHeader(buf, expected);
+        // resuming inside a segment: its header's first sequence is not the sequence expected next
+        String headerProblem = checkHeader(buf, startOffset > SEGMENT_HEADER_LENGTH ? -1 : expected);
         if (headerProblem != null) {
             boolean torn = lastSegment && nextValidFrame(buf, SEGMENT_HEADER_LENGTH) < 0;
             damages.add(new JournalDamage(file, 0, headerProblem, torn));
@@ -105,9 +128,12 @@ public final class JournalScanner {
         if (expected < 0 && size >= SEGMENT_HEADER_LENGTH) {
             expected = buf.getLong(8);
         }
-        int offset = SEGMENT_HEADER_LENGTH;
+        if (startOffset > SEGMENT_HEADER_LENGTH && expected < 0) {
+            throw new IllegalArgumentException("startOffset=" + startOffset + " needs the expected sequence");
+        }
+        int offset = startOffset;
         if (lastSegment) {
-            lastSegmentValidEnd = Math.min(size, SEGMENT_HEADER_LENGTH);
+            lastSegmentValidEnd = Math.min(size, startOffset);
         }
         while (offset < size) {
             String problem = checkFrame(buf, offset, size);

@@ -155,4 +155,45 @@ class JournalExporterTest {
         }
         assertThat(exportedSequences(out())).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
+
+    @Test
+    void shouldStopBeforeUndecodableCdrAndCommitRecordsBeforeItWhenPayloadIsBad() throws Exception {
+        try (JournalWriter w = JournalWriter.open(JournalContext.defaults(journal(), AckListener.NONE))) {
+            JournalCdrSink sink = new JournalCdrSink(w);
+            sink.onCdr(CdrFixtures.example(1, 1));
+            sink.onCdr(CdrFixtures.example(2, 1));
+            w.append(io.chargeflow.cdr.CdrCodec.FRAME_TYPE, new byte[] {1, 85, 3, 0}, null); // cause 3 is unknown
+            sink.onCdr(CdrFixtures.example(4, 1));
+            w.sync();
+        }
+        try (JournalExporter e = JournalExporter.open(journal(), out(), CdrFormat.JSONL, 100)) {
+            assertThatThrownBy(() -> e.exportUpTo(Long.MAX_VALUE))
+                    .isInstanceOf(JournalCorruptedException.class)
+                    .hasMessageContaining("undecodable CDR sequence=3");
+            assertThat(e.position()).isEqualTo(2);
+            assertThatThrownBy(() -> e.exportUpTo(Long.MAX_VALUE)).isInstanceOf(JournalCorruptedException.class);
+            assertThat(e.position()).isEqualTo(2);
+        }
+        assertThat(exportedSequences(out())).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void shouldExportEachRecordOnceWhenCalledRepeatedlyAcrossSegmentRotations() throws Exception {
+        List<Long> expected = new ArrayList<>();
+        try (JournalWriter w = JournalWriter.open(
+                        JournalContext.defaults(journal(), AckListener.NONE).withSegmentSizeBytes(4096));
+                JournalExporter e = JournalExporter.open(journal(), out(), CdrFormat.JSONL, 7)) {
+            JournalCdrSink sink = new JournalCdrSink(w);
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < 5; i++) {
+                    sink.onCdr(CdrFixtures.example(round * 10 + i, 1));
+                    expected.add((long) expected.size() + 1);
+                }
+                w.sync();
+                assertThat(e.exportUpTo(w.durableSequence())).isEqualTo(5);
+            }
+            assertThat(JournalScanner.segments(journal()).size()).isGreaterThan(3);
+        }
+        assertThat(exportedSequences(out())).containsExactlyElementsOf(expected);
+    }
 }
