@@ -227,6 +227,55 @@ class PcapSourceTest {
         }
     }
 
+    /**
+     * A file of several windows (the default streamed reader refills its 1 MiB window; records straddle every
+     * refill) plus a 2 MiB record that makes it grow the window: streamed and mapped reading deliver the same frames.
+     */
+    @ParameterizedTest(name = "seed={0} cut={1}")
+    @CsvSource({"11,0", "12,7", "13,1000"})
+    @Timeout(60)
+    void shouldDeliverSameFramesWhenReadingStreamedOrMapped(long seed, int cutTail) throws IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap().snaplen(4 << 20).nanos(true);
+        long[] recordEnds = new long[6_000];
+        long end = 24;
+        for (int i = 0; i < 6_000; i++) {
+            int length = random.nextInt(10) == 0 ? 20_000 + random.nextInt(200_000) : 14 + random.nextInt(1500);
+            if (i == 3_000) {
+                length = 2 << 20;
+            }
+            byte[] bytes = new byte[length];
+            random.nextBytes(bytes);
+            pcap.frame(1_000_000_000L * i + i, bytes);
+            end += 16 + length;
+            recordEnds[i] = end;
+        }
+        byte[] all = pcap.toBytes();
+        Path file = Files.write(dir.resolve("multi-window.pcap"), java.util.Arrays.copyOf(all, all.length - cutTail));
+
+        List<FrameCollector.Frame> streamed;
+        CaptureStats streamedStats;
+        try (CaptureSource source = Captures.open(file)) {
+            streamed = FrameCollector.readAll(source, 100).frames;
+            streamedStats = source.stats();
+        }
+        try (CaptureSource source = Captures.openMapped(file)) {
+            List<FrameCollector.Frame> mapped = FrameCollector.readAll(source, 100).frames;
+            long fileLength = all.length - cutTail;
+            long complete = java.util.Arrays.stream(recordEnds).filter(e -> e <= fileLength).count();
+            assertThat(mapped).as("seed=" + seed).hasSize((int) complete);
+            assertThat(streamed).as("seed=" + seed).hasSameSizeAs(mapped);
+            for (int i = 0; i < mapped.size(); i++) {
+                assertThat(streamed.get(i).bytes()).as("seed=" + seed + " frame " + i).isEqualTo(mapped.get(i).bytes());
+                assertThat(streamed.get(i).timestampNs()).isEqualTo(mapped.get(i).timestampNs());
+                assertThat(streamed.get(i).originalLength()).isEqualTo(mapped.get(i).originalLength());
+            }
+            assertThat(streamedStats.toString()).isEqualTo(source.stats().toString());
+            assertThat(streamedStats.firstProblem).isEqualTo(source.stats().firstProblem);
+            assertThat(streamedStats.fileBytesRead).isEqualTo(Files.size(file));
+        }
+    }
+
     private static ByteBuffer recordHeader(int seconds, int length) {
         return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(seconds).putInt(0).putInt(length)
                 .putInt(length).flip();
