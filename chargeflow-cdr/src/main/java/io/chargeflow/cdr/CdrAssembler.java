@@ -105,8 +105,8 @@ public final class CdrAssembler {
             long lastUsageMs,
             long activeMs) {
         Session s = session(handle);
-        while (context.timeLimitMs() > 0 && lastUsageMs - s.recordOpeningTimeMs >= context.timeLimitMs()) {
-            cut(s, CauseForRecClosing.TIME_LIMIT, s.recordOpeningTimeMs + context.timeLimitMs());
+        if (context.timeLimitMs() > 0 && lastUsageMs - s.recordOpeningTimeMs >= context.timeLimitMs()) {
+            cutAtTimeLimit(s, lastUsageMs);
         }
         int c = s.find(ratingGroup, serviceId);
         if (c < 0) {
@@ -138,12 +138,22 @@ public final class CdrAssembler {
         }
         int cut = 0;
         for (Session s : sessions) {
-            while (s.open && nowMs - s.recordOpeningTimeMs >= context.timeLimitMs()) {
-                cut(s, CauseForRecClosing.TIME_LIMIT, s.recordOpeningTimeMs + context.timeLimitMs());
+            if (s.open && nowMs - s.recordOpeningTimeMs >= context.timeLimitMs()) {
+                cutAtTimeLimit(s, nowMs);
                 cut++;
             }
         }
         return cut;
+    }
+
+    /**
+     * One timeLimit record, closed at the last time-limit boundary at or before {@code nowMs}: a session idle for
+     * several limits gets one longer record rather than a run of empty ones.
+     */
+    private void cutAtTimeLimit(Session s, long nowMs) {
+        long limit = context.timeLimitMs();
+        long boundary = s.recordOpeningTimeMs + (nowMs - s.recordOpeningTimeMs) / limit * limit;
+        cut(s, CauseForRecClosing.TIME_LIMIT, boundary);
     }
 
     /**

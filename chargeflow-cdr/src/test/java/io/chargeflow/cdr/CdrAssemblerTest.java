@@ -61,15 +61,18 @@ class CdrAssemblerTest {
         int h = a.open(1, CdrFixtures.identity(1, "basic"), 0);
         a.onUsage(h, 10, 0, 5, 5, 1, 1, 1000, 1000, 0);
         assertThat(a.onTime(59_999)).isZero();
-        assertThat(a.onTime(125_000)).isEqualTo(2);
-        a.onUsage(h, 10, 0, 1, 1, 1, 1, 130_000, 130_000, 0);
-        a.close(h, CauseForRecClosing.NORMAL_RELEASE, 140_000);
+        assertThat(a.onTime(60_000)).isEqualTo(1);
+        assertThat(a.onTime(250_000)).isEqualTo(1); // idle for three limits: one record, no empty run
+        a.onUsage(h, 10, 0, 1, 1, 1, 1, 250_000, 250_000, 0);
+        a.onUsage(h, 10, 0, 1, 1, 1, 1, 300_500, 300_500, 0); // passes the next boundary (300,000)
+        a.close(h, CauseForRecClosing.NORMAL_RELEASE, 310_000);
 
         assertThat(out).extracting(PgwRecord::causeForRecClosing).containsExactly(CauseForRecClosing.TIME_LIMIT,
-                CauseForRecClosing.TIME_LIMIT, CauseForRecClosing.NORMAL_RELEASE);
-        assertThat(out).extracting(PgwRecord::durationMs).containsExactly(60_000L, 60_000L, 20_000L);
+                CauseForRecClosing.TIME_LIMIT, CauseForRecClosing.TIME_LIMIT, CauseForRecClosing.NORMAL_RELEASE);
+        assertThat(out).extracting(PgwRecord::recordOpeningTimeMs).containsExactly(0L, 60_000L, 240_000L, 300_000L);
+        assertThat(out).extracting(PgwRecord::durationMs).containsExactly(60_000L, 180_000L, 60_000L, 10_000L);
         assertThat(out.get(1).listOfServiceData()).isEmpty();
-        assertThat(out.get(2).totalVolume()).isEqualTo(2);
+        assertThat(out).extracting(PgwRecord::totalVolume).containsExactly(10L, 0L, 2L, 2L);
     }
 
     @Test
