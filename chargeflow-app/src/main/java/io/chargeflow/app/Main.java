@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "chargeflow", mixinStandardHelpOptions = true, version = "chargeflow 0.1.0",
         description = "Charging engine: meters subscriber traffic from captures, charges it, writes CDRs.",
-        subcommands = {DemoCommand.class, MeterCommand.class, GenCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, MeterCommand.class, GenCommand.class, BenchCommand.class, CdrCommand.class,
+            BillCommand.class})
 public final class Main {
     private Main() {}
 
@@ -54,6 +55,8 @@ public final class Main {
             case NoSuchFileException n -> n.getFile() + ": no such file";
             case AccessDeniedException a -> a.getFile() + ": permission denied";
             case IllegalArgumentException i -> i.getMessage();
+            case RuntimeException r when r.getClass().getPackageName().startsWith("io.chargeflow")
+                    && r.getMessage() != null -> r.getMessage();
             case IOException io -> io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage();
             default -> t.toString();
         };

@@ -20,6 +20,9 @@ final class MeterCommand implements Callable<Integer> {
     @Mixin
     MeterOptions meter = new MeterOptions();
 
+    @Mixin
+    CdrOptions cdr = new CdrOptions();
+
     @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "pcap or pcapng files, read in order.")
     List<Path> captures;
 
@@ -42,8 +45,21 @@ final class MeterCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FlowContext context = meter.toContext();
         var err = spec.commandLine().getErr();
-        MeterResult result = MeterRun.run(captures, context, null, sessions,
-                ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null);
+        cdr.applyRules(context);
+        MeterResult result;
+        CdrOptions.Journal journal = cdr.openJournal(context);
+        try {
+            result = MeterRun.run(captures, context, null, sessions,
+                    ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null);
+        } finally {
+            if (journal != null) {
+                journal.close();
+            }
+        }
+        if (journal != null && !quiet) {
+            err.printf("  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
+                    journal.acknowledged().get(), cdr.journal, journal.writer().durableSequence());
+        }
         Reports.writeUsageCsv(out, result.rows, false);
         if (summaryJson != null) {
             Reports.writeSummaryJson(summaryJson, result);

@@ -81,17 +81,22 @@ final class MeterRun {
     }
 
     static void checkReadable(Path capture) throws IOException {
-        if (!Files.exists(capture)) {
-            throw new UserException(capture + ": no such file");
-        }
-        if (Files.isDirectory(capture)) {
-            throw new UserException(capture + ": is a directory, not a capture file");
-        }
-        if (!Files.isReadable(capture)) {
-            throw new UserException(capture + ": not readable (permission denied)");
-        }
+        checkReadable(capture, "capture");
         if (Files.size(capture) == 0) {
             throw new UserException(capture + ": empty file (0 bytes), not a pcap or pcapng capture");
+        }
+    }
+
+    /** A file the user named must exist, be a file and be readable: one clear line otherwise. */
+    static void checkReadable(Path file, String what) {
+        if (!Files.exists(file)) {
+            throw new UserException(file + ": no such file (" + what + ")");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UserException(file + ": is a directory, not a " + what + " file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new UserException(file + ": not readable (permission denied)");
         }
     }
 }

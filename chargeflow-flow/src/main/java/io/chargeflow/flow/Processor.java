@@ -196,7 +196,7 @@ public final class Processor implements Runnable {
             row = -1;
         }
         if (row < 0) {
-            row = openSession(keyHi, keyLo, timeNs);
+            row = openSession(keyHi, keyLo, timeNs, RecordLayout.downlink(meta));
         }
         int bytes = RecordLayout.bytes(meta);
         if (RecordLayout.downlink(meta)) {
@@ -257,7 +257,7 @@ public final class Processor implements Runnable {
                 services.movedActiveNs());
     }
 
-    private int openSession(long keyHi, long keyLo, long timeNs) {
+    private int openSession(long keyHi, long keyLo, long timeNs, boolean downlink) {
         int row = sessions.insert(keyHi, keyLo);
         if (row >= sessionId.length) {
             allocateColumns(sessions.capacity());
@@ -275,7 +275,7 @@ public final class Processor implements Runnable {
         serviceMask[row] = 0;
         flags[row] = 0;
         if (recorder != null) {
-            recorderHandle[row] = recorder.onOpen(sessionId[row], keyHi, keyLo, timeNs);
+            recorderHandle[row] = recorder.onOpen(sessionId[row], keyHi, keyLo, downlink, timeNs);
         }
         subscriber[row] = null;
         sessionsOpened++;

@@ -10,8 +10,11 @@ package io.chargeflow.flow;
  */
 public interface SessionRecorder {
 
-    /** A session opened with its first packet at {@code timeNs}; returns the recorder's handle for it. */
-    int onOpen(long sessionId, long keyHi, long keyLo, long timeNs);
+    /**
+     * A session opened with its first packet at {@code timeNs}, seen on the network side when {@code downlink};
+     * returns the recorder's handle for it.
+     */
+    int onOpen(long sessionId, long keyHi, long keyLo, boolean downlink, long timeNs);
 
     /** The directory named the session's subscriber (possibly after some usage was already reported). */
     void onSubscriber(int handle, Subscriber subscriber);

@@ -222,7 +222,7 @@ class FlowEngineTest {
         int next;
 
         @Override
-        public int onOpen(long sessionId, long keyHi, long keyLo, long timeNs) {
+        public int onOpen(long sessionId, long keyHi, long keyLo, boolean downlink, long timeNs) {
             usage.put(next, new HashMap<>());
             return next++;
         }
