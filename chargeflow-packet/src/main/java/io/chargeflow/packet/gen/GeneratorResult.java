@@ -60,7 +60,11 @@ public record GeneratorResult(
         json.append("  \"malformed_by_reason\": {");
         String separator = "\n";
         for (Map.Entry<String, Long> entry : malformedByReason.entrySet()) {
-            json.append(separator).append("    \"").append(entry.getKey()).append("\": ").append(entry.getValue());
+            json.append(separator)
+                    .append("    \"")
+                    .append(entry.getKey())
+                    .append("\": ")
+                    .append(entry.getValue());
             separator = ",\n";
         }
         json.append(malformedByReason.isEmpty() ? "},\n" : "\n  },\n");

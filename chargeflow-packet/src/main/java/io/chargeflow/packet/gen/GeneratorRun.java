@@ -52,6 +52,7 @@ final class GeneratorRun {
     private static final int MIN_FRAME = 60;
     /** What a snaplen-cut frame keeps, at least: a classic tcpdump -s 96, or up to the end of the transport header. */
     private static final int SNAP_BYTES = 96;
+
     private static final int NOISE_SPAN = 64 << 10;
     private static final int SERVERS = 64;
 
@@ -63,8 +64,14 @@ final class GeneratorRun {
     private static final long RESOLVER_V6_HI = 0x2001_4860_4860_0000L;
     private static final long RESOLVER_V6_LO = 0x8888L;
     private static final String[] NAMES = {
-        "www.google.com", "video.example.net", "cdn.chargeflow.io", "api.weather.example", "m.facebook.com",
-        "edge.streaming.example", "time.example.org", "push.apple.example"
+        "www.google.com",
+        "video.example.net",
+        "cdn.chargeflow.io",
+        "api.weather.example",
+        "m.facebook.com",
+        "edge.streaming.example",
+        "time.example.org",
+        "push.apple.example"
     };
 
     private final GeneratorConfig config;
@@ -79,6 +86,8 @@ final class GeneratorRun {
     private final long[] serverV6Hi = new long[SERVERS];
     private final long[] serverV6Lo = new long[SERVERS];
     private final int[] otherVlans;
+    private final double subscribersPerFrame;
+    private final int window;
     private final byte[][] dnsNames = new byte[NAMES.length][];
     private final byte[][] httpRequests = new byte[NAMES.length][];
     private final int[] fragmentNoise = new int[3];
@@ -128,6 +137,8 @@ final class GeneratorRun {
         this.sink = sink;
         this.b = sink.buffer();
         random = new SplitMix64(config.seed());
+        subscribersPerFrame = (double) plan.count / config.packets();
+        window = Math.max(1, plan.count / 8);
         flowSalt = SplitMix64.mix(config.seed() ^ 0xF10E_5A17L);
         SplitMix64 setup = new SplitMix64(SplitMix64.mix(config.seed() ^ 0x5E7_0B5L));
         for (int i = 0; i < noise.length; i += 8) {
@@ -153,8 +164,8 @@ final class GeneratorRun {
     /** Internet servers of a few large networks (v4 and v6), fixed per seed. */
     private void initServers(SplitMix64 setup) {
         int[] v4Nets = {0x8EFA_0000, 0x9DF0_0000, 0x9765_0000, 0x6810_0000, 0x0D20_0000, 0x1F0D_0000};
-        long[] v6Nets = {0x2A00_1450_4001_0800L, 0x2A03_2880_F12F_0000L, 0x2606_4700_0000_0000L,
-            0x2600_9000_2000_0000L};
+        long[] v6Nets = {0x2A00_1450_4001_0800L, 0x2A03_2880_F12F_0000L, 0x2606_4700_0000_0000L, 0x2600_9000_2000_0000L
+        };
         for (int i = 0; i < SERVERS; i++) {
             serverV4[i] = v4Nets[i % v4Nets.length] | (setup.nextInt(0xFFFE) + 1);
             serverV6Hi[i] = v6Nets[i % v6Nets.length] | (setup.nextInt(0x100));
@@ -207,9 +218,23 @@ final class GeneratorRun {
         for (MalformedReason reason : TrafficGenerator.MALFORMED_REASONS) {
             byReason.put(reason.label(), malformed[reason.ordinal()]);
         }
-        return new GeneratorResult(sink.frames(), chargedFrames, uplinkBytes + downlinkBytes, uplinkFrames,
-                uplinkBytes, downlinkFrames, downlinkBytes, unclassifiedFrames, byReason, gtpFrames, qinqFrames,
-                fragmentFrames, snaplenCutFrames, p2pPairs, subscribers, pcapBytes);
+        return new GeneratorResult(
+                sink.frames(),
+                chargedFrames,
+                uplinkBytes + downlinkBytes,
+                uplinkFrames,
+                uplinkBytes,
+                downlinkFrames,
+                downlinkBytes,
+                unclassifiedFrames,
+                byReason,
+                gtpFrames,
+                qinqFrames,
+                fragmentFrames,
+                snaplenCutFrames,
+                p2pPairs,
+                subscribers,
+                pcapBytes);
     }
 
     // ---------------------------------------------------------------- events
@@ -392,9 +417,10 @@ final class GeneratorRun {
             double x = random.nextDouble();
             return (int) (x * x * x * n);
         }
-        long center = sink.frames() * n / config.packets();
-        int window = Math.max(1, n / 8);
-        return (int) Math.floorMod(center + random.nextInt(window) - window / 2, (long) n);
+        int center = (int) (sink.frames() * subscribersPerFrame);
+        int pick = center + random.nextInt(window) - window / 2;
+        // No division per packet: the window is narrower than the ring, one wrap-around at most.
+        return pick < 0 ? pick + n : pick >= n ? pick - n : pick;
     }
 
     // ---------------------------------------------------------------- the packet of a flow
@@ -404,11 +430,11 @@ final class GeneratorRun {
         long flow = SplitMix64.mix(flowSalt + (long) sub * 8 + random.nextInt(8));
         v6 = plan.ipv6[sub];
         uplink = up;
-        int iid = v6 ? (int) ((flow >>> 8) & 0xFF) % plan.interfaceIdCount[sub] : 0;
+        int iid = v6 ? (int) ((((flow >>> 8) & 0xFFFF) * plan.interfaceIdCount[sub]) >>> 16) : 0;
         slot = plan.slot(sub, iid);
         flowKind = forcedKind >= 0 ? forcedKind : kindOf((int) ((flow >>> 56) & 0xFF) % 100);
         nameIndex = (int) ((flow >>> 36) & 0xFF) % NAMES.length;
-        serviceTag = 3000 + sub % 64;
+        serviceTag = 3000 + (sub & 63);
         int server = (int) ((flow >>> 16) & (SERVERS - 1));
         long ueHi = v6 ? plan.prefixHi[sub] : 0;
         long ueLo = v6 ? plan.interfaceId(sub, iid) : 0;
@@ -546,8 +572,8 @@ final class GeneratorRun {
         writeIpv4(o, headerLength, totalLength, flagsAndOffset, proto, id, srcV4, dstV4);
     }
 
-    private void writeIpv4(int o, int headerLength, int totalLength, int flagsAndOffset, int proto, int id, int src,
-            int dst) {
+    private void writeIpv4(
+            int o, int headerLength, int totalLength, int flagsAndOffset, int proto, int id, int src, int dst) {
         b.put(o, (byte) (0x40 | headerLength / 4));
         b.put(o + 1, (byte) 0);
         b.putShort(o + 2, (short) totalLength);
@@ -593,7 +619,12 @@ final class GeneratorRun {
             ipHeader = 40;
         } else {
             ipHeader = ipv4Options ? 24 : 20;
-            writeIpv4(o, ipHeader, ipLength, protocol == PROTO_TCP ? IPV4_DONT_FRAGMENT : 0, protocol,
+            writeIpv4(
+                    o,
+                    ipHeader,
+                    ipLength,
+                    protocol == PROTO_TCP ? IPV4_DONT_FRAGMENT : 0,
+                    protocol,
                     random.nextInt(0x10000));
         }
         int t = o + ipHeader;
@@ -777,7 +808,14 @@ final class GeneratorRun {
         int extension = variant >= 2 ? 4 : 0;
         int gtpLength = optional + extension + innerLength;
         int udpLength = 8 + 8 + gtpLength;
-        writeIpv4(o, 20, 20 + udpLength, IPV4_DONT_FRAGMENT, PROTO_UDP, random.nextInt(0x10000), plan.enb[sub],
+        writeIpv4(
+                o,
+                20,
+                20 + udpLength,
+                IPV4_DONT_FRAGMENT,
+                PROTO_UDP,
+                random.nextInt(0x10000),
+                plan.enb[sub],
                 SubscriberPlan.GATEWAY_V4);
         int u = o + 20;
         b.putShort(u, (short) GTPU_PORT);
@@ -818,8 +856,8 @@ final class GeneratorRun {
     // ---------------------------------------------------------------- malformed frames
 
     private void malformedEvent() throws IOException {
-        MalformedReason reason = TrafficGenerator.MALFORMED_REASONS.get(
-                malformedCursor++ % TrafficGenerator.MALFORMED_REASONS.size());
+        MalformedReason reason =
+                TrafficGenerator.MALFORMED_REASONS.get(malformedCursor++ % TrafficGenerator.MALFORMED_REASONS.size());
         // Realistic addresses of a plain IPv4 packet of some UE, though none of it is charged.
         int sub = pickSubscriber();
         prepareFlow(sub, true, KIND_QUIC);
@@ -835,8 +873,8 @@ final class GeneratorRun {
                 writeIpv4(o, 20, 46, 0, PROTO_UDP, 0);
                 sink.end(frame, 16, pad(frame, o + 46 - frame)); // cut inside the 802.1Q tag
             }
-            case UNKNOWN_ETHERTYPE -> endWhole(frame, writeArp(writeEthernet(frame, subscriberSide, vlan, false,
-                    ETHERTYPE_ARP)));
+            case UNKNOWN_ETHERTYPE ->
+                endWhole(frame, writeArp(writeEthernet(frame, subscriberSide, vlan, false, ETHERTYPE_ARP)));
             case BAD_IP_VERSION -> {
                 int o = writeEthernet(frame, subscriberSide, vlan, false, ETHERTYPE_IPV4);
                 writeIpv4(o, 20, 46, 0, PROTO_UDP, 0);
@@ -945,8 +983,15 @@ final class GeneratorRun {
         int gtpLength = response ? 6 : 4;
         int udpLength = 8 + 8 + gtpLength;
         int enb = plan.enb[sub];
-        writeIpv4(o, 20, 20 + udpLength, IPV4_DONT_FRAGMENT, PROTO_UDP, random.nextInt(0x10000),
-                response ? SubscriberPlan.GATEWAY_V4 : enb, response ? enb : SubscriberPlan.GATEWAY_V4);
+        writeIpv4(
+                o,
+                20,
+                20 + udpLength,
+                IPV4_DONT_FRAGMENT,
+                PROTO_UDP,
+                random.nextInt(0x10000),
+                response ? SubscriberPlan.GATEWAY_V4 : enb,
+                response ? enb : SubscriberPlan.GATEWAY_V4);
         int u = o + 20;
         b.putShort(u, (short) GTPU_PORT);
         b.putShort(u + 2, (short) GTPU_PORT);

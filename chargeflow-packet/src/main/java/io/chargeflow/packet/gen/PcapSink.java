@@ -21,6 +21,7 @@ final class PcapSink implements AutoCloseable {
     static final int RECORD_HEADER_BYTES = 16;
     /** Room that is always free before a frame is started: more than the largest frame built. */
     static final int HEADROOM_BYTES = 64 << 10;
+
     static final int SNAPLEN = 262_144;
 
     private static final int BUFFER_BYTES = 512 << 10;
@@ -42,14 +43,15 @@ final class PcapSink implements AutoCloseable {
     private long bytesWritten;
 
     PcapSink(Path file, GeneratorConfig config) throws IOException {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         nanos = config.nanosecondTimestamps();
         packets = config.packets();
         long durationNs = config.duration().toNanos();
         stepNs = durationNs / packets;
         stepRemainder = durationNs % packets;
-        clockNs = config.start().getEpochSecond() * 1_000_000_000L + config.start().getNano();
+        clockNs = config.start().getEpochSecond() * 1_000_000_000L
+                + config.start().getNano();
         jitter = new SplitMix64(SplitMix64.mix(config.seed() ^ 0x71AE_5EEDL));
         buffer.putInt(0, Integer.reverseBytes(nanos ? MAGIC_NANOS : MAGIC_MICROS));
         buffer.putShort(4, Short.reverseBytes((short) 2));

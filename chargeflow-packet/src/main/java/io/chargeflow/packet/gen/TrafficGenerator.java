@@ -61,7 +61,9 @@ public final class TrafficGenerator {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(pcapOut, "pcapOut");
         Objects.requireNonNull(truthOut, "truthOut");
-        if (pcapOut.toAbsolutePath().normalize().equals(truthOut.toAbsolutePath().normalize())) {
+        if (pcapOut.toAbsolutePath()
+                .normalize()
+                .equals(truthOut.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("pcapOut=" + pcapOut + " must differ from truthOut=" + truthOut);
         }
         SubscriberPlan plan = new SubscriberPlan(config.subscribers(), config.ipv6Share(), config.seed());

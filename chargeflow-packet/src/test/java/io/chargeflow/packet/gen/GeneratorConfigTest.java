@@ -46,14 +46,16 @@ class GeneratorConfigTest {
                 mistake(b -> b.ipv6Share(1.5), "ipv6Share=1.5 must be within 0..1"),
                 mistake(b -> b.gtpShare(Double.NaN), "gtpShare=NaN must be within 0..1"),
                 mistake(b -> b.qinqShare(-0.1), "qinqShare=-0.1 must be within 0..1"),
-                mistake(b -> b.p2pShare(0.6).fragmentShare(0.6),
+                mistake(
+                        b -> b.p2pShare(0.6).fragmentShare(0.6),
                         "p2pShare+malformedShare+unclassifiedShare+fragmentShare=1.21"),
                 mistake(b -> b.subVlan(0), "subVlan=0 must be a VLAN id 1..4094"),
                 mistake(b -> b.netVlan(4095), "netVlan=4095 must be a VLAN id 1..4094"),
                 mistake(b -> b.subVlan(200), "subVlan=200 must differ from netVlan=200"),
                 mistake(b -> b.ipv6PrefixLength(129), "ipv6PrefixLength=129 must be 1..128"),
                 mistake(b -> b.duration(Duration.ZERO), "duration=PT0S must be positive and at most 3650 days"),
-                mistake(b -> b.start(Instant.parse("1969-12-31T23:59:59Z")),
+                mistake(
+                        b -> b.start(Instant.parse("1969-12-31T23:59:59Z")),
                         "start=1969-12-31T23:59:59Z with duration=PT10M must fit pcap's unsigned 32-bit seconds"));
     }
 

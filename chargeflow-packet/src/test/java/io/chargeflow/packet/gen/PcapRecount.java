@@ -27,6 +27,7 @@ final class PcapRecount {
     final List<String> frameVerdicts = new ArrayList<>();
     /** Per frame: hash of the captured bytes of the charged (innermost) IP packet, 0 when not charged. */
     final List<Integer> chargedPacketHashes = new ArrayList<>();
+
     long frames;
     long chargedFrames;
     long chargedBytes;
@@ -95,8 +96,11 @@ final class PcapRecount {
             String verdict = frame(frame, wire);
             frameVerdicts.add(verdict);
             boolean charged = verdict.equals(UP) || verdict.equals("dl");
-            chargedPacketHashes.add(charged ? Arrays.hashCode(Arrays.copyOfRange(frame, chargedStart,
-                    Math.min(frame.length, chargedStart + chargedLength))) : 0);
+            chargedPacketHashes.add(
+                    charged
+                            ? Arrays.hashCode(Arrays.copyOfRange(
+                                    frame, chargedStart, Math.min(frame.length, chargedStart + chargedLength)))
+                            : 0);
             pos += 16 + captured;
         }
         if (pos != file.limit()) {
@@ -149,7 +153,8 @@ final class PcapRecount {
     long hairpinPairs() {
         long pairs = 0;
         for (int i = 0; i + 1 < frameVerdicts.size(); i++) {
-            if (frameVerdicts.get(i).equals(UP) && frameVerdicts.get(i + 1).equals("dl")
+            if (frameVerdicts.get(i).equals(UP)
+                    && frameVerdicts.get(i + 1).equals("dl")
                     && chargedPacketHashes.get(i).equals(chargedPacketHashes.get(i + 1))) {
                 pairs++;
                 i++;

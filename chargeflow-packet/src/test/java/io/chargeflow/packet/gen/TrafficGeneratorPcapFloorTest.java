@@ -26,21 +26,41 @@ class TrafficGeneratorPcapFloorTest {
 
     @Test
     void shouldEqualPcapFloorTotalsWhenCaptureHasNoCutsOrMalformedFrames() throws Exception {
-        Optional<Path> source = SharedData.captures().map(c -> c.getParent().getParent().resolve("bench/pcap_floor.c"));
-        assumeTrue(source.isPresent() && Files.isRegularFile(source.get()),
+        Optional<Path> source =
+                SharedData.captures().map(c -> c.getParent().getParent().resolve("bench/pcap_floor.c"));
+        assumeTrue(
+                source.isPresent() && Files.isRegularFile(source.get()),
                 "skipped because ../shared/bench/pcap_floor.c is absent");
         Path floor = dir.resolve("pcap_floor");
-        assumeTrue(run(List.of("gcc", "-O2", "-o", floor.toString(), source.get().toString())) == 0,
+        assumeTrue(
+                run(List.of("gcc", "-O2", "-o", floor.toString(), source.get().toString())) == 0,
                 "skipped because gcc is not installed or cannot build pcap_floor.c");
-        GeneratorConfig config = GeneratorConfig.builder().seed(31).packets(50_000).subscribers(3_000)
-                .snaplenCutShare(0).malformedShare(0).ipv6PrefixLength(128).subVlan(10).netVlan(20).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(31)
+                .packets(50_000)
+                .subscribers(3_000)
+                .snaplenCutShare(0)
+                .malformedShare(0)
+                .ipv6PrefixLength(128)
+                .subVlan(10)
+                .netVlan(20)
+                .build();
         Path pcap = dir.resolve("f.pcap");
         Path truth = dir.resolve("f.csv");
         GeneratorResult result = new TrafficGenerator().generate(config, pcap, truth);
         Path floorCsv = dir.resolve("floor.csv");
 
-        int exit = run(List.of(floor.toString(), "--mode", "engine", "--sub-vlan", "10", "--net-vlan", "20", "--csv",
-                floorCsv.toString(), pcap.toString()));
+        int exit = run(List.of(
+                floor.toString(),
+                "--mode",
+                "engine",
+                "--sub-vlan",
+                "10",
+                "--net-vlan",
+                "20",
+                "--csv",
+                floorCsv.toString(),
+                pcap.toString()));
 
         assertThat(exit).isZero();
         List<String> floorRows = Files.readAllLines(floorCsv).stream()
@@ -48,7 +68,8 @@ class TrafficGeneratorPcapFloorTest {
                 .filter(row -> !row.startsWith("malformed,"))
                 .sorted()
                 .toList();
-        List<String> truthRows = Files.readAllLines(truth).stream().skip(1).sorted().toList();
+        List<String> truthRows =
+                Files.readAllLines(truth).stream().skip(1).sorted().toList();
         assertThat(floorRows).hasSize((int) result.subscribers()).isEqualTo(truthRows);
         assertThat(Files.readAllLines(floorCsv)).contains("malformed,0,0,0,0");
     }

@@ -35,20 +35,52 @@ class TrafficGeneratorTest {
         GeneratorConfig.Builder base = GeneratorConfig.builder().packets(30_000).subscribers(2_000);
         return Stream.of(
                 Arguments.of("default mix", base.seed(1).build()),
-                Arguments.of("all IPv6", base.seed(2).build().toBuilder().ipv6Share(1.0).build()),
-                Arguments.of("all GTP-U", base.seed(3).build().toBuilder().gtpShare(1.0).build()),
-                Arguments.of("heavy malformed", base.seed(4).build().toBuilder().malformedShare(0.3).build()),
-                Arguments.of("/128 keys", base.seed(5).build().toBuilder().ipv6PrefixLength(128).build()),
-                Arguments.of("/56 keys, nanos, mostly QinQ, other VLANs", base.seed(6).build().toBuilder()
-                        .ipv6PrefixLength(56).nanosecondTimestamps(true).qinqShare(0.8).subVlan(1000)
-                        .netVlan(3001).build()),
-                Arguments.of("/96 keys, heavy p2p and fragments and snaplen cuts", base.seed(7).build().toBuilder()
-                        .ipv6PrefixLength(96).p2pShare(0.3).fragmentShare(0.2).snaplenCutShare(0.5).build()),
-                Arguments.of("plain: no special frames", base.seed(8).build().toBuilder().gtpShare(0).qinqShare(0)
-                        .p2pShare(0).malformedShare(0).unclassifiedShare(0).snaplenCutShare(0).fragmentShare(0)
-                        .build()),
-                Arguments.of("one subscriber", base.seed(9).build().toBuilder().subscribers(1).packets(500)
-                        .build()));
+                Arguments.of(
+                        "all IPv6",
+                        base.seed(2).build().toBuilder().ipv6Share(1.0).build()),
+                Arguments.of(
+                        "all GTP-U",
+                        base.seed(3).build().toBuilder().gtpShare(1.0).build()),
+                Arguments.of(
+                        "heavy malformed",
+                        base.seed(4).build().toBuilder().malformedShare(0.3).build()),
+                Arguments.of(
+                        "/128 keys",
+                        base.seed(5).build().toBuilder().ipv6PrefixLength(128).build()),
+                Arguments.of(
+                        "/56 keys, nanos, mostly QinQ, other VLANs",
+                        base.seed(6).build().toBuilder()
+                                .ipv6PrefixLength(56)
+                                .nanosecondTimestamps(true)
+                                .qinqShare(0.8)
+                                .subVlan(1000)
+                                .netVlan(3001)
+                                .build()),
+                Arguments.of(
+                        "/96 keys, heavy p2p and fragments and snaplen cuts",
+                        base.seed(7).build().toBuilder()
+                                .ipv6PrefixLength(96)
+                                .p2pShare(0.3)
+                                .fragmentShare(0.2)
+                                .snaplenCutShare(0.5)
+                                .build()),
+                Arguments.of(
+                        "plain: no special frames",
+                        base.seed(8).build().toBuilder()
+                                .gtpShare(0)
+                                .qinqShare(0)
+                                .p2pShare(0)
+                                .malformedShare(0)
+                                .unclassifiedShare(0)
+                                .snaplenCutShare(0)
+                                .fragmentShare(0)
+                                .build()),
+                Arguments.of(
+                        "one subscriber",
+                        base.seed(9).build().toBuilder()
+                                .subscribers(1)
+                                .packets(500)
+                                .build()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -67,7 +99,8 @@ class TrafficGeneratorTest {
         assertThat(result.chargedBytes()).as(seed).isEqualTo(recount.chargedBytes);
         assertThat(result.unclassifiedFrames()).as(seed).isEqualTo(recount.unclassified);
         assertThat(result.gtpFrames()).as(seed).isEqualTo(recount.gtpFrames);
-        assertThat(result.snaplenCutFrames() + result.malformedByReason().get("truncated-link-header")
+        assertThat(result.snaplenCutFrames()
+                        + result.malformedByReason().get("truncated-link-header")
                         + result.malformedByReason().get("truncated-ip-header")
                         + result.malformedByReason().get("truncated-tunnel")
                         + result.malformedByReason().get("unsupported-jumbogram"))
@@ -82,25 +115,38 @@ class TrafficGeneratorTest {
         assertThat(recount.timestampsIncreasing).as(seed).isTrue();
         assertThat(recount.nanos).as(seed).isEqualTo(config.nanosecondTimestamps());
         assertThat(recount.firstTimestampNs).as(seed).isGreaterThanOrEqualTo(startNs(config));
-        assertThat(recount.lastTimestampNs).as(seed).isLessThan(startNs(config) + config.duration().toNanos());
+        assertThat(recount.lastTimestampNs)
+                .as(seed)
+                .isLessThan(startNs(config) + config.duration().toNanos());
         assertThat(Files.size(pcap)).as(seed).isEqualTo(result.pcapBytes());
         assertThat(sidecarNumbers(truth)).as(seed).isEqualTo(expectedSidecar(result));
     }
 
     @Test
     void shouldWriteEveryMalformedReasonWhenMalformedShareIsHigh() throws IOException {
-        GeneratorConfig config = GeneratorConfig.builder().seed(11).packets(2_000).subscribers(50)
-                .malformedShare(0.5).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(11)
+                .packets(2_000)
+                .subscribers(50)
+                .malformedShare(0.5)
+                .build();
         GeneratorResult result = generator.generate(config, dir.resolve("m.pcap"), dir.resolve("m.csv"));
 
-        assertThat(result.malformedByReason().keySet()).containsExactly(TrafficGenerator.MALFORMED_REASONS.stream()
-                .map(reason -> reason.label()).toArray(String[]::new));
-        assertThat(result.malformedByReason().values()).allSatisfy(count -> assertThat(count).isGreaterThan(50L));
+        assertThat(result.malformedByReason().keySet())
+                .containsExactly(TrafficGenerator.MALFORMED_REASONS.stream()
+                        .map(reason -> reason.label())
+                        .toArray(String[]::new));
+        assertThat(result.malformedByReason().values())
+                .allSatisfy(count -> assertThat(count).isGreaterThan(50L));
     }
 
     @Test
     void shouldWriteIdenticalBytesWhenSeedIsRepeated() throws IOException {
-        GeneratorConfig config = GeneratorConfig.builder().seed(42).packets(20_000).subscribers(1_000).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(42)
+                .packets(20_000)
+                .subscribers(1_000)
+                .build();
         generator.generate(config, dir.resolve("a.pcap"), dir.resolve("a.csv"));
         generator.generate(config, dir.resolve("b.pcap"), dir.resolve("b.csv"));
 
@@ -111,7 +157,11 @@ class TrafficGeneratorTest {
 
     @Test
     void shouldWriteDifferentBytesWhenSeedDiffers() throws IOException {
-        GeneratorConfig config = GeneratorConfig.builder().seed(42).packets(20_000).subscribers(1_000).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(42)
+                .packets(20_000)
+                .subscribers(1_000)
+                .build();
         generator.generate(config, dir.resolve("a.pcap"), dir.resolve("a.csv"));
         generator.generate(config.toBuilder().seed(43).build(), dir.resolve("b.pcap"), dir.resolve("b.csv"));
 
@@ -122,8 +172,15 @@ class TrafficGeneratorTest {
     @ParameterizedTest(name = "packets={0}")
     @ValueSource(longs = {1, 2, 3, 4, 17, 1_001})
     void shouldWriteExactlyThePacketCountWhenMultiFrameEventsDoNotFit(long packets) throws IOException {
-        GeneratorConfig config = GeneratorConfig.builder().seed(packets).packets(packets).subscribers(10)
-                .p2pShare(0.5).fragmentShare(0.5).malformedShare(0).unclassifiedShare(0).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(packets)
+                .packets(packets)
+                .subscribers(10)
+                .p2pShare(0.5)
+                .fragmentShare(0.5)
+                .malformedShare(0)
+                .unclassifiedShare(0)
+                .build();
         GeneratorResult result = generator.generate(config, dir.resolve("n.pcap"), dir.resolve("n.csv"));
 
         assertThat(PcapRecount.of(dir.resolve("n.pcap"), config).frames).isEqualTo(packets);
@@ -133,26 +190,34 @@ class TrafficGeneratorTest {
 
     @Test
     void shouldKeyIpv6ByPrefixWhenUesUseSeveralInterfaceIds() throws IOException {
-        GeneratorConfig config = GeneratorConfig.builder().seed(5).packets(20_000).subscribers(200).ipv6Share(1.0)
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(5)
+                .packets(20_000)
+                .subscribers(200)
+                .ipv6Share(1.0)
                 .build();
         GeneratorResult byPrefix = generator.generate(config, dir.resolve("p.pcap"), dir.resolve("p.csv"));
-        GeneratorResult byAddress = generator.generate(config.toBuilder().ipv6PrefixLength(128).build(),
-                dir.resolve("a.pcap"), dir.resolve("a.csv"));
+        GeneratorResult byAddress = generator.generate(
+                config.toBuilder().ipv6PrefixLength(128).build(), dir.resolve("a.pcap"), dir.resolve("a.csv"));
 
         assertThat(byPrefix.subscribers()).isEqualTo(200);
         assertThat(byAddress.subscribers()).isGreaterThan(300);
         assertThat(sha256(dir.resolve("a.pcap"))).isEqualTo(sha256(dir.resolve("p.pcap")));
         List<String> rows = Files.readAllLines(dir.resolve("p.csv"));
         assertThat(rows.get(0)).isEqualTo("subscriber,ul_packets,ul_bytes,dl_packets,dl_bytes");
-        assertThat(rows.subList(1, rows.size())).allSatisfy(row -> assertThat(row).matches(
-                "[0-9a-f:]+::/64,\\d+,\\d+,\\d+,\\d+"));
-        assertThat(Files.readAllLines(dir.resolve("a.csv")).subList(1, 10)).allSatisfy(row -> assertThat(row)
-                .doesNotContain("/").matches("[0-9a-f:]+,\\d+,\\d+,\\d+,\\d+"));
+        assertThat(rows.subList(1, rows.size()))
+                .allSatisfy(row -> assertThat(row).matches("[0-9a-f:]+::/64,\\d+,\\d+,\\d+,\\d+"));
+        assertThat(Files.readAllLines(dir.resolve("a.csv")).subList(1, 10))
+                .allSatisfy(row -> assertThat(row).doesNotContain("/").matches("[0-9a-f:]+,\\d+,\\d+,\\d+,\\d+"));
     }
 
     @Test
     void shouldSortTruthRowsIpv4FirstThenIpv6InAddressOrder() throws IOException {
-        GeneratorConfig config = GeneratorConfig.builder().seed(3).packets(10_000).subscribers(500).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(3)
+                .packets(10_000)
+                .subscribers(500)
+                .build();
         generator.generate(config, dir.resolve("s.pcap"), dir.resolve("s.csv"));
         List<String> rows = Files.readAllLines(dir.resolve("s.csv"));
 
@@ -191,7 +256,10 @@ class TrafficGeneratorTest {
                 assertThat(length).as("prefix of " + text).isEqualTo(prefixLength);
             }
             String key = v6 ? "v6:" + hex + "/" + prefixLength : "v4:" + hex;
-            List<Long> values = List.of(Long.parseLong(cells[1]), Long.parseLong(cells[2]), Long.parseLong(cells[3]),
+            List<Long> values = List.of(
+                    Long.parseLong(cells[1]),
+                    Long.parseLong(cells[2]),
+                    Long.parseLong(cells[3]),
                     Long.parseLong(cells[4]));
             assertThat(rows.put(key, values)).as("duplicate key " + text).isNull();
         }
@@ -262,8 +330,13 @@ class TrafficGeneratorTest {
 
     @Test
     void shouldSpreadTimestampsOverTheDurationWhenDurationIsShort() throws IOException {
-        GeneratorConfig config = GeneratorConfig.builder().seed(12).packets(5_000).subscribers(100)
-                .duration(Duration.ofMillis(3)).nanosecondTimestamps(true).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(12)
+                .packets(5_000)
+                .subscribers(100)
+                .duration(Duration.ofMillis(3))
+                .nanosecondTimestamps(true)
+                .build();
         generator.generate(config, dir.resolve("t.pcap"), dir.resolve("t.csv"));
         PcapRecount recount = PcapRecount.of(dir.resolve("t.pcap"), config);
 

@@ -23,10 +23,15 @@ class TrafficGeneratorTsharkTest {
     @Test
     void shouldBeReadByCapinfosWithTheSameFrameCountWhenCapinfosIsInstalled() throws Exception {
         assumeTrue(Tshark.available(), "tshark/capinfos not installed (apt-get install -y tshark): test skipped");
-        GeneratorConfig config = GeneratorConfig.builder().seed(21).packets(5_000).subscribers(300).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(21)
+                .packets(5_000)
+                .subscribers(300)
+                .build();
         new TrafficGenerator().generate(config, dir.resolve("c.pcap"), dir.resolve("c.csv"));
 
-        Process capinfos = new ProcessBuilder("capinfos", "-c", "-M", dir.resolve("c.pcap").toString())
+        Process capinfos = new ProcessBuilder(
+                        "capinfos", "-c", "-M", dir.resolve("c.pcap").toString())
                 .redirectErrorStream(true)
                 .start();
         String output = new String(capinfos.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -40,8 +45,14 @@ class TrafficGeneratorTsharkTest {
     @Test
     void shouldMatchTsharkIpLengthsPerSideWhenTsharkIsInstalled() throws IOException {
         assumeTrue(Tshark.available(), "tshark not installed (apt-get install -y tshark): test skipped");
-        GeneratorConfig config = GeneratorConfig.builder().seed(22).packets(20_000).subscribers(1_000)
-                .malformedShare(0.02).fragmentShare(0.05).snaplenCutShare(0.05).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(22)
+                .packets(20_000)
+                .subscribers(1_000)
+                .malformedShare(0.02)
+                .fragmentShare(0.05)
+                .snaplenCutShare(0.05)
+                .build();
         Path pcap = dir.resolve("t.pcap");
         GeneratorResult result = new TrafficGenerator().generate(config, pcap, dir.resolve("t.csv"));
         PcapRecount recount = PcapRecount.of(pcap, config);
@@ -54,7 +65,8 @@ class TrafficGeneratorTsharkTest {
             String verdict = recount.frameVerdicts.get(i);
             boolean malformed = !verdict.equals("ul") && !verdict.equals("dl") && !verdict.equals("unclassified");
             String innermostVlan = last(rows.get(i)[0]);
-            long[] side = innermostVlan.equals(String.valueOf(config.subVlan())) ? uplink
+            long[] side = innermostVlan.equals(String.valueOf(config.subVlan()))
+                    ? uplink
                     : innermostVlan.equals(String.valueOf(config.netVlan())) ? downlink : null;
             if (malformed || side == null) {
                 continue;
@@ -69,19 +81,49 @@ class TrafficGeneratorTsharkTest {
     @Test
     void shouldCarryValidChecksumsWhenTsharkVerifiesThem() throws Exception {
         assumeTrue(Tshark.available(), "tshark not installed (apt-get install -y tshark): test skipped");
-        GeneratorConfig config = GeneratorConfig.builder().seed(23).packets(10_000).subscribers(500)
-                .fragmentShare(0.05).p2pShare(0.05).build();
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(23)
+                .packets(10_000)
+                .subscribers(500)
+                .fragmentShare(0.05)
+                .p2pShare(0.05)
+                .build();
         Path pcap = dir.resolve("k.pcap");
         new TrafficGenerator().generate(config, pcap, dir.resolve("k.csv"));
 
-        Process tshark = new ProcessBuilder("tshark", "-r", pcap.toString(), "-n",
-                        "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
-                        "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-T", "fields",
-                        "-e", "ip.checksum.status", "-e", "udp.checksum.status", "-e", "tcp.checksum.status",
-                        "-e", "icmp.checksum.status", "-e", "icmpv6.checksum.status", "-E", "occurrence=a")
+        Process tshark = new ProcessBuilder(
+                        "tshark",
+                        "-r",
+                        pcap.toString(),
+                        "-n",
+                        "-o",
+                        "ip.check_checksum:TRUE",
+                        "-o",
+                        "udp.check_checksum:TRUE",
+                        "-o",
+                        "tcp.check_checksum:TRUE",
+                        "-o",
+                        "ip.defragment:FALSE",
+                        "-o",
+                        "ipv6.defragment:FALSE",
+                        "-T",
+                        "fields",
+                        "-e",
+                        "ip.checksum.status",
+                        "-e",
+                        "udp.checksum.status",
+                        "-e",
+                        "tcp.checksum.status",
+                        "-e",
+                        "icmp.checksum.status",
+                        "-e",
+                        "icmpv6.checksum.status",
+                        "-E",
+                        "occurrence=a")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        List<String> lines = new String(tshark.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+        List<String> lines = new String(tshark.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
                 .toList();
         assertThat(tshark.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(lines).hasSize(10_000);
