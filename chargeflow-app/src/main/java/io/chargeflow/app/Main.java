@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "chargeflow", mixinStandardHelpOptions = true, version = "chargeflow 0.1.0",
         description = "Charging engine: meters subscriber traffic from captures, charges it, writes CDRs.",
         subcommands = {DemoCommand.class, MeterCommand.class, GenCommand.class, BenchCommand.class, CdrCommand.class,
-            BillCommand.class})
+            BillCommand.class, SubscribersCommand.Group.class, SubscribersCommand.Bindings.class,
+            SubscribersCommand.Radius.class})
 public final class Main {
     private Main() {}
 

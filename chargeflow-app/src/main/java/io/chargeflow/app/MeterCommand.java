@@ -23,6 +23,9 @@ final class MeterCommand implements Callable<Integer> {
     @Mixin
     CdrOptions cdr = new CdrOptions();
 
+    @Mixin
+    DatabaseMixin database = new DatabaseMixin();
+
     @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "pcap or pcapng files, read in order.")
     List<Path> captures;
 
@@ -47,20 +50,29 @@ final class MeterCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         cdr.applyRules(context);
         MeterResult result;
-        CdrOptions.Journal journal = cdr.openJournal(context);
+        Directory directory = database.given() ? Directory.open(database.options(), context) : null;
+        CdrOptions.Journal journal = null;
         try {
+            journal = cdr.openJournal(context);
             result = MeterRun.run(captures, context, null, sessions,
                     ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null);
         } finally {
             if (journal != null) {
                 journal.close();
             }
+            if (directory != null) {
+                directory.close();
+            }
+        }
+        if (directory != null && !quiet) {
+            err.printf("  directory:    %,d bindings preloaded, %,d lookups from cache, %,d from the database%n",
+                    directory.preloaded(), directory.resolver().cacheHits(), directory.resolver().cacheMisses());
         }
         if (journal != null && !quiet) {
             err.printf("  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
                     journal.acknowledged().get(), cdr.journal, journal.writer().durableSequence());
         }
-        Reports.writeUsageCsv(out, result.rows, false);
+        Reports.writeUsageCsv(out, result.rows, directory != null);
         if (summaryJson != null) {
             Reports.writeSummaryJson(summaryJson, result);
         }
