@@ -31,6 +31,8 @@ final class AccountingApplier implements AutoCloseable {
     private final PreparedStatement openOfKey;
     private final PreparedStatement openOfSession;
     private final PreparedStatement updateCounters;
+    /** Statements prepared once per batch: parsing SQL per request costs more than executing it. */
+    private final java.util.Map<String, PreparedStatement> prepared = new java.util.HashMap<>();
 
     AccountingApplier(Connection connection, boolean createUnknown, List<BindingChange> changes) throws SQLException {
         this.connection = connection;
@@ -89,10 +91,9 @@ final class AccountingApplier implements AutoCloseable {
 
     private void endAllOfNas(AccountingEvent event) throws SQLException {
         List<IpBinding> open = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(OPEN_OF_NAS)) {
-            ps.setString(1, event.nas());
-            readBindings(ps, open);
-        }
+        PreparedStatement ps = statement(OPEN_OF_NAS, false);
+        ps.setString(1, event.nas());
+        readBindings(ps, open);
         for (IpBinding binding : open) {
             end(binding, event.eventTimeMs(), binding.nasInputOctets(), binding.nasOutputOctets());
         }
@@ -113,7 +114,7 @@ final class AccountingApplier implements AutoCloseable {
         }
         if (!alreadyBound) {
             insertBinding(
-                    connection,
+                    statement(INSERT_BINDING, true),
                     key,
                     subscriberId,
                     event.eventTimeMs(),
@@ -138,14 +139,14 @@ final class AccountingApplier implements AutoCloseable {
     private void end(IpBinding binding, long atMs, long inputOctets, long outputOctets) throws SQLException {
         // an event older than the binding's start (reordered delivery) ends it empty rather than inverted
         long until = Math.max(atMs, binding.validFromMs());
-        try (PreparedStatement ps = connection.prepareStatement(
-                "UPDATE ip_bindings SET valid_until_ms = ?, nas_input_octets = ?, nas_output_octets = ? WHERE id = ?")) {
-            ps.setLong(1, until);
-            ps.setLong(2, inputOctets >= 0 ? inputOctets : binding.nasInputOctets());
-            ps.setLong(3, outputOctets >= 0 ? outputOctets : binding.nasOutputOctets());
-            ps.setLong(4, binding.bindingId());
-            ps.executeUpdate();
-        }
+        PreparedStatement ps = statement(
+                "UPDATE ip_bindings SET valid_until_ms = ?, nas_input_octets = ?, nas_output_octets = ? WHERE id = ?",
+                false);
+        ps.setLong(1, until);
+        ps.setLong(2, inputOctets >= 0 ? inputOctets : binding.nasInputOctets());
+        ps.setLong(3, outputOctets >= 0 ? outputOctets : binding.nasOutputOctets());
+        ps.setLong(4, binding.bindingId());
+        ps.executeUpdate();
         changes.add(new BindingChange(
                 binding.key(),
                 BindingChange.Kind.ENDED,
@@ -203,25 +204,23 @@ final class AccountingApplier implements AutoCloseable {
         if (event.imsi() == null && event.msisdn() == null && event.userName() == null) {
             return -1;
         }
-        try (PreparedStatement ps = connection.prepareStatement(
+        PreparedStatement ps = statement(
                 "INSERT INTO subscribers (imsi, msisdn, account, plan, status, created_ms) VALUES (?, ?, ?, NULL,"
                         + " 'active', ?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, event.imsi());
-            ps.setString(2, event.msisdn());
-            ps.setString(3, event.userName());
-            ps.setLong(4, event.eventTimeMs());
-            ps.executeUpdate();
-            return generatedId(ps);
-        }
+                true);
+        setNullableString(ps, 1, event.imsi());
+        setNullableString(ps, 2, event.msisdn());
+        setNullableString(ps, 3, event.userName());
+        ps.setLong(4, event.eventTimeMs());
+        ps.executeUpdate();
+        return generatedId(ps);
     }
 
     private long idWhere(String where, String value) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM subscribers WHERE " + where)) {
-            ps.setString(1, value);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
+        PreparedStatement ps = statement("SELECT id FROM subscribers WHERE " + where, false);
+        ps.setString(1, value);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : -1;
         }
     }
 
@@ -255,6 +254,22 @@ final class AccountingApplier implements AutoCloseable {
         }
     }
 
+    static final String INSERT_BINDING =
+            "INSERT INTO ip_bindings (key_hi, key_lo, prefix_length, subscriber_id, valid_from_ms, valid_until_ms,"
+                    + " source, nas, acct_session_id, nas_input_octets, nas_output_octets)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private PreparedStatement statement(String sql, boolean generatedKeys) throws SQLException {
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+            ps = generatedKeys
+                    ? connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)
+                    : connection.prepareStatement(sql);
+            prepared.put(sql, ps);
+        }
+        return ps;
+    }
+
     static long insertBinding(
             Connection connection,
             BindingKey key,
@@ -267,25 +282,38 @@ final class AccountingApplier implements AutoCloseable {
             long inputOctets,
             long outputOctets)
             throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO ip_bindings (key_hi, key_lo, prefix_length, subscriber_id, valid_from_ms, valid_until_ms,"
-                        + " source, nas, acct_session_id, nas_input_octets, nas_output_octets)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-            ps.setLong(1, key.hi());
-            ps.setLong(2, key.lo());
-            ps.setInt(3, key.prefixLength());
-            ps.setLong(4, subscriberId);
-            ps.setLong(5, validFromMs);
-            ps.setLong(6, validUntilMs);
-            ps.setString(7, source.name());
-            setNullableString(ps, 8, nas);
-            setNullableString(ps, 9, acctSessionId);
-            ps.setLong(10, inputOctets);
-            ps.setLong(11, outputOctets);
-            ps.executeUpdate();
-            return generatedId(ps);
+        try (PreparedStatement ps = connection.prepareStatement(INSERT_BINDING, Statement.RETURN_GENERATED_KEYS)) {
+            return insertBinding(
+                    ps, key, subscriberId, validFromMs, validUntilMs, source, nas, acctSessionId, inputOctets,
+                    outputOctets);
         }
+    }
+
+    static long insertBinding(
+            PreparedStatement ps,
+            BindingKey key,
+            long subscriberId,
+            long validFromMs,
+            long validUntilMs,
+            BindingSource source,
+            String nas,
+            String acctSessionId,
+            long inputOctets,
+            long outputOctets)
+            throws SQLException {
+        ps.setLong(1, key.hi());
+        ps.setLong(2, key.lo());
+        ps.setInt(3, key.prefixLength());
+        ps.setLong(4, subscriberId);
+        ps.setLong(5, validFromMs);
+        ps.setLong(6, validUntilMs);
+        ps.setString(7, source.name());
+        setNullableString(ps, 8, nas);
+        setNullableString(ps, 9, acctSessionId);
+        ps.setLong(10, inputOctets);
+        ps.setLong(11, outputOctets);
+        ps.executeUpdate();
+        return generatedId(ps);
     }
 
     private static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
@@ -316,6 +344,9 @@ final class AccountingApplier implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        for (PreparedStatement ps : prepared.values()) {
+            ps.close();
+        }
         openOfKey.close();
         openOfSession.close();
         updateCounters.close();
