@@ -206,15 +206,42 @@ public final class CdrAssembler {
         };
         List<ServiceData> list = new ArrayList<>(s.containerCount);
         for (int i = 0; i < s.containerCount; i++) {
-            list.add(new ServiceData(s.rg[i], s.sid[i], s.ul[i], s.dl[i], s.ulPk[i], s.dlPk[i], s.first[i],
-                    s.last[i], s.active[i], scc, 0));
+            list.add(new ServiceData(
+                    s.rg[i],
+                    s.sid[i],
+                    s.ul[i],
+                    s.dl[i],
+                    s.ulPk[i],
+                    s.dlPk[i],
+                    s.first[i],
+                    s.last[i],
+                    s.active[i],
+                    scc,
+                    0));
         }
         SessionIdentity id = s.identity;
-        PgwRecord cdr = new PgwRecord(PgwRecord.PGW_RECORD, id.servedIMSI(), id.servedMSISDN(),
-                id.servedPDPPDNAddress(), s.chargingID, context.nodeID(), s.recordOpeningTimeMs,
-                cutTimeMs - s.recordOpeningTimeMs, cause, s.nextRecordSequence++, 0, list, id.chargingSide(),
-                id.subscriberKeyHi(), id.subscriberKeyLo(), s.peerToPeer, s.peerHi, s.peerLo, id.subscriberId(),
-                id.account(), id.plan());
+        PgwRecord cdr = new PgwRecord(
+                PgwRecord.PGW_RECORD,
+                id.servedIMSI(),
+                id.servedMSISDN(),
+                id.servedPDPPDNAddress(),
+                s.chargingID,
+                context.nodeID(),
+                s.recordOpeningTimeMs,
+                cutTimeMs - s.recordOpeningTimeMs,
+                cause,
+                s.nextRecordSequence++,
+                0,
+                list,
+                id.chargingSide(),
+                id.subscriberKeyHi(),
+                id.subscriberKeyLo(),
+                s.peerToPeer,
+                s.peerHi,
+                s.peerLo,
+                id.subscriberId(),
+                id.account(),
+                id.plan());
         s.containerCount = 0;
         s.recordVolume = 0;
         s.recordOpeningTimeMs = cutTimeMs;

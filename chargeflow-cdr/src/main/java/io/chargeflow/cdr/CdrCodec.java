@@ -140,7 +140,8 @@ public final class CdrCodec {
         String plan = getString(in);
         long count = getVarLong(in);
         if (count < 0 || count > in.remaining()) {
-            throw new CdrFormatException("listOfServiceData count=" + count + " exceeds payload", in.position() - start);
+            throw new CdrFormatException(
+                    "listOfServiceData count=" + count + " exceeds payload", in.position() - start);
         }
         List<ServiceData> list = new ArrayList<>((int) count);
         for (int i = 0; i < count; i++) {
@@ -160,9 +161,28 @@ public final class CdrCodec {
         if (in.hasRemaining()) {
             throw new CdrFormatException("trailing bytes=" + in.remaining(), in.position() - start);
         }
-        return new PgwRecord(recordType, imsi, msisdn, address, chargingId, node, opening, duration, cause,
-                recordSequence, localSequenceNumber, list, ChargingSide.ofOrdinal(flags & 1), keyHi, keyLo,
-                (flags & 2) != 0, peerHi, peerLo, subscriberId, account, plan);
+        return new PgwRecord(
+                recordType,
+                imsi,
+                msisdn,
+                address,
+                chargingId,
+                node,
+                opening,
+                duration,
+                cause,
+                recordSequence,
+                localSequenceNumber,
+                list,
+                ChargingSide.ofOrdinal(flags & 1),
+                keyHi,
+                keyLo,
+                (flags & 2) != 0,
+                peerHi,
+                peerLo,
+                subscriberId,
+                account,
+                plan);
     }
 
     private static int maxStringSize(String s) {

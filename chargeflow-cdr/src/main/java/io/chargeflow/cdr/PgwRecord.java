@@ -71,10 +71,28 @@ public record PgwRecord(
 
     /** A copy with the journal-assigned node-wide sequence. */
     public PgwRecord withLocalSequenceNumber(long sequence) {
-        return new PgwRecord(recordType, servedIMSI, servedMSISDN, servedPDPPDNAddress, chargingID, nodeID,
-                recordOpeningTimeMs, durationMs, causeForRecClosing, recordSequenceNumber, sequence,
-                listOfServiceData, chargingSide, subscriberKeyHi, subscriberKeyLo, peerToPeer, peerKeyHi, peerKeyLo,
-                subscriberId, account, plan);
+        return new PgwRecord(
+                recordType,
+                servedIMSI,
+                servedMSISDN,
+                servedPDPPDNAddress,
+                chargingID,
+                nodeID,
+                recordOpeningTimeMs,
+                durationMs,
+                causeForRecClosing,
+                recordSequenceNumber,
+                sequence,
+                listOfServiceData,
+                chargingSide,
+                subscriberKeyHi,
+                subscriberKeyLo,
+                peerToPeer,
+                peerKeyHi,
+                peerKeyLo,
+                subscriberId,
+                account,
+                plan);
     }
 
     /** Sum of uplink and downlink octets over all containers. */

@@ -31,9 +31,10 @@ class CdrAssemblerTest {
         assertThat(r.durationMs()).isEqualTo(1000);
         assertThat(r.chargingID()).isEqualTo(9);
         assertThat(r.servedMSISDN()).isEqualTo("49175");
-        assertThat(r.listOfServiceData()).containsExactly(
-                new ServiceData(10, 1, 101, 201, 2, 3, 1000, 1700, 600, ServiceData.SCC_SERVICE_STOP, 0),
-                new ServiceData(20, 0, 7, 0, 1, 0, 1200, 1200, 0, ServiceData.SCC_SERVICE_STOP, 0));
+        assertThat(r.listOfServiceData())
+                .containsExactly(
+                        new ServiceData(10, 1, 101, 201, 2, 3, 1000, 1700, 600, ServiceData.SCC_SERVICE_STOP, 0),
+                        new ServiceData(20, 0, 7, 0, 1, 0, 1200, 1200, 0, ServiceData.SCC_SERVICE_STOP, 0));
         assertThat(a.openSessions()).isZero();
     }
 
@@ -46,8 +47,12 @@ class CdrAssemblerTest {
         }
         a.close(h, CauseForRecClosing.ABNORMAL_RELEASE, 300);
 
-        assertThat(out).extracting(PgwRecord::causeForRecClosing).containsExactly(CauseForRecClosing.VOLUME_LIMIT,
-                CauseForRecClosing.VOLUME_LIMIT, CauseForRecClosing.ABNORMAL_RELEASE);
+        assertThat(out)
+                .extracting(PgwRecord::causeForRecClosing)
+                .containsExactly(
+                        CauseForRecClosing.VOLUME_LIMIT,
+                        CauseForRecClosing.VOLUME_LIMIT,
+                        CauseForRecClosing.ABNORMAL_RELEASE);
         assertThat(out).extracting(PgwRecord::recordSequenceNumber).containsExactly(1, 2, 3);
         assertThat(out).extracting(PgwRecord::totalVolume).containsExactly(1000L, 1000L, 500L);
         assertThat(out).extracting(PgwRecord::recordOpeningTimeMs).containsExactly(0L, 90L, 190L);
@@ -67,8 +72,13 @@ class CdrAssemblerTest {
         a.onUsage(h, 10, 0, 1, 1, 1, 1, 300_500, 300_500, 0); // passes the next boundary (300,000)
         a.close(h, CauseForRecClosing.NORMAL_RELEASE, 310_000);
 
-        assertThat(out).extracting(PgwRecord::causeForRecClosing).containsExactly(CauseForRecClosing.TIME_LIMIT,
-                CauseForRecClosing.TIME_LIMIT, CauseForRecClosing.TIME_LIMIT, CauseForRecClosing.NORMAL_RELEASE);
+        assertThat(out)
+                .extracting(PgwRecord::causeForRecClosing)
+                .containsExactly(
+                        CauseForRecClosing.TIME_LIMIT,
+                        CauseForRecClosing.TIME_LIMIT,
+                        CauseForRecClosing.TIME_LIMIT,
+                        CauseForRecClosing.NORMAL_RELEASE);
         assertThat(out).extracting(PgwRecord::recordOpeningTimeMs).containsExactly(0L, 60_000L, 240_000L, 300_000L);
         assertThat(out).extracting(PgwRecord::durationMs).containsExactly(60_000L, 180_000L, 60_000L, 10_000L);
         assertThat(out.get(1).listOfServiceData()).isEmpty();
@@ -85,10 +95,15 @@ class CdrAssemblerTest {
         a.onUsage(h, 3, 0, 1, 0, 1, 0, 4, 4, 0);
         a.close(h, CauseForRecClosing.MANAGEMENT_INTERVENTION, 5);
 
-        assertThat(out).extracting(PgwRecord::causeForRecClosing)
+        assertThat(out)
+                .extracting(PgwRecord::causeForRecClosing)
                 .containsExactly(CauseForRecClosing.MAX_CHANGE_COND, CauseForRecClosing.MANAGEMENT_INTERVENTION);
-        assertThat(out.getFirst().listOfServiceData()).extracting(ServiceData::ratingGroup).containsExactly(1, 2);
-        assertThat(out.get(1).listOfServiceData()).extracting(ServiceData::ratingGroup).containsExactly(3);
+        assertThat(out.getFirst().listOfServiceData())
+                .extracting(ServiceData::ratingGroup)
+                .containsExactly(1, 2);
+        assertThat(out.get(1).listOfServiceData())
+                .extracting(ServiceData::ratingGroup)
+                .containsExactly(3);
     }
 
     @Test
@@ -131,8 +146,12 @@ class CdrAssemblerTest {
         a.close(h, CauseForRecClosing.NORMAL_RELEASE, 5);
         assertThat(a.closeAll(CauseForRecClosing.MANAGEMENT_INTERVENTION, 9)).isEqualTo(2);
         assertThat(out).extracting(PgwRecord::chargingID).containsExactly(2L, 1L, 3L);
-        assertThat(out).extracting(PgwRecord::causeForRecClosing).containsExactly(CauseForRecClosing.NORMAL_RELEASE,
-                CauseForRecClosing.MANAGEMENT_INTERVENTION, CauseForRecClosing.MANAGEMENT_INTERVENTION);
+        assertThat(out)
+                .extracting(PgwRecord::causeForRecClosing)
+                .containsExactly(
+                        CauseForRecClosing.NORMAL_RELEASE,
+                        CauseForRecClosing.MANAGEMENT_INTERVENTION,
+                        CauseForRecClosing.MANAGEMENT_INTERVENTION);
         assertThat(a.openSessions()).isZero();
         assertThat(a.recordsCut()).isEqualTo(3);
     }

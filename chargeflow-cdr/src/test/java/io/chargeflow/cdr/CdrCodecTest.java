@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class CdrCodecTest {
 
@@ -42,7 +42,8 @@ class CdrCodecTest {
         Random random = new Random(seed);
         for (int i = 0; i < 2000; i++) {
             PgwRecord cdr = CdrFixtures.random(random, i);
-            PgwRecord back = CdrCodec.decode(ByteBuffer.wrap(CdrCodec.encode(cdr)).order(ByteOrder.LITTLE_ENDIAN), i);
+            PgwRecord back =
+                    CdrCodec.decode(ByteBuffer.wrap(CdrCodec.encode(cdr)).order(ByteOrder.LITTLE_ENDIAN), i);
             assertThat(back).as("seed=%d record=%d", seed, i).isEqualTo(cdr.withLocalSequenceNumber(i));
         }
     }

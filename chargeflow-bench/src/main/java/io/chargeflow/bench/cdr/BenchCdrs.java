@@ -28,15 +28,41 @@ final class BenchCdrs {
             int n = 2 + random.nextInt(2);
             ServiceData[] data = new ServiceData[n];
             for (int k = 0; k < n; k++) {
-                data[k] = new ServiceData(10 * (k + 1), 0, random.nextLong(5_000_000), random.nextLong(50_000_000),
-                        random.nextInt(5000), random.nextInt(50_000), time + k, time + 60_000, random.nextLong(60_000),
-                        ServiceData.SCC_SERVICE_STOP, 0);
+                data[k] = new ServiceData(
+                        10 * (k + 1),
+                        0,
+                        random.nextLong(5_000_000),
+                        random.nextLong(50_000_000),
+                        random.nextInt(5000),
+                        random.nextInt(50_000),
+                        time + k,
+                        time + 60_000,
+                        random.nextLong(60_000),
+                        ServiceData.SCC_SERVICE_STOP,
+                        0);
             }
-            cdrs[i] = new PgwRecord(PgwRecord.PGW_RECORD, "00101" + (1_000_000_000L + sub), "4917" + sub,
-                    "10." + (sub >> 16 & 255) + "." + (sub >> 8 & 255) + "." + (sub & 255), i, "pgw-bench-1", time,
-                    120_000, CauseForRecClosing.NORMAL_RELEASE, 1, 0, List.of(data), ChargingSide.SUBSCRIBER, 0,
-                    0x0A000000L + sub, random.nextInt(10) == 0, 0, 0x0A000000L + random.nextInt(subscribers),
-                    sub + 1, "acct-" + sub, sub % 3 == 0 ? "premium" : "basic");
+            cdrs[i] = new PgwRecord(
+                    PgwRecord.PGW_RECORD,
+                    "00101" + (1_000_000_000L + sub),
+                    "4917" + sub,
+                    "10." + (sub >> 16 & 255) + "." + (sub >> 8 & 255) + "." + (sub & 255),
+                    i,
+                    "pgw-bench-1",
+                    time,
+                    120_000,
+                    CauseForRecClosing.NORMAL_RELEASE,
+                    1,
+                    0,
+                    List.of(data),
+                    ChargingSide.SUBSCRIBER,
+                    0,
+                    0x0A000000L + sub,
+                    random.nextInt(10) == 0,
+                    0,
+                    0x0A000000L + random.nextInt(subscribers),
+                    sub + 1,
+                    "acct-" + sub,
+                    sub % 3 == 0 ? "premium" : "basic");
         }
         return cdrs;
     }

@@ -54,8 +54,8 @@ public class JournalAppendBenchmark {
     public void setUp() throws Exception {
         Path base = Path.of(System.getProperty("journal.bench.dir", System.getProperty("java.io.tmpdir")));
         dir = Files.createTempDirectory(base, "journal-bench-");
-        writer = JournalWriter.open(JournalContext.defaults(dir, AckListener.NONE)
-                .withCommitWindowNanos(commitWindowMicros * 1000));
+        writer = JournalWriter.open(
+                JournalContext.defaults(dir, AckListener.NONE).withCommitWindowNanos(commitWindowMicros * 1000));
         sink = new JournalCdrSink(writer);
         cdrs = BenchCdrs.generate(65_536, 100_000, 7);
     }
@@ -63,7 +63,8 @@ public class JournalAppendBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         writer.close();
-        System.out.printf("%n[journal] batches (fsyncs)=%d durableSequence=%d mean records per fsync=%d%n",
+        System.out.printf(
+                "%n[journal] batches (fsyncs)=%d durableSequence=%d mean records per fsync=%d%n",
                 writer.batches(), writer.durableSequence(), writer.durableSequence() / Math.max(1, writer.batches()));
         BenchCdrs.deleteTree(dir);
     }

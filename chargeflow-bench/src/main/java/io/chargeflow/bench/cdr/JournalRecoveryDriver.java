@@ -52,11 +52,14 @@ public final class JournalRecoveryDriver {
             for (Path p : JournalScanner.segments(dir)) {
                 total += Files.size(p);
             }
-            System.out.printf("wrote records=%d bytes=%d segments=%d in %.1f s (%.0f records/s durable)%n", written,
-                    total, JournalScanner.segments(dir).size(), writeSec, written / writeSec);
+            System.out.printf(
+                    "wrote records=%d bytes=%d segments=%d in %.1f s (%.0f records/s durable)%n",
+                    written, total, JournalScanner.segments(dir).size(), writeSec, written / writeSec);
             Path last = JournalScanner.segments(dir).getLast();
             for (int run = 1; run <= 3; run++) {
-                Files.write(last, new byte[] {(byte) (JournalDescriptor.FRAME_HEADER_LENGTH + 40), 0, 0, 0, 1, 2},
+                Files.write(
+                        last,
+                        new byte[] {(byte) (JournalDescriptor.FRAME_HEADER_LENGTH + 40), 0, 0, 0, 1, 2},
                         StandardOpenOption.APPEND);
                 long t0 = System.nanoTime();
                 RecoveryReport report;
@@ -64,8 +67,9 @@ public final class JournalRecoveryDriver {
                     report = writer.recovery();
                 }
                 double ms = (System.nanoTime() - t0) / 1e6;
-                System.out.printf("recovery run=%d %.0f ms (%.0f MiB/s): %s%n", run, ms, total / 1048576.0 / (ms / 1000),
-                        report.describe());
+                System.out.printf(
+                        "recovery run=%d %.0f ms (%.0f MiB/s): %s%n",
+                        run, ms, total / 1048576.0 / (ms / 1000), report.describe());
             }
         } finally {
             BenchCdrs.deleteTree(dir);

@@ -110,8 +110,12 @@ public final class CdrCommands {
         for (JournalDamage d : report.damages()) {
             out.println(d.describe());
         }
-        long gaps = report.damages().stream().filter(d -> d.reason().startsWith("gap")).count();
-        long duplicates = report.damages().stream().filter(d -> d.reason().startsWith("duplicate")).count();
+        long gaps = report.damages().stream()
+                .filter(d -> d.reason().startsWith("gap"))
+                .count();
+        long duplicates = report.damages().stream()
+                .filter(d -> d.reason().startsWith("duplicate"))
+                .count();
         long damaged = report.damages().size() - gaps - duplicates + counts[2];
         out.println("segments=" + report.segments().size() + " records=" + report.frames() + " cdrs=" + counts[0]
                 + " otherFrames=" + counts[1] + " firstSequence=" + report.firstSequence() + " lastSequence="

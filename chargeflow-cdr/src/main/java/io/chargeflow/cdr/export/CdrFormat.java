@@ -70,17 +70,24 @@ public enum CdrFormat {
         jsonField(o, "nodeID", r.nodeID());
         o.append(",\"recordOpeningTimeMs\":").append(r.recordOpeningTimeMs());
         o.append(",\"durationMs\":").append(r.durationMs());
-        o.append(",\"causeForRecClosing\":{\"code\":").append(r.causeForRecClosing().code());
+        o.append(",\"causeForRecClosing\":{\"code\":")
+                .append(r.causeForRecClosing().code());
         o.append(",\"name\":\"").append(r.causeForRecClosing().specName()).append("\"}");
         o.append(",\"recordSequenceNumber\":").append(r.recordSequenceNumber());
-        o.append(",\"chargingSide\":\"").append(r.chargingSide().name().toLowerCase(Locale.ROOT)).append('"');
-        o.append(",\"subscriberKey\":\"").append(key(r.subscriberKeyHi(), r.subscriberKeyLo())).append('"');
+        o.append(",\"chargingSide\":\"")
+                .append(r.chargingSide().name().toLowerCase(Locale.ROOT))
+                .append('"');
+        o.append(",\"subscriberKey\":\"")
+                .append(key(r.subscriberKeyHi(), r.subscriberKeyLo()))
+                .append('"');
         o.append(",\"subscriberId\":").append(r.subscriberId());
         jsonField(o, "account", r.account());
         jsonField(o, "plan", r.plan());
         o.append(",\"peerToPeer\":").append(r.peerToPeer());
         if (r.peerToPeer()) {
-            o.append(",\"peerSubscriberKey\":\"").append(key(r.peerKeyHi(), r.peerKeyLo())).append('"');
+            o.append(",\"peerSubscriberKey\":\"")
+                    .append(key(r.peerKeyHi(), r.peerKeyLo()))
+                    .append('"');
         }
         o.append(",\"listOfServiceData\":[");
         List<ServiceData> list = r.listOfServiceData();
@@ -140,9 +147,15 @@ public enum CdrFormat {
             o.append(r.chargingID()).append(',');
             csv(o, r.nodeID());
             o.append(r.recordOpeningTimeMs()).append(',').append(r.durationMs()).append(',');
-            o.append(r.causeForRecClosing().specName()).append(',').append(r.recordSequenceNumber()).append(',');
+            o.append(r.causeForRecClosing().specName())
+                    .append(',')
+                    .append(r.recordSequenceNumber())
+                    .append(',');
             o.append(r.chargingSide().name().toLowerCase(Locale.ROOT)).append(',');
-            o.append(key(r.subscriberKeyHi(), r.subscriberKeyLo())).append(',').append(r.subscriberId()).append(',');
+            o.append(key(r.subscriberKeyHi(), r.subscriberKeyLo()))
+                    .append(',')
+                    .append(r.subscriberId())
+                    .append(',');
             csv(o, r.account());
             csv(o, r.plan());
             o.append(r.peerToPeer()).append(',');
@@ -153,10 +166,19 @@ public enum CdrFormat {
             }
             ServiceData d = list.get(i);
             o.append(d.ratingGroup()).append(',').append(d.serviceIdentifier()).append(',');
-            o.append(d.datavolumeFBCUplink()).append(',').append(d.datavolumeFBCDownlink()).append(',');
+            o.append(d.datavolumeFBCUplink())
+                    .append(',')
+                    .append(d.datavolumeFBCDownlink())
+                    .append(',');
             o.append(d.uplinkPackets()).append(',').append(d.downlinkPackets()).append(',');
-            o.append(d.timeOfFirstUsageMs()).append(',').append(d.timeOfLastUsageMs()).append(',');
-            o.append(d.timeUsageMs()).append(',').append(d.serviceConditionChange()).append(',');
+            o.append(d.timeOfFirstUsageMs())
+                    .append(',')
+                    .append(d.timeOfLastUsageMs())
+                    .append(',');
+            o.append(d.timeUsageMs())
+                    .append(',')
+                    .append(d.serviceConditionChange())
+                    .append(',');
             o.append(d.resultCode()).append('\n');
         }
     }
@@ -164,7 +186,9 @@ public enum CdrFormat {
     /** A CSV field per RFC 4180: quoted when it holds a comma, quote or line break; null is empty. */
     private static void csv(StringBuilder o, String value) {
         if (value != null) {
-            boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0
+            boolean quote = value.indexOf(',') >= 0
+                    || value.indexOf('"') >= 0
+                    || value.indexOf('\n') >= 0
                     || value.indexOf('\r') >= 0;
             if (quote) {
                 o.append('"').append(value.replace("\"", "\"\"")).append('"');

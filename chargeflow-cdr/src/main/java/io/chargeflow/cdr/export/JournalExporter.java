@@ -3,9 +3,9 @@ package io.chargeflow.cdr.export;
 import io.chargeflow.cdr.CdrCodec;
 import io.chargeflow.cdr.CdrFormatException;
 import io.chargeflow.cdr.PgwRecord;
+import io.chargeflow.cdr.journal.FrameHandler;
 import io.chargeflow.cdr.journal.JournalCorruptedException;
 import io.chargeflow.cdr.journal.JournalDamage;
-import io.chargeflow.cdr.journal.FrameHandler;
 import io.chargeflow.cdr.journal.JournalPosition;
 import io.chargeflow.cdr.journal.JournalScanner;
 import io.chargeflow.cdr.journal.ScanReport;
@@ -96,8 +96,10 @@ public final class JournalExporter implements AutoCloseable {
      */
     public long exportUpTo(long maxSequence) {
         if (failure != null) {
-            throw new IllegalStateException("exporter outDir=" + outDir + " failed earlier; reopen it to resume from "
-                    + "its committed position=" + state.lastSequence, failure);
+            throw new IllegalStateException(
+                    "exporter outDir=" + outDir + " failed earlier; reopen it to resume from "
+                            + "its committed position=" + state.lastSequence,
+                    failure);
         }
         try {
             return exportUnchecked(maxSequence);
@@ -116,38 +118,38 @@ public final class JournalExporter implements AutoCloseable {
         long[] pending = {state.lastSequence, state.partFirst, state.partCount};
         List<JournalDamage> undecodable = new ArrayList<>(1);
         FrameHandler handler = (seq, type, payload, file, off) -> {
-                if (seq > maxSequence) {
+            if (seq > maxSequence) {
+                return false;
+            }
+            JournalPosition after = JournalPosition.after(file, off, payload.remaining(), seq);
+            if (type == CdrCodec.FRAME_TYPE) {
+                PgwRecord cdr;
+                try {
+                    cdr = CdrCodec.decode(payload, seq);
+                } catch (CdrFormatException e) {
+                    undecodable.add(new JournalDamage(
+                            file, off, "undecodable CDR sequence=" + seq + ": " + e.getMessage(), false));
                     return false;
                 }
-                JournalPosition after = JournalPosition.after(file, off, payload.remaining(), seq);
-                if (type == CdrCodec.FRAME_TYPE) {
-                    PgwRecord cdr;
-                    try {
-                        cdr = CdrCodec.decode(payload, seq);
-                    } catch (CdrFormatException e) {
-                        undecodable.add(new JournalDamage(file, off, "undecodable CDR sequence=" + seq + ": "
-                                + e.getMessage(), false));
-                        return false;
-                    }
-                    format.append(cdr, text);
-                    if (pending[2] == 0) {
-                        pending[1] = seq;
-                    }
-                    pending[2]++;
-                    exported[0]++;
+                format.append(cdr, text);
+                if (pending[2] == 0) {
+                    pending[1] = seq;
                 }
-                pending[0] = seq;
-                if (text.length() > (1 << 20) || pending[2] >= recordsPerFile) {
-                    flushAndCommit(pending);
-                    if (pending[2] >= recordsPerFile) {
-                        rotate();
-                        pending[1] = 0;
-                        pending[2] = 0;
-                    }
+                pending[2]++;
+                exported[0]++;
+            }
+            pending[0] = seq;
+            if (text.length() > (1 << 20) || pending[2] >= recordsPerFile) {
+                flushAndCommit(pending);
+                if (pending[2] >= recordsPerFile) {
+                    rotate();
+                    pending[1] = 0;
+                    pending[2] = 0;
                 }
-                resumeAt = after;
-                return true;
-            };
+            }
+            resumeAt = after;
+            return true;
+        };
         JournalPosition hint = resumeAt;
         ScanReport report = hint != null && hint.nextSequence() == state.lastSequence + 1
                 ? JournalScanner.scanFrom(journalDir, hint, true, handler)
@@ -254,8 +256,12 @@ public final class JournalExporter implements AutoCloseable {
     }
 
     private void addManifestEntry(Path finalPath) throws IOException {
-        manifest.add(new ManifestEntry(finalPath.getFileName().toString(), state.partFirst, state.lastSequence,
-                state.partCount, sha256(finalPath)));
+        manifest.add(new ManifestEntry(
+                finalPath.getFileName().toString(),
+                state.partFirst,
+                state.lastSequence,
+                state.partCount,
+                sha256(finalPath)));
         StringBuilder sb = new StringBuilder(ManifestEntry.HEADER).append('\n');
         for (ManifestEntry m : manifest) {
             sb.append(m.line()).append('\n');
@@ -279,7 +285,11 @@ public final class JournalExporter implements AutoCloseable {
         if (f.length != 6 || !f[0].equals("v1")) {
             throw new IllegalStateException("position file=" + path + " is not a v1 position: " + String.join(" ", f));
         }
-        return new State(Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
+        return new State(
+                Long.parseLong(f[1]),
+                Integer.parseInt(f[2]),
+                Long.parseLong(f[3]),
+                Long.parseLong(f[4]),
                 Long.parseLong(f[5]));
     }
 
@@ -317,8 +327,8 @@ public final class JournalExporter implements AutoCloseable {
 
     private void writeAtomically(Path target, String content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer bytes = StandardCharsets.UTF_8.encode(content);
             while (bytes.hasRemaining()) {
                 ch.write(bytes);

@@ -39,34 +39,33 @@ public record JournalContext(
                     "segmentMaxAgeMs=" + segmentMaxAgeMs + " commitWindowNanos=" + commitWindowNanos + " must be >= 0");
         }
         if (maxBatch < 1 || queueCapacity < 1) {
-            throw new IllegalArgumentException("maxBatch=" + maxBatch + " queueCapacity=" + queueCapacity
-                    + " must be >= 1");
+            throw new IllegalArgumentException(
+                    "maxBatch=" + maxBatch + " queueCapacity=" + queueCapacity + " must be >= 1");
         }
     }
 
     /** 64 MiB segments, 1 h age, no commit window, batches of up to 8,192, a 65,536-record queue. */
     public static JournalContext defaults(Path dir, AckListener ackListener) {
-        return new JournalContext(dir, 64L << 20, 3_600_000, 0, 8192, 65_536, ackListener,
-                System::currentTimeMillis);
+        return new JournalContext(dir, 64L << 20, 3_600_000, 0, 8192, 65_536, ackListener, System::currentTimeMillis);
     }
 
     public JournalContext withSegmentSizeBytes(long bytes) {
-        return new JournalContext(dir, bytes, segmentMaxAgeMs, commitWindowNanos, maxBatch, queueCapacity,
-                ackListener, clockMs);
+        return new JournalContext(
+                dir, bytes, segmentMaxAgeMs, commitWindowNanos, maxBatch, queueCapacity, ackListener, clockMs);
     }
 
     public JournalContext withSegmentMaxAgeMs(long ms) {
-        return new JournalContext(dir, segmentSizeBytes, ms, commitWindowNanos, maxBatch, queueCapacity,
-                ackListener, clockMs);
+        return new JournalContext(
+                dir, segmentSizeBytes, ms, commitWindowNanos, maxBatch, queueCapacity, ackListener, clockMs);
     }
 
     public JournalContext withCommitWindowNanos(long nanos) {
-        return new JournalContext(dir, segmentSizeBytes, segmentMaxAgeMs, nanos, maxBatch, queueCapacity,
-                ackListener, clockMs);
+        return new JournalContext(
+                dir, segmentSizeBytes, segmentMaxAgeMs, nanos, maxBatch, queueCapacity, ackListener, clockMs);
     }
 
     public JournalContext withClockMs(LongSupplier clock) {
-        return new JournalContext(dir, segmentSizeBytes, segmentMaxAgeMs, commitWindowNanos, maxBatch,
-                queueCapacity, ackListener, clock);
+        return new JournalContext(
+                dir, segmentSizeBytes, segmentMaxAgeMs, commitWindowNanos, maxBatch, queueCapacity, ackListener, clock);
     }
 }

@@ -11,7 +11,9 @@ public final class JournalCorruptedException extends RuntimeException {
     private final transient List<JournalDamage> damages;
 
     public JournalCorruptedException(List<JournalDamage> damages) {
-        super("journal damaged: " + String.join("; ", damages.stream().map(JournalDamage::describe).toList()));
+        super("journal damaged: "
+                + String.join(
+                        "; ", damages.stream().map(JournalDamage::describe).toList()));
         this.damages = List.copyOf(damages);
     }
 

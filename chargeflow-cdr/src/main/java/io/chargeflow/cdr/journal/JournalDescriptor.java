@@ -40,6 +40,7 @@ public final class JournalDescriptor {
     public static final int FRAME_ALIGNMENT = 8;
     /** Largest payload a frame may carry; a larger length in a frame header is damage, not a record. */
     public static final int MAX_PAYLOAD_LENGTH = 1 << 20;
+
     public static final String SEGMENT_SUFFIX = ".cfj";
 
     private JournalDescriptor() {}

@@ -14,7 +14,8 @@ public record JournalPosition(Path segment, long nextOffset, long nextSequence) 
 
     /** The position after a frame at {@code offset} with a payload of {@code payloadLength} bytes. */
     public static JournalPosition after(Path segment, long offset, int payloadLength, long sequence) {
-        return new JournalPosition(segment,
+        return new JournalPosition(
+                segment,
                 offset + JournalDescriptor.alignedLength(JournalDescriptor.FRAME_HEADER_LENGTH + payloadLength),
                 sequence + 1);
     }

@@ -77,21 +77,35 @@ public final class JournalScanner {
         if (index < 0) {
             return scan(dir, start.nextSequence(), stopAtDamage, handler);
         }
-        return new JournalScanner().run(segments, index, start.nextSequence(), (int) start.nextOffset(),
-                start.nextSequence(), stopAtDamage, handler);
+        return new JournalScanner()
+                .run(
+                        segments,
+                        index,
+                        start.nextSequence(),
+                        (int) start.nextOffset(),
+                        start.nextSequence(),
+                        stopAtDamage,
+                        handler);
     }
 
     private ScanReport run(List<Path> segments, long fromSequence, boolean stopAtDamage, FrameHandler handler) {
         int first = 0;
-        while (fromSequence > 1 && first < segments.size() - 1
+        while (fromSequence > 1
+                && first < segments.size() - 1
                 && firstSequenceOf(segments.get(first + 1)) <= fromSequence) {
             first++;
         }
         return run(segments, first, -1, SEGMENT_HEADER_LENGTH, fromSequence, stopAtDamage, handler);
     }
 
-    private ScanReport run(List<Path> segments, int firstSegment, long expectedAtStart, int startOffset,
-            long fromSequence, boolean stopAtDamage, FrameHandler handler) {
+    private ScanReport run(
+            List<Path> segments,
+            int firstSegment,
+            long expectedAtStart,
+            int startOffset,
+            long fromSequence,
+            boolean stopAtDamage,
+            FrameHandler handler) {
         long expected = expectedAtStart;
         for (int i = firstSegment; i < segments.size(); i++) {
             int offset = i == firstSegment ? startOffset : SEGMENT_HEADER_LENGTH;
@@ -101,14 +115,19 @@ public final class JournalScanner {
             }
             expected = outcome.nextExpected;
         }
-        return new ScanReport(segments, frames, firstSequence, lastSequence, List.copyOf(damages),
-                lastSegmentValidEnd);
+        return new ScanReport(segments, frames, firstSequence, lastSequence, List.copyOf(damages), lastSegmentValidEnd);
     }
 
     private record SegmentOutcome(long nextExpected, boolean stop) {}
 
-    private SegmentOutcome scanSegment(List<Path> segments, int index, long expected, int startOffset, long from,
-            boolean stopAtDamage, FrameHandler handler) {
+    private SegmentOutcome scanSegment(
+            List<Path> segments,
+            int index,
+            long expected,
+            int startOffset,
+            long from,
+            boolean stopAtDamage,
+            FrameHandler handler) {
         Path file = segments.get(index);
         boolean lastSegment = index == segments.size() - 1;
         ByteBuffer buf = map(file);
@@ -151,8 +170,8 @@ public final class JournalScanner {
             long sequence = buf.getLong(offset + 8);
             if (sequence != expected) {
                 String what = sequence < expected ? "duplicate" : "gap";
-                damages.add(new JournalDamage(file, offset,
-                        what + ": sequence=" + sequence + " expected=" + expected, false));
+                damages.add(new JournalDamage(
+                        file, offset, what + ": sequence=" + sequence + " expected=" + expected, false));
                 if (stopAtDamage) {
                     return new SegmentOutcome(expected, true);
                 }
@@ -238,7 +257,8 @@ public final class JournalScanner {
     private static long firstSequenceOf(Path segment) {
         String n = segment.getFileName().toString();
         try {
-            return Long.parseLong(n.substring("segment-".length(), n.length() - JournalDescriptor.SEGMENT_SUFFIX.length()));
+            return Long.parseLong(
+                    n.substring("segment-".length(), n.length() - JournalDescriptor.SEGMENT_SUFFIX.length()));
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
         }

@@ -60,7 +60,8 @@ public final class JournalWriter implements AutoCloseable {
         this.recovery = recovery;
         this.lastSequence = recovery.lastSequence();
         this.durableSequence = lastSequence;
-        this.thread = Thread.ofPlatform().name("chargeflow-journal").daemon(true).unstarted(this::run);
+        this.thread =
+                Thread.ofPlatform().name("chargeflow-journal").daemon(true).unstarted(this::run);
     }
 
     /** Recovers {@code context.dir()} and starts the writer thread. */
@@ -82,7 +83,8 @@ public final class JournalWriter implements AutoCloseable {
         long start = System.nanoTime();
         ScanReport scan = JournalScanner.scan(dir, 1, false, (s, t, p, f, o) -> true);
         if (scan.hasMiddleDamage()) {
-            throw new JournalCorruptedException(scan.damages().stream().filter(d -> !d.tornTail()).toList());
+            throw new JournalCorruptedException(
+                    scan.damages().stream().filter(d -> !d.tornTail()).toList());
         }
         JournalDamage tail = scan.tornTail();
         long cut = 0;
@@ -102,8 +104,8 @@ public final class JournalWriter implements AutoCloseable {
                 cut = size - scan.lastSegmentValidEnd();
             }
         }
-        return new RecoveryReport(scan.segments().size(), scan.frames(), scan.lastSequence(), tail, cut,
-                System.nanoTime() - start);
+        return new RecoveryReport(
+                scan.segments().size(), scan.frames(), scan.lastSequence(), tail, cut, System.nanoTime() - start);
     }
 
     /** What recovery found and truncated when this writer opened. */
@@ -255,7 +257,13 @@ public final class JournalWriter implements AutoCloseable {
 
     private void putFrame(long sequence, Entry e, int frameLength, int aligned) {
         int start = writeBuffer.position();
-        writeBuffer.putInt(frameLength).putInt(0).putLong(sequence).put(e.type).put((byte) 0).putShort((short) 0);
+        writeBuffer
+                .putInt(frameLength)
+                .putInt(0)
+                .putLong(sequence)
+                .put(e.type)
+                .put((byte) 0)
+                .putShort((short) 0);
         writeBuffer.put(e.payload);
         crc.reset();
         crc.update(writeBuffer.slice(start + 8, frameLength - 8));
@@ -306,8 +314,8 @@ public final class JournalWriter implements AutoCloseable {
         long first = lastSequence + 1;
         Path file = context.dir().resolve(JournalDescriptor.segmentName(first));
         long now = context.clockMs().getAsLong();
-        channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+        channel = FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
         ByteBuffer header = JournalDescriptor.segmentHeader(first, now);
         while (header.hasRemaining()) {
             channel.write(header);

@@ -44,15 +44,17 @@ class CdrCommandsTest {
     void shouldPrintCountAndExitZeroWhenJournalIsClean() throws Exception {
         write(CdrFixtures.example(1, 1), CdrFixtures.example(1, 2), CdrFixtures.example(2, 1));
         assertThat(CdrCommands.verify(dir, out, err)).isZero();
-        assertThat(out()).isEqualTo("segments=1 records=3 cdrs=3 otherFrames=0 firstSequence=1 lastSequence=3 gaps=0 "
-                + "duplicates=0 damaged=0 sessionChainProblems=0\nOK\n");
+        assertThat(out())
+                .isEqualTo("segments=1 records=3 cdrs=3 otherFrames=0 firstSequence=1 lastSequence=3 gaps=0 "
+                        + "duplicates=0 damaged=0 sessionChainProblems=0\nOK\n");
     }
 
     @Test
     void shouldReportSessionChainDuplicateWhenRecordSequenceRepeats() throws Exception {
         write(CdrFixtures.example(1, 1), CdrFixtures.example(1, 1), CdrFixtures.example(1, 3));
         assertThat(CdrCommands.verify(dir, out, err)).isEqualTo(1);
-        assertThat(out()).contains("duplicate in session chain chargingID=1 recordSequenceNumber=1 expected=2")
+        assertThat(out())
+                .contains("duplicate in session chain chargingID=1 recordSequenceNumber=1 expected=2")
                 .contains("gap in session chain chargingID=1 recordSequenceNumber=3 expected=2")
                 .contains("sessionChainProblems=2")
                 .endsWith("PROBLEMS FOUND\n");
@@ -72,13 +74,13 @@ class CdrCommandsTest {
             raf.write(0x33);
         }
         assertThat(CdrCommands.verify(dir, out, err)).isEqualTo(1);
-        assertThat(out()).contains("DAMAGE in " + segment + " at offset=" + offset[0] + ": CRC32C mismatch")
+        assertThat(out())
+                .contains("DAMAGE in " + segment + " at offset=" + offset[0] + ": CRC32C mismatch")
                 .contains("gap: sequence=3 expected=2")
                 .contains("records=2 cdrs=2");
 
         ByteArrayOutputStream dumpOut = new ByteArrayOutputStream();
-        int code = CdrCommands.dump(dir, CdrFormat.JSONL, new PrintStream(dumpOut, true, StandardCharsets.UTF_8),
-                err);
+        int code = CdrCommands.dump(dir, CdrFormat.JSONL, new PrintStream(dumpOut, true, StandardCharsets.UTF_8), err);
         assertThat(code).isEqualTo(1);
         assertThat(dumpOut.toString(StandardCharsets.UTF_8).lines().count()).isEqualTo(1);
         assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("at offset=" + offset[0]);
@@ -88,20 +90,21 @@ class CdrCommandsTest {
     void shouldDumpJsonLinesWithSpecNamesWhenAsked() throws Exception {
         write(CdrFixtures.example(5, 2));
         assertThat(CdrCommands.dump(dir, CdrFormat.JSONL, out, err)).isZero();
-        assertThat(out()).isEqualTo("{\"localSequenceNumber\":1,\"recordType\":85,\"servedIMSI\":\"001010000000001\","
-                + "\"servedMSISDN\":\"491700000001\",\"servedPDPPDNAddress\":\"10.0.0.1\",\"chargingID\":5,"
-                + "\"nodeID\":\"node-1\",\"recordOpeningTimeMs\":1700000000000,\"durationMs\":60000,"
-                + "\"causeForRecClosing\":{\"code\":0,\"name\":\"normalRelease\"},\"recordSequenceNumber\":2,"
-                + "\"chargingSide\":\"subscriber\",\"subscriberKey\":\"00000000000000010000000000000002\","
-                + "\"subscriberId\":42,\"account\":\"acct, \\\"quoted\\\"\",\"plan\":\"basic\",\"peerToPeer\":true,"
-                + "\"peerSubscriberKey\":\"00000000000000030000000000000004\",\"listOfServiceData\":["
-                + "{\"ratingGroup\":10,\"serviceIdentifier\":1,\"datavolumeFBCUplink\":1000,"
-                + "\"datavolumeFBCDownlink\":20000,\"uplinkPackets\":10,\"downlinkPackets\":20,"
-                + "\"timeOfFirstUsageMs\":1700000000100,\"timeOfLastUsageMs\":1700000050000,\"timeUsageMs\":30000,"
-                + "\"serviceConditionChange\":65536,\"resultCode\":2001},{\"ratingGroup\":20,\"serviceIdentifier\":0,"
-                + "\"datavolumeFBCUplink\":5,\"datavolumeFBCDownlink\":7,\"uplinkPackets\":1,\"downlinkPackets\":1,"
-                + "\"timeOfFirstUsageMs\":1700000001000,\"timeOfLastUsageMs\":1700000001000,\"timeUsageMs\":0,"
-                + "\"serviceConditionChange\":0,\"resultCode\":0}]}\n");
+        assertThat(out())
+                .isEqualTo("{\"localSequenceNumber\":1,\"recordType\":85,\"servedIMSI\":\"001010000000001\","
+                        + "\"servedMSISDN\":\"491700000001\",\"servedPDPPDNAddress\":\"10.0.0.1\",\"chargingID\":5,"
+                        + "\"nodeID\":\"node-1\",\"recordOpeningTimeMs\":1700000000000,\"durationMs\":60000,"
+                        + "\"causeForRecClosing\":{\"code\":0,\"name\":\"normalRelease\"},\"recordSequenceNumber\":2,"
+                        + "\"chargingSide\":\"subscriber\",\"subscriberKey\":\"00000000000000010000000000000002\","
+                        + "\"subscriberId\":42,\"account\":\"acct, \\\"quoted\\\"\",\"plan\":\"basic\",\"peerToPeer\":true,"
+                        + "\"peerSubscriberKey\":\"00000000000000030000000000000004\",\"listOfServiceData\":["
+                        + "{\"ratingGroup\":10,\"serviceIdentifier\":1,\"datavolumeFBCUplink\":1000,"
+                        + "\"datavolumeFBCDownlink\":20000,\"uplinkPackets\":10,\"downlinkPackets\":20,"
+                        + "\"timeOfFirstUsageMs\":1700000000100,\"timeOfLastUsageMs\":1700000050000,\"timeUsageMs\":30000,"
+                        + "\"serviceConditionChange\":65536,\"resultCode\":2001},{\"ratingGroup\":20,\"serviceIdentifier\":0,"
+                        + "\"datavolumeFBCUplink\":5,\"datavolumeFBCDownlink\":7,\"uplinkPackets\":1,\"downlinkPackets\":1,"
+                        + "\"timeOfFirstUsageMs\":1700000001000,\"timeOfLastUsageMs\":1700000001000,\"timeUsageMs\":0,"
+                        + "\"serviceConditionChange\":0,\"resultCode\":0}]}\n");
     }
 
     @Test
@@ -111,17 +114,18 @@ class CdrCommandsTest {
         String[] lines = out().split("\n");
         assertThat(lines).hasSize(3);
         assertThat(lines[0]).isEqualTo(CdrFormat.CSV.header());
-        assertThat(lines[1]).isEqualTo("1,85,001010000000001,491700000001,10.0.0.1,5,node-1,1700000000000,60000,"
-                + "normalRelease,1,subscriber,00000000000000010000000000000002,42,\"acct, \"\"quoted\"\"\",basic,true,"
-                + "00000000000000030000000000000004,10,1,1000,20000,10,20,1700000000100,1700000050000,30000,65536,"
-                + "2001");
+        assertThat(lines[1])
+                .isEqualTo("1,85,001010000000001,491700000001,10.0.0.1,5,node-1,1700000000000,60000,"
+                        + "normalRelease,1,subscriber,00000000000000010000000000000002,42,\"acct, \"\"quoted\"\"\",basic,true,"
+                        + "00000000000000030000000000000004,10,1,1000,20000,10,20,1700000000100,1700000050000,30000,65536,"
+                        + "2001");
         assertThat(CauseForRecClosing.NORMAL_RELEASE.specName()).isEqualTo("normalRelease");
     }
 
     @Test
     void shouldExitWithUsageCodeWhenDirectoryIsMissing() {
         assertThat(CdrCommands.verify(dir.resolve("nope"), out, err)).isEqualTo(2);
-        assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("journal dir=" + dir.resolve("nope")
-                + " does not exist\n");
+        assertThat(errBytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo("journal dir=" + dir.resolve("nope") + " does not exist\n");
     }
 }

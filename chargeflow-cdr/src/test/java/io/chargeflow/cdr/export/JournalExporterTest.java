@@ -51,7 +51,8 @@ class JournalExporterTest {
         List<Long> seqs = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(out)) {
-            files = s.filter(p -> p.toString().endsWith(".jsonl") || p.toString().endsWith(".jsonl.part"))
+            files = s.filter(
+                            p -> p.toString().endsWith(".jsonl") || p.toString().endsWith(".jsonl.part"))
                     .sorted()
                     .toList();
         }
@@ -72,7 +73,8 @@ class JournalExporterTest {
             assertThat(e.exportUpTo(Long.MAX_VALUE)).isEqualTo(25);
             assertThat(e.position()).isEqualTo(25);
             e.finish();
-            assertThat(e.manifest()).extracting(ManifestEntry::file)
+            assertThat(e.manifest())
+                    .extracting(ManifestEntry::file)
                     .containsExactly("cdr-000001.jsonl", "cdr-000002.jsonl", "cdr-000003.jsonl");
             assertThat(e.manifest()).extracting(ManifestEntry::count).containsExactly(10L, 10L, 5L);
             assertThat(e.manifest()).extracting(ManifestEntry::lastSequence).containsExactly(10L, 20L, 25L);
@@ -82,8 +84,9 @@ class JournalExporterTest {
         }
         assertThat(Files.readAllLines(out().resolve("manifest.csv")).getFirst())
                 .isEqualTo("file,firstSequence,lastSequence,count,sha256");
-        assertThat(exportedSequences(out())).containsExactlyElementsOf(
-                java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
+        assertThat(exportedSequences(out()))
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
     }
 
     @Test
@@ -105,13 +108,15 @@ class JournalExporterTest {
         }
         // the crash: rows for 8 and 9 reached the file but the position was never committed
         Path part = out().resolve("cdr-000001.jsonl.part");
-        Files.writeString(part, "{\"localSequenceNumber\":8,\"x\":1}\n{\"localSequenceNumber\":9,", StandardOpenOption.APPEND);
+        Files.writeString(
+                part, "{\"localSequenceNumber\":8,\"x\":1}\n{\"localSequenceNumber\":9,", StandardOpenOption.APPEND);
         try (JournalExporter e = JournalExporter.open(journal(), out(), CdrFormat.JSONL, 100)) {
             assertThat(e.position()).isEqualTo(7);
             assertThat(e.exportUpTo(Long.MAX_VALUE)).isEqualTo(5);
         }
-        assertThat(exportedSequences(out())).containsExactlyElementsOf(
-                java.util.stream.LongStream.rangeClosed(1, 12).boxed().toList());
+        assertThat(exportedSequences(out()))
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, 12).boxed().toList());
     }
 
     @Test
@@ -124,8 +129,9 @@ class JournalExporterTest {
         Files.move(out().resolve("cdr-000001.csv.part"), out().resolve("cdr-000001.csv"));
         writeCdrs(7, 2);
         try (JournalExporter e = JournalExporter.open(journal(), out(), CdrFormat.CSV, 100)) {
-            assertThat(e.manifest()).containsExactly(new ManifestEntry("cdr-000001.csv", 1, 6, 6,
-                    JournalExporter.sha256(out().resolve("cdr-000001.csv"))));
+            assertThat(e.manifest())
+                    .containsExactly(new ManifestEntry(
+                            "cdr-000001.csv", 1, 6, 6, JournalExporter.sha256(out().resolve("cdr-000001.csv"))));
             assertThat(e.exportUpTo(Long.MAX_VALUE)).isEqualTo(2);
         }
         List<String> second = Files.readAllLines(out().resolve("cdr-000002.csv.part"));

@@ -111,7 +111,8 @@ class JournalWriterTest {
             w.append((byte) 1, payload(2), null);
             w.sync();
         }
-        assertThat(JournalScanner.segments(dir)).extracting(p -> p.getFileName().toString())
+        assertThat(JournalScanner.segments(dir))
+                .extracting(p -> p.getFileName().toString())
                 .containsExactly("segment-00000000000000000001.cfj", "segment-00000000000000000002.cfj");
     }
 
@@ -121,7 +122,10 @@ class JournalWriterTest {
         Path segment = JournalScanner.segments(dir).getLast();
         long goodSize = Files.size(segment);
         // a frame header promising 100 bytes, then only part of it: a write cut short by the crash
-        ByteBuffer torn = ByteBuffer.allocate(30).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(100).putInt(7);
+        ByteBuffer torn = ByteBuffer.allocate(30)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(100)
+                .putInt(7);
         Files.write(segment, torn.array(), StandardOpenOption.APPEND);
 
         try (JournalWriter w = JournalWriter.open(context())) {
@@ -130,8 +134,8 @@ class JournalWriterTest {
             assertThat(r.truncatedBytes()).isEqualTo(30);
             assertThat(r.truncated().offset()).isEqualTo(goodSize);
             assertThat(r.truncated().file()).isEqualTo(segment);
-            assertThat(r.describe()).contains("truncated 30 bytes of torn tail in " + segment + " at offset="
-                    + goodSize);
+            assertThat(r.describe())
+                    .contains("truncated 30 bytes of torn tail in " + segment + " at offset=" + goodSize);
             w.append((byte) 1, payload(5), null);
             w.sync();
         }

@@ -46,7 +46,8 @@ public final class KillNineDriver {
                 .withSegmentSizeBytes(64 * 1024)
                 .withCommitWindowNanos(random.nextBoolean() ? 0 : 200_000);
         JournalWriter writer = JournalWriter.open(context);
-        stdout.write(("R " + writer.recovery().truncatedBytes() + " " + writer.recovery().lastSequence() + "\n")
+        stdout.write(("R " + writer.recovery().truncatedBytes() + " "
+                        + writer.recovery().lastSequence() + "\n")
                 .getBytes(StandardCharsets.US_ASCII));
         JournalExporter exporter = JournalExporter.open(journal, export, CdrFormat.JSONL, 500);
         // stopped by a flag, never by interrupt: an interrupt closes the exporter's FileChannel mid-write
@@ -58,16 +59,25 @@ public final class KillNineDriver {
                 java.util.concurrent.locks.LockSupport.parkNanos(pauseNs);
             }
         });
-        CdrAssembler assembler = new CdrAssembler(
-                new AssemblerContext("node-k9", 20_000, 0, 3, 64), new JournalCdrSink(writer));
+        CdrAssembler assembler =
+                new CdrAssembler(new AssemblerContext("node-k9", 20_000, 0, 3, 64), new JournalCdrSink(writer));
         int sessions = finish ? 50 : Integer.MAX_VALUE;
         for (int i = 0; i < sessions; i++) {
             long chargingId = round * 10_000_000L + i;
             int h = assembler.open(chargingId, CdrFixtures.identity(i % 100, "basic"), i * 10L);
             int usages = random.nextInt(1, 8);
             for (int u = 0; u < usages; u++) {
-                assembler.onUsage(h, 10 + random.nextInt(5), 0, random.nextInt(8000), random.nextInt(8000), 1, 1,
-                        i * 10L + u, i * 10L + u, 1);
+                assembler.onUsage(
+                        h,
+                        10 + random.nextInt(5),
+                        0,
+                        random.nextInt(8000),
+                        random.nextInt(8000),
+                        1,
+                        1,
+                        i * 10L + u,
+                        i * 10L + u,
+                        1);
             }
             assembler.close(h, CauseForRecClosing.NORMAL_RELEASE, i * 10L + usages);
             if (i % 64 == 63) {

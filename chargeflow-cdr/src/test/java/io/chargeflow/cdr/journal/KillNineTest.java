@@ -62,16 +62,21 @@ class KillNineTest {
             Thread reader = readAcks(last, finalAcks, new CountDownLatch(1));
             assertThat(last.waitFor(60, TimeUnit.SECONDS)).as("seed=%d", seed).isTrue();
             reader.join();
-            assertThat(last.exitValue()).as("seed=%d stderr=%s", seed, stderr(journal, ROUNDS + 1)).isZero();
+            assertThat(last.exitValue())
+                    .as("seed=%d stderr=%s", seed, stderr(journal, ROUNDS + 1))
+                    .isZero();
             acked.putAll(finalAcks);
 
             verifyJournal(journal, acked, seed);
             verifyExport(export, journal, seed);
-            System.out.printf("kill -9: seed=%d rounds=%d acknowledged=%d recoveriesThatTruncatedATornTail=%d%n",
+            System.out.printf(
+                    "kill -9: seed=%d rounds=%d acknowledged=%d recoveriesThatTruncatedATornTail=%d%n",
                     seed, ROUNDS, acked.size(), tornTails.get());
         } catch (AssertionError e) {
-            throw new AssertionError("kill -9 test failed with seed=" + seed + " (rerun with -Dkillnine.seed=" + seed
-                    + "): " + e.getMessage(), e);
+            throw new AssertionError(
+                    "kill -9 test failed with seed=" + seed + " (rerun with -Dkillnine.seed=" + seed + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -82,7 +87,9 @@ class KillNineTest {
         Map<Long, Ack> roundAcks = new HashMap<>();
         Thread reader = readAcks(p, roundAcks, firstAck);
         if (random.nextInt(4) > 0) {
-            assertThat(firstAck.await(30, TimeUnit.SECONDS)).as("round=%d produced no ack", round).isTrue();
+            assertThat(firstAck.await(30, TimeUnit.SECONDS))
+                    .as("round=%d produced no ack", round)
+                    .isTrue();
             Thread.sleep(random.nextInt(20, 400));
         } else {
             Thread.sleep(random.nextInt(0, 600)); // may hit start-up and recovery
@@ -97,14 +104,24 @@ class KillNineTest {
 
     private static Process start(Path journal, Path export, int round, long seed, boolean finish) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), KillNineDriver.class.getName(), journal.toString(),
-                export.toString(), Integer.toString(round), Long.toString(seed)));
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KillNineDriver.class.getName(),
+                journal.toString(),
+                export.toString(),
+                Integer.toString(round),
+                Long.toString(seed)));
         if (finish) {
             cmd.add("finish");
         }
         return new ProcessBuilder(cmd)
-                .redirectError(journal.resolveSibling("stderr-" + round + ".txt").toFile())
+                .redirectError(
+                        journal.resolveSibling("stderr-" + round + ".txt").toFile())
                 .start();
     }
 
@@ -115,8 +132,8 @@ class KillNineTest {
 
     private Thread readAcks(Process p, Map<Long, Ack> acks, CountDownLatch firstAck) {
         return Thread.ofPlatform().start(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     String[] f = line.split(" ");
@@ -144,14 +161,17 @@ class KillNineTest {
             assertThat(seq).as("seed=%d continuous sequence", seed).isEqualTo(expected[0]++);
             PgwRecord cdr = CdrCodec.decode(payload, seq);
             Ack ack = new Ack(cdr.chargingID(), cdr.recordSequenceNumber());
-            assertThat(unique.add(ack)).as("seed=%d duplicate CDR %s", seed, ack).isTrue();
+            assertThat(unique.add(ack))
+                    .as("seed=%d duplicate CDR %s", seed, ack)
+                    .isTrue();
             journalled.put(seq, ack);
             return true;
         });
         assertThat(report.damages()).as("seed=%d", seed).isEmpty();
         assertThat(acked).as("seed=%d", seed).isNotEmpty();
         for (Map.Entry<Long, Ack> e : acked.entrySet()) {
-            assertThat(journalled.get(e.getKey())).as("seed=%d acknowledged sequence=%d", seed, e.getKey())
+            assertThat(journalled.get(e.getKey()))
+                    .as("seed=%d acknowledged sequence=%d", seed, e.getKey())
                     .isEqualTo(e.getValue());
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -160,17 +180,22 @@ class KillNineTest {
     }
 
     private static void verifyExport(Path export, Path journal, long seed) throws Exception {
-        long last = JournalScanner.scan(journal, 1, false, (s, t, p, f, o) -> true).lastSequence();
+        long last =
+                JournalScanner.scan(journal, 1, false, (s, t, p, f, o) -> true).lastSequence();
         List<Long> exported = new ArrayList<>();
         List<ManifestEntry> manifest = JournalExporter.readManifest(export);
         long previousLast = 0;
         for (ManifestEntry m : manifest) {
             Path file = export.resolve(m.file());
-            assertThat(JournalExporter.sha256(file)).as("seed=%d sha of %s", seed, m.file()).isEqualTo(m.sha256());
+            assertThat(JournalExporter.sha256(file))
+                    .as("seed=%d sha of %s", seed, m.file())
+                    .isEqualTo(m.sha256());
             assertThat(m.firstSequence()).as("seed=%d manifest chain", seed).isEqualTo(previousLast + 1);
             previousLast = m.lastSequence();
             List<String> lines = Files.readAllLines(file);
-            assertThat((long) lines.size()).as("seed=%d count of %s", seed, m.file()).isEqualTo(m.count());
+            assertThat((long) lines.size())
+                    .as("seed=%d count of %s", seed, m.file())
+                    .isEqualTo(m.count());
             for (String line : lines) {
                 Matcher matcher = SEQ.matcher(line);
                 assertThat(matcher.find()).as("seed=%d line %s", seed, line).isTrue();
@@ -178,11 +203,14 @@ class KillNineTest {
             }
         }
         try (Stream<Path> parts = Files.list(export)) {
-            assertThat(parts.filter(p -> p.toString().endsWith(".part")).filter(p -> p.toFile().length() > 0))
+            assertThat(parts.filter(p -> p.toString().endsWith(".part"))
+                            .filter(p -> p.toFile().length() > 0))
                     .as("seed=%d open export files after finish", seed)
                     .isEmpty();
         }
-        assertThat(exported).as("seed=%d exported sequences", seed)
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, last).boxed().toList());
+        assertThat(exported)
+                .as("seed=%d exported sequences", seed)
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, last).boxed().toList());
     }
 }

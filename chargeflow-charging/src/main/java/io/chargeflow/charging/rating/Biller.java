@@ -43,8 +43,8 @@ public final class Biller {
      * @param outDir where the bills and the rated journal go (must not hold an earlier run's rated journal)
      * @param out where the bills are printed
      */
-    public static BillRun bill(Path journalDir, Tariffs tariffs, Instant from, Instant to, Path outDir,
-            PrintStream out) {
+    public static BillRun bill(
+            Path journalDir, Tariffs tariffs, Instant from, Instant to, Path outDir, PrintStream out) {
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("from=" + from + " must be before to=" + to);
         }
@@ -72,8 +72,8 @@ public final class Biller {
                 try {
                     cdr = CdrCodec.decode(payload, seq);
                 } catch (CdrFormatException e) {
-                    damages.add(new JournalDamage(file, offset, "undecodable CDR sequence=" + seq + ": "
-                            + e.getMessage(), false));
+                    damages.add(new JournalDamage(
+                            file, offset, "undecodable CDR sequence=" + seq + ": " + e.getMessage(), false));
                     return false;
                 }
                 long opening = cdr.recordOpeningTimeMs();
@@ -93,7 +93,8 @@ public final class Biller {
                 appendRated(rated, r);
                 return true;
             });
-            damages.addAll(0, report.damages().stream().filter(d -> !d.tornTail()).toList());
+            damages.addAll(
+                    0, report.damages().stream().filter(d -> !d.tornTail()).toList());
             rated.sync();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -106,10 +107,16 @@ public final class Biller {
             out.println(d.describe() + " (bills cover the records before it)");
         }
         problems.forEach((reason, n) -> out.println("not rated: " + reason + " count=" + n));
-        out.println("billed cdrs=" + counts[0] + " subscribers=" + ledger.subscribers().size() + " total="
-                + ledger.total());
-        return new BillRun(counts[0], counts[1], problems, ledger.subscribers().size(), ledger.total(),
-                List.copyOf(damages), List.copyOf(files));
+        out.println("billed cdrs=" + counts[0] + " subscribers="
+                + ledger.subscribers().size() + " total=" + ledger.total());
+        return new BillRun(
+                counts[0],
+                counts[1],
+                problems,
+                ledger.subscribers().size(),
+                ledger.total(),
+                List.copyOf(damages),
+                List.copyOf(files));
     }
 
     private static void appendRated(JournalWriter rated, RatedCdr r) {
@@ -117,26 +124,41 @@ public final class Biller {
             rated.append(RatedCdrCodec.FRAME_TYPE, RatedCdrCodec.encode(r), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while journalling rated CDR sequence="
-                    + r.localSequenceNumber(), e);
+            throw new IllegalStateException(
+                    "interrupted while journalling rated CDR sequence=" + r.localSequenceNumber(), e);
         }
     }
 
     private static List<Path> writeBills(Ledger ledger, Instant from, Instant to, Path outDir, PrintStream out) {
         StringBuilder text = new StringBuilder();
-        StringBuilder csv = new StringBuilder("subscriber,msisdn,account,plan,ratingGroup,octets,activeMs,"
-                + "allowanceOctets,amount,currency\n");
+        StringBuilder csv = new StringBuilder(
+                "subscriber,msisdn,account,plan,ratingGroup,octets,activeMs," + "allowanceOctets,amount,currency\n");
         StringBuilder json = new StringBuilder();
         for (SubscriberLedger s : ledger.subscribers()) {
             appendText(s, from, to, text);
             String currency = s.total().currency().getCurrencyCode();
             for (Map.Entry<Integer, long[]> e : s.perRatingGroup().entrySet()) {
                 long[] t = e.getValue();
-                csv.append(s.subscriber()).append(',').append(csvField(s.msisdn())).append(',')
-                        .append(csvField(s.account())).append(',').append(csvField(s.plan())).append(',')
-                        .append(e.getKey()).append(',').append(t[0]).append(',').append(t[1]).append(',')
-                        .append(t[2]).append(',').append(new Money(t[3], s.total().currency()).plain()).append(',')
-                        .append(currency).append('\n');
+                csv.append(s.subscriber())
+                        .append(',')
+                        .append(csvField(s.msisdn()))
+                        .append(',')
+                        .append(csvField(s.account()))
+                        .append(',')
+                        .append(csvField(s.plan()))
+                        .append(',')
+                        .append(e.getKey())
+                        .append(',')
+                        .append(t[0])
+                        .append(',')
+                        .append(t[1])
+                        .append(',')
+                        .append(t[2])
+                        .append(',')
+                        .append(new Money(t[3], s.total().currency()).plain())
+                        .append(',')
+                        .append(currency)
+                        .append('\n');
             }
             appendJson(s, from, to, json);
         }
@@ -154,16 +176,42 @@ public final class Biller {
     }
 
     private static void appendText(SubscriberLedger s, Instant from, Instant to, StringBuilder o) {
-        o.append("BILL ").append(s.subscriber()).append("  msisdn=").append(s.msisdn()).append("  account=")
-                .append(s.account()).append("  plan=").append(s.plan()).append('\n');
-        o.append("period ").append(from).append(" .. ").append(to).append("  cdrs=").append(s.entries().size())
-                .append("  peer-to-peer cdrs=").append(s.peerToPeerCdrs()).append('\n');
-        o.append(String.format(Locale.ROOT, "  %-12s %16s %12s %16s %14s%n", "ratingGroup", "octets", "activeSec",
-                "allowanceOctets", "amount"));
+        o.append("BILL ")
+                .append(s.subscriber())
+                .append("  msisdn=")
+                .append(s.msisdn())
+                .append("  account=")
+                .append(s.account())
+                .append("  plan=")
+                .append(s.plan())
+                .append('\n');
+        o.append("period ")
+                .append(from)
+                .append(" .. ")
+                .append(to)
+                .append("  cdrs=")
+                .append(s.entries().size())
+                .append("  peer-to-peer cdrs=")
+                .append(s.peerToPeerCdrs())
+                .append('\n');
+        o.append(String.format(
+                Locale.ROOT,
+                "  %-12s %16s %12s %16s %14s%n",
+                "ratingGroup",
+                "octets",
+                "activeSec",
+                "allowanceOctets",
+                "amount"));
         for (Map.Entry<Integer, long[]> e : s.perRatingGroup().entrySet()) {
             long[] t = e.getValue();
-            o.append(String.format(Locale.ROOT, "  %-12d %16d %12d %16d %14s%n", e.getKey(), t[0], t[1] / 1000,
-                    t[2], new Money(t[3], s.total().currency())));
+            o.append(String.format(
+                    Locale.ROOT,
+                    "  %-12d %16d %12d %16d %14s%n",
+                    e.getKey(),
+                    t[0],
+                    t[1] / 1000,
+                    t[2],
+                    new Money(t[3], s.total().currency())));
         }
         o.append(String.format(Locale.ROOT, "  %-12s %76s%n%n", "TOTAL", s.total()));
     }
@@ -184,9 +232,17 @@ public final class Biller {
             long[] t = e.getValue();
             o.append(first ? "{" : ",{");
             first = false;
-            o.append("\"ratingGroup\":").append(e.getKey()).append(",\"octets\":").append(t[0])
-                    .append(",\"activeMs\":").append(t[1]).append(",\"allowanceOctets\":").append(t[2])
-                    .append(",\"amountMinor\":").append(t[3]).append('}');
+            o.append("\"ratingGroup\":")
+                    .append(e.getKey())
+                    .append(",\"octets\":")
+                    .append(t[0])
+                    .append(",\"activeMs\":")
+                    .append(t[1])
+                    .append(",\"allowanceOctets\":")
+                    .append(t[2])
+                    .append(",\"amountMinor\":")
+                    .append(t[3])
+                    .append('}');
         }
         o.append("],\"totalMinor\":").append(s.total().minorUnits());
         Json.field(o, "currency", s.total().currency().getCurrencyCode());

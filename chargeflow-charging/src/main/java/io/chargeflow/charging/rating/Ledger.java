@@ -18,7 +18,9 @@ public final class Ledger {
 
     /** Posts a rated CDR to its subscriber's ledger. */
     public void post(RatedCdr cdr) {
-        subscribers.computeIfAbsent(cdr.subscriber(), s -> new SubscriberLedger(s, Money.zero(currency))).post(cdr);
+        subscribers
+                .computeIfAbsent(cdr.subscriber(), s -> new SubscriberLedger(s, Money.zero(currency)))
+                .post(cdr);
     }
 
     public Collection<SubscriberLedger> subscribers() {

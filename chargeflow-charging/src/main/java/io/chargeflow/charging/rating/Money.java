@@ -36,8 +36,8 @@ public record Money(long minorUnits, Currency currency) {
 
     private void checkSameCurrency(Money other) {
         if (!currency.equals(other.currency)) {
-            throw new IllegalArgumentException("currency=" + currency + " cannot be added to currency="
-                    + other.currency);
+            throw new IllegalArgumentException(
+                    "currency=" + currency + " cannot be added to currency=" + other.currency);
         }
     }
 

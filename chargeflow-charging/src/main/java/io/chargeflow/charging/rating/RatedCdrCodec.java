@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 public final class RatedCdrCodec {
     /** Journal frame type of a rated CDR (CDRs are type 1). */
     public static final byte FRAME_TYPE = 2;
+
     public static final byte VERSION = 1;
 
     private RatedCdrCodec() {}

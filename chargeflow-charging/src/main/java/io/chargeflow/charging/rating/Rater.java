@@ -58,10 +58,19 @@ public final class Rater {
             total = total.plus(s.amount());
         }
         rated++;
-        return new RatedCdr(cdr.localSequenceNumber(), cdr.chargingID(), cdr.recordSequenceNumber(), subscriber,
-                cdr.servedMSISDN(), cdr.account(), plan.name(), cdr.peerToPeer(),
+        return new RatedCdr(
+                cdr.localSequenceNumber(),
+                cdr.chargingID(),
+                cdr.recordSequenceNumber(),
+                subscriber,
+                cdr.servedMSISDN(),
+                cdr.account(),
+                plan.name(),
+                cdr.peerToPeer(),
                 cdr.peerToPeer() ? "key:" + CdrFormat.key(cdr.peerKeyHi(), cdr.peerKeyLo()) : null,
-                cdr.recordOpeningTimeMs(), services, total);
+                cdr.recordOpeningTimeMs(),
+                services,
+                total);
     }
 
     /** CDRs rated so far. */
@@ -84,8 +93,18 @@ public final class Rater {
         long timeMs = d.timeUsageMs();
         RateLine zero = plan.find(RateLine.Kind.ZERO, rg, when);
         if (zero != null) {
-            return new RatedService(d.ratingGroup(), d.serviceIdentifier(), octets, timeMs, 0, 0, 0, 0, "zero",
-                    Integer.toString(zero.line()), Money.zero(tariffs.currency()));
+            return new RatedService(
+                    d.ratingGroup(),
+                    d.serviceIdentifier(),
+                    octets,
+                    timeMs,
+                    0,
+                    0,
+                    0,
+                    0,
+                    "zero",
+                    Integer.toString(zero.line()),
+                    Money.zero(tariffs.currency()));
         }
         long fromAllowanceOctets = 0;
         long fromAllowanceMs = 0;
@@ -126,8 +145,17 @@ public final class Rater {
             basis.setLength(0);
             basis.append("allowance");
         }
-        return new RatedService(d.ratingGroup(), d.serviceIdentifier(), octets, timeMs, fromAllowanceOctets,
-                fromAllowanceMs, chargedOctets, chargedMs, basis.toString(), lines.toString(),
+        return new RatedService(
+                d.ratingGroup(),
+                d.serviceIdentifier(),
+                octets,
+                timeMs,
+                fromAllowanceOctets,
+                fromAllowanceMs,
+                chargedOctets,
+                chargedMs,
+                basis.toString(),
+                lines.toString(),
                 new Money(amount, tariffs.currency()));
     }
 }

@@ -44,7 +44,8 @@ public final class Tariffs {
     private final String defaultPlan;
     private final Map<String, Plan> plans;
 
-    private Tariffs(Currency currency, ZoneId zone, AllowancePeriod period, String defaultPlan, Map<String, Plan> plans) {
+    private Tariffs(
+            Currency currency, ZoneId zone, AllowancePeriod period, String defaultPlan, Map<String, Plan> plans) {
         this.currency = currency;
         this.zone = zone;
         this.allowancePeriod = period;
@@ -151,8 +152,9 @@ public final class Tariffs {
                 }
                 case "volume", "time", "zero" -> rates().add(rate(t));
                 case "allowance" -> allowances().add(allowance(t));
-                default -> throw error("unknown directive '" + t[0] + "' (want currency, timezone, allowance-period, "
-                        + "default-plan, plan, volume, time, zero, allowance)");
+                default ->
+                    throw error("unknown directive '" + t[0] + "' (want currency, timezone, allowance-period, "
+                            + "default-plan, plan, volume, time, zero, allowance)");
             }
         }
 
@@ -167,7 +169,8 @@ public final class Tariffs {
                 }
                 return new RateLine(lineNumber, kind, rg, 0, 0, band);
             }
-            long step = kind == RateLine.Kind.VOLUME ? size(required(p, "step"), "step") : durationMs(required(p, "step"));
+            long step =
+                    kind == RateLine.Kind.VOLUME ? size(required(p, "step"), "step") : durationMs(required(p, "step"));
             if (step <= 0) {
                 throw error("step=" + p.get("step") + " must be positive");
             }
@@ -214,8 +217,8 @@ public final class Tariffs {
                 }
                 String key = t[i].substring(0, eq);
                 if (!allowed.contains(key)) {
-                    throw error("unknown key '" + key + "' for " + t[0] + " (want " + String.join(", ",
-                            allowed.stream().sorted().toList()) + ")");
+                    throw error("unknown key '" + key + "' for " + t[0] + " (want "
+                            + String.join(", ", allowed.stream().sorted().toList()) + ")");
                 }
                 if (p.put(key, t[i].substring(eq + 1)) != null) {
                     throw error("key '" + key + "' given twice");
@@ -294,8 +297,15 @@ public final class Tariffs {
         }
 
         private long size(String v, String key) {
-            String[][] units = {{"GiB", "1073741824"}, {"MiB", "1048576"}, {"KiB", "1024"}, {"GB", "1000000000"},
-                {"MB", "1000000"}, {"KB", "1000"}, {"B", "1"}};
+            String[][] units = {
+                {"GiB", "1073741824"},
+                {"MiB", "1048576"},
+                {"KiB", "1024"},
+                {"GB", "1000000000"},
+                {"MB", "1000000"},
+                {"KB", "1000"},
+                {"B", "1"}
+            };
             for (String[] u : units) {
                 if (v.endsWith(u[0])) {
                     return scaled(v.substring(0, v.length() - u[0].length()), Long.parseLong(u[1]), key, v);

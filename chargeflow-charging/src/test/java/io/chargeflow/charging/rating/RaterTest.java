@@ -6,26 +6,48 @@ import io.chargeflow.cdr.CauseForRecClosing;
 import io.chargeflow.cdr.ChargingSide;
 import io.chargeflow.cdr.PgwRecord;
 import io.chargeflow.cdr.ServiceData;
-import java.time.ZonedDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RaterTest {
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     /** Wednesday 2026-11-18 10:00 Berlin: weekday, inside 08:00-20:00. */
-    static final long WEDNESDAY_10 = ZonedDateTime.of(2026, 11, 18, 10, 0, 0, 0, BERLIN).toInstant().toEpochMilli();
+    static final long WEDNESDAY_10 =
+            ZonedDateTime.of(2026, 11, 18, 10, 0, 0, 0, BERLIN).toInstant().toEpochMilli();
     /** Wednesday 2026-11-18 22:00 Berlin: weekday evening. */
-    static final long WEDNESDAY_22 = ZonedDateTime.of(2026, 11, 18, 22, 0, 0, 0, BERLIN).toInstant().toEpochMilli();
+    static final long WEDNESDAY_22 =
+            ZonedDateTime.of(2026, 11, 18, 22, 0, 0, 0, BERLIN).toInstant().toEpochMilli();
     /** Saturday 2026-11-21 10:00 Berlin. */
-    static final long SATURDAY_10 = ZonedDateTime.of(2026, 11, 21, 10, 0, 0, 0, BERLIN).toInstant().toEpochMilli();
+    static final long SATURDAY_10 =
+            ZonedDateTime.of(2026, 11, 21, 10, 0, 0, 0, BERLIN).toInstant().toEpochMilli();
 
     private final Rater rater = new Rater(Tariffs.parse("sample", TariffsTest.SAMPLE));
 
     static PgwRecord cdr(long subscriberId, String plan, long time, ServiceData... data) {
-        return new PgwRecord(PgwRecord.PGW_RECORD, null, "49" + subscriberId, "10.0.0.1", subscriberId, "n", time,
-                1000, CauseForRecClosing.NORMAL_RELEASE, 1, 7, List.of(data), ChargingSide.SUBSCRIBER, 0,
-                subscriberId, false, 0, 0, subscriberId, "acct", plan);
+        return new PgwRecord(
+                PgwRecord.PGW_RECORD,
+                null,
+                "49" + subscriberId,
+                "10.0.0.1",
+                subscriberId,
+                "n",
+                time,
+                1000,
+                CauseForRecClosing.NORMAL_RELEASE,
+                1,
+                7,
+                List.of(data),
+                ChargingSide.SUBSCRIBER,
+                0,
+                subscriberId,
+                false,
+                0,
+                0,
+                subscriberId,
+                "acct",
+                plan);
     }
 
     static ServiceData usage(int rg, long octets, long activeMs, long time) {
@@ -50,18 +72,25 @@ class RaterTest {
     void shouldPickBandByDayAndHourWhenContainersStartAtDifferentTimes() {
         long mib = 1_048_576L;
         rater.rate(cdr(2, "basic", WEDNESDAY_10, usage(10, mib, 0, WEDNESDAY_10))); // uses the allowance
-        assertThat(rater.rate(cdr(2, "basic", SATURDAY_10, usage(10, mib, 0, SATURDAY_10))).total().minorUnits())
+        assertThat(rater.rate(cdr(2, "basic", SATURDAY_10, usage(10, mib, 0, SATURDAY_10)))
+                        .total()
+                        .minorUnits())
                 .isEqualTo(2);
-        assertThat(rater.rate(cdr(2, "basic", WEDNESDAY_22, usage(10, mib, 0, WEDNESDAY_22))).total().minorUnits())
+        assertThat(rater.rate(cdr(2, "basic", WEDNESDAY_22, usage(10, mib, 0, WEDNESDAY_22)))
+                        .total()
+                        .minorUnits())
                 .isEqualTo(3);
-        assertThat(rater.rate(cdr(2, "basic", WEDNESDAY_10, usage(10, mib, 0, WEDNESDAY_10))).total().minorUnits())
+        assertThat(rater.rate(cdr(2, "basic", WEDNESDAY_10, usage(10, mib, 0, WEDNESDAY_10)))
+                        .total()
+                        .minorUnits())
                 .isEqualTo(5);
     }
 
     @Test
     void shouldKeepAllowancePerSubscriberAndRenewItEachPeriodWhenRated() {
         long mib = 1_048_576L;
-        long december = ZonedDateTime.of(2026, 12, 2, 22, 0, 0, 0, BERLIN).toInstant().toEpochMilli();
+        long december =
+                ZonedDateTime.of(2026, 12, 2, 22, 0, 0, 0, BERLIN).toInstant().toEpochMilli();
         RatedCdr first = rater.rate(cdr(3, "basic", WEDNESDAY_22, usage(10, mib / 2, 0, WEDNESDAY_22)));
         RatedCdr second = rater.rate(cdr(3, "basic", WEDNESDAY_22, usage(10, mib, 0, WEDNESDAY_22)));
         RatedCdr otherSubscriber = rater.rate(cdr(4, "basic", WEDNESDAY_22, usage(10, mib, 0, WEDNESDAY_22)));
@@ -76,8 +105,13 @@ class RaterTest {
 
     @Test
     void shouldPriceTimeStepsAndZeroRateAndFallBackToAnyGroupWhenRated() {
-        RatedCdr r = rater.rate(cdr(5, "basic", WEDNESDAY_10, usage(20, 0, 61_000, WEDNESDAY_10),
-                usage(30, 50_000_000, 10_000, WEDNESDAY_10), usage(99, 1_000_001, 0, WEDNESDAY_10)));
+        RatedCdr r = rater.rate(cdr(
+                5,
+                "basic",
+                WEDNESDAY_10,
+                usage(20, 0, 61_000, WEDNESDAY_10),
+                usage(30, 50_000_000, 10_000, WEDNESDAY_10),
+                usage(99, 1_000_001, 0, WEDNESDAY_10)));
         assertThat(r.services()).extracting(RatedService::basis).containsExactly("time", "zero", "volume");
         assertThat(r.services()).extracting(s -> s.amount().minorUnits()).containsExactly(20L, 0L, 8L);
         assertThat(r.services()).extracting(RatedService::tariffLines).containsExactly("12", "8", "13");
@@ -86,8 +120,10 @@ class RaterTest {
 
     @Test
     void shouldBillByOwnPlanAndUseDefaultPlanWhenPlanIsMissing() {
-        assertThat(rater.rate(cdr(6, "premium", WEDNESDAY_10, usage(99, 5_000_000, 0, WEDNESDAY_10))).total()
-                .minorUnits()).isZero();
+        assertThat(rater.rate(cdr(6, "premium", WEDNESDAY_10, usage(99, 5_000_000, 0, WEDNESDAY_10)))
+                        .total()
+                        .minorUnits())
+                .isZero();
         RatedCdr fallback = rater.rate(cdr(7, null, WEDNESDAY_10, usage(99, 1, 0, WEDNESDAY_10)));
         assertThat(fallback.plan()).isEqualTo("basic");
         assertThat(fallback.total().minorUnits()).isEqualTo(4);
@@ -96,11 +132,13 @@ class RaterTest {
     @Test
     void shouldCountUnratedByReasonWhenNoPlanApplies() {
         Rater strict = new Rater(Tariffs.parse("t", List.of("currency EUR", "plan a", "volume rg=1 step=1B price=1")));
-        assertThat(strict.rate(cdr(1, "gold", WEDNESDAY_10, usage(1, 10, 0, WEDNESDAY_10)))).isNull();
+        assertThat(strict.rate(cdr(1, "gold", WEDNESDAY_10, usage(1, 10, 0, WEDNESDAY_10))))
+                .isNull();
         RatedCdr r = strict.rate(cdr(1, "a", WEDNESDAY_10, usage(2, 10, 0, WEDNESDAY_10)));
         assertThat(r.services().getFirst().basis()).isEqualTo("unpriced");
-        assertThat(strict.unrated()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
-                "unknown plan=gold", 1L, "container without a rate line: plan=a rg=2", 1L));
+        assertThat(strict.unrated())
+                .containsExactlyInAnyOrderEntriesOf(
+                        java.util.Map.of("unknown plan=gold", 1L, "container without a rate line: plan=a rg=2", 1L));
         assertThat(strict.rated()).isEqualTo(1);
     }
 }

@@ -7,9 +7,9 @@ import java.time.DayOfWeek;
 import java.time.ZoneId;
 import java.util.Currency;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class TariffsTest {
     static final List<String> SAMPLE = List.of(
@@ -39,10 +39,16 @@ class TariffsTest {
         Plan basic = t.plan("basic");
         assertThat(basic.allowances()).containsExactly(new AllowanceLine(7, 10, 1_048_576, 0));
         assertThat(basic.rates()).hasSize(6);
-        assertThat(basic.rates().get(1)).isEqualTo(new RateLine(9, RateLine.Kind.VOLUME, 10, 1_048_576, 2,
-                new Band(java.util.EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), 0, 0)));
-        assertThat(basic.rates().get(2).band()).isEqualTo(
-                new Band(java.util.EnumSet.allOf(DayOfWeek.class), 480, 1200));
+        assertThat(basic.rates().get(1))
+                .isEqualTo(new RateLine(
+                        9,
+                        RateLine.Kind.VOLUME,
+                        10,
+                        1_048_576,
+                        2,
+                        new Band(java.util.EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), 0, 0)));
+        assertThat(basic.rates().get(2).band())
+                .isEqualTo(new Band(java.util.EnumSet.allOf(DayOfWeek.class), 480, 1200));
         assertThat(basic.rates().get(4).step()).isEqualTo(60_000);
         assertThat(basic.rates().get(5).ratingGroup()).isEqualTo(RateLine.ANY_RATING_GROUP);
         assertThat(t.plan("nope")).isSameAs(basic);
@@ -50,22 +56,24 @@ class TariffsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "volume rg=10 step=1MiB price=2.5|3|price=2.5 is not an integer number of minor units",
-        "volume rg=10 step=10 price=2|3|step=10 needs a unit: B, KB, MB, GB, KiB, MiB, GiB",
-        "volume rg=ten step=1B price=2|3|rg=ten is not a number or *",
-        "volume rg=10 price=2|3|missing step=",
-        "volume rg=10 step=1B price=2 colour=red|3|unknown key 'colour' for volume (want days, hours, price, rg, step)",
-        "time rg=1 step=5 price=1|3|duration=5 needs a unit: ms, s, m, h",
-        "volume rg=1 step=1B price=1 days=mon-fry|3|days=mon-fry: 'fry' is not mon, tue, wed, thu, fri, sat or sun",
-        "volume rg=1 step=1B price=1 hours=25:00-06:00|3|hours=25:00-06:00 is not HH:MM-HH:MM",
-        "zero rg=1 price=3|3|zero takes no step or price",
-        "allowance rg=1|3|allowance needs volume= and/or time=",
-        "discount 10|3|unknown directive 'discount' (want currency, timezone, allowance-period, default-plan, plan, "
-                + "volume, time, zero, allowance)",
-        "volume rg=1 step=0B price=1|3|step=0B must be positive",
-        "plan basic|3|plan=basic is defined twice"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "volume rg=10 step=1MiB price=2.5|3|price=2.5 is not an integer number of minor units",
+                "volume rg=10 step=10 price=2|3|step=10 needs a unit: B, KB, MB, GB, KiB, MiB, GiB",
+                "volume rg=ten step=1B price=2|3|rg=ten is not a number or *",
+                "volume rg=10 price=2|3|missing step=",
+                "volume rg=10 step=1B price=2 colour=red|3|unknown key 'colour' for volume (want days, hours, price, rg, step)",
+                "time rg=1 step=5 price=1|3|duration=5 needs a unit: ms, s, m, h",
+                "volume rg=1 step=1B price=1 days=mon-fry|3|days=mon-fry: 'fry' is not mon, tue, wed, thu, fri, sat or sun",
+                "volume rg=1 step=1B price=1 hours=25:00-06:00|3|hours=25:00-06:00 is not HH:MM-HH:MM",
+                "zero rg=1 price=3|3|zero takes no step or price",
+                "allowance rg=1|3|allowance needs volume= and/or time=",
+                "discount 10|3|unknown directive 'discount' (want currency, timezone, allowance-period, default-plan, plan, "
+                        + "volume, time, zero, allowance)",
+                "volume rg=1 step=0B price=1|3|step=0B must be positive",
+                "plan basic|3|plan=basic is defined twice"
+            })
     void shouldNameTheLineWhenTariffLineIsBroken(String badLine, int line, String message) {
         List<String> lines = List.of("currency EUR", "plan basic", badLine, "volume rg=* step=1B price=1");
         assertThatThrownBy(() -> Tariffs.parse("t.txt", lines))
