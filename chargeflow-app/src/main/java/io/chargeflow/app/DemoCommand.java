@@ -1,6 +1,18 @@
 package io.chargeflow.app;
 
+import io.chargeflow.charging.rating.BillRun;
+import io.chargeflow.charging.rating.Biller;
+import io.chargeflow.charging.rating.Tariffs;
 import io.chargeflow.flow.AddressPools;
+import io.chargeflow.flow.ServiceRules;
+import io.chargeflow.subscriber.cli.DatabaseOptions;
+import io.chargeflow.subscriber.cli.SubscriberCommands;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import io.chargeflow.flow.FlowContext;
 import io.chargeflow.packet.gen.GeneratorConfig;
 import io.chargeflow.packet.gen.GeneratorResult;
@@ -16,8 +28,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code chargeflow demo}: the main job on embedded defaults, with no server to start. Generates a realistic capture
- * of a mobile gateway tap, meters it per subscriber, prints the per-subscriber report and the summary, and checks the
- * totals against the generator's truth byte for byte.
+ * of a mobile gateway tap, loads its subscribers into the embedded database, meters the capture per subscriber and
+ * rating group, journals PGW-CDRs, prints the per-subscriber report and the summary, checks the totals against the
+ * generator's truth byte for byte, and bills the month by plan.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Generate a capture, meter it, report per subscriber and check exactness (embedded defaults).")
@@ -60,21 +73,54 @@ final class DemoCommand implements Callable<Integer> {
                 g.pcapBytes(), (System.nanoTime() - t0) / 1e9, g.gtpFrames(), g.qinqFrames(), g.fragmentFrames(),
                 g.snaplenCutFrames(), g.p2pPairs(), g.malformedFrames(), g.unclassifiedFrames());
 
-        out.printf("%n== 2. meter: VLAN 100 subscriber side, VLAN 200 network side, %d processors%n", processors);
+        Path data = dir.resolve("data");
+        Path subscribersCsv = dir.resolve("subscribers.csv");
+        int imported = writeSubscribers(truth, subscribersCsv);
+        out.printf("%n== 2. subscriber directory: %,d subscribers with static bindings -> embedded database %s%n",
+                imported, data);
+        deleteRecursively(data);
+        DatabaseOptions db = new DatabaseOptions(data, null);
+        int code = SubscriberCommands.importSubscribers(db, subscribersCsv, new PrintStream(System.out, true),
+                System.err);
+        if (code != 0) {
+            return code;
+        }
+
+        Path rules = dir.resolve("services.rules");
+        Path tariffs = dir.resolve("tariffs.txt");
+        copyResource("/io/chargeflow/app/demo/services.rules", rules);
+        copyResource("/io/chargeflow/app/demo/tariffs.txt", tariffs);
+        Path journal = dir.resolve("journal");
+        deleteRecursively(journal);
+        out.printf("%n== 3. meter: VLAN 100 subscriber side, VLAN 200 network side, %d processors, rating groups from"
+                + " %s, CDRs to %s%n", processors, rules, journal);
         FlowContext context = new FlowContext()
                 .processors(processors)
-                .subscriberPools(AddressPools.of(GENERATOR_POOLS));
+                .expectedSubscribers(subscribers)
+                .subscriberPools(AddressPools.of(GENERATOR_POOLS))
+                .serviceRules(ServiceRules.load(rules));
         Path usage = dir.resolve("usage.csv");
-        MeterResult result = MeterRun.run(List.of(capture), context, null, dir.resolve("sessions.jsonl"), null);
-        Reports.writeUsageCsv(usage, result.rows, false);
+        MeterResult result;
+        CdrOptions cdr = new CdrOptions();
+        cdr.journal = journal;
+        try (Directory directory = Directory.open(db, context)) {
+            CdrOptions.Journal j = cdr.openJournal(context);
+            try {
+                result = MeterRun.run(List.of(capture), context, null, dir.resolve("sessions.jsonl"), null);
+            } finally {
+                j.close();
+            }
+            out.printf("   %,d bindings preloaded; %,d PGW-CDRs durable in the journal%n", directory.preloaded(),
+                    j.acknowledged().get());
+        }
+        Reports.writeUsageCsv(usage, result.rows, true);
         Reports.writeSummaryJson(dir.resolve("summary.json"), result);
-        out.flush();
         Reports.printSummary(out, result);
 
-        out.printf("%n== 3. per-subscriber report (top 10 of %,d; all in %s)%n", result.rows.size(), usage);
+        out.printf("%n== 4. per-subscriber report (top 10 of %,d; all in %s)%n", result.rows.size(), usage);
         Reports.printTop(out, result, 10);
 
-        out.printf("%n== 4. exactness against the generator's truth (%s)%n", truth);
+        out.printf("%n== 5. exactness against the generator's truth (%s)%n", truth);
         List<String> differences = TruthCheck.compare(truth, result.rows);
         if (differences.isEmpty()) {
             out.printf("   exact: all %,d subscribers equal the truth in packets and bytes, both directions%n",
@@ -83,6 +129,60 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("   NOT exact: %,d differences, first: %s%n", differences.size(), differences.get(0));
         }
         out.flush();
-        return differences.isEmpty() ? 0 : 3;
+
+        Path bills = dir.resolve("bills");
+        deleteRecursively(bills);
+        out.printf("%n== 6. bill January 2026 by plan (%s) -> %s%n", tariffs, bills);
+        out.flush();
+        ByteArrayOutputStream billText = new ByteArrayOutputStream();
+        BillRun run = Biller.bill(journal, Tariffs.load(tariffs), Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-02-01T00:00:00Z"), bills, new PrintStream(billText, true, StandardCharsets.UTF_8));
+        String[] lines = billText.toString(StandardCharsets.UTF_8).split("\n");
+        int shown = 0;
+        for (String line : lines) {
+            if (shown < 2 * 9 && !line.isBlank()) {
+                out.println("   " + line);
+                shown++;
+            }
+        }
+        out.println("   ...");
+        out.println("   " + lines[lines.length - 1]);
+        out.printf("   all bills: %s (text, CSV, JSON Lines); CDRs: chargeflow cdr dump %s%n", bills.resolve("bills.txt"),
+                journal);
+        out.flush();
+        return differences.isEmpty() ? run.exitCode() : 3;
+    }
+
+    /** One subscriber per truth key, bound statically since before the capture: IMSI, MSISDN, account, plan. */
+    static int writeSubscribers(Path truth, Path csv) throws java.io.IOException {
+        List<String> keys = Files.readAllLines(truth, StandardCharsets.UTF_8);
+        StringBuilder b = new StringBuilder("imsi,msisdn,account,plan,status,address,valid_from,valid_until\n");
+        for (int i = 1; i < keys.size(); i++) {
+            String key = keys.get(i).substring(0, keys.get(i).indexOf(','));
+            b.append(String.format("00101%010d,4915%08d,acct-%d,%s,active,%s,2025-12-01T00:00:00Z,%n", i, i, i,
+                    i % 4 == 0 ? "gold" : "basic", key));
+        }
+        Files.writeString(csv, b.toString(), StandardCharsets.UTF_8);
+        return keys.size() - 1;
+    }
+
+    private static void copyResource(String name, Path target) throws java.io.IOException {
+        try (InputStream in = DemoCommand.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing from the build");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    static void deleteRecursively(Path path) throws java.io.IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }
