@@ -44,12 +44,28 @@ public final class Captures {
         int magic = window.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0);
         int swapped = Integer.reverseBytes(magic);
         if (magic == PCAP_MICROS || magic == PCAP_NANOS) {
-            return new PcapSource(file, channel, arena, window, target.position(), size, true, ByteOrder.BIG_ENDIAN,
+            return new PcapSource(
+                    file,
+                    channel,
+                    arena,
+                    window,
+                    target.position(),
+                    size,
+                    true,
+                    ByteOrder.BIG_ENDIAN,
                     magic == PCAP_NANOS);
         }
         if (swapped == PCAP_MICROS || swapped == PCAP_NANOS) {
-            return new PcapSource(file, channel, arena, window, target.position(), size, true,
-                    ByteOrder.LITTLE_ENDIAN, swapped == PCAP_NANOS);
+            return new PcapSource(
+                    file,
+                    channel,
+                    arena,
+                    window,
+                    target.position(),
+                    size,
+                    true,
+                    ByteOrder.LITTLE_ENDIAN,
+                    swapped == PCAP_NANOS);
         }
         return null;
     }

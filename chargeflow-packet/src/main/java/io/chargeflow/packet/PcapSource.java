@@ -56,6 +56,7 @@ final class PcapSource implements CaptureSource {
     private MemorySegment data;
     /** File offset of {@code data[0]} and file offset where the bytes held in {@code data} end. */
     private long windowBase;
+
     private long windowEnd;
     private final boolean streamed;
     private final long size;
@@ -65,8 +66,8 @@ final class PcapSource implements CaptureSource {
     private final int maxRecord;
     private final CaptureStats stats = new CaptureStats();
     /** Constant layouts, so the JIT folds every record-header read into a plain (byte-swapped) load. */
-    private static final ValueLayout.OfInt INT_LE =
-            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private final boolean bigEndian;
     private long position = FILE_HEADER;
@@ -82,8 +83,17 @@ final class PcapSource implements CaptureSource {
      * A streamed source: {@code window} holds the first {@code filled} bytes of a file of {@code fileSize} bytes
      * (at least the 24-byte header when the file has one).
      */
-    PcapSource(Path file, FileChannel channel, Arena arena, MemorySegment window, long filled, long fileSize,
-            boolean streamed, ByteOrder order, boolean nanos) throws CaptureFormatException {
+    PcapSource(
+            Path file,
+            FileChannel channel,
+            Arena arena,
+            MemorySegment window,
+            long filled,
+            long fileSize,
+            boolean streamed,
+            ByteOrder order,
+            boolean nanos)
+            throws CaptureFormatException {
         this.file = file;
         this.channel = channel;
         this.arena = arena;
@@ -131,9 +141,12 @@ final class PcapSource implements CaptureSource {
         }
         if (bytes > data.byteSize()) {
             if (bytes > MAX_STREAMED_RECORD) {
-                throw new CaptureFormatException(file, at, "record of " + (bytes - RECORD_HEADER)
-                        + " bytes is larger than a streamed read takes (" + MAX_STREAMED_RECORD
-                        + "); read the file memory-mapped with -Dchargeflow.capture.io=mmap");
+                throw new CaptureFormatException(
+                        file,
+                        at,
+                        "record of " + (bytes - RECORD_HEADER)
+                                + " bytes is larger than a streamed read takes (" + MAX_STREAMED_RECORD
+                                + "); read the file memory-mapped with -Dchargeflow.capture.io=mmap");
             }
             // a record larger than the window (a file with a large snaplen): a larger window
             MemorySegment larger = Arena.ofAuto().allocate(Math.max(bytes, data.byteSize() * 2), 64);

@@ -23,14 +23,30 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FuzzTest {
     private static final int[] LINK_TYPES = {
-        LinkType.ETHERNET, LinkType.RAW, LinkType.IPV4, LinkType.IPV6, LinkType.NULL, LinkType.LOOP,
-        LinkType.LINUX_SLL, LinkType.LINUX_SLL2, 147
+        LinkType.ETHERNET,
+        LinkType.RAW,
+        LinkType.IPV4,
+        LinkType.IPV6,
+        LinkType.NULL,
+        LinkType.LOOP,
+        LinkType.LINUX_SLL,
+        LinkType.LINUX_SLL2,
+        147
     };
     private static final String[] SEED_FILES = {
-        "ppp_gtp-u.pcap", "zeek_gtp_ext_header.pcap", "zeek_vlan-qinqinq.pcap", "zeek_mixed-vlan-mpls.pcap",
-        "pkts_ipv6_frag.pcap", "tcpdump_ipv6-routing-header.pcap", "pkts_sipp_sll.pcap", "ppp_sip_reqs.pcap",
-        "ppp_pcapng-example.pcapng", "zeek_pcapng-multi-interface.pcapng", "zeek_gtp7_ipv6.pcap",
-        "tcpdump_802.1ad_QinQ.pcap", "zeek_gtp1_gn_fragmentation.pcap"
+        "ppp_gtp-u.pcap",
+        "zeek_gtp_ext_header.pcap",
+        "zeek_vlan-qinqinq.pcap",
+        "zeek_mixed-vlan-mpls.pcap",
+        "pkts_ipv6_frag.pcap",
+        "tcpdump_ipv6-routing-header.pcap",
+        "pkts_sipp_sll.pcap",
+        "ppp_sip_reqs.pcap",
+        "ppp_pcapng-example.pcapng",
+        "zeek_pcapng-multi-interface.pcapng",
+        "zeek_gtp7_ipv6.pcap",
+        "tcpdump_802.1ad_QinQ.pcap",
+        "zeek_gtp1_gn_fragmentation.pcap"
     };
 
     private static final List<byte[]> FRAMES = new ArrayList<>();
@@ -92,7 +108,14 @@ class FuzzTest {
             int original = random.nextInt(4) == 0 ? random.nextInt(3000) : frame.length;
             byte[] placed = new byte[frame.length + 5];
             System.arraycopy(frame, 0, placed, 5, frame.length);
-            check(decoder, packet, MemorySegment.ofArray(placed), 5, captured, original, FRAME_LINKS.get(index),
+            check(
+                    decoder,
+                    packet,
+                    MemorySegment.ofArray(placed),
+                    5,
+                    captured,
+                    original,
+                    FRAME_LINKS.get(index),
                     "seed=" + seed + " iteration=" + i + " frame=" + index);
         }
     }
@@ -119,7 +142,8 @@ class FuzzTest {
             // PacketDecoder), which the fragment does not carry; every other packet fits in the frame
             assertThat(packet.ipLength).as(where).isBetween(20, packet.gtp ? 65535 : Math.max(original, captured));
             assertThat(packet.payloadOffset).as(where).isBetween(offset, offset + captured);
-            assertThat(packet.payloadOffset + packet.payloadCapturedLength).as(where)
+            assertThat(packet.payloadOffset + packet.payloadCapturedLength)
+                    .as(where)
                     .isLessThanOrEqualTo(offset + captured);
         }
     }
@@ -127,8 +151,7 @@ class FuzzTest {
     @ParameterizedTest(name = "seed={0}")
     @ValueSource(longs = {3L, 0xFEEDL})
     @Timeout(60)
-    void shouldOnlyThrowCaptureFormatExceptionWhenReadingMutatedFiles(long seed, @TempDir Path dir)
-            throws IOException {
+    void shouldOnlyThrowCaptureFormatExceptionWhenReadingMutatedFiles(long seed, @TempDir Path dir) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         List<byte[]> files = new ArrayList<>();
         for (String name : SEED_FILES) {

@@ -44,7 +44,10 @@ class PacketDecoderTest {
 
     @Test
     void shouldFillEveryFieldWhenDecodingEthernetIpv4Tcp() {
-        byte[] f = frame().ethernet().ipv4("10.0.0.1", "192.168.1.2").tcp(40000, 443, 0x18).payload(10)
+        byte[] f = frame().ethernet()
+                .ipv4("10.0.0.1", "192.168.1.2")
+                .tcp(40000, 443, 0x18)
+                .payload(10)
                 .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
@@ -75,7 +78,12 @@ class PacketDecoderTest {
 
     @Test
     void shouldChargeIpLengthNotFrameLengthWhenEthernetIsPadded() {
-        byte[] f = frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").udp(53, 53).payload(4).padTo(60).build();
+        byte[] f = frame().ethernet()
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .udp(53, 53)
+                .payload(4)
+                .padTo(60)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.ipLength).isEqualTo(32);
@@ -84,7 +92,11 @@ class PacketDecoderTest {
 
     @Test
     void shouldKeepOneVlanIdWhenFrameHasOneTag() {
-        byte[] f = frame().ethernet().vlan(100).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+        byte[] f = frame().ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .udp(1, 2)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.vlanDepth).isEqualTo(1);
@@ -95,8 +107,13 @@ class PacketDecoderTest {
 
     @Test
     void shouldKeepOutermostAndInnermostVlanWhenFrameIsQinQinQ() {
-        byte[] f = frame().ethernet().vlan(0x9100, 7).vlan(0x88A8, 300).vlan(0x8100, 4000)
-                .ipv6("2001:db8::1", "2001:db8::2").udp(1, 2).build();
+        byte[] f = frame().ethernet()
+                .vlan(0x9100, 7)
+                .vlan(0x88A8, 300)
+                .vlan(0x8100, 4000)
+                .ipv6("2001:db8::1", "2001:db8::2")
+                .udp(1, 2)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.vlanDepth).isEqualTo(3);
@@ -108,7 +125,12 @@ class PacketDecoderTest {
 
     @Test
     void shouldPopLabelStackWhenFrameIsMpls() {
-        byte[] f = frame().ethernet().mpls(16).mpls(17).ipv4("10.0.0.1", "10.0.0.2").tcp(1, 2, 0x02).build();
+        byte[] f = frame().ethernet()
+                .mpls(16)
+                .mpls(17)
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .tcp(1, 2, 0x02)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.srcV4).isEqualTo(0x0A000001);
@@ -118,7 +140,12 @@ class PacketDecoderTest {
 
     @Test
     void shouldDecodeIpv6WhenMplsPayloadStartsWithSix() {
-        byte[] f = frame().ethernet().vlan(5).mpls(100).ipv6("fe80::1", "fe80::2").icmpv6(128, 0).build();
+        byte[] f = frame().ethernet()
+                .vlan(5)
+                .mpls(100)
+                .ipv6("fe80::1", "fe80::2")
+                .icmpv6(128, 0)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.protocol).isEqualTo(58);
@@ -129,17 +156,25 @@ class PacketDecoderTest {
 
     @Test
     void shouldReportUnknownEthertypeWhenMplsCarriesAControlWord() {
-        byte[] f = frame().ethernet().mpls(100).payload(new byte[] {0, 0, 0, 0, 1, 2, 3, 4}).build();
+        byte[] f = frame().ethernet()
+                .mpls(100)
+                .payload(new byte[] {0, 0, 0, 0, 1, 2, 3, 4})
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.UNKNOWN_ETHERTYPE);
     }
 
     @Test
     void shouldDecodePppoeSessionWhenPppCarriesIpv4OrIpv6() {
-        assertThat(decode(frame().ethernet().pppoe(9).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build()))
+        assertThat(decode(frame().ethernet()
+                        .pppoe(9)
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .udp(1, 2)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.ipLength).isEqualTo(28);
-        assertThat(decode(frame().ethernet().pppoe(9).ipv6("::1", "::2").udp(1, 2).build()))
+        assertThat(decode(
+                        frame().ethernet().pppoe(9).ipv6("::1", "::2").udp(1, 2).build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.ipLength).isEqualTo(48);
         assertThat(decode(frame().ethernet().pppoe(9).type(0xC021).payload(8).build()))
@@ -148,7 +183,12 @@ class PacketDecoderTest {
 
     @Test
     void shouldDecodeLinuxCookedHeadersWhenLinkIsSllOrSll2() {
-        assertThat(decode(frame().sll().ipv4("10.0.0.1", "10.0.0.2").udp(5060, 5060).build(), LinkType.LINUX_SLL))
+        assertThat(decode(
+                        frame().sll()
+                                .ipv4("10.0.0.1", "10.0.0.2")
+                                .udp(5060, 5060)
+                                .build(),
+                        LinkType.LINUX_SLL))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.srcPort).isEqualTo(5060);
         assertThat(decode(frame().sll2().ipv6("::1", "::2").tcp(1, 2, 0x10).build(), LinkType.LINUX_SLL2))
@@ -160,19 +200,35 @@ class PacketDecoderTest {
 
     @Test
     void shouldReadLoopbackFamilyInEitherByteOrderWhenLinkIsNull() {
-        assertThat(decode(frame().nullLoopback(2, ByteOrder.LITTLE_ENDIAN).ipv4("127.0.0.1", "127.0.0.1")
-                        .udp(1, 2).build(), LinkType.NULL))
+        assertThat(decode(
+                        frame().nullLoopback(2, ByteOrder.LITTLE_ENDIAN)
+                                .ipv4("127.0.0.1", "127.0.0.1")
+                                .udp(1, 2)
+                                .build(),
+                        LinkType.NULL))
                 .isEqualTo(MalformedReason.NONE);
-        assertThat(decode(frame().nullLoopback(2, ByteOrder.BIG_ENDIAN).ipv4("127.0.0.1", "127.0.0.1")
-                        .udp(1, 2).build(), LinkType.NULL))
+        assertThat(decode(
+                        frame().nullLoopback(2, ByteOrder.BIG_ENDIAN)
+                                .ipv4("127.0.0.1", "127.0.0.1")
+                                .udp(1, 2)
+                                .build(),
+                        LinkType.NULL))
                 .isEqualTo(MalformedReason.NONE);
-        assertThat(decode(frame().nullLoopback(30, ByteOrder.LITTLE_ENDIAN).ipv6("::1", "::1").udp(1, 2)
-                        .build(), LinkType.NULL))
+        assertThat(decode(
+                        frame().nullLoopback(30, ByteOrder.LITTLE_ENDIAN)
+                                .ipv6("::1", "::1")
+                                .udp(1, 2)
+                                .build(),
+                        LinkType.NULL))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.ipVersion).isEqualTo(6);
         assertThat(decode(frame().loop(24).ipv6("::1", "::1").udp(1, 2).build(), LinkType.LOOP))
                 .isEqualTo(MalformedReason.NONE);
-        assertThat(decode(frame().nullLoopback(7, ByteOrder.LITTLE_ENDIAN).payload(20).build(), LinkType.NULL))
+        assertThat(decode(
+                        frame().nullLoopback(7, ByteOrder.LITTLE_ENDIAN)
+                                .payload(20)
+                                .build(),
+                        LinkType.NULL))
                 .isEqualTo(MalformedReason.UNKNOWN_ETHERTYPE);
     }
 
@@ -199,8 +255,12 @@ class PacketDecoderTest {
 
     @Test
     void shouldSkipOptionsWhenIpv4HeaderHasThem() {
-        byte[] f = frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").options(new byte[] {(byte) 0x94, 4, 0, 0, 1})
-                .udp(7, 8).payload(3).build();
+        byte[] f = frame().ethernet()
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .options(new byte[] {(byte) 0x94, 4, 0, 0, 1})
+                .udp(7, 8)
+                .payload(3)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.ipLength).isEqualTo(28 + 8 + 3);
@@ -210,15 +270,23 @@ class PacketDecoderTest {
 
     @Test
     void shouldChargeEveryFragmentButReadPortsOnlyFromFirstWhenIpv4IsFragmented() {
-        assertThat(decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").fragment(0, true).udp(1, 2)
-                        .payload(100).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .fragment(0, true)
+                        .udp(1, 2)
+                        .payload(100)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.fragment).isTrue();
         assertThat(p.hasPorts).isTrue();
         assertThat(p.ipLength).isEqualTo(128);
 
-        assertThat(decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").type(17).fragment(185, false)
-                        .payload(60).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .type(17)
+                        .fragment(185, false)
+                        .payload(60)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.fragment).isTrue();
         assertThat(p.hasPorts).isFalse();
@@ -229,8 +297,14 @@ class PacketDecoderTest {
 
     @Test
     void shouldWalkExtensionChainWhenIpv6HasHopByHopRoutingAndDestinationOptions() {
-        byte[] f = frame().ethernet().ipv6("2001:db8::a", "2001:db8::b").hopByHop().routing().destinationOptions()
-                .tcp(1234, 80, 0x02).payload(5).build();
+        byte[] f = frame().ethernet()
+                .ipv6("2001:db8::a", "2001:db8::b")
+                .hopByHop()
+                .routing()
+                .destinationOptions()
+                .tcp(1234, 80, 0x02)
+                .payload(5)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         long[] src = v6("2001:db8::a");
@@ -248,15 +322,23 @@ class PacketDecoderTest {
 
     @Test
     void shouldReadPortsOnlyFromFirstFragmentWhenIpv6HasFragmentHeader() {
-        assertThat(decode(frame().ethernet().ipv6("::1", "::2").fragmentHeader(0, true, 9).udp(53, 5353)
-                        .payload(16).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv6("::1", "::2")
+                        .fragmentHeader(0, true, 9)
+                        .udp(53, 5353)
+                        .payload(16)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.fragment).isTrue();
         assertThat(p.hasPorts).isTrue();
         assertThat(p.dstPort).isEqualTo(5353);
 
-        assertThat(decode(frame().ethernet().ipv6("::1", "::2").fragmentHeader(3, false, 9).type(17)
-                        .payload(16).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv6("::1", "::2")
+                        .fragmentHeader(3, false, 9)
+                        .type(17)
+                        .payload(16)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.fragment).isTrue();
         assertThat(p.hasPorts).isFalse();
@@ -266,17 +348,29 @@ class PacketDecoderTest {
 
     @Test
     void shouldSkipAuthenticationHeaderAndStopAtEspWhenIpv6CarriesIpsec() {
-        assertThat(decode(frame().ethernet().ipv6("::1", "::2").authenticationHeader().udp(500, 4500).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv6("::1", "::2")
+                        .authenticationHeader()
+                        .udp(500, 4500)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.protocol).isEqualTo(17);
         assertThat(p.srcPort).isEqualTo(500);
 
-        assertThat(decode(frame().ethernet().ipv6("::1", "::2").type(50).payload(40).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv6("::1", "::2")
+                        .type(50)
+                        .payload(40)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.protocol).isEqualTo(50);
         assertThat(p.hasPorts).isFalse();
 
-        assertThat(decode(frame().ethernet().ipv6("::1", "::2").destinationOptions().type(59).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv6("::1", "::2")
+                        .destinationOptions()
+                        .type(59)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.protocol).isEqualTo(59);
         assertThat(p.ipLength).isEqualTo(48);
@@ -284,7 +378,11 @@ class PacketDecoderTest {
 
     @Test
     void shouldReadTypeAndCodeWhenPacketIsIcmp() {
-        assertThat(decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").icmp(3, 13).payload(28).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .icmp(3, 13)
+                        .payload(28)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.protocol).isEqualTo(1);
         assertThat(p.icmpType).isEqualTo(3);
@@ -295,7 +393,11 @@ class PacketDecoderTest {
 
     @Test
     void shouldReadPortsWhenPacketIsSctp() {
-        assertThat(decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").sctp(3868, 3869).payload(16).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .sctp(3868, 3869)
+                        .payload(16)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.protocol).isEqualTo(132);
         assertThat(p.srcPort).isEqualTo(3868);
@@ -305,8 +407,15 @@ class PacketDecoderTest {
 
     @Test
     void shouldChargeInnerPacketWhenFrameIsGtpuGpdu() {
-        byte[] f = frame().ethernet().vlan(20).ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(0xDEADBEEFL)
-                .ipv4("100.64.0.7", "8.8.8.8").tcp(50000, 443, 0x02).payload(12).build();
+        byte[] f = frame().ethernet()
+                .vlan(20)
+                .ipv4("192.0.2.1", "192.0.2.2")
+                .udp(2152, 2152)
+                .gtpu(0xDEADBEEFL)
+                .ipv4("100.64.0.7", "8.8.8.8")
+                .tcp(50000, 443, 0x02)
+                .payload(12)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.gtp).isTrue();
@@ -326,10 +435,17 @@ class PacketDecoderTest {
 
     @Test
     void shouldSkipOptionalFieldsAndExtensionsWhenGtpuHeaderHasThem() {
-        byte[] f = frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(40000, 2152).gtpu(7).gtpuSequence(5)
+        byte[] f = frame().ethernet()
+                .ipv4("192.0.2.1", "192.0.2.2")
+                .udp(40000, 2152)
+                .gtpu(7)
+                .gtpuSequence(5)
                 .gtpuExtension(0x85, new byte[] {0x10, 0x09})
                 .gtpuExtension(0x40, new byte[] {1, 2, 3, 4, 5, 6})
-                .ipv6("2001:db8::1", "2001:db8::2").udp(1, 2).payload(2).build();
+                .ipv6("2001:db8::1", "2001:db8::2")
+                .udp(1, 2)
+                .payload(2)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.gtp).isTrue();
@@ -341,8 +457,14 @@ class PacketDecoderTest {
 
     @Test
     void shouldSkipOptionalFieldsWhenOnlyPnFlagIsSet() {
-        byte[] f = frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(7).gtpuFlags(0x31)
-                .ipv4("10.1.1.1", "10.2.2.2").udp(1, 2).build();
+        byte[] f = frame().ethernet()
+                .ipv4("192.0.2.1", "192.0.2.2")
+                .udp(2152, 2152)
+                .gtpu(7)
+                .gtpuFlags(0x31)
+                .ipv4("10.1.1.1", "10.2.2.2")
+                .udp(1, 2)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.srcV4).isEqualTo(v4("10.1.1.1"));
@@ -350,8 +472,13 @@ class PacketDecoderTest {
 
     @Test
     void shouldKeepTunnelAddressesZeroWhenOuterPacketIsIpv6() {
-        byte[] f = frame().ethernet().ipv6("2001:db8::1", "2001:db8::2").udp(2152, 2152).gtpu(1)
-                .ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+        byte[] f = frame().ethernet()
+                .ipv6("2001:db8::1", "2001:db8::2")
+                .udp(2152, 2152)
+                .gtpu(1)
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .udp(1, 2)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
         assertThat(p.gtp).isTrue();
@@ -363,8 +490,13 @@ class PacketDecoderTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 26, 31, 254})
     void shouldReportNotChargedWhenGtpuMessageIsSignalling(int type) {
-        byte[] f = frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(0).type(type)
-                .gtpuSequence(1).build();
+        byte[] f = frame().ethernet()
+                .ipv4("192.0.2.1", "192.0.2.2")
+                .udp(2152, 2152)
+                .gtpu(0)
+                .type(type)
+                .gtpuSequence(1)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.GTP_NOT_GPDU);
         assertThat(p.gtp).isFalse();
@@ -373,8 +505,13 @@ class PacketDecoderTest {
 
     @Test
     void shouldChargeOuterUdpWhenGtpuDecodingIsOffOrPortDiffers() {
-        byte[] f = frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(1)
-                .ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+        byte[] f = frame().ethernet()
+                .ipv4("192.0.2.1", "192.0.2.2")
+                .udp(2152, 2152)
+                .gtpu(1)
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .udp(1, 2)
+                .build();
 
         assertThat(decode(new PacketDecoder(2152, false), f, f.length, f.length, LinkType.ETHERNET))
                 .isEqualTo(MalformedReason.NONE);
@@ -417,8 +554,7 @@ class PacketDecoderTest {
         byte[] f = frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(1, 2, 0).build();
         assertThat(decode(decoder, f, 14 + 19, f.length, LinkType.ETHERNET))
                 .isEqualTo(MalformedReason.TRUNCATED_IP_HEADER);
-        assertThat(decode(decoder, f, 14, f.length, LinkType.ETHERNET))
-                .isEqualTo(MalformedReason.TRUNCATED_IP_HEADER);
+        assertThat(decode(decoder, f, 14, f.length, LinkType.ETHERNET)).isEqualTo(MalformedReason.TRUNCATED_IP_HEADER);
         byte[] v6 = frame().ethernet().ipv6("::1", "::2").build();
         assertThat(decode(decoder, v6, 14 + 39, v6.length, LinkType.ETHERNET))
                 .isEqualTo(MalformedReason.TRUNCATED_IP_HEADER);
@@ -426,25 +562,49 @@ class PacketDecoderTest {
 
     @Test
     void shouldReportBadIhlWhenBelowFiveOrBeyondCapture() {
-        assertThat(decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").ihl(4).payload(20).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .ihl(4)
+                        .payload(20)
+                        .build()))
                 .isEqualTo(MalformedReason.BAD_IHL);
-        assertThat(decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").ihl(15).length(20).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .ihl(15)
+                        .length(20)
+                        .build()))
                 .isEqualTo(MalformedReason.BAD_IHL);
     }
 
     @Test
     void shouldReportLengthErrorsWhenTotalLengthLies() {
-        assertThat(decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").length(19).payload(8).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .length(19)
+                        .payload(8)
+                        .build()))
                 .isEqualTo(MalformedReason.IP_LENGTH_SHORTER_THAN_HEADER);
-        assertThat(decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").length(1000).payload(8).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .length(1000)
+                        .payload(8)
+                        .build()))
                 .isEqualTo(MalformedReason.IP_LENGTH_EXCEEDS_FRAME);
-        assertThat(decode(frame().ethernet().ipv6("::1", "::2").length(100).payload(8).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv6("::1", "::2")
+                        .length(100)
+                        .payload(8)
+                        .build()))
                 .isEqualTo(MalformedReason.IP_LENGTH_EXCEEDS_FRAME);
     }
 
     @Test
     void shouldChargeIpLengthWhenSnaplenCutTheFrame() {
-        byte[] f = frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(1, 2, 0x11).payload(1400).build();
+        byte[] f = frame().ethernet()
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .tcp(1, 2, 0x11)
+                .payload(1400)
+                .build();
 
         assertThat(decode(decoder, f, 54, f.length, LinkType.ETHERNET)).isEqualTo(MalformedReason.NONE);
         assertThat(p.ipLength).isEqualTo(1440);
@@ -461,42 +621,80 @@ class PacketDecoderTest {
 
     @Test
     void shouldReportBadExtensionChainWhenHopByHopIsNotFirstOrHeaderOverruns() {
-        assertThat(decode(frame().ethernet().ipv6("::1", "::2").destinationOptions().hopByHop().udp(1, 2).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv6("::1", "::2")
+                        .destinationOptions()
+                        .hopByHop()
+                        .udp(1, 2)
+                        .build()))
                 .isEqualTo(MalformedReason.BAD_IPV6_EXTENSION);
-        assertThat(decode(frame().ethernet().ipv6("::1", "::2").extension(60, new byte[] {1, 4, 0, 0, 0, 0})
-                        .length(8).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv6("::1", "::2")
+                        .extension(60, new byte[] {1, 4, 0, 0, 0, 0})
+                        .length(8)
+                        .build()))
                 .isEqualTo(MalformedReason.NONE);
-        byte[] f = frame().ethernet().ipv6("::1", "::2").destinationOptions().udp(1, 2).build();
+        byte[] f = frame().ethernet()
+                .ipv6("::1", "::2")
+                .destinationOptions()
+                .udp(1, 2)
+                .build();
         f[14 + 40 + 1] = 9;
         assertThat(decode(f)).isEqualTo(MalformedReason.BAD_IPV6_EXTENSION);
     }
 
     @Test
     void shouldReportJumbogramWhenPayloadLengthIsZeroWithJumboOption() {
-        byte[] f = frame().ethernet().ipv6("::1", "::2")
-                .extension(0, new byte[] {(byte) 0xC2, 4, 0, 1, 0, 0}).length(0).udp(1, 2).build();
+        byte[] f = frame().ethernet()
+                .ipv6("::1", "::2")
+                .extension(0, new byte[] {(byte) 0xC2, 4, 0, 1, 0, 0})
+                .length(0)
+                .udp(1, 2)
+                .build();
 
         assertThat(decode(f)).isEqualTo(MalformedReason.UNSUPPORTED_JUMBOGRAM);
     }
 
     @Test
     void shouldReportBadGtpWhenVersionLengthOrExtensionIsWrong() {
-        assertThat(decode(frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(1)
-                        .gtpuFlags(0x50).ipv4("10.0.0.1", "10.0.0.2").build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("192.0.2.1", "192.0.2.2")
+                        .udp(2152, 2152)
+                        .gtpu(1)
+                        .gtpuFlags(0x50)
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .build()))
                 .isEqualTo(MalformedReason.BAD_GTP);
-        assertThat(decode(frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(1).length(500)
-                        .ipv4("10.0.0.1", "10.0.0.2").build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("192.0.2.1", "192.0.2.2")
+                        .udp(2152, 2152)
+                        .gtpu(1)
+                        .length(500)
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .build()))
                 .isEqualTo(MalformedReason.BAD_GTP);
-        byte[] f = frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(1)
-                .gtpuExtension(0x85, new byte[] {0, 0}).ipv4("10.0.0.1", "10.0.0.2").build();
+        byte[] f = frame().ethernet()
+                .ipv4("192.0.2.1", "192.0.2.2")
+                .udp(2152, 2152)
+                .gtpu(1)
+                .gtpuExtension(0x85, new byte[] {0, 0})
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .build();
         f[14 + 20 + 8 + 12] = 0;
         assertThat(decode(f)).isEqualTo(MalformedReason.BAD_GTP);
     }
 
     @Test
     void shouldReportTruncatedTunnelWhenSnaplenCutsGtpuOrInnerHeader() {
-        byte[] f = frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(1).gtpuSequence(1)
-                .ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).payload(100).build();
+        byte[] f = frame().ethernet()
+                .ipv4("192.0.2.1", "192.0.2.2")
+                .udp(2152, 2152)
+                .gtpu(1)
+                .gtpuSequence(1)
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .udp(1, 2)
+                .payload(100)
+                .build();
 
         assertThat(decode(decoder, f, 14 + 20 + 8 + 6, f.length, LinkType.ETHERNET))
                 .isEqualTo(MalformedReason.TRUNCATED_TUNNEL);
@@ -512,11 +710,21 @@ class PacketDecoderTest {
 
     @Test
     void shouldReportBadInnerPacketWhenInnerIpIsBroken() {
-        assertThat(decode(frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(1)
-                        .payload(new byte[] {0x00, 1, 2, 3}).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("192.0.2.1", "192.0.2.2")
+                        .udp(2152, 2152)
+                        .gtpu(1)
+                        .payload(new byte[] {0x00, 1, 2, 3})
+                        .build()))
                 .isEqualTo(MalformedReason.BAD_INNER_PACKET);
-        assertThat(decode(frame().ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(1)
-                        .ipv4("10.0.0.1", "10.0.0.2").length(200).payload(8).build()))
+        assertThat(decode(frame().ethernet()
+                        .ipv4("192.0.2.1", "192.0.2.2")
+                        .udp(2152, 2152)
+                        .gtpu(1)
+                        .ipv4("10.0.0.1", "10.0.0.2")
+                        .length(200)
+                        .payload(8)
+                        .build()))
                 .isEqualTo(MalformedReason.BAD_INNER_PACKET);
     }
 
@@ -533,8 +741,14 @@ class PacketDecoderTest {
 
     @Test
     void shouldClearPreviousFieldsWhenDecodingNextFrame() {
-        decode(frame().ethernet().vlan(9).ipv4("192.0.2.1", "192.0.2.2").udp(2152, 2152).gtpu(5)
-                .ipv4("10.0.0.1", "10.0.0.2").tcp(1, 2, 0x12).build());
+        decode(frame().ethernet()
+                .vlan(9)
+                .ipv4("192.0.2.1", "192.0.2.2")
+                .udp(2152, 2152)
+                .gtpu(5)
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .tcp(1, 2, 0x12)
+                .build());
         assertThat(decode(frame().ethernet().ipv6("::1", "::2").icmpv6(1, 4).build()))
                 .isEqualTo(MalformedReason.NONE);
         assertThat(p.gtp).isFalse();

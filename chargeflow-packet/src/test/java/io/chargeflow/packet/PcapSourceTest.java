@@ -29,8 +29,13 @@ class PcapSourceTest {
     @TempDir
     Path dir;
 
-    private final byte[] first = frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).payload(10).build();
-    private final byte[] second = frame().ethernet().ipv6("::1", "::2").tcp(3, 4, 2).build();
+    private final byte[] first = frame().ethernet()
+            .ipv4("10.0.0.1", "10.0.0.2")
+            .udp(1, 2)
+            .payload(10)
+            .build();
+    private final byte[] second =
+            frame().ethernet().ipv6("::1", "::2").tcp(3, 4, 2).build();
 
     @ParameterizedTest(name = "bigEndian={0} nanos={1}")
     @CsvSource({"false,false", "false,true", "true,false", "true,true"})
@@ -69,7 +74,11 @@ class PcapSourceTest {
 
     @Test
     void shouldCountTruncatedFramesWhenSnaplenCutsThem() throws IOException {
-        Path file = CaptureBuilder.pcap().snaplen(40).frame(0, first).frame(0, second).write(dir.resolve("s.pcap"));
+        Path file = CaptureBuilder.pcap()
+                .snaplen(40)
+                .frame(0, first)
+                .frame(0, second)
+                .write(dir.resolve("s.pcap"));
 
         try (CaptureSource source = Captures.open(file)) {
             FrameCollector frames = FrameCollector.readAll(source, 64);
@@ -113,7 +122,8 @@ class PcapSourceTest {
 
     @Test
     void shouldCountBrokenRecordWhenFileEndsInsideRecordHeader() throws IOException {
-        Path file = CaptureBuilder.pcap().frame(0, first).raw(new byte[] {1, 2, 3}).write(dir.resolve("h.pcap"));
+        Path file =
+                CaptureBuilder.pcap().frame(0, first).raw(new byte[] {1, 2, 3}).write(dir.resolve("h.pcap"));
 
         try (CaptureSource source = Captures.open(file)) {
             assertThat(FrameCollector.readAll(source, 64).frames).hasSize(1);
@@ -148,21 +158,28 @@ class PcapSourceTest {
     @Test
     void shouldRejectWithReasonWhenFileHeaderIsBroken() throws IOException {
         assertFormatError(Files.write(dir.resolve("e.pcap"), new byte[0]), 0, "empty file");
-        assertFormatError(Files.write(dir.resolve("x.pcap"), new byte[] {1, 2, 3, 4, 5}), 0, "unknown magic 0x1020304 (neither pcap nor pcapng)");
-        assertFormatError(Files.write(dir.resolve("s.pcap"), new byte[] {(byte) 0xD4, (byte) 0xC3, (byte) 0xB2,
-                (byte) 0xA1, 2, 0}), 6, "pcap: truncated file header (6 of 24 bytes)");
-        assertFormatError(CaptureBuilder.pcap().version(1, 4).write(dir.resolve("v.pcap")), 4,
+        assertFormatError(
+                Files.write(dir.resolve("x.pcap"), new byte[] {1, 2, 3, 4, 5}),
+                0,
+                "unknown magic 0x1020304 (neither pcap nor pcapng)");
+        assertFormatError(
+                Files.write(
+                        dir.resolve("s.pcap"), new byte[] {(byte) 0xD4, (byte) 0xC3, (byte) 0xB2, (byte) 0xA1, 2, 0}),
+                6,
+                "pcap: truncated file header (6 of 24 bytes)");
+        assertFormatError(
+                CaptureBuilder.pcap().version(1, 4).write(dir.resolve("v.pcap")),
+                4,
                 "pcap: major version 1 unsupported");
         assertThatThrownBy(() -> Captures.open(dir.resolve("missing.pcap"))).isInstanceOf(NoSuchFileException.class);
     }
 
     private static void assertFormatError(Path file, long offset, String reason) {
-        assertThatThrownBy(() -> Captures.open(file))
-                .isInstanceOfSatisfying(CaptureFormatException.class, e -> {
-                    assertThat(e.offset()).isEqualTo(offset);
-                    assertThat(e.reason()).isEqualTo(reason);
-                    assertThat(e.getMessage()).isEqualTo(file + ": at offset " + offset + ": " + reason);
-                });
+        assertThatThrownBy(() -> Captures.open(file)).isInstanceOfSatisfying(CaptureFormatException.class, e -> {
+            assertThat(e.offset()).isEqualTo(offset);
+            assertThat(e.reason()).isEqualTo(reason);
+            assertThat(e.getMessage()).isEqualTo(file + ": at offset " + offset + ": " + reason);
+        });
     }
 
     @Test
@@ -190,11 +207,17 @@ class PcapSourceTest {
     void shouldReadFrameBeyondFourGibWhenFileIsLarger() throws IOException {
         Path file = dir.resolve("big.pcap");
         int recordLength = 1 << 30;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.SPARSE)) {
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
             ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            header.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-                    .putInt(Integer.MAX_VALUE).putInt(1).flip();
+            header.putInt(0xA1B2C3D4)
+                    .putShort((short) 2)
+                    .putShort((short) 4)
+                    .putInt(0)
+                    .putInt(0)
+                    .putInt(Integer.MAX_VALUE)
+                    .putInt(1)
+                    .flip();
             channel.write(header, 0);
             long position = 24;
             for (int i = 0; i < 4; i++) {
@@ -262,13 +285,19 @@ class PcapSourceTest {
         try (CaptureSource source = Captures.openMapped(file)) {
             List<FrameCollector.Frame> mapped = FrameCollector.readAll(source, 100).frames;
             long fileLength = all.length - cutTail;
-            long complete = java.util.Arrays.stream(recordEnds).filter(e -> e <= fileLength).count();
+            long complete = java.util.Arrays.stream(recordEnds)
+                    .filter(e -> e <= fileLength)
+                    .count();
             assertThat(mapped).as("seed=" + seed).hasSize((int) complete);
             assertThat(streamed).as("seed=" + seed).hasSameSizeAs(mapped);
             for (int i = 0; i < mapped.size(); i++) {
-                assertThat(streamed.get(i).bytes()).as("seed=" + seed + " frame " + i).isEqualTo(mapped.get(i).bytes());
-                assertThat(streamed.get(i).timestampNs()).isEqualTo(mapped.get(i).timestampNs());
-                assertThat(streamed.get(i).originalLength()).isEqualTo(mapped.get(i).originalLength());
+                assertThat(streamed.get(i).bytes())
+                        .as("seed=" + seed + " frame " + i)
+                        .isEqualTo(mapped.get(i).bytes());
+                assertThat(streamed.get(i).timestampNs())
+                        .isEqualTo(mapped.get(i).timestampNs());
+                assertThat(streamed.get(i).originalLength())
+                        .isEqualTo(mapped.get(i).originalLength());
             }
             assertThat(streamedStats.toString()).isEqualTo(source.stats().toString());
             assertThat(streamedStats.firstProblem).isEqualTo(source.stats().firstProblem);
@@ -277,7 +306,12 @@ class PcapSourceTest {
     }
 
     private static ByteBuffer recordHeader(int seconds, int length) {
-        return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(seconds).putInt(0).putInt(length)
-                .putInt(length).flip();
+        return ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(seconds)
+                .putInt(0)
+                .putInt(length)
+                .putInt(length)
+                .flip();
     }
 }

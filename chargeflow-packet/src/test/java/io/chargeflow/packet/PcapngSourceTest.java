@@ -20,8 +20,11 @@ class PcapngSourceTest {
     @TempDir
     Path dir;
 
-    private final byte[] ethernetFrame =
-            frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).payload(11).build();
+    private final byte[] ethernetFrame = frame().ethernet()
+            .ipv4("10.0.0.1", "10.0.0.2")
+            .udp(1, 2)
+            .payload(11)
+            .build();
     private final byte[] rawFrame = frame().ipv6("::1", "::2").udp(1, 2).build();
 
     @ParameterizedTest(name = "first={0} second={1}")
@@ -86,7 +89,8 @@ class PcapngSourceTest {
                 .write(dir.resolve("ts.pcapng"));
 
         try (CaptureSource source = Captures.open(file)) {
-            assertThat(FrameCollector.readAll(source, 8).frames.getFirst().timestampNs()).isEqualTo(expectedNs);
+            assertThat(FrameCollector.readAll(source, 8).frames.getFirst().timestampNs())
+                    .isEqualTo(expectedNs);
         }
     }
 
@@ -165,9 +169,8 @@ class PcapngSourceTest {
 
     @Test
     void shouldSkipBrokenPacketBlocksAndGoOnWhenLengthsOverrunOrInterfaceIsUnknown() throws IOException {
-        CaptureBuilder.Pcapng pcapng = CaptureBuilder.pcapng()
-                .section(ByteOrder.LITTLE_ENDIAN)
-                .interfaceBlock(LinkType.ETHERNET, 0);
+        CaptureBuilder.Pcapng pcapng =
+                CaptureBuilder.pcapng().section(ByteOrder.LITTLE_ENDIAN).interfaceBlock(LinkType.ETHERNET, 0);
         // EPB claiming 400 captured bytes in a 48-byte block
         byte[] overrun = pcapng.ints(0, 0, 0, 400, 400, 0, 0, 0, 0);
         Path file = pcapng.block(6, overrun)
@@ -178,8 +181,8 @@ class PcapngSourceTest {
         try (CaptureSource source = Captures.open(file)) {
             assertThat(FrameCollector.readAll(source, 8).frames).hasSize(1);
             assertThat(source.stats().brokenRecords).isEqualTo(2);
-            assertThat(source.stats().firstProblem).isEqualTo("offset 48: captured length 400 overruns the block of 48"
-                    + " bytes");
+            assertThat(source.stats().firstProblem)
+                    .isEqualTo("offset 48: captured length 400 overruns the block of 48" + " bytes");
         }
     }
 
@@ -215,8 +218,8 @@ class PcapngSourceTest {
             assertThatThrownBy(() -> source.read(collector, 8))
                     .isInstanceOfSatisfying(CaptureFormatException.class, e -> {
                         assertThat(e.offset()).isEqualTo(offset);
-                        assertThat(e.reason()).isEqualTo(
-                                "pcapng: block length 30 not a multiple of 4; cannot resynchronise");
+                        assertThat(e.reason())
+                                .isEqualTo("pcapng: block length 30 not a multiple of 4; cannot resynchronise");
                     });
             assertThat(collector.frames).hasSize(1);
         }
@@ -224,9 +227,8 @@ class PcapngSourceTest {
 
     @Test
     void shouldStopWithOffsetWhenTrailerLengthDiffers() throws IOException {
-        CaptureBuilder.Pcapng pcapng = CaptureBuilder.pcapng()
-                .section(ByteOrder.BIG_ENDIAN)
-                .interfaceBlock(LinkType.ETHERNET, 0);
+        CaptureBuilder.Pcapng pcapng =
+                CaptureBuilder.pcapng().section(ByteOrder.BIG_ENDIAN).interfaceBlock(LinkType.ETHERNET, 0);
         long offset = pcapng.toBytes().length;
         Path file = pcapng.raw(pcapng.ints(0x0BAD, 16, 0, 20)).write(dir.resolve("tr.pcapng"));
 
@@ -234,21 +236,21 @@ class PcapngSourceTest {
             assertThatThrownBy(() -> source.read(new FrameCollector(), 8))
                     .isInstanceOfSatisfying(CaptureFormatException.class, e -> {
                         assertThat(e.offset()).isEqualTo(offset);
-                        assertThat(e.reason()).startsWith("pcapng: block trailer length 20 differs from block"
-                                + " length 16");
+                        assertThat(e.reason())
+                                .startsWith("pcapng: block trailer length 20 differs from block" + " length 16");
                     });
         }
     }
 
     @Test
     void shouldRejectWithVersionWhenSectionHeaderVersionIsUnknown() throws IOException {
-        Path file = CaptureBuilder.pcapng().section(ByteOrder.LITTLE_ENDIAN, 2, 0).write(dir.resolve("v.pcapng"));
+        Path file =
+                CaptureBuilder.pcapng().section(ByteOrder.LITTLE_ENDIAN, 2, 0).write(dir.resolve("v.pcapng"));
 
-        assertThatThrownBy(() -> Captures.open(file))
-                .isInstanceOfSatisfying(CaptureFormatException.class, e -> {
-                    assertThat(e.offset()).isEqualTo(12);
-                    assertThat(e.reason()).isEqualTo("pcapng: unknown SHB version 2.0");
-                });
+        assertThatThrownBy(() -> Captures.open(file)).isInstanceOfSatisfying(CaptureFormatException.class, e -> {
+            assertThat(e.offset()).isEqualTo(12);
+            assertThat(e.reason()).isEqualTo("pcapng: unknown SHB version 2.0");
+        });
     }
 
     @Test

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * without an exception.
  */
 class RealCapturesTest {
-    private static final Pattern SECTION = Pattern.compile(
-            "### (\\S+)\\n(?:(?!### ).*\\n)*?- packets \\(capinfos\\): (\\d+|n/a)", Pattern.MULTILINE);
+    private static final Pattern SECTION =
+            Pattern.compile("### (\\S+)\\n(?:(?!### ).*\\n)*?- packets \\(capinfos\\): (\\d+|n/a)", Pattern.MULTILINE);
 
     static Stream<String> goldenCaptures() {
         return GoldenCaptures.captureNames().stream();
@@ -87,7 +87,8 @@ class RealCapturesTest {
             while (source.read(handler, 64) != CaptureSource.END_OF_INPUT) {
                 // drain
             }
-            assertThat(source.stats().frames).isEqualTo(reasons.values().stream().mapToLong(i -> i).sum());
+            assertThat(source.stats().frames)
+                    .isEqualTo(reasons.values().stream().mapToLong(i -> i).sum());
             return source.stats().frames;
         }
     }

@@ -26,8 +26,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TsharkComparisonTest {
     private static final String[] FIELDS = {
-        "frame.protocols", "ip.src", "ip.dst", "ip.len", "ipv6.src", "ipv6.dst", "ipv6.plen", "_ws.malformed",
-        "gtp.message", "frame.len"
+        "frame.protocols",
+        "ip.src",
+        "ip.dst",
+        "ip.len",
+        "ipv6.src",
+        "ipv6.dst",
+        "ipv6.plen",
+        "_ws.malformed",
+        "gtp.message",
+        "frame.len"
     };
 
     static Stream<Arguments> captures() throws IOException {
@@ -42,7 +50,8 @@ class TsharkComparisonTest {
                         .filter(n -> n.endsWith(".pcap") || n.endsWith(".pcapng"))
                         .filter(n -> !GoldenCaptures.captureNames().contains(n))
                         .sorted()
-                        .forEach(n -> args.add(Arguments.of("shared/" + n, shared.get().resolve(n))));
+                        .forEach(n -> args.add(
+                                Arguments.of("shared/" + n, shared.get().resolve(n))));
             }
         }
         return args.stream();

@@ -57,7 +57,12 @@ class GoldenCapturesTest {
 
     @Test
     void shouldBuildExactBytesWhenFrameIsSimple() {
-        byte[] frame = CaptureBuilder.frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).payload(2).build();
+        byte[] frame = CaptureBuilder.frame()
+                .ethernet()
+                .ipv4("10.0.0.1", "10.0.0.2")
+                .udp(1, 2)
+                .payload(2)
+                .build();
 
         assertThat(frame).hasSize(14 + 20 + 8 + 2);
         assertThat(frame[12]).isEqualTo((byte) 0x08);
