@@ -57,8 +57,11 @@ public enum CdrFormat {
 
     /** A 128-bit subscriber key as 32 hex digits. */
     public static String key(long hi, long lo) {
-        return String.format(Locale.ROOT, "%016x%016x", hi, lo);
+        // HexFormat rather than String.format: this runs once or twice per exported or rated record
+        return HEX.toHexDigits(hi) + HEX.toHexDigits(lo);
     }
+
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private static void appendJson(PgwRecord r, StringBuilder o) {
         o.append("{\"localSequenceNumber\":").append(r.localSequenceNumber());
