@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The output side of the generator: one large direct buffer that frames are built into in place, handed to a
- * {@link FileChannel} in multi-megabyte writes, plus the classic pcap framing (little-endian global header and
- * 16-byte record headers) and the packet clock. Generating thread only.
+ * The output side of the generator: one direct buffer that frames are built into in place, handed to a
+ * {@link FileChannel} in 1 MiB writes (small enough to stay in cache while frames are built), plus the classic pcap
+ * framing (little-endian global header and 16-byte record headers) and the packet clock. Generating thread only.
  *
  * <p>Protocol fields are written big-endian with absolute puts; only the pcap headers are little-endian, hence
  * the byte reversals. The clock advances by {@code duration / packets} per frame (carrying the remainder, so the

@@ -26,7 +26,7 @@ import java.util.Objects;
  * IPv6 keys are prefixes of {@link GeneratorConfig#ipv6PrefixLength()} in RFC 5952 form ({@code 2001:db8:1:2::/64}),
  * bare addresses for length 128. Beside it, {@link #sidecar(Path)} holds the {@link GeneratorResult} as JSON.
  *
- * <p>Built for volume: frames are composed in place in one 8 MiB direct buffer written with a {@code FileChannel},
+ * <p>Built for volume: frames are composed in place in one 1 MiB direct buffer written with a {@code FileChannel},
  * nothing is allocated per frame, so a 10-million-frame capture takes seconds (figures in the module README).
  */
 public final class TrafficGenerator {
