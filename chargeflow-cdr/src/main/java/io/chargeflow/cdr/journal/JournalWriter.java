@@ -162,6 +162,11 @@ public final class JournalWriter implements AutoCloseable {
         running = false;
         thread.join();
         checkFailure();
+        if (!queue.isEmpty()) {
+            // offered concurrently with close, after the writer's last drain: say so rather than lose them quietly
+            throw new IllegalStateException("records=" + queue.size() + " were offered while journal dir="
+                    + context.dir() + " was closing and were not written");
+        }
     }
 
     private void checkOffer(byte[] payload) {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,7 @@ class JournalWriterTest {
     @TempDir
     Path dir;
 
-    private final List<Long> acked = new CopyOnWriteArrayList<>();
+    private final List<Long> acked = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private JournalContext context() {
         return JournalContext.defaults(dir, (seq, type, attachment) -> acked.add(seq));
@@ -73,6 +72,53 @@ class JournalWriterTest {
         assertThat(report.frames()).isEqualTo(1000);
         assertThat(report.damages()).isEmpty();
         assertThat(payloads.get(999)).isEqualTo(payload(999));
+    }
+
+    @Test
+    void shouldAssignGapFreeSequencesInAckOrderWhenManyProducersAppend() throws Exception {
+        int producers = 4;
+        int perProducer = 5_000;
+        List<Object> attachments = java.util.Collections.synchronizedList(new ArrayList<>());
+        JournalContext ctx = JournalContext.defaults(dir, (seq, type, attachment) -> {
+                    acked.add(seq);
+                    attachments.add(attachment);
+                })
+                .withCommitWindowNanos(100_000);
+        try (JournalWriter w = JournalWriter.open(ctx)) {
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int producer = p;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        try {
+                            w.append((byte) 1, payload(i), producer * 1_000_000 + i);
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            w.sync();
+            assertThat(w.batches()).isLessThan(producers * perProducer);
+        }
+        assertThat(acked)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, producers * perProducer)
+                        .boxed()
+                        .toList());
+        assertThat(attachments).doesNotHaveDuplicates().hasSize(producers * perProducer);
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            List<Integer> own = attachments.stream()
+                    .map(a -> (Integer) a)
+                    .filter(a -> a / 1_000_000 == producer)
+                    .toList();
+            // each producer's records keep their order in the journal
+            assertThat(own).isSorted().hasSize(perProducer);
+        }
+        assertThat(sequences(dir)).hasSize(producers * perProducer);
     }
 
     @Test
