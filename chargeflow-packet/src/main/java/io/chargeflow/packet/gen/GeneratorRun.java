@@ -90,6 +90,7 @@ final class GeneratorRun {
     private final int window;
     private final byte[][] dnsNames = new byte[NAMES.length][];
     private final byte[][] httpRequests = new byte[NAMES.length][];
+    private final byte[][] clientHellos = new byte[NAMES.length][];
     private final int[] fragmentNoise = new int[3];
     /** {@code noiseWordPrefix[i]}: sum of the first {@code i} big-endian 16-bit words of {@link #noise}. */
     private final long[] noiseWordPrefix = new long[(NOISE_SPAN + 4096) / 2 + 1];
@@ -158,6 +159,7 @@ final class GeneratorRun {
             dnsNames[i] = dnsName(NAMES[i]);
             httpRequests[i] = ("GET / HTTP/1.1\r\nHost: " + NAMES[i] + "\r\nUser-Agent: chargeflow-gen\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
+            clientHellos[i] = clientHello(NAMES[i], setup);
         }
     }
 
@@ -171,6 +173,35 @@ final class GeneratorRun {
             serverV6Hi[i] = v6Nets[i % v6Nets.length] | (setup.nextInt(0x100));
             serverV6Lo[i] = setup.nextInt(0xFFFF) + 1L;
         }
+    }
+
+    /**
+     * A TLS 1.3 ClientHello record (RFC 8446 §4.1.2) offering two cipher suites, with server_name (RFC 6066 §3) and
+     * supported_versions extensions.
+     */
+    private static byte[] clientHello(String name, SplitMix64 setup) {
+        byte[] host = name.getBytes(StandardCharsets.US_ASCII);
+        int serverName = 2 + 1 + 2 + host.length;
+        int extensions = 4 + serverName + 4 + 3;
+        int body = 2 + 32 + 1 + 2 + 4 + 2 + 2 + extensions;
+        ByteBuffer hello = ByteBuffer.allocate(5 + 4 + body);
+        hello.put((byte) 22).putShort((short) 0x0301).putShort((short) (4 + body));
+        hello.put((byte) 1).put((byte) 0).putShort((short) body);
+        hello.putShort((short) 0x0303);
+        for (int i = 0; i < 4; i++) {
+            hello.putLong(setup.nextLong());
+        }
+        hello.put((byte) 0);
+        hello.putShort((short) 4).putShort((short) 0x1301).putShort((short) 0x1302);
+        hello.put((byte) 1).put((byte) 0);
+        hello.putShort((short) extensions);
+        hello.putShort((short) 0).putShort((short) serverName);
+        hello.putShort((short) (serverName - 2))
+                .put((byte) 0)
+                .putShort((short) host.length)
+                .put(host);
+        hello.putShort((short) 0x002B).putShort((short) 3).put((byte) 2).putShort((short) 0x0304);
+        return hello.array();
     }
 
     private static byte[] dnsName(String name) {
@@ -737,9 +768,14 @@ final class GeneratorRun {
                 b.putInt(from + 8, srcPort * 0x9E37_79B1);
                 return wordSum(from, from + 12) + copyNoiseSummed(from + 12, end);
             }
-            case KIND_HTTP -> {
-                byte[] request = httpRequests[nameIndex];
-                int length = uplink ? Math.min(request.length, end - from) : 0;
+            case KIND_HTTP, KIND_HTTPS -> {
+                // Uplink data opens with what a rating-group classifier reads: an HTTP request with its Host, or
+                // (one data packet in eight of a TLS flow) a ClientHello with its server_name.
+                byte[] request = flowKind == KIND_HTTP ? httpRequests[nameIndex] : clientHellos[nameIndex];
+                boolean opening = uplink
+                        && end - from >= (flowKind == KIND_HTTP ? 1 : request.length)
+                        && (flowKind == KIND_HTTP || random.nextInt(8) == 0);
+                int length = opening ? Math.min(request.length, end - from) : 0;
                 b.put(from, request, 0, length);
                 if ((length & 1) == 0) {
                     return wordSum(from, from + length) + copyNoiseSummed(from + length, end);

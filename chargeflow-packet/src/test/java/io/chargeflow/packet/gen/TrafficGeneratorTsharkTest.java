@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -136,6 +140,41 @@ class TrafficGeneratorTsharkTest {
             }
         }
         assertThat(good).isGreaterThan(15_000);
+    }
+
+    @Test
+    void shouldRevealServerNamesToTsharkWhenFlowsAreTlsHttpOrDns() throws IOException {
+        assumeTrue(Tshark.available(), "tshark not installed (apt-get install -y tshark): test skipped");
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(24)
+                .packets(10_000)
+                .subscribers(300)
+                .build();
+        Path pcap = dir.resolve("n.pcap");
+        new TrafficGenerator().generate(config, pcap, dir.resolve("n.csv"));
+
+        List<String[]> rows = Tshark.fields(pcap, "tls.handshake.extensions_server_name", "http.host", "dns.qry.name");
+        Map<String, Set<String>> seen = new TreeMap<>();
+        String[] kinds = {"sni", "http", "dns"};
+        for (String[] row : rows) {
+            for (int k = 0; k < kinds.length; k++) {
+                if (!row[k].isEmpty()) {
+                    seen.computeIfAbsent(kinds[k], key -> new TreeSet<>()).add(row[k]);
+                }
+            }
+        }
+        List<String> names = List.of(
+                "www.google.com",
+                "video.example.net",
+                "cdn.chargeflow.io",
+                "api.weather.example",
+                "m.facebook.com",
+                "edge.streaming.example",
+                "time.example.org",
+                "push.apple.example");
+        assertThat(seen.keySet()).containsExactly("dns", "http", "sni");
+        seen.values().forEach(found -> assertThat(names).containsAll(found));
+        assertThat(seen.get("sni")).hasSizeGreaterThan(4);
     }
 
     /** The length of the last IP layer tshark dissected: ip.len, or 40 + ipv6.plen. */
