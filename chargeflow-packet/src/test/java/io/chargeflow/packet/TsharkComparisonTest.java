@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Per frame, the innermost IP source, destination and length we charge equal tshark's (the first IP header, or the
  * one right after GTP), with IP reassembly off in tshark. Frames we do not charge must be ones tshark shows without
- * an IP layer, or ones tshark itself flags (malformed, or an IP length beyond the captured frame).
+ * an IP layer, or ones tshark itself flags (malformed, or an IP length beyond the captured frame). Timestamps
+ * equal tshark's frame.time_epoch to the nanosecond.
  */
 class TsharkComparisonTest {
     private static final String[] FIELDS = {
@@ -35,7 +36,8 @@ class TsharkComparisonTest {
         "ipv6.plen",
         "_ws.malformed",
         "gtp.message",
-        "frame.len"
+        "frame.len",
+        "frame.time_epoch"
     };
 
     static Stream<Arguments> captures() throws IOException {
@@ -64,9 +66,11 @@ class TsharkComparisonTest {
             throws IOException {
         assumeTrue(Tshark.available(), "tshark is not installed: skipped (CI installs it)");
         List<String> ours = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
         PacketDecoder decoder = new PacketDecoder();
         DecodedPacket p = new DecodedPacket();
         FrameHandler handler = (MemorySegment data, long offset, int cap, int orig, long ts, int iface, int lt) -> {
+            times.add(ts);
             MalformedReason reason = decoder.decode(data, offset, cap, orig, lt, iface, p);
             if (reason != MalformedReason.NONE) {
                 ours.add(reason.name());
@@ -90,6 +94,15 @@ class TsharkComparisonTest {
         for (int i = 0; i < rows.size(); i++) {
             String expected = tsharkInnermost(rows.get(i));
             String actual = ours.get(i);
+            // nanoseconds in a long end in 2262: beyond (ppp_pcapng-example.pcapng has frames tshark puts in
+            // year 586524) our time is the low 64 bits of tshark's
+            long tsharkNs = new java.math.BigDecimal(rows.get(i)[10])
+                    .movePointRight(9)
+                    .toBigIntegerExact()
+                    .longValue();
+            if (tsharkNs != times.get(i)) {
+                mismatches.add("frame " + (i + 1) + ": tshark time " + tsharkNs + " ns, we " + times.get(i));
+            }
             // tshark flags the frame itself: malformed, or it could not show the header's addresses
             boolean tsharkFlags = !rows.get(i)[7].isEmpty()
                     || (expected != null && (expected.startsWith(" ") || expected.contains("null")));
