@@ -11,9 +11,11 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Opens capture files: detects classic pcap (either byte order, micro- or nanosecond magic) or pcapng by the first
- * four bytes, memory-maps the whole file into a shared-arena {@link MemorySegment} (so files beyond 4 GiB and a
- * hand-off to another thread both work) and returns the matching {@link CaptureSource}. Called once per file by the
- * thread that will read it; the returned source belongs to that thread.
+ * four bytes and returns the matching {@link CaptureSource}. Classic pcap is streamed through one reused off-heap
+ * window by default ({@link #openMapped} or {@code -Dchargeflow.capture.io=mmap} maps it instead); pcapng is
+ * memory-mapped whole. Either way the memory belongs to a shared arena, offsets are {@code long}s (files beyond
+ * 4 GiB work) and the source may be handed to another thread before reading. Called once per file; the returned
+ * source belongs to the one thread that reads it.
  */
 public final class Captures {
     static final int PCAP_MICROS = 0xA1B2C3D4;
