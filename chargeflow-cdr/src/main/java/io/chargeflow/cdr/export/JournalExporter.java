@@ -64,6 +64,7 @@ public final class JournalExporter implements AutoCloseable {
         Files.createDirectories(outDir);
         this.manifest = readManifest(outDir);
         this.state = readPosition();
+        checkJournalCoversPosition();
         resume();
     }
 
@@ -227,6 +228,29 @@ public final class JournalExporter implements AutoCloseable {
             return;
         }
         openPart();
+    }
+
+    /**
+     * A journal that ends before the committed position lost records after they were exported (a segment cut at a
+     * frame boundary, a restored backup): the journal alone cannot tell, the exporter can, so it refuses to go on.
+     */
+    private void checkJournalCoversPosition() {
+        List<Path> segments = JournalScanner.segments(journalDir);
+        long last = 0;
+        if (!segments.isEmpty()) {
+            ScanReport tail = JournalScanner.scan(journalDir, Long.MAX_VALUE, false, (s, t, p, f, o) -> true);
+            last = Math.max(tail.lastSequence(), JournalScanner.firstSequenceOf(segments.getLast()) - 1);
+        }
+        if (state.lastSequence > last) {
+            Path where = segments.isEmpty() ? journalDir : segments.getLast();
+            throw new JournalCorruptedException(List.of(new JournalDamage(
+                    where,
+                    0,
+                    "journal ends at sequence="
+                            + last + " but exporter outDir=" + outDir + " committed position=" + state.lastSequence
+                            + ": records were lost from the journal",
+                    false)));
+        }
     }
 
     private void advanceToNextFile() throws IOException {

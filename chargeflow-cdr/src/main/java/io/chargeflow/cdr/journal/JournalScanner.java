@@ -254,7 +254,8 @@ public final class JournalScanner {
         return -1;
     }
 
-    private static long firstSequenceOf(Path segment) {
+    /** The first sequence of a segment, from its file name (Long.MAX_VALUE when the name is not a segment's). */
+    public static long firstSequenceOf(Path segment) {
         String n = segment.getFileName().toString();
         try {
             return Long.parseLong(

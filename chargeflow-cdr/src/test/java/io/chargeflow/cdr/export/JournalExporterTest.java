@@ -202,4 +202,25 @@ class JournalExporterTest {
         }
         assertThat(exportedSequences(out())).containsExactlyElementsOf(expected);
     }
+
+    @Test
+    void shouldRefuseToOpenWhenJournalEndsBeforeCommittedPosition() throws Exception {
+        writeCdrs(1, 10);
+        try (JournalExporter e = JournalExporter.open(journal(), out(), CdrFormat.JSONL, 100)) {
+            e.exportUpTo(10);
+        }
+        Path segment = JournalScanner.segments(journal()).getLast();
+        long[] offset = {0};
+        JournalScanner.scan(journal(), 7, true, (s, t, p, f, o) -> {
+            offset[0] = o;
+            return false;
+        });
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.truncate(offset[0]); // cut exactly at a frame boundary: the journal alone cannot tell
+        }
+        assertThatThrownBy(() -> JournalExporter.open(journal(), out(), CdrFormat.JSONL, 100))
+                .isInstanceOf(JournalCorruptedException.class)
+                .hasMessageContaining("journal ends at sequence=6 but exporter outDir=" + out()
+                        + " committed position=10: records were lost from the journal");
+    }
 }
