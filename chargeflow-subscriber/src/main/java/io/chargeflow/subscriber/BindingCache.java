@@ -3,14 +3,14 @@ package io.chargeflow.subscriber;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * A bounded, 4-way set-associative cache of binding intervals per key, in primitive arrays (struct of arrays): a key
- * maps to one set of four slots; a full set loses its oldest insert. A key may hold several intervals (a reused
+ * A bounded, 8-way set-associative cache of binding intervals per key, in primitive arrays (struct of arrays): a key
+ * maps to one set of eight slots; a full set loses its oldest insert. A key may hold several intervals (a reused
  * address has one per holder), each a positive answer (subscriber) or a negative one (a gap) with a cool-down.
  * Readers on processor threads use a {@link StampedLock} optimistic read per stripe of sets, so a hit takes no lock
  * and allocates nothing; writers (lookup threads, invalidation, preload) take the stripe's write lock.
  */
 final class BindingCache {
-    static final int WAYS = 4;
+    static final int WAYS = 8;
     private static final int STRIPES = 256;
 
     private final int setMask;

@@ -15,7 +15,7 @@ public final class ResolverContext {
     private long retryMaxMs = 5_000;
     private LongSupplier nanoClock = System::nanoTime;
 
-    /** Cache slots, a power of two of at least 16 (4-way set-associative; default 2^21, about 100 MB). */
+    /** Cache slots, a power of two of at least 16 (8-way set-associative; default 2^21, about 100 MB). */
     public ResolverContext cacheCapacity(int slots) {
         if (slots < 16 || Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("cacheCapacity=" + slots + " must be a power of two >= 16");

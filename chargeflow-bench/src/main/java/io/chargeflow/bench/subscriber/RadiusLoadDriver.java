@@ -19,11 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * RADIUS load generator: starts the accounting listener over a fresh embedded database and drives it from
  * {@code threads} NAS sockets, each sending bursts of {@code window} signed Accounting-Request Starts (every one a
- * new session, address and IMSI, so each creates a subscriber and a binding) and waiting for the answers. Prints
- * sustained Accounting-Requests per second (answered, so durably stored) and the latency percentiles.
+ * new session and address) and waiting for the answers. With {@code known=0} every Start names a new IMSI, so it
+ * creates a subscriber and a binding; with {@code known=N} the directory first holds N subscribers and the Starts
+ * name them in turn (the usual case: the subscriber exists, the binding is new). Prints sustained
+ * Accounting-Requests per second (answered, so durably stored) and the latency percentiles.
  *
  * <pre>java -cp chargeflow-bench/target/benchmarks.jar io.chargeflow.bench.subscriber.RadiusLoadDriver [seconds]
- * [threads] [window] [JDBC_URL]</pre>
+ * [threads] [window] [known] [JDBC_URL]</pre>
  */
 public final class RadiusLoadDriver {
     private static final String SECRET = "bench-secret";
@@ -34,9 +36,13 @@ public final class RadiusLoadDriver {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int window = args.length > 2 ? Integer.parseInt(args[2]) : 128;
-        StoreContext context = args.length > 3
-                ? new StoreContext().jdbcUrl(args[3])
+        int known = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        StoreContext context = args.length > 4
+                ? new StoreContext().jdbcUrl(args[4])
                 : new StoreContext().dataDir(Files.createTempDirectory("chargeflow-radius-bench"));
+        if (known > 0) {
+            BindingFixtures.load(context, known);
+        }
         try (SubscriberStore store = SubscriberStore.open(context);
                 RadiusAccountingServer server = RadiusAccountingServer.start(
                         store,
@@ -49,7 +55,7 @@ public final class RadiusLoadDriver {
             Nas[] nases = new Nas[threads];
             Thread[] workers = new Thread[threads];
             for (int i = 0; i < threads; i++) {
-                nases[i] = new Nas(server.localAddress(), window, sequence, warmupEnd, end);
+                nases[i] = new Nas(server.localAddress(), window, sequence, known, warmupEnd, end);
                 workers[i] = new Thread(nases[i], "nas-" + i);
                 workers[i].start();
             }
@@ -64,9 +70,10 @@ public final class RadiusLoadDriver {
             }
             Arrays.sort(all);
             System.out.printf(
-                    "engine=%s threads=%d window=%d seconds=%d answered=%d requests_per_s=%.0f lost=%d"
+                    "engine=%s known_subscribers=%d threads=%d window=%d seconds=%d answered=%d requests_per_s=%.0f lost=%d"
                             + " p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f server_drops=%s%n",
                     store.isPostgres() ? "postgresql" : "h2",
+                    known,
                     threads,
                     window,
                     seconds,
@@ -96,14 +103,16 @@ public final class RadiusLoadDriver {
         private final InetSocketAddress server;
         private final int window;
         private final AtomicLong sequence;
+        private final int known;
         private final long warmupEnd;
         private final long end;
         long[] latencies = new long[1 << 20];
         int count;
         long lost;
 
-        Nas(InetSocketAddress server, int window, AtomicLong sequence, long warmupEnd, long end) {
+        Nas(InetSocketAddress server, int window, AtomicLong sequence, int known, long warmupEnd, long end) {
             this.server = server;
+            this.known = known;
             this.window = Math.min(window, 256);
             this.sequence = sequence;
             this.warmupEnd = warmupEnd;
@@ -121,7 +130,8 @@ public final class RadiusLoadDriver {
                 java.net.DatagramPacket packet = new java.net.DatagramPacket(in.array(), in.capacity());
                 while (System.nanoTime() < end) {
                     for (int id = 0; id < window; id++) {
-                        byte[] request = start(md5, id, sequence.incrementAndGet());
+                        long n = sequence.incrementAndGet();
+                        byte[] request = start(md5, id, n, known == 0 ? n : 1 + n % known);
                         sentNs[id] = System.nanoTime();
                         channel.send(ByteBuffer.wrap(request), server);
                     }
@@ -147,7 +157,7 @@ public final class RadiusLoadDriver {
             }
         }
 
-        private static byte[] start(MessageDigest md5, int id, long n) {
+        private static byte[] start(MessageDigest md5, int id, long n, long subscriber) {
             ByteArrayOutputStream a = new ByteArrayOutputStream(96);
             attribute(a, 40, new byte[] {0, 0, 0, 1});
             attribute(a, 44, ("bench-" + n).getBytes(StandardCharsets.US_ASCII));
@@ -155,7 +165,7 @@ public final class RadiusLoadDriver {
             int address = 0x6400_0000 + (int) n;
             attribute(a, 8, new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8),
                 (byte) address});
-            byte[] imsi = String.format("00101%010d", n).getBytes(StandardCharsets.US_ASCII);
+            byte[] imsi = String.format("00101%010d", subscriber).getBytes(StandardCharsets.US_ASCII);
             byte[] vsa = new byte[6 + imsi.length];
             vsa[2] = (byte) (10415 >>> 8);
             vsa[3] = (byte) 10415;
