@@ -316,7 +316,7 @@ final class GeneratorRun {
     /** UE A sends to UE B: seen uplink on the subscriber VLAN (billed to A), then downlink on the network VLAN. */
     private boolean peerToPeerEvent() throws IOException {
         int a = pickSubscriber();
-        int[] family = plan.ipv6[a] ? plan.ipv6Members : plan.ipv4Members;
+        int[] family = plan.isIpv6(a) ? plan.ipv6Members : plan.ipv4Members;
         if (family.length < 2) {
             return false;
         }
@@ -349,12 +349,12 @@ final class GeneratorRun {
 
     /** Replaces the server end of the prepared (uplink) flow by a UE; returns the peer's truth slot. */
     private int aimAtPeer(int peer) {
-        int iid = random.nextInt(plan.interfaceIdCount[peer]);
+        int iid = random.nextInt(plan.interfaceIdCount(peer));
         if (v6) {
-            dstHi = plan.prefixHi[peer];
+            dstHi = plan.prefixHi(peer);
             dstLo = plan.interfaceId(peer, iid);
         } else {
-            dstV4 = plan.ipv4[peer];
+            dstV4 = plan.ipv4(peer);
         }
         dstPort = 16384 + 2 * random.nextInt(8192);
         return plan.slot(peer, iid);
@@ -459,17 +459,17 @@ final class GeneratorRun {
     /** Fills the scratch fields with one packet of one of the UE's flows; {@code forcedKind} < 0 draws the kind. */
     private void prepareFlow(int sub, boolean up, int forcedKind) {
         long flow = SplitMix64.mix(flowSalt + (long) sub * 8 + random.nextInt(8));
-        v6 = plan.ipv6[sub];
+        v6 = plan.isIpv6(sub);
         uplink = up;
-        int iid = v6 ? (int) ((((flow >>> 8) & 0xFFFF) * plan.interfaceIdCount[sub]) >>> 16) : 0;
+        int iid = v6 ? (int) ((((flow >>> 8) & 0xFFFF) * plan.interfaceIdCount(sub)) >>> 16) : 0;
         slot = plan.slot(sub, iid);
         flowKind = forcedKind >= 0 ? forcedKind : kindOf((int) ((flow >>> 56) & 0xFF) % 100);
         nameIndex = (int) ((flow >>> 36) & 0xFF) % NAMES.length;
         serviceTag = 3000 + (sub & 63);
         int server = (int) ((flow >>> 16) & (SERVERS - 1));
-        long ueHi = v6 ? plan.prefixHi[sub] : 0;
+        long ueHi = v6 ? plan.prefixHi(sub) : 0;
         long ueLo = v6 ? plan.interfaceId(sub, iid) : 0;
-        int ueV4 = plan.ipv4[sub];
+        int ueV4 = plan.ipv4(sub);
         boolean dns = flowKind == KIND_DNS;
         long farHi = dns ? RESOLVER_V6_HI : serverV6Hi[server];
         long farLo = dns ? RESOLVER_V6_LO : serverV6Lo[server];
@@ -851,7 +851,7 @@ final class GeneratorRun {
                 IPV4_DONT_FRAGMENT,
                 PROTO_UDP,
                 random.nextInt(0x10000),
-                plan.enb[sub],
+                plan.enb(sub),
                 SubscriberPlan.GATEWAY_V4);
         int u = o + 20;
         b.putShort(u, (short) GTPU_PORT);
@@ -863,7 +863,7 @@ final class GeneratorRun {
         b.put(g, (byte) flags);
         b.put(g + 1, (byte) 0xFF);
         b.putShort(g + 2, (short) gtpLength);
-        b.putInt(g + 4, plan.teid[sub]);
+        b.putInt(g + 4, plan.teid(sub));
         int p = g + 8;
         if (optional > 0) {
             b.putShort(p, (short) ((flags & 0x02) != 0 ? random.nextInt(0x10000) : 0));
@@ -1018,7 +1018,7 @@ final class GeneratorRun {
         boolean response = (gtpEchoVariant++ & 1) == 1;
         int gtpLength = response ? 6 : 4;
         int udpLength = 8 + 8 + gtpLength;
-        int enb = plan.enb[sub];
+        int enb = plan.enb(sub);
         writeIpv4(
                 o,
                 20,

@@ -19,28 +19,23 @@ final class TruthTable {
 
     private final SubscriberPlan plan;
     private final int prefixLength;
-    private final long[] ulPackets;
-    private final long[] ulBytes;
-    private final long[] dlPackets;
-    private final long[] dlBytes;
+    /** Per slot: uplink packets, uplink bytes, downlink packets, downlink bytes; side by side, one cache line. */
+    private final long[] counters;
 
     TruthTable(SubscriberPlan plan, int prefixLength) {
         this.plan = plan;
         this.prefixLength = prefixLength;
-        ulPackets = new long[plan.slots];
-        ulBytes = new long[plan.slots];
-        dlPackets = new long[plan.slots];
-        dlBytes = new long[plan.slots];
+        counters = new long[plan.slots * 4];
     }
 
     void uplink(int slot, int ipLength) {
-        ulPackets[slot]++;
-        ulBytes[slot] += ipLength;
+        counters[slot * 4]++;
+        counters[slot * 4 + 1] += ipLength;
     }
 
     void downlink(int slot, int ipLength) {
-        dlPackets[slot]++;
-        dlBytes[slot] += ipLength;
+        counters[slot * 4 + 2]++;
+        counters[slot * 4 + 3] += ipLength;
     }
 
     /** Writes the CSV sorted by key (IPv4 first, then IPv6, each in unsigned address order); returns the rows. */
@@ -59,10 +54,11 @@ final class TruthTable {
                 long downBytes = 0;
                 int j = i;
                 while (j < order.length && sameKey(first, order[j])) {
-                    up += ulPackets[order[j]];
-                    upBytes += ulBytes[order[j]];
-                    down += dlPackets[order[j]];
-                    downBytes += dlBytes[order[j]];
+                    int c = order[j] * 4;
+                    up += counters[c];
+                    upBytes += counters[c + 1];
+                    down += counters[c + 2];
+                    downBytes += counters[c + 3];
                     j++;
                 }
                 out.write(keyText(first) + "," + up + "," + upBytes + "," + down + "," + downBytes + "\n");
@@ -76,7 +72,7 @@ final class TruthTable {
     private int[] chargedSlotsByKey() {
         int charged = 0;
         for (int s = 0; s < plan.slots; s++) {
-            if (ulPackets[s] + dlPackets[s] > 0) {
+            if (counters[s * 4] + counters[s * 4 + 2] > 0) {
                 charged++;
             }
         }
@@ -84,11 +80,11 @@ final class TruthTable {
         long[][] keys = new long[charged][];
         int n = 0;
         for (int s = 0; s < plan.slots; s++) {
-            if (ulPackets[s] + dlPackets[s] > 0) {
+            if (counters[s * 4] + counters[s * 4 + 2] > 0) {
                 int sub = subscriberOfSlot[s];
                 long hi = keyHi(sub, s);
                 long lo = keyLo(sub, s);
-                keys[n++] = new long[] {plan.ipv6[sub] ? 1 : 0, hi, lo, s};
+                keys[n++] = new long[] {plan.isIpv6(sub) ? 1 : 0, hi, lo, s};
             }
         }
         Arrays.sort(keys, (a, b) -> {
@@ -111,7 +107,7 @@ final class TruthTable {
     private int[] subscriberOfSlot() {
         int[] owner = new int[plan.slots];
         for (int sub = 0; sub < plan.count; sub++) {
-            Arrays.fill(owner, plan.slotBase[sub], plan.slotBase[sub] + plan.interfaceIdCount[sub], sub);
+            Arrays.fill(owner, plan.slotBase[sub], plan.slotBase[sub] + plan.interfaceIdCount(sub), sub);
         }
         return owner;
     }
@@ -122,7 +118,7 @@ final class TruthTable {
         }
         int a = owner(slotA);
         int b = owner(slotB);
-        if (plan.ipv6[a] != plan.ipv6[b]) {
+        if (plan.isIpv6(a) != plan.isIpv6(b)) {
             return false;
         }
         return keyHi(a, slotA) == keyHi(b, slotB) && keyLo(a, slotA) == keyLo(b, slotB);
@@ -138,15 +134,15 @@ final class TruthTable {
     }
 
     private long keyHi(int sub, int slot) {
-        if (!plan.ipv6[sub]) {
+        if (!plan.isIpv6(sub)) {
             return 0;
         }
-        return prefixLength >= 64 ? plan.prefixHi[sub] : plan.prefixHi[sub] & mask(prefixLength);
+        return prefixLength >= 64 ? plan.prefixHi(sub) : plan.prefixHi(sub) & mask(prefixLength);
     }
 
     private long keyLo(int sub, int slot) {
-        if (!plan.ipv6[sub]) {
-            return plan.ipv4[sub] & 0xFFFF_FFFFL;
+        if (!plan.isIpv6(sub)) {
+            return plan.ipv4(sub) & 0xFFFF_FFFFL;
         }
         if (prefixLength <= 64) {
             return 0;
@@ -157,8 +153,8 @@ final class TruthTable {
 
     private String keyText(int slot) {
         int sub = owner(slot);
-        if (!plan.ipv6[sub]) {
-            return AddressFormat.ipv4(plan.ipv4[sub]);
+        if (!plan.isIpv6(sub)) {
+            return AddressFormat.ipv4(plan.ipv4(sub));
         }
         return AddressFormat.ipv6Prefix(keyHi(sub, slot), keyLo(sub, slot), prefixLength);
     }
