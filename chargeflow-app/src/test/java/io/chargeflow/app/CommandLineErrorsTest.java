@@ -1,0 +1,91 @@
+package io.chargeflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A user's mistake is one clear line and a non-zero exit, never a stack trace. */
+class CommandLineErrorsTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureStderr() {
+        savedErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStderr() {
+        System.setErr(savedErr);
+    }
+
+    private String run(int expectedCode, String... args) {
+        int code = Main.execute(args);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text).isEqualTo(expectedCode);
+        assertThat(text).doesNotContain("\tat ").doesNotContain("Exception:");
+        return text;
+    }
+
+    @Test
+    void shouldNameTheFileWhenCaptureIsMissing() {
+        assertThat(run(1, "meter", "--quiet", "--out", dir.resolve("u.csv").toString(), dir.resolve("nope.pcap")
+                .toString())).contains("nope.pcap: no such file");
+    }
+
+    @Test
+    void shouldSayEmptyWhenCaptureHasNoBytes() throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.pcap"));
+        assertThat(run(1, "meter", "--quiet", "--out", dir.resolve("u.csv").toString(), empty.toString()))
+                .contains("empty.pcap: empty file");
+    }
+
+    @Test
+    void shouldSayDirectoryWhenCaptureIsADirectory() {
+        assertThat(run(1, "meter", "--quiet", "--out", dir.resolve("u.csv").toString(), dir.toString()))
+                .contains("is a directory");
+    }
+
+    @Test
+    void shouldNameOffsetWhenHeaderIsBroken() throws Exception {
+        Path junk = dir.resolve("junk.pcap");
+        Files.write(junk, "this is not a capture file at all".getBytes(StandardCharsets.US_ASCII));
+        assertThat(run(1, "meter", "--quiet", "--out", dir.resolve("u.csv").toString(), junk.toString()))
+                .contains("junk.pcap").contains("offset 0").contains("unknown magic");
+    }
+
+    @Test
+    void shouldRejectBadOptionValuesWithTheirNames() {
+        assertThat(run(1, "meter", "--quiet", "--side-rule", "vlan:x=subscriber", "a.pcap"))
+                .contains("rule=vlan:x=subscriber");
+        assertThat(run(1, "meter", "--quiet", "--default-side", "sideways", "a.pcap")).contains("side=sideways");
+        assertThat(run(1, "meter", "--quiet", "--ipv6-prefix", "200", "a.pcap")).contains("ipv6-prefix=200");
+        assertThat(run(1, "meter", "--quiet", "--processors", "0", "a.pcap")).contains("processors=0");
+        assertThat(run(1, "meter", "--quiet", "--subscriber-pool", "10.0.0.0/40", "a.pcap"))
+                .contains("subscriber-pool=10.0.0.0/40");
+        assertThat(run(2, "meter", "--idle-timeout", "soon", "a.pcap")).contains("'soon' is not a duration");
+        assertThat(run(2, "meter", "--no-such-option", "a.pcap")).contains("Unknown option");
+        assertThat(run(2, "meter")).contains("Missing required parameter");
+    }
+
+    @Test
+    void shouldNameFileAndLineWhenRulesAreBroken() throws Exception {
+        Path rules = dir.resolve("bad.rules");
+        Files.writeString(rules, "web: rg=10 proto=tcp\nvideo: rg=x\ndefault: rg=1\n");
+        Path capture = io.chargeflow.testsupport.GoldenCaptures.path("zeek_http_get.pcap");
+        assertThat(run(1, "meter", "--quiet", "--rules", rules.toString(), "--out", dir.resolve("u.csv").toString(),
+                capture.toString())).contains("bad.rules:2: rg=x is not a number");
+    }
+}
