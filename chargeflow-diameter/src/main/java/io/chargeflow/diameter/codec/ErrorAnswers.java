@@ -2,6 +2,8 @@ package io.chargeflow.diameter.codec;
 
 import io.chargeflow.diameter.dictionary.Avp;
 import io.chargeflow.diameter.dictionary.AvpType;
+import io.chargeflow.diameter.dictionary.Command;
+import io.chargeflow.diameter.dictionary.Dictionary;
 
 /**
  * Writes the answer RFC 6733 §7 prescribes for a request that could not be processed: same command, application
@@ -11,6 +13,7 @@ import io.chargeflow.diameter.dictionary.AvpType;
  */
 public final class ErrorAnswers {
     private final DiameterAvp cursor = new DiameterAvp();
+    private DiameterEncoder encoderRef;
 
     /**
      * Encodes an answer to {@code request} with {@code resultCode}; {@code validator} (may be null) supplies the
@@ -22,6 +25,7 @@ public final class ErrorAnswers {
         if (resultCode >= 3000 && resultCode < 4000) {
             flags |= DiameterMessage.FLAG_ERROR;
         }
+        encoderRef = encoder;
         encoder.header(flags, request.commandCode(), request.applicationId(), request.hopByHopId(),
                 request.endToEndId());
         if (validator == null || validator.failedAvpOffset() < 0 || !sessionIdIsOffending(request, validator)) {
@@ -32,10 +36,39 @@ public final class ErrorAnswers {
         encoder.putUnsigned32(Avp.RESULT_CODE, resultCode);
         encoder.putUtf8(Avp.ORIGIN_HOST, originHost);
         encoder.putUtf8(Avp.ORIGIN_REALM, originRealm);
+        if ((flags & DiameterMessage.FLAG_ERROR) == 0) {
+            copyAnswerAvps(request, validator);
+        }
         if (validator != null) {
             writeFailedAvp(request, validator, encoder);
         }
         return encoder.finish();
+    }
+
+    /**
+     * A 5xxx answer keeps the answer grammar of its command (e.g. a CCA carries Auth-Application-Id,
+     * CC-Request-Type and CC-Request-Number): the required AVPs the request also carries are echoed from it.
+     */
+    private void copyAnswerAvps(DiameterMessage request, MessageValidator validator) {
+        Command command = Command.find(request.commandCode());
+        if (command == null) {
+            return;
+        }
+        int failed = validator == null ? -1 : validator.failedAvpOffset();
+        for (Avp required : Dictionary.requiredAvps(command, false)) {
+            if (required == Avp.SESSION_ID || required == Avp.RESULT_CODE || required == Avp.ORIGIN_HOST
+                    || required == Avp.ORIGIN_REALM) {
+                continue;
+            }
+            if (request.find(required, cursor) && cursor.offset() != failed && lengthOk(required, cursor)) {
+                encoderRef.putRawAvp(cursor.buffer(), cursor.offset(), cursor.length());
+            }
+        }
+    }
+
+    private static boolean lengthOk(Avp avp, DiameterAvp cursor) {
+        int fixed = avp.type().fixedLength();
+        return (fixed < 0 || cursor.dataLength() == fixed) && (cursor.flags() & DiameterAvp.FLAGS_RESERVED) == 0;
     }
 
     private boolean sessionIdIsOffending(DiameterMessage request, MessageValidator validator) {
