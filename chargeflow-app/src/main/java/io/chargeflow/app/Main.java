@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Charging engine: meters subscriber traffic from captures, charges it, writes CDRs.",
         subcommands = {DemoCommand.class, MeterCommand.class, GenCommand.class, BenchCommand.class, CdrCommand.class,
             BillCommand.class, SubscribersCommand.Group.class, SubscribersCommand.Bindings.class,
-            SubscribersCommand.Radius.class})
+            SubscribersCommand.Radius.class, DiameterCommand.class})
 public final class Main {
     private Main() {}
 
