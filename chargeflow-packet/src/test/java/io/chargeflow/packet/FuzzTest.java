@@ -174,7 +174,8 @@ class FuzzTest {
             }
             Files.write(file, bytes);
             String where = "seed=" + seed + " iteration=" + i;
-            try (CaptureSource source = Captures.open(file)) {
+            // alternate the default (streamed pcap) and the mapped reader
+            try (CaptureSource source = (i & 1) == 0 ? Captures.open(file) : Captures.openMapped(file)) {
                 int rounds = 0;
                 while (source.read(handler, 128) != CaptureSource.END_OF_INPUT) {
                     assertThat(++rounds).as(where + ": reader does not end").isLessThan(1_000_000);
