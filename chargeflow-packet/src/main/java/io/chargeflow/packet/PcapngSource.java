@@ -47,6 +47,8 @@ final class PcapngSource implements CaptureSource {
     static final int SPB = 3;
     static final int EPB = 6;
     private static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
+    /** Interfaces kept per file; real captures have a handful. */
+    static final int MAX_INTERFACES = 1 << 16;
 
     private final Path file;
     private final FileChannel channel;
@@ -252,6 +254,11 @@ final class PcapngSource implements CaptureSource {
     }
 
     private void interfaceDescription(long at, long length) {
+        if (interfaceCount == MAX_INTERFACES) {
+            // a damaged or hostile file of tiny IDBs must not grow the tables without bound
+            broken(at, "more than " + MAX_INTERFACES + " interfaces; interface description ignored");
+            return;
+        }
         if (interfaceCount == linkTypes.length) {
             int grown = interfaceCount * 2;
             linkTypes = Arrays.copyOf(linkTypes, grown);

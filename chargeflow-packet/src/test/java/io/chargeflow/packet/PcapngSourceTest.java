@@ -272,6 +272,23 @@ class PcapngSourceTest {
     }
 
     @Test
+    void shouldIgnoreInterfacesBeyondLimitWhenFileDescribesTooMany() throws IOException {
+        CaptureBuilder.Pcapng pcapng = CaptureBuilder.pcapng().section(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i <= PcapngSource.MAX_INTERFACES; i++) {
+            pcapng.interfaceBlock(LinkType.ETHERNET, 0);
+        }
+        Path file = pcapng.enhancedPacket(PcapngSource.MAX_INTERFACES - 1, 1, ethernetFrame, ethernetFrame.length)
+                .write(dir.resolve("many.pcapng"));
+
+        try (CaptureSource source = Captures.open(file)) {
+            assertThat(FrameCollector.readAll(source, 8).frames).hasSize(1);
+            assertThat(source.interfaceCount()).isEqualTo(PcapngSource.MAX_INTERFACES);
+            assertThat(source.stats().brokenRecords).isEqualTo(1);
+            assertThat(source.stats().firstProblem).endsWith("more than 65536 interfaces; interface description ignored");
+        }
+    }
+
+    @Test
     void shouldConvertUnitsExactlyWhenCallingToNanosDirectly() {
         assertThat(PcapngSource.toNanos(6, 1L)).isEqualTo(1_000L);
         assertThat(PcapngSource.toNanos(9, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
