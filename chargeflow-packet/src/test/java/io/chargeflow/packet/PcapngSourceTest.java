@@ -288,6 +288,64 @@ class PcapngSourceTest {
         }
     }
 
+    /**
+     * A sparse pcapng of 4 GiB + a few blocks: four EPBs of 1 GiB of holes (only their headers and trailers are
+     * written), then a real frame beyond 2^32. The mapped reader touches only those pages: milliseconds.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void shouldReadFrameBeyondFourGibWhenPcapngIsLarger() throws IOException {
+        Path file = dir.resolve("big.pcapng");
+        byte[] head = CaptureBuilder.pcapng()
+                .section(ByteOrder.LITTLE_ENDIAN)
+                .interfaceBlock(LinkType.ETHERNET, 0, null, 9, 0)
+                .toBytes();
+        int captured = 1 << 30;
+        long blockLength = 32L + captured;
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SPARSE)) {
+            channel.write(java.nio.ByteBuffer.wrap(head), 0);
+            long position = head.length;
+            for (int i = 0; i < 4; i++) {
+                java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+                header.putInt(6).putInt((int) blockLength).putInt(0).putInt(0).putInt(i).putInt(captured)
+                        .putInt(captured).flip();
+                channel.write(header, position);
+                java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+                channel.write(trailer.putInt((int) blockLength).flip(), position + blockLength - 4);
+                position += blockLength;
+            }
+            byte[] last = CaptureBuilder.pcapng()
+                    .section(ByteOrder.LITTLE_ENDIAN)
+                    .enhancedPacket(0, 77, ethernetFrame, ethernetFrame.length)
+                    .toBytes();
+            // the last EPB without the SHB the builder needs to start with
+            channel.write(java.nio.ByteBuffer.wrap(last, 28, last.length - 28), position);
+        }
+        assertThat(Files.size(file)).isGreaterThan(1L << 32);
+        java.util.List<long[]> seen = new java.util.ArrayList<>();
+        byte[][] small = new byte[1][];
+        FrameHandler handler = (data, offset, cap, orig, ts, iface, lt) -> {
+            seen.add(new long[] {offset, cap, ts});
+            if (cap == ethernetFrame.length) {
+                small[0] = data.asSlice(offset, cap).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            }
+        };
+
+        try (CaptureSource source = Captures.open(file)) {
+            while (source.read(handler, 2) != CaptureSource.END_OF_INPUT) {
+                // drain
+            }
+            assertThat(seen).hasSize(5);
+            assertThat(seen.get(3)[2]).isEqualTo(3);
+            assertThat(seen.get(4)[0]).isEqualTo(head.length + 4 * blockLength + 28).isGreaterThan(1L << 32);
+            assertThat(seen.get(4)[2]).isEqualTo(77);
+            assertThat(small[0]).isEqualTo(ethernetFrame);
+            assertThat(source.stats().brokenRecords).isZero();
+            assertThat(source.stats().fileBytesRead).isEqualTo(Files.size(file));
+        }
+    }
+
     @Test
     void shouldConvertUnitsExactlyWhenCallingToNanosDirectly() {
         assertThat(PcapngSource.toNanos(6, 1L)).isEqualTo(1_000L);
