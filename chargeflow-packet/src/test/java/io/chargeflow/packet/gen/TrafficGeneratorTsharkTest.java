@@ -143,6 +143,42 @@ class TrafficGeneratorTsharkTest {
     }
 
     @Test
+    void shouldCarryValidUdpChecksumsWhenTsharkReassemblesFragments() throws Exception {
+        assumeTrue(Tshark.available(), "tshark not installed (apt-get install -y tshark): test skipped");
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(25)
+                .packets(5_000)
+                .subscribers(200)
+                .fragmentShare(0.2)
+                .build();
+        Path pcap = dir.resolve("r.pcap");
+        GeneratorResult result = new TrafficGenerator().generate(config, pcap, dir.resolve("r.csv"));
+
+        Process tshark = new ProcessBuilder(
+                        "tshark",
+                        "-r",
+                        pcap.toString(),
+                        "-n",
+                        "-o",
+                        "udp.check_checksum:TRUE",
+                        "-Y",
+                        "ip.fragments || ipv6.fragments",
+                        "-T",
+                        "fields",
+                        "-e",
+                        "udp.checksum.status")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        List<String> statuses = new String(tshark.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
+        assertThat(tshark.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        // one line per reassembled datagram, each of two or three fragments; status 1 is Good
+        assertThat(statuses).hasSizeBetween((int) result.fragmentFrames() / 3, (int) result.fragmentFrames() / 2);
+        assertThat(statuses).isNotEmpty().containsOnly("1");
+    }
+
+    @Test
     void shouldRevealServerNamesToTsharkWhenFlowsAreTlsHttpOrDns() throws IOException {
         assumeTrue(Tshark.available(), "tshark not installed (apt-get install -y tshark): test skipped");
         GeneratorConfig config = GeneratorConfig.builder()
