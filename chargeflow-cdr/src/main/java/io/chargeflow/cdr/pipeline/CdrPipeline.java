@@ -28,7 +28,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class CdrPipeline implements AutoCloseable {
     private final JournalWriter writer;
-    private final JournalCdrSink sink;
     private final JournalExporter exporter;
     private final Thread exportThread;
     private final List<CdrAssembler> assemblers = new ArrayList<>();
@@ -38,7 +37,6 @@ public final class CdrPipeline implements AutoCloseable {
     private CdrPipeline(
             JournalContext journal, Path exportDir, CdrFormat format, long recordsPerFile, long exportIntervalMs) {
         this.writer = JournalWriter.open(journal);
-        this.sink = new JournalCdrSink(writer);
         if (exportDir == null) {
             this.exporter = null;
             this.exportThread = null;
@@ -91,7 +89,7 @@ public final class CdrPipeline implements AutoCloseable {
 
     /** A new assembler for one processor, writing through the journal. Main thread, before processors start. */
     public synchronized CdrAssembler newAssembler(AssemblerContext context) {
-        CdrAssembler assembler = new CdrAssembler(context, sink);
+        CdrAssembler assembler = new CdrAssembler(context, new JournalCdrSink(writer));
         assemblers.add(assembler);
         return assembler;
     }
