@@ -598,7 +598,7 @@ final class GeneratorRun {
         b.putShort(o + 4, (short) mac);
     }
 
-    /** IPv4 over the flow's addresses; returns nothing, the header is {@code headerLength} bytes at {@code o}. */
+    /** An IPv4 header of {@code headerLength} bytes at {@code o} between the flow's addresses, checksum included. */
     private void writeIpv4(int o, int headerLength, int totalLength, int flagsAndOffset, int proto, int id) {
         writeIpv4(o, headerLength, totalLength, flagsAndOffset, proto, id, srcV4, dstV4);
     }
