@@ -245,7 +245,8 @@ public final class PacketDecoder {
 
     /**
      * Decodes the IP packet at frame offset {@code at}: {@code expectedVersion} 4 or 6 from the link layer, 0 when
-     * the first nibble decides. Inner packets (inside GTP-U) are bounded by {@code innerWireEnd}.
+     * the first nibble decides. The packet must end by frame offset {@code wireEnd}: the original frame length for
+     * the outer packet, the end of the GTP-U message for an inner one.
      */
     private MalformedReason ip(int at, int expectedVersion, boolean inner) {
         return ip(at, expectedVersion, inner, wire);
@@ -272,7 +273,7 @@ public final class PacketDecoder {
                 && out.protocol == TransportFlyweight.UDP
                 && out.hasPorts
                 && (out.srcPort == gtpuPort || out.dstPort == gtpuPort)) {
-            return gtp(at);
+            return gtp();
         }
         return MalformedReason.NONE;
     }
@@ -492,7 +493,7 @@ public final class PacketDecoder {
      * Unwraps a GTP-U message on the GTP-U port; the outer UDP header starts at {@link #upperAt}. A G-PDU's inner IP
      * packet replaces the outer one in {@link #out}.
      */
-    private MalformedReason gtp(int outerAt) {
+    private MalformedReason gtp() {
         int udpAt = upperAt;
         int gtpAt = udpAt + TransportFlyweight.UDP_HEADER;
         int udpLength = transport.udpLength();
