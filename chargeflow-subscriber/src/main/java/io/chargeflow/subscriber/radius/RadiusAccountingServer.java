@@ -218,8 +218,9 @@ public final class RadiusAccountingServer implements AutoCloseable {
             drop(RadiusDropReason.RETRANSMISSION_IN_FLIGHT, client);
             return;
         }
-        send(previous, source);
+        // counted before sending, so a counter read after the NAS got its answer includes it
         retransmissionsAnswered.increment();
+        send(previous, source);
     }
 
     // ------------------------------------------------------------------ storage thread
@@ -313,8 +314,8 @@ public final class RadiusAccountingServer implements AutoCloseable {
         byte[] response = codec.response(pending.request(), pending.secret());
         recent.put(pending.key(), response);
         recentOrder.addLast(new Answered(pending.key(), clockMs.getAsLong()));
-        send(response, pending.source());
         answered.increment();
+        send(response, pending.source());
     }
 
     private void unanswered(List<Pending> batch, RadiusDropReason reason) {
