@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
  * A cursor flyweight over one AVP inside a message or a Grouped AVP: {@link #first}, {@link #next} and
  * {@link #seek} walk the siblings of one container by their wire lengths, typed getters decode the data in place.
  * Only what a stage asks for is decoded; framing that runs past the container ends the walk (returns false)
- * instead of throwing. One instance per nesting level per thread; reused, never shared between threads.
+ * instead of throwing. The header fields are read once per position; the cursor does not see later writes to the
+ * bytes under it. One instance per nesting level per thread; reused, never shared between threads.
  *
  * <pre>
  *  0                   1                   2                   3
@@ -41,21 +42,27 @@ public final class DiameterAvp {
     private ByteBuffer buffer;
     private int offset;
     private int limit;
+    // header fields, read once per position (the walk and the getters use them many times)
+    private int code;
+    private int flags;
+    private int length;
+    private int vendorId;
+    private boolean framed;
 
     /** Positions on the first top-level AVP of {@code message}; false when it has none that is framed. */
     public boolean first(DiameterMessage message) {
         buffer = message.buffer();
         offset = message.avpStart();
         limit = message.avpLimit();
-        return isFramed();
+        return readHeader();
     }
 
     /** Positions on the first AVP inside the Grouped AVP {@code parent}; false when none is framed. */
     public boolean firstChild(DiameterAvp parent) {
         buffer = parent.buffer;
         offset = parent.dataOffset();
-        limit = parent.offset + parent.length();
-        return isFramed();
+        limit = parent.offset + parent.length;
+        return readHeader();
     }
 
     /** Positions on the AVP starting at {@code avpOffset} inside a container ending at {@code containerLimit}. */
@@ -63,28 +70,48 @@ public final class DiameterAvp {
         this.buffer = buffer;
         this.offset = avpOffset;
         this.limit = Math.min(containerLimit, buffer.capacity());
-        return isFramed();
+        return readHeader();
     }
 
     /** Moves to the next sibling; false when there is none or its framing is broken. */
     public boolean next() {
         int next = offset + paddedLength();
-        if (next >= limit || next <= offset) {
+        if (!framed || next >= limit || next <= offset) {
             offset = limit;
+            framed = false;
             return false;
         }
         offset = next;
-        return isFramed();
+        return readHeader();
     }
 
     /** From the current AVP (inclusive), moves to the first sibling with this code and vendor; false if none. */
     public boolean seek(int code, int vendorId) {
         do {
-            if (code() == code && vendorId() == vendorId) {
+            if (this.code == code && this.vendorId == vendorId) {
                 return true;
             }
         } while (next());
         return false;
+    }
+
+    private boolean readHeader() {
+        if (offset + HEADER_LENGTH > limit) {
+            code = 0;
+            flags = 0;
+            length = 0;
+            vendorId = 0;
+            framed = false;
+            return false;
+        }
+        code = buffer.getInt(offset);
+        int word = buffer.getInt(offset + 4);
+        flags = word >>> 24;
+        length = word & 0xffffff;
+        boolean vendor = (flags & FLAG_VENDOR) != 0;
+        vendorId = vendor && offset + VENDOR_HEADER_LENGTH <= limit ? buffer.getInt(offset + 8) : 0;
+        framed = length >= (vendor ? VENDOR_HEADER_LENGTH : HEADER_LENGTH) && offset + length <= limit;
+        return framed;
     }
 
     /** Positions {@code child} on the first AVP with this definition inside this Grouped AVP. */
@@ -97,11 +124,7 @@ public final class DiameterAvp {
      * container (the last AVP of a container may omit its padding).
      */
     public boolean isFramed() {
-        if (offset + HEADER_LENGTH > limit) {
-            return false;
-        }
-        int len = length();
-        return len >= headerLength() && offset + len <= limit;
+        return framed;
     }
 
     public int offset() {
@@ -118,29 +141,29 @@ public final class DiameterAvp {
     }
 
     public int code() {
-        return buffer.getInt(offset);
+        return code;
     }
 
     public int flags() {
-        return buffer.get(offset + 4) & 0xff;
+        return flags;
     }
 
     public boolean isVendorSpecific() {
-        return (flags() & FLAG_VENDOR) != 0;
+        return (flags & FLAG_VENDOR) != 0;
     }
 
     public boolean isMandatory() {
-        return (flags() & FLAG_MANDATORY) != 0;
+        return (flags & FLAG_MANDATORY) != 0;
     }
 
     /** The AVP Length field: header plus data, without padding. */
     public int length() {
-        return buffer.getInt(offset + 4) & 0xffffff;
+        return length;
     }
 
     /** Length rounded up to a multiple of 4: the distance to the next AVP. */
     public int paddedLength() {
-        return (length() + 3) & ~3;
+        return (length + 3) & ~3;
     }
 
     public int headerLength() {
@@ -149,7 +172,7 @@ public final class DiameterAvp {
 
     /** The Vendor-ID, or 0 when the V bit is clear. */
     public int vendorId() {
-        return isVendorSpecific() && offset + VENDOR_HEADER_LENGTH <= limit ? buffer.getInt(offset + 8) : 0;
+        return vendorId;
     }
 
     public int dataOffset() {
@@ -157,7 +180,7 @@ public final class DiameterAvp {
     }
 
     public int dataLength() {
-        return Math.max(0, length() - headerLength());
+        return Math.max(0, length - headerLength());
     }
 
     /** Integer32 or Enumerated. */

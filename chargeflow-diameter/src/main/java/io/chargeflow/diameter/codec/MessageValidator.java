@@ -16,7 +16,9 @@ public final class MessageValidator {
     private static final int MAX_DEPTH = 16;
 
     private final DiameterAvp[] cursors = new DiameterAvp[MAX_DEPTH + 1];
-    private final DiameterAvp probe = new DiameterAvp();
+    private static final Avp[] NONE = new Avp[0];
+    private Avp[] required = NONE;
+    private long seenRequired;
     private int resultCode;
     private boolean framingLost;
     private int failedAvpOffset;
@@ -59,19 +61,17 @@ public final class MessageValidator {
         if ((flags & DiameterMessage.FLAGS_RESERVED) != 0 || (request && error)) {
             return fail(ResultCode.DIAMETER_INVALID_HDR_BITS.code());
         }
+        Command command = error ? null : Command.find(message.commandCode());
+        required = command == null ? NONE : Dictionary.requiredAvps(command, request);
+        seenRequired = 0;
         int code = checkContainer(message.buffer(), message.avpStart(), message.avpLimit(), 0);
         if (code != ResultCode.SUCCESS) {
             return fail(code);
         }
-        if (!error) {
-            Command command = Command.find(message.commandCode());
-            if (command != null) {
-                for (Avp required : Dictionary.requiredAvps(command, request)) {
-                    if (!message.find(required, probe)) {
-                        missingAvp = required;
-                        return fail(ResultCode.DIAMETER_MISSING_AVP.code());
-                    }
-                }
+        for (int i = 0; i < required.length; i++) {
+            if ((seenRequired & (1L << i)) == 0) {
+                missingAvp = required[i];
+                return fail(ResultCode.DIAMETER_MISSING_AVP.code());
             }
         }
         return ResultCode.SUCCESS;
@@ -93,6 +93,9 @@ public final class MessageValidator {
             int code = checkAvp(avp, depth);
             if (code != ResultCode.SUCCESS) {
                 return code;
+            }
+            if (depth == 0) {
+                markRequired(avp.code(), avp.vendorId());
             }
             present = avp.next();
         }
@@ -126,6 +129,17 @@ public final class MessageValidator {
             }
         }
         return ResultCode.SUCCESS;
+    }
+
+    /** One pass: the required AVPs are ticked off while the top level is framed, not searched for afterwards. */
+    private void markRequired(int code, int vendorId) {
+        Avp[] list = required;
+        for (int i = 0; i < list.length; i++) {
+            if (list[i].code() == code && list[i].vendorId() == vendorId) {
+                seenRequired |= 1L << i;
+                return;
+            }
+        }
     }
 
     private static boolean addressLengthOk(DiameterAvp avp, int dataLength) {
