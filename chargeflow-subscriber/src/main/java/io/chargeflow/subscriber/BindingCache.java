@@ -1,6 +1,7 @@
 package io.chargeflow.subscriber;
 
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.LongSupplier;
 
 /**
  * A bounded, 8-way set-associative cache of binding intervals per key, in primitive arrays (struct of arrays): a key
@@ -56,25 +57,25 @@ final class BindingCache {
     }
 
     /** Whether an unexpired interval of the key covers {@code atMs}; fills {@code hit} if so. */
-    boolean find(long hi, long lo, int length, long atMs, long nowNs, Hit hit) {
+    boolean find(long hi, long lo, int length, long atMs, LongSupplier nanoClock, Hit hit) {
         int set = setOf(hi, lo, length);
         StampedLock lock = locks[set & (STRIPES - 1)];
         long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
-            int found = scan(set, hi, lo, length, atMs, nowNs, hit);
+            int found = scan(set, hi, lo, length, atMs, nanoClock, hit);
             if (lock.validate(stamp)) {
                 return found >= 0;
             }
         }
         stamp = lock.readLock();
         try {
-            return scan(set, hi, lo, length, atMs, nowNs, hit) >= 0;
+            return scan(set, hi, lo, length, atMs, nanoClock, hit) >= 0;
         } finally {
             lock.unlockRead(stamp);
         }
     }
 
-    private int scan(int set, long hi, long lo, int length, long atMs, long nowNs, Hit hit) {
+    private int scan(int set, long hi, long lo, int length, long atMs, LongSupplier nanoClock, Hit hit) {
         int base = set * WAYS;
         for (int i = base; i < base + WAYS; i++) {
             if (prefix[i] == length
@@ -82,7 +83,8 @@ final class BindingCache {
                     && keyLo[i] == lo
                     && fromMs[i] <= atMs
                     && atMs < untilMs[i]
-                    && nowNs - expiresNs[i] < 0) {
+                    // the clock is read only for negative entries: positive ones never expire
+                    && (expiresNs[i] == Long.MAX_VALUE || nanoClock.getAsLong() - expiresNs[i] < 0)) {
                 hit.subscriber = subscriber[i];
                 hit.fromMs = fromMs[i];
                 hit.untilMs = untilMs[i];

@@ -84,7 +84,7 @@ public final class BindingResolver implements AutoCloseable {
     public void resolve(long keyHi, long keyLo, int prefixLength, long atTimeMs, LookupCallback callback) {
         int length = BindingKey.storedPrefixLength(keyHi, keyLo, prefixLength);
         BindingCache.Hit hit = hits.get();
-        if (cache.find(keyHi, keyLo, length, atTimeMs, nanoClock.getAsLong(), hit)) {
+        if (cache.find(keyHi, keyLo, length, atTimeMs, nanoClock, hit)) {
             cacheHits.increment();
             SubscriberRecord holder = hit.subscriber;
             hit.subscriber = null;
