@@ -243,8 +243,8 @@ final class AccountingApplier implements AutoCloseable {
         }
         for (IpBinding binding : open) {
             long until = Math.max(atMs, binding.validFromMs());
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "UPDATE ip_bindings SET valid_until_ms = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    connection.prepareStatement("UPDATE ip_bindings SET valid_until_ms = ? WHERE id = ?")) {
                 ps.setLong(1, until);
                 ps.setLong(2, binding.bindingId());
                 ps.executeUpdate();
@@ -284,7 +284,15 @@ final class AccountingApplier implements AutoCloseable {
             throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(INSERT_BINDING, Statement.RETURN_GENERATED_KEYS)) {
             return insertBinding(
-                    ps, key, subscriberId, validFromMs, validUntilMs, source, nas, acctSessionId, inputOctets,
+                    ps,
+                    key,
+                    subscriberId,
+                    validFromMs,
+                    validUntilMs,
+                    source,
+                    nas,
+                    acctSessionId,
+                    inputOctets,
                     outputOctets);
         }
     }

@@ -32,7 +32,12 @@ public final class BindingResolver implements AutoCloseable {
          * @param validUntilMs end, exclusive; {@link Long#MAX_VALUE} while open; ask again for later times
          */
         void onLookupResult(
-                long keyHi, long keyLo, long atTimeMs, SubscriberRecord subscriber, long validFromMs, long validUntilMs);
+                long keyHi,
+                long keyLo,
+                long atTimeMs,
+                SubscriberRecord subscriber,
+                long validFromMs,
+                long validUntilMs);
     }
 
     private final SubscriberStore store;
@@ -157,9 +162,7 @@ public final class BindingResolver implements AutoCloseable {
             if (outage.compareAndSet(true, false)) {
                 LOG.info("subscriber database available again");
             }
-            long expires = answer.subscriber() == null
-                    ? nanoClock.getAsLong() + negativeCoolDownNs
-                    : Long.MAX_VALUE;
+            long expires = answer.subscriber() == null ? nanoClock.getAsLong() + negativeCoolDownNs : Long.MAX_VALUE;
             cache.put(keyHi, keyLo, length, answer.validFromMs(), answer.validUntilMs(), answer.subscriber(), expires);
             if (finish()) {
                 callback.onLookupResult(

@@ -167,7 +167,8 @@ final class CsvImporter {
         try {
             return Instant.parse(text).toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw new CsvImportException(line, name + "=" + text + " is neither ISO-8601 (2026-11-01T00:00:00Z) nor ms");
+            throw new CsvImportException(
+                    line, name + "=" + text + " is neither ISO-8601 (2026-11-01T00:00:00Z) nor ms");
         }
     }
 

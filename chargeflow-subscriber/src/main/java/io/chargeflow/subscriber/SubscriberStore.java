@@ -239,8 +239,7 @@ public final class SubscriberStore implements AutoCloseable {
                     if (rs.next()) {
                         IpBinding binding = readBinding(rs, 1);
                         SubscriberRecord subscriber = readSubscriber(rs, 13);
-                        return new BindingAnswer(
-                                subscriber, binding, binding.validFromMs(), binding.validUntilMs());
+                        return new BindingAnswer(subscriber, binding, binding.validFromMs(), binding.validUntilMs());
                     }
                 }
             }

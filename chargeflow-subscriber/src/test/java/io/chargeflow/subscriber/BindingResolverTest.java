@@ -30,7 +30,11 @@ class BindingResolverTest {
     void open() {
         store = SubscriberStore.open(new StoreContext().dataDir(dir));
         resolver = new BindingResolver(
-                store, new ResolverContext().cacheCapacity(64).negativeCoolDownMs(1_000).nanoClock(nowNs::get));
+                store,
+                new ResolverContext()
+                        .cacheCapacity(64)
+                        .negativeCoolDownMs(1_000)
+                        .nanoClock(nowNs::get));
     }
 
     @AfterEach
@@ -54,8 +58,16 @@ class BindingResolverTest {
     private void start(String session, String imsi, String address, long atMs) {
         store.applyAccounting(
                 List.of(new AccountingEvent(
-                        AccountingEvent.Status.START, "nas", session, null, imsi, null,
-                        List.of(BindingKey.parse(address, 64)), atMs, -1, -1)),
+                        AccountingEvent.Status.START,
+                        "nas",
+                        session,
+                        null,
+                        imsi,
+                        null,
+                        List.of(BindingKey.parse(address, 64)),
+                        atMs,
+                        -1,
+                        -1)),
                 true);
     }
 
@@ -95,8 +107,8 @@ class BindingResolverTest {
         BindingKey key = BindingKey.parse("2001:db8:6::/64", 64);
         Thread caller = Thread.currentThread();
         Thread[] answeredOn = new Thread[1];
-        resolver.resolve(key.hi(), key.lo(), 64, T0 + 2, (hi, lo, at, s, from, until) -> answeredOn[0] =
-                Thread.currentThread());
+        resolver.resolve(
+                key.hi(), key.lo(), 64, T0 + 2, (hi, lo, at, s, from, until) -> answeredOn[0] = Thread.currentThread());
         assertThat(answeredOn[0]).isSameAs(caller);
         assertThat(resolver.cacheMisses()).isZero();
     }

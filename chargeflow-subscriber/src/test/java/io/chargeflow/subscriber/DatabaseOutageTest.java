@@ -45,8 +45,8 @@ class DatabaseOutageTest {
         EmbeddedPostgres postgres = startPostgres(pgData, 0);
         int port = postgres.getPort();
         String url = postgres.getJdbcUrl("postgres", "postgres");
-        try (SubscriberStore store = SubscriberStore.open(
-                        new StoreContext().jdbcUrl(url).connectionTimeoutMs(500));
+        try (SubscriberStore store =
+                        SubscriberStore.open(new StoreContext().jdbcUrl(url).connectionTimeoutMs(500));
                 BindingResolver resolver = new BindingResolver(store, new ResolverContext().retryBackoffMs(50, 400));
                 RadiusAccountingServer radius = RadiusAccountingServer.start(
                         store,
@@ -77,7 +77,8 @@ class DatabaseOutageTest {
                     answer = exchange(nas, radius, request); // the NAS retransmits the same request
                 }
                 assertThat(answer).isNotNull();
-                assertThat(store.bindingAt(key, 1_763_800_000_000L).subscriber().imsi()).isEqualTo("001010000000042");
+                assertThat(store.bindingAt(key, 1_763_800_000_000L).subscriber().imsi())
+                        .isEqualTo("001010000000042");
                 assertThat(store.bindingHistory(key)).hasSize(1);
             } finally {
                 again.close();
@@ -106,8 +107,12 @@ class DatabaseOutageTest {
         b.put((byte) 44).put((byte) 7).put("out-1".getBytes(StandardCharsets.US_ASCII));
         b.put((byte) 8).put((byte) 6).put(ip);
         b.put((byte) 55).put((byte) 6).putInt(1_763_800_000);
-        b.put((byte) 26).put((byte) (8 + imsiBytes.length)).putInt(10415).put((byte) 1)
-                .put((byte) (2 + imsiBytes.length)).put(imsiBytes);
+        b.put((byte) 26)
+                .put((byte) (8 + imsiBytes.length))
+                .putInt(10415)
+                .put((byte) 1)
+                .put((byte) (2 + imsiBytes.length))
+                .put(imsiBytes);
         byte[] p = new byte[b.position()];
         b.flip().get(p);
         p[0] = 4;

@@ -57,7 +57,9 @@ abstract class SubscriberStoreContractTest {
         assertThat(answer.subscriber().msisdn()).isEqualTo("15550000001");
         assertThat(answer.validFromMs()).isEqualTo(T0);
         assertThat(answer.validUntilMs()).isEqualTo(Long.MAX_VALUE);
-        assertThat(store.bindingAt(BindingKey.parse("2001:db8:1::/48", 64), T0).subscriber().subscriberId())
+        assertThat(store.bindingAt(BindingKey.parse("2001:db8:1::/48", 64), T0)
+                        .subscriber()
+                        .subscriberId())
                 .isEqualTo(all.get(0).subscriberId());
         assertThat(changes).hasSize(2);
         assertThat(store.importCsv(new StringReader(csv), T0 + 1))
@@ -81,20 +83,18 @@ abstract class SubscriberStoreContractTest {
     @Test
     void shouldRejectCsvWhenHeaderFieldCountOrOverlapIsWrong() throws Exception {
         assertThatThrownBy(() -> store.importCsv(new StringReader("imsi,msisdn\n"), T0))
-                .isInstanceOfSatisfying(CsvImportException.class, e -> assertThat(e.line()).isEqualTo(1));
+                .isInstanceOfSatisfying(
+                        CsvImportException.class, e -> assertThat(e.line()).isEqualTo(1));
         assertThatThrownBy(() -> store.importCsv(new StringReader(HEADER + "1,2,3\n"), T0))
                 .hasMessage("line 2: expected 8 fields, found 3");
-        assertThatThrownBy(() -> store.importCsv(
-                        new StringReader(HEADER + "00101000000001x,,,,,,,\n"), T0))
+        assertThatThrownBy(() -> store.importCsv(new StringReader(HEADER + "00101000000001x,,,,,,,\n"), T0))
                 .hasMessageContaining("line 2: imsi=00101000000001x");
-        String overlapping = HEADER
-                + "001010000000001,,,,,10.0.0.1,1000,3000\n"
-                + "001010000000002,,,,,10.0.0.1,2000,4000\n";
+        String overlapping =
+                HEADER + "001010000000001,,,,,10.0.0.1,1000,3000\n" + "001010000000002,,,,,10.0.0.1,2000,4000\n";
         assertThatThrownBy(() -> store.importCsv(new StringReader(overlapping), T0))
                 .hasMessage("line 3: address 10.0.0.1 overlaps its binding on line 2");
         store.importCsv(new StringReader(HEADER + "001010000000001,,,,,10.0.0.1,1000,\n"), T0);
-        assertThatThrownBy(() -> store.importCsv(
-                        new StringReader(HEADER + "001010000000002,,,,,10.0.0.1,5000,\n"), T0))
+        assertThatThrownBy(() -> store.importCsv(new StringReader(HEADER + "001010000000002,,,,,10.0.0.1,5000,\n"), T0))
                 .hasMessage("line 2: address 10.0.0.1 overlaps a stored binding of subscriber 1");
         assertThat(store.listSubscribers()).hasSize(1);
     }
@@ -123,7 +123,8 @@ abstract class SubscriberStoreContractTest {
         assertThat(second.validUntilMs()).isEqualTo(Long.MAX_VALUE);
         BindingAnswer never = store.bindingAt(BindingKey.parse("10.9.9.9", 64), T0);
         assertThat(never).isEqualTo(new BindingAnswer(null, null, Long.MIN_VALUE, Long.MAX_VALUE));
-        assertThat(changes).extracting(BindingChange::kind, BindingChange::atTimeMs)
+        assertThat(changes)
+                .extracting(BindingChange::kind, BindingChange::atTimeMs)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(BindingChange.Kind.STARTED, T0),
                         org.assertj.core.groups.Tuple.tuple(BindingChange.Kind.ENDED, T0 + 1000),
@@ -142,8 +143,7 @@ abstract class SubscriberStoreContractTest {
         assertThat(history).hasSize(1);
         assertThat(history.get(0).nasInputOctets()).isEqualTo(5);
         assertThat(changes).hasSize(1);
-        AccountingEvent stop =
-                event(AccountingEvent.Status.STOP, "s1", "001010000000001", "10.1.0.8", T0 + 90, 7, 8);
+        AccountingEvent stop = event(AccountingEvent.Status.STOP, "s1", "001010000000001", "10.1.0.8", T0 + 90, 7, 8);
         store.applyAccounting(List.of(stop), true);
         store.applyAccounting(List.of(stop), true);
         assertThat(store.bindingHistory(BindingKey.parse("10.1.0.8", 64)).get(0).validUntilMs())
@@ -158,12 +158,25 @@ abstract class SubscriberStoreContractTest {
                         event(AccountingEvent.Status.START, "a", "001010000000001", "10.2.0.1", T0, -1, -1),
                         event(AccountingEvent.Status.START, "b", "001010000000002", "2001:db8:2::/64", T0, -1, -1),
                         new AccountingEvent(
-                                AccountingEvent.Status.ACCOUNTING_ON, "nas-1", null, null, null, null, List.of(),
-                                T0 + 10, -1, -1)),
+                                AccountingEvent.Status.ACCOUNTING_ON,
+                                "nas-1",
+                                null,
+                                null,
+                                null,
+                                null,
+                                List.of(),
+                                T0 + 10,
+                                -1,
+                                -1)),
                 true);
-        assertThat(store.bindingAt(BindingKey.parse("10.2.0.1", 64), T0 + 10).subscriber()).isNull();
-        assertThat(store.bindingAt(BindingKey.parse("2001:db8:2::/64", 64), T0 + 9).subscriber()).isNotNull();
-        assertThat(changes).filteredOn(c -> c.kind() == BindingChange.Kind.ENDED).hasSize(2);
+        assertThat(store.bindingAt(BindingKey.parse("10.2.0.1", 64), T0 + 10).subscriber())
+                .isNull();
+        assertThat(store.bindingAt(BindingKey.parse("2001:db8:2::/64", 64), T0 + 9)
+                        .subscriber())
+                .isNotNull();
+        assertThat(changes)
+                .filteredOn(c -> c.kind() == BindingChange.Kind.ENDED)
+                .hasSize(2);
     }
 
     @Test
@@ -195,9 +208,11 @@ abstract class SubscriberStoreContractTest {
                 List.of(event(AccountingEvent.Status.START, "a", "001010000000001", "10.5.0.1", T0, -1, -1)), true);
         BindingKey key = BindingKey.parse("10.5.0.1", 64);
         try (BindingResolver resolver = new BindingResolver(store, new ResolverContext().cacheCapacity(1024))) {
-            java.util.concurrent.CompletableFuture<SubscriberRecord> first = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<SubscriberRecord> first =
+                    new java.util.concurrent.CompletableFuture<>();
             resolver.resolve(key.hi(), key.lo(), 64, T0 + 1, (h, l, at, s, from, until) -> first.complete(s));
-            assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).imsi()).isEqualTo("001010000000001");
+            assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).imsi())
+                    .isEqualTo("001010000000001");
             SubscriberRecord[] second = new SubscriberRecord[1];
             resolver.resolve(key.hi(), key.lo(), 64, T0 + 2, (h, l, at, s, from, until) -> second[0] = s);
             assertThat(second[0].imsi()).isEqualTo("001010000000001");

@@ -163,8 +163,9 @@ public final class RadiusLoadDriver {
             attribute(a, 44, ("bench-" + n).getBytes(StandardCharsets.US_ASCII));
             attribute(a, 32, "bench-nas".getBytes(StandardCharsets.US_ASCII));
             int address = 0x6400_0000 + (int) n;
-            attribute(a, 8, new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8),
-                (byte) address});
+            attribute(a, 8, new byte[] {
+                (byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address
+            });
             byte[] imsi = String.format("00101%010d", subscriber).getBytes(StandardCharsets.US_ASCII);
             byte[] vsa = new byte[6 + imsi.length];
             vsa[2] = (byte) (10415 >>> 8);

@@ -110,15 +110,18 @@ public final class SubscriberCommands {
             BindingAnswer answer = store.bindingAt(key, atMs);
             String when = Instant.ofEpochMilli(atMs).toString();
             if (answer.subscriber() == null) {
-                out.println(key + " had no subscriber at " + when + " (unbound from "
-                        + time(answer.validFromMs()) + " until " + time(answer.validUntilMs()) + ")");
+                out.println(key + " had no subscriber at " + when + " (unbound from " + time(answer.validFromMs())
+                        + " until " + time(answer.validUntilMs()) + ")");
                 return NOT_FOUND;
             }
             SubscriberRecord s = answer.subscriber();
             out.println(key + " at " + when + ": subscriber=" + s.subscriberId() + " imsi=" + blank(s.imsi())
                     + " msisdn=" + blank(s.msisdn()) + " account=" + blank(s.account()) + " valid_from="
                     + time(answer.validFromMs()) + " valid_until=" + time(answer.validUntilMs()) + " source="
-                    + answer.binding().source() + (answer.binding().nas() == null ? "" : " nas=" + answer.binding().nas()));
+                    + answer.binding().source()
+                    + (answer.binding().nas() == null
+                            ? ""
+                            : " nas=" + answer.binding().nas()));
             return OK;
         } catch (StoreUnavailableException e) {
             err.println(e.getMessage());
@@ -135,7 +138,21 @@ public final class SubscriberCommands {
      */
     public static int serveRadius(
             DatabaseOptions db, String listen, List<String> clients, PrintStream out, PrintStream err) {
-        RadiusContext context = new RadiusContext();
+        return serveRadius(db, listen, clients, true, out, err);
+    }
+
+    /**
+     * {@code radius serve} with the choice whether a Start for an unknown IMSI/MSISDN/User-Name creates the
+     * subscriber ({@code --create-subscribers}, default true) or is answered without binding anything.
+     */
+    public static int serveRadius(
+            DatabaseOptions db,
+            String listen,
+            List<String> clients,
+            boolean createUnknownSubscribers,
+            PrintStream out,
+            PrintStream err) {
+        RadiusContext context = new RadiusContext().createUnknownSubscribers(createUnknownSubscribers);
         try {
             context.listen(RadiusContext.parseListen(listen == null ? "127.0.0.1:1813" : listen));
             for (String client : clients) {

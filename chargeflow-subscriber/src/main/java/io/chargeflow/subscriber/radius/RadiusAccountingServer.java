@@ -65,7 +65,8 @@ public final class RadiusAccountingServer implements AutoCloseable {
 
     private record RequestKey(InetAddress client, int identifier, long authenticatorHi, long authenticatorLo) {}
 
-    private record Pending(RequestKey key, InetSocketAddress source, byte[] request, byte[] secret, AccountingEvent e) {}
+    private record Pending(
+            RequestKey key, InetSocketAddress source, byte[] request, byte[] secret, AccountingEvent e) {}
 
     private record Answered(RequestKey key, long atMs) {}
 
@@ -199,8 +200,7 @@ public final class RadiusAccountingServer implements AutoCloseable {
             onRetransmission(previous, source, client);
             return;
         }
-        RadiusCodec.Decoded decoded =
-                RadiusCodec.decode(p, length, client.getHostAddress(), clockMs.getAsLong());
+        RadiusCodec.Decoded decoded = RadiusCodec.decode(p, length, client.getHostAddress(), clockMs.getAsLong());
         if (decoded == null) {
             recent.remove(key);
             drop(RadiusDropReason.INVALID_ATTRIBUTE, client);
@@ -279,7 +279,8 @@ public final class RadiusAccountingServer implements AutoCloseable {
         }
         try {
             if (!events.isEmpty()) {
-                withoutSubscriber.add(store.applyAccounting(events, createUnknown).eventsWithoutSubscriber());
+                withoutSubscriber.add(
+                        store.applyAccounting(events, createUnknown).eventsWithoutSubscriber());
             }
         } catch (StoreUnavailableException e) {
             if (batch.size() == 1 || !store.isAvailable()) {
@@ -299,8 +300,8 @@ public final class RadiusAccountingServer implements AutoCloseable {
         for (Pending pending : batch) {
             try {
                 if (pending.e() != null) {
-                    withoutSubscriber.add(
-                            store.applyAccounting(List.of(pending.e()), createUnknown).eventsWithoutSubscriber());
+                    withoutSubscriber.add(store.applyAccounting(List.of(pending.e()), createUnknown)
+                            .eventsWithoutSubscriber());
                 }
                 answer(codec, pending);
             } catch (StoreUnavailableException e) {
@@ -384,8 +385,11 @@ public final class RadiusAccountingServer implements AutoCloseable {
             LOG.warn("closing the RADIUS socket: {}", e.getMessage());
         }
         join(receiver);
-        LOG.info("RADIUS accounting stopped: {} answered, {} retransmissions answered, drops {}",
-                answered(), retransmissionsAnswered(), dropCounts());
+        LOG.info(
+                "RADIUS accounting stopped: {} answered, {} retransmissions answered, drops {}",
+                answered(),
+                retransmissionsAnswered(),
+                dropCounts());
     }
 
     private static void join(Thread thread) {

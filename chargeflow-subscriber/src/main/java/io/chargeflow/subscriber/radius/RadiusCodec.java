@@ -230,8 +230,13 @@ final class RadiusCodec {
                     String found = imsiOf(p, valueAt, valueLength);
                     imsi = found != null ? found : imsi;
                 }
-                case ACCT_STATUS_TYPE, ACCT_DELAY_TIME, ACCT_INPUT_OCTETS, ACCT_OUTPUT_OCTETS, ACCT_INPUT_GIGAWORDS,
-                        ACCT_OUTPUT_GIGAWORDS, EVENT_TIMESTAMP -> {
+                case ACCT_STATUS_TYPE,
+                        ACCT_DELAY_TIME,
+                        ACCT_INPUT_OCTETS,
+                        ACCT_OUTPUT_OCTETS,
+                        ACCT_INPUT_GIGAWORDS,
+                        ACCT_OUTPUT_GIGAWORDS,
+                        EVENT_TIMESTAMP -> {
                     if (valueLength != 4) {
                         return null;
                     }

@@ -48,15 +48,20 @@ class SubscriberCommandsTest {
         assertThat(SubscriberCommands.importSubscribers(db, csv, out, err)).isZero();
         assertThat(out()).endsWith("1 subscribers created, 0 updated, 1 plans created, 1 bindings created\n");
         assertThat(SubscriberCommands.listSubscribers(db, out, err)).isZero();
-        assertThat(out()).startsWith("id,imsi,msisdn,account,plan,status,created\n1,001010000000001,15550000001,"
-                + "acct-1,gold,active,");
-        assertThat(SubscriberCommands.showBinding(db, "10.0.0.1", "2026-11-01T12:00:00Z", out, err)).isZero();
-        assertThat(out()).isEqualTo("10.0.0.1 at 2026-11-01T12:00:00Z: subscriber=1 imsi=001010000000001"
-                + " msisdn=15550000001 account=acct-1 valid_from=2026-11-01T00:00:00Z"
-                + " valid_until=2026-11-02T00:00:00Z source=STATIC\n");
-        assertThat(SubscriberCommands.showBinding(db, "10.0.0.1", "2026-11-03T00:00:00Z", out, err)).isEqualTo(1);
-        assertThat(out()).isEqualTo("10.0.0.1 had no subscriber at 2026-11-03T00:00:00Z"
-                + " (unbound from 2026-11-02T00:00:00Z until open)\n");
+        assertThat(out())
+                .startsWith("id,imsi,msisdn,account,plan,status,created\n1,001010000000001,15550000001,"
+                        + "acct-1,gold,active,");
+        assertThat(SubscriberCommands.showBinding(db, "10.0.0.1", "2026-11-01T12:00:00Z", out, err))
+                .isZero();
+        assertThat(out())
+                .isEqualTo("10.0.0.1 at 2026-11-01T12:00:00Z: subscriber=1 imsi=001010000000001"
+                        + " msisdn=15550000001 account=acct-1 valid_from=2026-11-01T00:00:00Z"
+                        + " valid_until=2026-11-02T00:00:00Z source=STATIC\n");
+        assertThat(SubscriberCommands.showBinding(db, "10.0.0.1", "2026-11-03T00:00:00Z", out, err))
+                .isEqualTo(1);
+        assertThat(out())
+                .isEqualTo("10.0.0.1 had no subscriber at 2026-11-03T00:00:00Z"
+                        + " (unbound from 2026-11-02T00:00:00Z until open)\n");
     }
 
     @Test
@@ -68,8 +73,9 @@ class SubscriberCommandsTest {
                         + "001010000000001,,,,,,,\n"
                         + "001010000000002,,,,bogus,,,\n");
         assertThat(SubscriberCommands.importSubscribers(db, csv, out, err)).isEqualTo(1);
-        assertThat(err()).isEqualTo(csv + ": line 3: status=bogus must be active, suspended or closed"
-                + " (nothing imported)\n");
+        assertThat(err())
+                .isEqualTo(
+                        csv + ": line 3: status=bogus must be active, suspended or closed" + " (nothing imported)\n");
         assertThat(SubscriberCommands.listSubscribers(db, out, err)).isZero();
         assertThat(out()).isEqualTo("id,imsi,msisdn,account,plan,status,created\n");
     }
@@ -87,8 +93,8 @@ class SubscriberCommandsTest {
         assertThat(message).doesNotContain("secret");
         assertThat(SubscriberCommands.showBinding(DatabaseOptions.defaults(), "not-an-ip", null, out, err))
                 .isEqualTo(SubscriberCommands.USAGE);
-        assertThat(SubscriberCommands.serveRadius(DatabaseOptions.defaults(), "127.0.0.1:1813",
-                        java.util.List.of("127.0.0.1"), out, err))
+        assertThat(SubscriberCommands.serveRadius(
+                        DatabaseOptions.defaults(), "127.0.0.1:1813", java.util.List.of("127.0.0.1"), out, err))
                 .isEqualTo(SubscriberCommands.USAGE);
     }
 
@@ -125,12 +131,15 @@ class SubscriberCommandsTest {
             }
             server.destroy(); // SIGTERM
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(log)).contains("stopped: 1 requests answered").contains("exit=0");
+            assertThat(Files.readString(log))
+                    .contains("stopped: 1 requests answered")
+                    .contains("exit=0");
         } finally {
             server.destroyForcibly();
         }
         DatabaseOptions db = new DatabaseOptions(data, null);
-        assertThat(SubscriberCommands.showBinding(db, "10.9.0.1", "1763800001000", out, err)).isZero();
+        assertThat(SubscriberCommands.showBinding(db, "10.9.0.1", "1763800001000", out, err))
+                .isZero();
         assertThat(out()).contains("imsi=001010000000099").contains("source=RADIUS nas=127.0.0.1");
     }
 
@@ -141,8 +150,12 @@ class SubscriberCommandsTest {
         b.put((byte) 40).put((byte) 6).putInt(1);
         b.put((byte) 8).put((byte) 6).put(new byte[] {10, 9, 0, 1});
         b.put((byte) 55).put((byte) 6).putInt(1_763_800_000);
-        b.put((byte) 26).put((byte) (8 + imsi.length)).putInt(10415).put((byte) 1)
-                .put((byte) (2 + imsi.length)).put(imsi);
+        b.put((byte) 26)
+                .put((byte) (8 + imsi.length))
+                .putInt(10415)
+                .put((byte) 1)
+                .put((byte) (2 + imsi.length))
+                .put(imsi);
         byte[] p = new byte[b.position()];
         b.flip().get(p);
         p[0] = 4;

@@ -70,8 +70,15 @@ class RadiusAccountingServerTest {
         Assumptions.assumeTrue(
                 radclientPresent(), "skipped: radclient not installed (apt-get install freeradius-utils)");
         Process p = new ProcessBuilder(
-                        "radclient", "-r", "1", "-t", "1", "-x",
-                        "127.0.0.1:" + server.localAddress().getPort(), "acct", secret)
+                        "radclient",
+                        "-r",
+                        "1",
+                        "-t",
+                        "1",
+                        "-x",
+                        "127.0.0.1:" + server.localAddress().getPort(),
+                        "acct",
+                        secret)
                 .redirectErrorStream(true)
                 .start();
         p.getOutputStream().write(attributes.getBytes(StandardCharsets.US_ASCII));
@@ -187,7 +194,8 @@ class RadiusAccountingServerTest {
     @Test
     void shouldEndBindingWithNasCountersWhenStopArrives() throws Exception {
         try (DatagramChannel c = client()) {
-            assertThat(exchange(c, start("hb-2", "001010000000078", 2).build(8, SECRET, true))).isNotNull();
+            assertThat(exchange(c, start("hb-2", "001010000000078", 2).build(8, SECRET, true)))
+                    .isNotNull();
             byte[] stop = new RadiusPackets()
                     .integer(RadiusCodec.ACCT_STATUS_TYPE, 2)
                     .text(RadiusCodec.ACCT_SESSION_ID, "hb-2")
@@ -205,7 +213,9 @@ class RadiusAccountingServerTest {
         assertThat(ended.atTimeMs()).isEqualTo((EVENT_S + 60) * 1000);
         assertThat(ended.nasInputOctets()).isEqualTo((1L << 32) + 100);
         assertThat(ended.nasOutputOctets()).isEqualTo(200);
-        assertThat(store.bindingAt(BindingKey.parse("10.30.0.2", 64), (EVENT_S + 60) * 1000).subscriber()).isNull();
+        assertThat(store.bindingAt(BindingKey.parse("10.30.0.2", 64), (EVENT_S + 60) * 1000)
+                        .subscriber())
+                .isNull();
     }
 
     @Test
@@ -221,9 +231,8 @@ class RadiusAccountingServerTest {
         forgedMa[forgedMa.length - 1] ^= 1;
         // keep the Request Authenticator right so only the Message-Authenticator is wrong
         resign(forgedMa);
-        byte[] noStatus = new RadiusPackets()
-                .text(RadiusCodec.ACCT_SESSION_ID, "hb-5")
-                .build(12, SECRET, false);
+        byte[] noStatus =
+                new RadiusPackets().text(RadiusCodec.ACCT_SESSION_ID, "hb-5").build(12, SECRET, false);
         byte[] accessRequest = good.clone();
         accessRequest[0] = 1;
         try (DatagramChannel c = client()) {
@@ -261,8 +270,7 @@ class RadiusAccountingServerTest {
                                 .client("127.0.0.2=" + SECRET));
                 DatagramChannel c = client()) {
             c.send(ByteBuffer.wrap(start("hb-6", "001010000000081", 6).build(13, SECRET, false)), other.localAddress());
-            await().atMost(Duration.ofSeconds(5))
-                    .until(() -> other.dropped(RadiusDropReason.UNKNOWN_CLIENT) == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> other.dropped(RadiusDropReason.UNKNOWN_CLIENT) == 1);
             assertThat(other.answered()).isZero();
         }
     }
@@ -282,7 +290,8 @@ class RadiusAccountingServerTest {
                 assertThat(exchange(c, r)).isNotNull();
             }
         }
-        assertThat(changes).filteredOn(ch -> ch.kind() == BindingChange.Kind.ENDED)
+        assertThat(changes)
+                .filteredOn(ch -> ch.kind() == BindingChange.Kind.ENDED)
                 .extracting(ch -> ch.key().toString())
                 .containsExactlyInAnyOrder("10.30.0.7", "10.30.0.8");
     }

@@ -22,7 +22,8 @@ final class RadiusPackets {
     }
 
     RadiusPackets integer(int type, long value) {
-        return attribute(type, new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
+        return attribute(
+                type, new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
     }
 
     RadiusPackets ipv4(int type, int a, int b, int c, int d) {
