@@ -184,11 +184,9 @@ class DiameterNodeTest {
 
     @Test
     void shouldOpenExactlyOneConnectionWhenBothNodesConnectToEachOther() throws Exception {
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            int portA = a.getLocalPort();
-            int portB = b.getLocalPort();
-            a.close();
-            b.close();
+        {
+            int portA = freePort();
+            int portB = freePort();
             PeerConfig toB = PeerConfig.of("127.0.0.1", portB, "b.test", "realm.b");
             PeerConfig toA = PeerConfig.of("127.0.0.1", portA, "a.test", "realm.a");
             DiameterNode nodeA = node(Nodes.context("a.test", "realm.a").listen("127.0.0.1", portA, false).peer(toB));
@@ -204,6 +202,12 @@ class DiameterNodeTest {
             DiameterMessage answer = nodeA.send("realm.b", 4, 272, e -> e.putUtf8(Avp.SESSION_ID, "a;1"))
                     .get(5, TimeUnit.SECONDS);
             assertThat(answer.find(Avp.RESULT_CODE, avp)).isTrue();
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
