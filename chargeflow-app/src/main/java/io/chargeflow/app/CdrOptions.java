@@ -61,8 +61,11 @@ final class CdrOptions {
         int perProcessor = Math.max(65_536, 2 * context.expectedSubscribers() / context.processors());
         AssemblerContext assembler = new AssemblerContext(nodeId, volumeLimit, timeLimit.toMillis(), maxContainers,
                 perProcessor);
-        JournalCdrSink sink = new JournalCdrSink(writer);
-        context.sessionRecorders(id -> new CdrRecorder(assembler, sink, context.ipv6PrefixLength()));
+        // chargingIDs unique on the node across runs: this run's start second, then a run-wide session counter
+        AtomicLong chargingIds = new AtomicLong((System.currentTimeMillis() / 1000) << 28);
+        // one sink per processor: a sink's encoding scratch buffer belongs to one thread
+        context.sessionRecorders(id -> new CdrRecorder(assembler, new JournalCdrSink(writer),
+                context.ipv6PrefixLength(), chargingIds));
         return new Journal(writer, acknowledged);
     }
 

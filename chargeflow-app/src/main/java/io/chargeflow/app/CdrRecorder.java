@@ -22,10 +22,13 @@ final class CdrRecorder implements SessionRecorder {
 
     private final CdrAssembler assembler;
     private final int ipv6PrefixLength;
+    private final java.util.concurrent.atomic.AtomicLong chargingIds;
 
-    CdrRecorder(AssemblerContext context, CdrSink sink, int ipv6PrefixLength) {
+    CdrRecorder(AssemblerContext context, CdrSink sink, int ipv6PrefixLength,
+            java.util.concurrent.atomic.AtomicLong chargingIds) {
         this.assembler = new CdrAssembler(context, sink);
         this.ipv6PrefixLength = ipv6PrefixLength;
+        this.chargingIds = chargingIds;
     }
 
     @Override
@@ -33,7 +36,7 @@ final class CdrRecorder implements SessionRecorder {
         SessionIdentity identity = new SessionIdentity(null, null, SubscriberKeys.format(keyHi, keyLo,
                 ipv6PrefixLength), downlink ? ChargingSide.NETWORK : ChargingSide.SUBSCRIBER, keyHi, keyLo, 0, null,
                 null);
-        return assembler.open(sessionId, identity, timeNs / NS_PER_MS);
+        return assembler.open(chargingIds.getAndIncrement(), identity, timeNs / NS_PER_MS);
     }
 
     @Override

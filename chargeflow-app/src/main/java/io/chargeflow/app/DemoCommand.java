@@ -113,18 +113,18 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("   %,d bindings preloaded; %,d PGW-CDRs durable in the journal%n", directory.preloaded(),
                     j.acknowledged().get());
         }
-        Reports.writeUsageCsv(usage, result.rows, true);
+        Reports.writeUsageCsv(usage, result, true);
         Reports.writeSummaryJson(dir.resolve("summary.json"), result);
         Reports.printSummary(out, result);
 
-        out.printf("%n== 4. per-subscriber report (top 10 of %,d; all in %s)%n", result.rows.size(), usage);
+        out.printf("%n== 4. per-subscriber report (top 10 of %,d; all in %s)%n", result.subscribers, usage);
         Reports.printTop(out, result, 10);
 
         out.printf("%n== 5. exactness against the generator's truth (%s)%n", truth);
-        List<String> differences = TruthCheck.compare(truth, result.rows);
+        List<String> differences = TruthCheck.compare(truth, result);
         if (differences.isEmpty()) {
             out.printf("   exact: all %,d subscribers equal the truth in packets and bytes, both directions%n",
-                    result.rows.size());
+                    result.subscribers);
         } else {
             out.printf("   NOT exact: %,d differences, first: %s%n", differences.size(), differences.get(0));
         }

@@ -29,8 +29,11 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("chargeflow: error: " + describe(e));
-            if (System.getenv("CHARGEFLOW_DEBUG") != null) {
+            if (System.getenv("CHARGEFLOW_DEBUG") != null || Boolean.getBoolean("chargeflow.debug")) {
                 e.printStackTrace(commandLine.getErr());
+                for (Throwable s : e.getSuppressed()) {
+                    s.printStackTrace(commandLine.getErr());
+                }
             }
             commandLine.getErr().flush();
             return 1;

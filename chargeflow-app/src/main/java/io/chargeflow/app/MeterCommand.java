@@ -72,7 +72,7 @@ final class MeterCommand implements Callable<Integer> {
             err.printf("  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
                     journal.acknowledged().get(), cdr.journal, journal.writer().durableSequence());
         }
-        Reports.writeUsageCsv(out, result.rows, directory != null);
+        Reports.writeUsageCsv(out, result, directory != null);
         if (summaryJson != null) {
             Reports.writeSummaryJson(summaryJson, result);
         }

@@ -10,9 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What a metering run measured: per-subscriber rows (sorted) and the run's counters. Built after the run. */
+/**
+ * What a metering run measured: the run's counters, and the finished engine whose processors still hold the
+ * per-subscriber totals (visited in key order, never copied: a million subscribers stay within the heap).
+ */
 final class MeterResult {
-    final List<UsageRow> rows;
+    final FlowEngine engine;
+    final long subscribers;
+    final int ipv6PrefixLength;
     final List<String> captures;
     final long frames;
     final long frameBytes;
@@ -38,10 +43,11 @@ final class MeterResult {
     final long elapsedNanos;
     final int processors;
 
-    MeterResult(FlowEngine engine, List<UsageRow> rows, List<String> captures, List<CaptureStats> stats,
-            long elapsedNanos) {
+    MeterResult(FlowEngine engine, List<String> captures, List<CaptureStats> stats, long elapsedNanos) {
         FlowManager fm = engine.flowManager();
-        this.rows = rows;
+        this.engine = engine;
+        this.subscribers = engine.subscriberKeys();
+        this.ipv6PrefixLength = engine.context().ipv6PrefixLength();
         this.captures = captures;
         frames = fm.frames();
         frameBytes = fm.frameBytes();
@@ -90,6 +96,19 @@ final class MeterResult {
         this.elapsedNanos = elapsedNanos;
     }
 
+    /** Visits every subscriber's totals in key order. */
+    void forEachSubscriber(io.chargeflow.flow.Processor.KeyVisitor visitor) {
+        engine.forEachSubscriber(visitor);
+    }
+
+    /** A subscriber's totals as a row object (for the few rows a report prints). */
+    UsageRow row(long hi, long lo, long ulP, long ulB, long dlP, long dlB, long sessions, boolean p2p, long peerHi,
+            long peerLo, io.chargeflow.flow.Subscriber identity) {
+        return new UsageRow(hi, lo, io.chargeflow.flow.SubscriberKeys.format(hi, lo, ipv6PrefixLength), ulP, ulB,
+                dlP, dlB, sessions, p2p, p2p ? io.chargeflow.flow.SubscriberKeys.format(peerHi, peerLo,
+                        ipv6PrefixLength) : null, identity);
+    }
+
     double packetsPerSecond() {
         return elapsedNanos == 0 ? 0 : frames * 1e9 / elapsedNanos;
     }
@@ -111,7 +130,7 @@ final class MeterResult {
         m.put("gtpu_packets", gtpPackets);
         m.put("snaplen_truncated_charged", snaplenTruncated);
         m.put("peer_to_peer_records", peerToPeerPackets);
-        m.put("subscribers", rows.size());
+        m.put("subscribers", subscribers);
         m.put("sessions", Map.of("opened", sessionsOpened, "closed", sessionsClosed, "peak_concurrent",
                 peakSessions));
         List<Map<String, Object>> procs = new ArrayList<>();

@@ -3,9 +3,7 @@ package io.chargeflow.app;
 import io.chargeflow.flow.ClosedSession;
 import io.chargeflow.flow.FlowContext;
 import io.chargeflow.flow.FlowEngine;
-import io.chargeflow.flow.Processor;
 import io.chargeflow.flow.SessionListener;
-import io.chargeflow.flow.SubscriberKeys;
 import io.chargeflow.packet.CaptureSource;
 import io.chargeflow.packet.CaptureStats;
 import io.chargeflow.packet.Captures;
@@ -56,14 +54,7 @@ final class MeterRun {
             if (progress != null) {
                 progress.done();
             }
-            List<UsageRow> rows = new ArrayList<>();
-            for (Processor processor : engine.processors()) {
-                processor.totals().forEach((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) ->
-                        rows.add(new UsageRow(hi, lo, SubscriberKeys.format(hi, lo, prefix), ulP, ulB, dlP, dlB,
-                                sessions, p2p, p2p ? SubscriberKeys.format(peerHi, peerLo, prefix) : null, identity)));
-            }
-            rows.sort(UsageRow.KEY_ORDER);
-            return new MeterResult(engine, rows, names, stats, elapsed);
+            return new MeterResult(engine, names, stats, elapsed);
         }
     }
 

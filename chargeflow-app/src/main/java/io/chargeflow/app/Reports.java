@@ -6,7 +6,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.chargeflow.flow.SubscriberKeys;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.SerializationFeature;
@@ -19,33 +23,34 @@ final class Reports {
 
     private Reports() {}
 
-    /** usage.csv: the five columns, plus imsi,msisdn,account when {@code withIdentity}. */
-    static void writeUsageCsv(Path file, List<UsageRow> rows, boolean withIdentity) throws IOException {
+    /** usage.csv: the five columns, plus imsi,msisdn,account when {@code withIdentity}; streamed in key order. */
+    static void writeUsageCsv(Path file, MeterResult result, boolean withIdentity) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write(USAGE_HEADER);
             if (withIdentity) {
                 out.write(",imsi,msisdn,account");
             }
             out.write('\n');
-            for (UsageRow r : rows) {
-                out.write(r.subscriber());
-                out.write(',');
-                out.write(Long.toString(r.ulPackets()));
-                out.write(',');
-                out.write(Long.toString(r.ulBytes()));
-                out.write(',');
-                out.write(Long.toString(r.dlPackets()));
-                out.write(',');
-                out.write(Long.toString(r.dlBytes()));
-                if (withIdentity) {
-                    out.write(',');
-                    out.write(csv(r.identity() == null ? null : r.identity().imsi()));
-                    out.write(',');
-                    out.write(csv(r.identity() == null ? null : r.identity().msisdn()));
-                    out.write(',');
-                    out.write(csv(r.identity() == null ? null : r.identity().account()));
-                }
-                out.write('\n');
+            StringBuilder line = new StringBuilder(128);
+            try {
+                result.forEachSubscriber((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) -> {
+                    line.setLength(0);
+                    line.append(SubscriberKeys.format(hi, lo, result.ipv6PrefixLength)).append(',').append(ulP)
+                            .append(',').append(ulB).append(',').append(dlP).append(',').append(dlB);
+                    if (withIdentity) {
+                        line.append(',').append(csv(identity == null ? null : identity.imsi()))
+                                .append(',').append(csv(identity == null ? null : identity.msisdn()))
+                                .append(',').append(csv(identity == null ? null : identity.account()));
+                    }
+                    line.append('\n');
+                    try {
+                        out.append(line);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
         }
     }
@@ -71,7 +76,7 @@ final class Reports {
         err.printf("  charged:      %,d packets; uplink %,d packets %,d bytes; downlink %,d packets %,d bytes%n",
                 r.chargedPackets, r.uplinkRecords, r.uplinkBytes, r.downlinkRecords, r.downlinkBytes);
         err.printf("  subscribers:  %,d keys, %,d sessions (peak %,d concurrent), %,d peer-to-peer records%n",
-                r.rows.size(), r.sessionsClosed, r.peakSessions, r.peerToPeerPackets);
+                r.subscribers, r.sessionsClosed, r.peakSessions, r.peerToPeerPackets);
         err.printf("  gtp-u:        %,d packets; snaplen-cut but charged: %,d%n", r.gtpPackets, r.snaplenTruncated);
         err.printf("  unclassified: %,d packets (%,d bytes), matched no side rule%n", r.unclassifiedPackets,
                 r.unclassifiedBytes);
@@ -90,12 +95,21 @@ final class Reports {
         err.printf("  processors:   %d,%s%n", r.processors, share);
     }
 
-    /** The per-subscriber report: the top {@code limit} keys by total bytes. */
+    /** The per-subscriber report: the top {@code limit} keys by total bytes (a bounded heap over the totals). */
     static void printTop(PrintWriter out, MeterResult r, int limit) {
-        List<UsageRow> top = r.rows.stream()
-                .sorted(Comparator.comparingLong(UsageRow::totalBytes).reversed().thenComparing(UsageRow.KEY_ORDER))
-                .limit(limit)
-                .toList();
+        Comparator<UsageRow> order =
+                Comparator.comparingLong(UsageRow::totalBytes).reversed().thenComparing(UsageRow.KEY_ORDER);
+        PriorityQueue<UsageRow> heap = new PriorityQueue<>(limit + 1, order.reversed());
+        r.forEachSubscriber((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) -> {
+            if (heap.size() < limit || ulB + dlB > heap.peek().totalBytes()) {
+                heap.add(r.row(hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity));
+                if (heap.size() > limit) {
+                    heap.poll();
+                }
+            }
+        });
+        List<UsageRow> top = new ArrayList<>(heap);
+        top.sort(order);
         out.printf("%-28s %12s %14s %12s %14s %9s %s%n", "subscriber", "ul_packets", "ul_bytes", "dl_packets",
                 "dl_bytes", "sessions", "identity / peer-to-peer");
         for (UsageRow row : top) {
@@ -106,8 +120,8 @@ final class Reports {
             out.printf("%-28s %,12d %,14d %,12d %,14d %,9d %s%n", row.subscriber(), row.ulPackets(), row.ulBytes(),
                     row.dlPackets(), row.dlBytes(), row.sessions(), note);
         }
-        if (r.rows.size() > limit) {
-            out.printf("... %,d more subscribers in the usage file%n", r.rows.size() - limit);
+        if (r.subscribers > limit) {
+            out.printf("... %,d more subscribers in the usage file%n", r.subscribers - limit);
         }
     }
 

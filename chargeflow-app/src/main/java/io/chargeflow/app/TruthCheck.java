@@ -14,7 +14,7 @@ final class TruthCheck {
     private TruthCheck() {}
 
     /** The differences, one line each (empty when the run is exact). */
-    static List<String> compare(Path truthCsv, List<UsageRow> rows) throws IOException {
+    static List<String> compare(Path truthCsv, MeterResult result) throws IOException {
         Map<String, String> expected = new HashMap<>();
         List<String> lines = Files.readAllLines(truthCsv, StandardCharsets.UTF_8);
         for (String line : lines.subList(1, lines.size())) {
@@ -22,15 +22,16 @@ final class TruthCheck {
             expected.put(line.substring(0, comma), line.substring(comma + 1));
         }
         List<String> differences = new ArrayList<>();
-        for (UsageRow r : rows) {
-            String actual = r.ulPackets() + "," + r.ulBytes() + "," + r.dlPackets() + "," + r.dlBytes();
-            String truth = expected.remove(r.subscriber());
+        result.forEachSubscriber((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) -> {
+            String key = io.chargeflow.flow.SubscriberKeys.format(hi, lo, result.ipv6PrefixLength);
+            String actual = ulP + "," + ulB + "," + dlP + "," + dlB;
+            String truth = expected.remove(key);
             if (truth == null) {
-                differences.add(r.subscriber() + ": metered " + actual + ", not in the truth");
+                differences.add(key + ": metered " + actual + ", not in the truth");
             } else if (!truth.equals(actual)) {
-                differences.add(r.subscriber() + ": metered " + actual + ", truth " + truth);
+                differences.add(key + ": metered " + actual + ", truth " + truth);
             }
-        }
+        });
         expected.forEach((k, v) -> differences.add(k + ": truth " + v + ", not metered"));
         return differences;
     }

@@ -138,6 +138,41 @@ public final class FlowEngine implements AutoCloseable {
         return List.of(processors);
     }
 
+    /**
+     * Visits every subscriber key of the run in key order (IPv4 first, then IPv6, each by address), merging the
+     * processors' tables without copying them. After {@link #finish()}.
+     */
+    public void forEachSubscriber(Processor.KeyVisitor visitor) {
+        int n = processors.length;
+        int[][] orders = new int[n][];
+        int[] next = new int[n];
+        for (int i = 0; i < n; i++) {
+            orders[i] = processors[i].sortedRows();
+        }
+        while (true) {
+            int best = -1;
+            for (int i = 0; i < n; i++) {
+                if (next[i] < orders[i].length && (best < 0 || processors[i].compareRows(orders[i][next[i]],
+                        processors[best], orders[best][next[best]]) < 0)) {
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                return;
+            }
+            processors[best].visitRow(orders[best][next[best]++], visitor);
+        }
+    }
+
+    /** Number of distinct subscriber keys seen. After {@link #finish()}. */
+    public long subscriberKeys() {
+        long keys = 0;
+        for (Processor p : processors) {
+            keys += p.keys();
+        }
+        return keys;
+    }
+
     /** The ring of processor {@code i}: for benchmarks and tests that drive a processor without the reader. */
     public RecordRing ring(int i) {
         return rings[i];

@@ -21,6 +21,10 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 public final class Processor implements Runnable {
     static final int FLAG_PEER_TO_PEER = 1;
     static final int FLAG_LOOKUP_PENDING = 2;
+    /** The key has a session now; without it the row only keeps the key's totals between sessions. */
+    static final int FLAG_OPEN = 4;
+    /** Some session of the key was peer-to-peer (for the totals). */
+    static final int FLAG_EVER_PEER_TO_PEER = 8;
     private static final int MAX_BATCH = 4096;
     private static final long NANOS_PER_MS = 1_000_000L;
 
@@ -29,6 +33,7 @@ public final class Processor implements Runnable {
     private final MpscUnboundedXaddArrayQueue<Object> inbox = new MpscUnboundedXaddArrayQueue<>(1024);
     private final SubscriberDirectory directory;
     private final boolean useDirectory;
+    private final boolean useValidity;
     private final SessionListener listener;
     private final long idleTimeoutNs;
     private final long sweepIntervalNs;
@@ -54,7 +59,12 @@ public final class Processor implements Runnable {
     private int[] flags;
     private Subscriber[] subscriber;
 
-    private final UsageTotals totals;
+    private long[] totalUlPackets;
+    private long[] totalUlBytes;
+    private long[] totalDlPackets;
+    private long[] totalDlBytes;
+    private int[] sessionCount;
+    private int openCount;
     private final ServiceMeter services;
     private long[] serviceMask;
     private final SessionRecorder recorder;
@@ -93,14 +103,13 @@ public final class Processor implements Runnable {
         this.lookupDrainTimeoutNs = context.lookupDrainTimeout().toNanos();
         int expected = Math.max(16, context.expectedSubscribers() / context.processors());
         this.sessions = new KeyIndex(expected);
-        allocateColumns(sessions.capacity());
-        this.totals = new UsageTotals(expected);
+        this.useValidity = useDirectory;
         this.services = context.serviceRules() == null ? null : new ServiceMeter(context.serviceRules(), expected,
                 context.flowIdleTimeout().toNanos(), context.activityTimeout().toNanos());
         this.recorder = context.sessionRecorders() == null ? null : context.sessionRecorders().apply(id);
         this.defaultRatingGroup = context.defaultRatingGroup();
         this.activityNs = context.activityTimeout().toNanos();
-        this.recorderHandle = new int[sessionId.length];
+        allocateColumns(sessions.capacity());
     }
 
     public int id() {
@@ -188,15 +197,29 @@ public final class Processor implements Runnable {
             nowNs = timeNs;
         }
         int row = sessions.find(keyHi, keyLo);
-        if (row >= 0 && timeNs >= validUntilNs[row]) {
-            closeRow(row, CloseCause.BINDING_CHANGE, validUntilNs[row]);
-            row = -1;
-        } else if (row >= 0 && timeNs - lastNs[row] > idleTimeoutNs) {
-            closeRow(row, CloseCause.IDLE_TIMEOUT, lastNs[row] + idleTimeoutNs);
-            row = -1;
+        if (row >= 0 && (flags[row] & FLAG_OPEN) != 0) {
+            if (useValidity && timeNs >= validUntilNs[row]) {
+                closeRow(row, CloseCause.BINDING_CHANGE, validUntilNs[row]);
+            } else if (timeNs - lastNs[row] > idleTimeoutNs) {
+                closeRow(row, CloseCause.IDLE_TIMEOUT, lastNs[row] + idleTimeoutNs);
+            }
         }
         if (row < 0) {
-            row = openSession(keyHi, keyLo, timeNs, RecordLayout.downlink(meta));
+            row = sessions.insert(keyHi, keyLo);
+            if (row >= sessionId.length) {
+                allocateColumns(sessions.capacity());
+            }
+            flags[row] = 0;
+            totalUlPackets[row] = 0;
+            totalUlBytes[row] = 0;
+            totalDlPackets[row] = 0;
+            totalDlBytes[row] = 0;
+            sessionCount[row] = 0;
+            peerHi[row] = 0;
+            peerLo[row] = 0;
+        }
+        if ((flags[row] & FLAG_OPEN) == 0) {
+            openSession(row, keyHi, keyLo, timeNs, RecordLayout.downlink(meta));
         }
         int bytes = RecordLayout.bytes(meta);
         if (RecordLayout.downlink(meta)) {
@@ -220,7 +243,7 @@ public final class Processor implements Runnable {
             if (recorder != null && ((flags[row] & FLAG_PEER_TO_PEER) == 0 || peerHi[row] != hi || peerLo[row] != lo)) {
                 recorder.onPeer(recorderHandle[row], hi, lo);
             }
-            flags[row] |= FLAG_PEER_TO_PEER;
+            flags[row] |= FLAG_PEER_TO_PEER | FLAG_EVER_PEER_TO_PEER;
             peerHi[row] = hi;
             peerLo[row] = lo;
         }
@@ -257,11 +280,7 @@ public final class Processor implements Runnable {
                 services.movedActiveNs());
     }
 
-    private int openSession(long keyHi, long keyLo, long timeNs, boolean downlink) {
-        int row = sessions.insert(keyHi, keyLo);
-        if (row >= sessionId.length) {
-            allocateColumns(sessions.capacity());
-        }
+    private void openSession(int row, long keyHi, long keyLo, long timeNs, boolean downlink) {
         sessionId[row] = ((long) id << 48) | nextSessionSequence++;
         firstNs[row] = timeNs;
         lastNs[row] = timeNs;
@@ -269,18 +288,21 @@ public final class Processor implements Runnable {
         ulBytes[row] = 0;
         dlPackets[row] = 0;
         dlBytes[row] = 0;
-        peerHi[row] = 0;
-        peerLo[row] = 0;
-        validUntilNs[row] = Long.MAX_VALUE;
-        serviceMask[row] = 0;
-        flags[row] = 0;
+        if (useValidity) {
+            validUntilNs[row] = Long.MAX_VALUE;
+        }
+        if (services != null) {
+            serviceMask[row] = 0;
+        }
+        flags[row] = (flags[row] & FLAG_EVER_PEER_TO_PEER) | FLAG_OPEN;
+        openCount++;
         if (recorder != null) {
             recorderHandle[row] = recorder.onOpen(sessionId[row], keyHi, keyLo, downlink, timeNs);
         }
         subscriber[row] = null;
         sessionsOpened++;
-        if (sessions.size() > peakSessions) {
-            peakSessions = sessions.size();
+        if (openCount > peakSessions) {
+            peakSessions = openCount;
         }
         if (useDirectory) {
             flags[row] |= FLAG_LOOKUP_PENDING;
@@ -296,10 +318,9 @@ public final class Processor implements Runnable {
                 // a cached answer: the packet that opened the session is already attributed to its holder
                 LookupAnswer answer = immediateAnswer;
                 immediateAnswer = null;
-                onLookupAnswer(answer);
+                onLookupAnswer(answer, true);
             }
         }
-        return row;
     }
 
     /** Directory answer, on any thread: becomes a message on this processor's own queue. */
@@ -328,9 +349,15 @@ public final class Processor implements Runnable {
     }
 
     private void onLookupAnswer(LookupAnswer answer) {
+        onLookupAnswer(answer, false);
+    }
+
+    /** {@code immediate}: answered inside the lookup, before the opening packet was counted. */
+    private void onLookupAnswer(LookupAnswer answer, boolean immediate) {
         lookupAnswers++;
         int row = sessions.find(answer.keyHi(), answer.keyLo());
-        if (row < 0 || (flags[row] & FLAG_LOOKUP_PENDING) == 0 || firstNs[row] / NANOS_PER_MS != answer.atTimeMs()) {
+        if (row < 0 || (flags[row] & (FLAG_LOOKUP_PENDING | FLAG_OPEN)) != (FLAG_LOOKUP_PENDING | FLAG_OPEN)
+                || firstNs[row] / NANOS_PER_MS != answer.atTimeMs()) {
             // the session that asked is gone (its close already settled the pending count)
             staleAnswers++;
             return;
@@ -344,7 +371,7 @@ public final class Processor implements Runnable {
         validUntilNs[row] = answer.validUntilMs() >= Long.MAX_VALUE / NANOS_PER_MS
                 ? Long.MAX_VALUE
                 : answer.validUntilMs() * NANOS_PER_MS;
-        if (lastNs[row] >= validUntilNs[row]) {
+        if (!immediate && lastNs[row] >= validUntilNs[row]) {
             // a late answer (directory miss) for a binding that ended while its packets were metered: the session
             // ends at the binding's end; packets metered in between stay with it and are counted as straddling
             straddlingAnswers++;
@@ -354,7 +381,7 @@ public final class Processor implements Runnable {
 
     private void onCloseRequest(CloseRequest request) {
         int row = sessions.find(request.keyHi(), request.keyLo());
-        if (row >= 0) {
+        if (row >= 0 && (flags[row] & FLAG_OPEN) != 0) {
             closeRow(row, request.cause(), Math.max(lastNs[row], request.atTimeMs() * NANOS_PER_MS));
         }
     }
@@ -362,7 +389,7 @@ public final class Processor implements Runnable {
     private void sweep() {
         long now = nowNs;
         for (int row = sessions.size() - 1; row >= 0; row--) {
-            if (now - lastNs[row] > idleTimeoutNs) {
+            if ((flags[row] & FLAG_OPEN) != 0 && now - lastNs[row] > idleTimeoutNs) {
                 closeRow(row, CloseCause.IDLE_TIMEOUT, lastNs[row] + idleTimeoutNs);
             }
         }
@@ -384,7 +411,9 @@ public final class Processor implements Runnable {
         }
         drainInbox();
         for (int row = sessions.size() - 1; row >= 0; row--) {
-            closeRow(row, CloseCause.END_OF_INPUT, lastNs[row]);
+            if ((flags[row] & FLAG_OPEN) != 0) {
+                closeRow(row, CloseCause.END_OF_INPUT, lastNs[row]);
+            }
         }
     }
 
@@ -398,34 +427,19 @@ public final class Processor implements Runnable {
                 sessionId[row], id, sessions.hi(row), sessions.lo(row), subscriber[row], firstNs[row], lastNs[row],
                 ulPackets[row], ulBytes[row], dlPackets[row], dlBytes[row], p2p, peerHi[row], peerLo[row], cause,
                 closeTimeNs, services == null ? java.util.List.of() : services.close(sessionId[row], serviceMask[row]));
-        totals.add(closed);
+        // the row stays: it keeps the key's totals and last identity until the next session of the key
+        totalUlPackets[row] += ulPackets[row];
+        totalUlBytes[row] += ulBytes[row];
+        totalDlPackets[row] += dlPackets[row];
+        totalDlBytes[row] += dlBytes[row];
+        sessionCount[row]++;
+        flags[row] &= ~(FLAG_OPEN | FLAG_PEER_TO_PEER | FLAG_LOOKUP_PENDING);
+        openCount--;
         sessionsClosed++;
         if (recorder != null) {
             recorder.onClose(recorderHandle[row], closed);
         }
-        int moved = sessions.remove(row);
-        if (moved >= 0) {
-            moveRow(moved, row);
-        }
-        subscriber[moved >= 0 ? moved : row] = null;
         listener.onSessionClosed(closed);
-    }
-
-    private void moveRow(int from, int to) {
-        sessionId[to] = sessionId[from];
-        peerHi[to] = peerHi[from];
-        peerLo[to] = peerLo[from];
-        firstNs[to] = firstNs[from];
-        lastNs[to] = lastNs[from];
-        ulPackets[to] = ulPackets[from];
-        ulBytes[to] = ulBytes[from];
-        dlPackets[to] = dlPackets[from];
-        dlBytes[to] = dlBytes[from];
-        validUntilNs[to] = validUntilNs[from];
-        serviceMask[to] = serviceMask[from];
-        recorderHandle[to] = recorderHandle[from];
-        flags[to] = flags[from];
-        subscriber[to] = subscriber[from];
     }
 
     private void allocateColumns(int rows) {
@@ -438,9 +452,15 @@ public final class Processor implements Runnable {
         ulBytes = grow(ulBytes, rows);
         dlPackets = grow(dlPackets, rows);
         dlBytes = grow(dlBytes, rows);
-        validUntilNs = grow(validUntilNs, rows);
-        serviceMask = grow(serviceMask, rows);
-        recorderHandle = recorderHandle == null ? null : Arrays.copyOf(recorderHandle, rows);
+        validUntilNs = useValidity ? grow(validUntilNs, rows) : null;
+        serviceMask = services != null ? grow(serviceMask, rows) : null;
+        recorderHandle = recorder != null ? (recorderHandle == null ? new int[rows]
+                : Arrays.copyOf(recorderHandle, rows)) : null;
+        totalUlPackets = grow(totalUlPackets, rows);
+        totalUlBytes = grow(totalUlBytes, rows);
+        totalDlPackets = grow(totalDlPackets, rows);
+        totalDlBytes = grow(totalDlBytes, rows);
+        sessionCount = sessionCount == null ? new int[rows] : Arrays.copyOf(sessionCount, rows);
         flags = flags == null ? new int[rows] : Arrays.copyOf(flags, rows);
         subscriber = subscriber == null ? new Subscriber[rows] : Arrays.copyOf(subscriber, rows);
     }
@@ -451,8 +471,59 @@ public final class Processor implements Runnable {
 
     // ---- results, read after the thread finished ----
 
-    public UsageTotals totals() {
-        return totals;
+    /**
+     * Calls {@code visitor} for every subscriber key this processor saw, in key order (IPv4 keys first, then IPv6,
+     * each by address), with the key's totals over all its sessions. After the processor finished.
+     */
+    public void forEachKey(KeyVisitor visitor) {
+        for (int row : sortedRows()) {
+            visitRow(row, visitor);
+        }
+    }
+
+    void visitRow(int row, KeyVisitor visitor) {
+        visitor.visit(sessions.hi(row), sessions.lo(row), totalUlPackets[row], totalUlBytes[row],
+                totalDlPackets[row], totalDlBytes[row], sessionCount[row],
+                (flags[row] & FLAG_EVER_PEER_TO_PEER) != 0, peerHi[row], peerLo[row], subscriber[row]);
+    }
+
+    int compareRows(int row, Processor other, int otherRow) {
+        return compareKeys(sessions.hi(row), sessions.lo(row), other.sessions.hi(otherRow),
+                other.sessions.lo(otherRow));
+    }
+
+    /** The rows in key order; allocation of one int array, no boxing. */
+    int[] sortedRows() {
+        int[] order = new int[sessions.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        it.unimi.dsi.fastutil.ints.IntArrays.quickSort(order, (a, b) -> compareKeys(sessions.hi(a), sessions.lo(a),
+                sessions.hi(b), sessions.lo(b)));
+        return order;
+    }
+
+    /** Key order of reports: IPv4 keys first, then IPv6, each by unsigned address. */
+    public static int compareKeys(long hiA, long loA, long hiB, long loB) {
+        boolean v4a = SubscriberKeys.isIpv4(hiA, loA);
+        boolean v4b = SubscriberKeys.isIpv4(hiB, loB);
+        if (v4a != v4b) {
+            return v4a ? -1 : 1;
+        }
+        int c = Long.compareUnsigned(hiA, hiB);
+        return c != 0 ? c : Long.compareUnsigned(loA, loB);
+    }
+
+    /** Number of subscriber keys this processor saw. */
+    public int keys() {
+        return sessions.size();
+    }
+
+    /** One key's totals over the run. */
+    @FunctionalInterface
+    public interface KeyVisitor {
+        void visit(long keyHi, long keyLo, long ulPackets, long ulBytes, long dlPackets, long dlBytes, long sessions,
+                boolean peerToPeer, long peerHi, long peerLo, Subscriber subscriber);
     }
 
     Throwable failure() {
@@ -480,7 +551,7 @@ public final class Processor implements Runnable {
     }
 
     public int openSessions() {
-        return sessions.size();
+        return openCount;
     }
 
     public int peakSessions() {

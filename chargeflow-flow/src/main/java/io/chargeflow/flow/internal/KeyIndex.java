@@ -128,14 +128,20 @@ public final class KeyIndex {
         slots[hole] = 0;
     }
 
+    /**
+     * Rows grow by half (a table of a million keys wastes at most a third of its columns); the slot array stays a
+     * power of two at least twice the rows, so probing stays short.
+     */
     private void grow() {
-        int rows = hi.length * 2;
+        int rows = hi.length + (hi.length >> 1);
         hi = Arrays.copyOf(hi, rows);
         lo = Arrays.copyOf(lo, rows);
-        slots = new int[rows * 2];
-        slotMask = slots.length - 1;
-        for (int row = 0; row < size; row++) {
-            place(row);
+        if (slots.length < rows * 2) {
+            slots = new int[Integer.highestOneBit(rows * 2 - 1) << 1];
+            slotMask = slots.length - 1;
+            for (int row = 0; row < size; row++) {
+                place(row);
+            }
         }
     }
 }
