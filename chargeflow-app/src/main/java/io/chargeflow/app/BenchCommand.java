@@ -93,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double once(Path file, ServiceRules serviceRules) throws Exception {
-        FlowContext context = meter.toContext().serviceRules(serviceRules).expectedSubscribers(subscribers);
+        FlowContext context = meter.toContext().serviceRules(serviceRules);
         MeterResult result = MeterRun.run(List.of(file), context, null, null, null);
         return result.packetsPerSecond() / 1e6;
     }

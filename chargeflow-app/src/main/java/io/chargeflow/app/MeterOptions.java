@@ -47,6 +47,14 @@ final class MeterOptions {
     @Option(names = "--gtpu-port", paramLabel = "PORT", description = "UDP port of GTP-U (default: 2152).")
     int gtpuPort = 2152;
 
+    @Option(names = "--ring-capacity", paramLabel = "RECORDS",
+            description = "Records each processor's ring holds, a power of two (default: 32768).")
+    int ringCapacity = 1 << 15;
+
+    @Option(names = "--expected-subscribers", paramLabel = "N",
+            description = "Presize session tables for this many subscribers (default: 65536; tables grow anyway).")
+    int expectedSubscribers = 1 << 16;
+
     /** Builds the flow context; mistakes fail with name=value messages. */
     FlowContext toContext() {
         SideRules.Builder rules = SideRules.builder();
@@ -59,6 +67,8 @@ final class MeterOptions {
                 .ipv6PrefixLength(ipv6Prefix)
                 .idleTimeout(idleTimeout)
                 .gtpuPort(gtpuPort)
+                .ringCapacity(ringCapacity)
+                .expectedSubscribers(expectedSubscribers)
                 .sideRules(rules.build())
                 .subscriberPools(AddressPools.of(subscriberPools));
     }

@@ -30,6 +30,7 @@ final class MeterResult {
     final long unclassifiedBytes;
     final long peerToPeerPackets;
     final long gtpPackets;
+    final long tunnelContinuations;
     final long snaplenTruncated;
     final long backpressureWaits;
     final Map<String, Long> malformed = new LinkedHashMap<>();
@@ -60,6 +61,7 @@ final class MeterResult {
         unclassifiedBytes = fm.unclassifiedBytes();
         peerToPeerPackets = fm.peerToPeerPackets();
         gtpPackets = fm.gtpPackets();
+        tunnelContinuations = fm.tunnelContinuations();
         snaplenTruncated = fm.snaplenTruncated();
         backpressureWaits = fm.backpressureWaits();
         for (MalformedReason reason : MalformedReason.values()) {
@@ -128,6 +130,7 @@ final class MeterResult {
         mal.put("by_reason", malformed);
         m.put("malformed", mal);
         m.put("gtpu_packets", gtpPackets);
+        m.put("gtpu_continuation_fragments", tunnelContinuations);
         m.put("snaplen_truncated_charged", snaplenTruncated);
         m.put("peer_to_peer_records", peerToPeerPackets);
         m.put("subscribers", subscribers);

@@ -77,7 +77,8 @@ final class Reports {
                 r.chargedPackets, r.uplinkRecords, r.uplinkBytes, r.downlinkRecords, r.downlinkBytes);
         err.printf("  subscribers:  %,d keys, %,d sessions (peak %,d concurrent), %,d peer-to-peer records%n",
                 r.subscribers, r.sessionsClosed, r.peakSessions, r.peerToPeerPackets);
-        err.printf("  gtp-u:        %,d packets; snaplen-cut but charged: %,d%n", r.gtpPackets, r.snaplenTruncated);
+        err.printf("  gtp-u:        %,d packets (+%,d continuation fragments of fragmented tunnels); snaplen-cut but "
+                + "charged: %,d%n", r.gtpPackets, r.tunnelContinuations, r.snaplenTruncated);
         err.printf("  unclassified: %,d packets (%,d bytes), matched no side rule%n", r.unclassifiedPackets,
                 r.unclassifiedBytes);
         err.printf("  malformed:    %,d frames, never charged%s%n", r.malformedTotal, r.malformed.isEmpty() ? ""

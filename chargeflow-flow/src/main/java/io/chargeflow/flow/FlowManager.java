@@ -45,6 +45,12 @@ public final class FlowManager implements FrameHandler {
     private final NameSniffer.AnswerSink learnSink = this::learn;
     private long namesSeen;
 
+    // GTP-U tunnel endpoint pairs (outer IPv4 source, destination) seen carrying G-PDUs: a later fragment of an
+    // outer datagram between them continues a subscriber packet already charged at its first fragment
+    private static final int MAX_TUNNEL_PAIRS = 1 << 16;
+    private final KeyIndex tunnelPairs = new KeyIndex(64);
+    private long tunnelContinuations;
+
     private long lastTimeNs = Long.MIN_VALUE;
 
     // counters (reader thread)
@@ -99,6 +105,11 @@ public final class FlowManager implements FrameHandler {
         DecodedPacket p = packet;
         if (p.gtp) {
             gtpPackets++;
+            learnTunnel(p);
+        } else if (p.fragment && !p.hasPorts && p.ipVersion == 4 && p.protocol == 17 && tunnelPairs.size() > 0
+                && tunnelPairs.find(0, pair(p.srcV4, p.dstV4)) >= 0) {
+            tunnelContinuations++;
+            return;
         }
         if (p.truncatedBySnaplen) {
             snaplenTruncated++;
@@ -234,6 +245,31 @@ public final class FlowManager implements FrameHandler {
             learnedMask[row] = 0;
         }
         learnedMask[row] |= answerMask;
+    }
+
+    private void learnTunnel(DecodedPacket p) {
+        if (p.tunnelSrcV4 == 0 && p.tunnelDstV4 == 0) {
+            return;
+        }
+        long pair = pair(p.tunnelSrcV4, p.tunnelDstV4);
+        if (tunnelPairs.find(0, pair) < 0) {
+            if (tunnelPairs.size() >= MAX_TUNNEL_PAIRS) {
+                tunnelPairs.clear();
+            }
+            tunnelPairs.insert(0, pair);
+        }
+    }
+
+    private static long pair(int src, int dst) {
+        return ((long) src << 32) | (dst & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * Later fragments of outer IPv4 datagrams that carried GTP-U: part of a subscriber packet charged (inner IP
+     * length) at the datagram's first fragment, so not charged again.
+     */
+    public long tunnelContinuations() {
+        return tunnelContinuations;
     }
 
     /** Server names seen in payloads (SNI, Host, DNS questions). */

@@ -176,14 +176,17 @@ public final class Processor implements Runnable {
         return work;
     }
 
+    /**
+     * Backs off when the ring is empty: a few spins, then parking that grows to a millisecond. Processors must not
+     * yield-spin: on a machine with as many cores as threads they would take the reader's core, and the ring (tens of
+     * thousands of records) absorbs a millisecond of input at line rate.
+     */
     private int idle(int idle) {
         idleLoops++;
-        if (idle < 64) {
+        if (idle < 16) {
             Thread.onSpinWait();
-        } else if (idle < 128) {
-            Thread.yield();
         } else {
-            LockSupport.parkNanos(idle < 256 ? 20_000 : 200_000);
+            LockSupport.parkNanos(Math.min(1_000_000L, 20_000L << Math.min(6, (idle - 16) >> 2)));
         }
         return idle + 1;
     }
