@@ -152,6 +152,17 @@ abstract class SubscriberStoreContractTest {
     }
 
     @Test
+    void shouldBindWhenInterimUpdateArrivesWithoutStart() {
+        store.applyAccounting(
+                List.of(event(AccountingEvent.Status.INTERIM_UPDATE, "lost", "001010000000005", "10.1.0.9", T0, 3, 4)),
+                true);
+        BindingAnswer answer = store.bindingAt(BindingKey.parse("10.1.0.9", 64), T0);
+        assertThat(answer.subscriber().imsi()).isEqualTo("001010000000005");
+        assertThat(answer.binding().nasInputOctets()).isEqualTo(3);
+        assertThat(answer.binding().acctSessionId()).isEqualTo("lost");
+    }
+
+    @Test
     void shouldEndEveryBindingOfNasWhenAccountingOnArrives() {
         store.applyAccounting(
                 List.of(

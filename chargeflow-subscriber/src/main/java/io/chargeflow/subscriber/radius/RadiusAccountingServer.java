@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class RadiusAccountingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RadiusAccountingServer.class);
     private static final int MAX_LOGGED_PAIRS = 10_000;
+    /** Bounds the retransmission window's memory (~200 bytes an entry) at full rate; the oldest go first. */
+    private static final int MAX_RECENT = 262_144;
 
     private final SubscriberStore store;
     private final Map<InetAddress, byte[]> clients;
@@ -328,7 +330,8 @@ public final class RadiusAccountingServer implements AutoCloseable {
 
     private void expireRecent() {
         long oldest = clockMs.getAsLong() - windowMs;
-        while (!recentOrder.isEmpty() && recentOrder.peekFirst().atMs() <= oldest) {
+        while (!recentOrder.isEmpty()
+                && (recentOrder.peekFirst().atMs() <= oldest || recentOrder.size() > MAX_RECENT)) {
             recent.remove(recentOrder.pollFirst().key());
         }
     }
