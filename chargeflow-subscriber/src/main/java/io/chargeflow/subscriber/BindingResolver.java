@@ -162,7 +162,11 @@ public final class BindingResolver implements AutoCloseable {
             if (outage.compareAndSet(true, false)) {
                 LOG.info("subscriber database available again");
             }
-            long expires = answer.subscriber() == null ? nanoClock.getAsLong() + negativeCoolDownNs : Long.MAX_VALUE;
+            // negative answers and answers from a containing prefix (a /64 inside a delegated /56) are re-checked
+            // after the cool-down: a change of the /56 invalidates only the /56 key, not the /64s cached under it
+            boolean exact =
+                    answer.subscriber() != null && answer.binding().key().prefixLength() == length;
+            long expires = exact ? Long.MAX_VALUE : nanoClock.getAsLong() + negativeCoolDownNs;
             cache.put(keyHi, keyLo, length, answer.validFromMs(), answer.validUntilMs(), answer.subscriber(), expires);
             if (finish()) {
                 callback.onLookupResult(

@@ -37,6 +37,7 @@ public final class SubscriberStore implements AutoCloseable {
     private final String jdbcUrl;
     private final boolean postgres;
     private final List<BindingListener> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.NavigableSet<Integer> ipv6Lengths = new java.util.concurrent.ConcurrentSkipListSet<>();
 
     private SubscriberStore(HikariDataSource dataSource, String jdbcUrl) {
         this.dataSource = dataSource;
@@ -87,6 +88,7 @@ public final class SubscriberStore implements AutoCloseable {
             }
             SubscriberStore store = new SubscriberStore(dataSource, url);
             store.checkSchema();
+            store.loadIpv6Lengths();
             return store;
         } catch (FlywayException | StoreUnavailableException e) {
             dataSource.close();
@@ -219,51 +221,90 @@ public final class SubscriberStore implements AutoCloseable {
 
     /**
      * Who held the key ({@code hi}, {@code lo}, masked to {@code prefixLength}; IPv4-mapped keys at any length) at
-     * {@code atMs}: the binding found and its subscriber, or the gap during which the key is known unbound.
+     * {@code atMs}: the binding found and its subscriber, or the gap during which the key is known unbound. An IPv6
+     * key without a binding of its own length falls back to the longest containing prefix in use (a /64 inside a
+     * delegated /56); the validity is then cut to the gap of the more specific lengths, which could start later.
      */
     public BindingAnswer bindingAt(long hi, long lo, int prefixLength, long atMs) {
         int length = BindingKey.storedPrefixLength(hi, lo, prefixLength);
+        try (Connection c = dataSource.getConnection()) {
+            BindingAnswer answer = exactBindingAt(c, hi, lo, length, atMs);
+            if (answer.subscriber() != null || BindingKey.isIpv4(hi, lo)) {
+                return answer;
+            }
+            long gapFrom = answer.validFromMs();
+            long gapUntil = answer.validUntilMs();
+            for (int shorter : ipv6Lengths.headSet(length, false).descendingSet()) {
+                BindingAnswer containing = exactBindingAt(
+                        c, BindingKey.maskHi(hi, shorter), BindingKey.maskLo(lo, shorter), shorter, atMs);
+                gapFrom = Math.max(gapFrom, containing.validFromMs());
+                gapUntil = Math.min(gapUntil, containing.validUntilMs());
+                if (containing.subscriber() != null) {
+                    return new BindingAnswer(containing.subscriber(), containing.binding(), gapFrom, gapUntil);
+                }
+            }
+            return new BindingAnswer(null, null, gapFrom, gapUntil);
+        } catch (SQLException e) {
+            throw unavailable("binding lookup", e);
+        }
+    }
+
+    private BindingAnswer exactBindingAt(Connection c, long hi, long lo, int length, long atMs) throws SQLException {
         String sql = "SELECT " + BINDING_COLUMNS + ", " + SUBSCRIBER_COLUMNS
                 + " FROM ip_bindings b JOIN subscribers s ON s.id = b.subscriber_id"
                 + " WHERE b.key_hi = ? AND b.key_lo = ? AND b.prefix_length = ?"
                 + " AND b.valid_from_ms <= ? AND b.valid_until_ms > ? ORDER BY b.valid_from_ms DESC, b.id DESC";
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setMaxRows(1);
-                ps.setLong(1, hi);
-                ps.setLong(2, lo);
-                ps.setInt(3, length);
-                ps.setLong(4, atMs);
-                ps.setLong(5, atMs);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        IpBinding binding = readBinding(rs, 1);
-                        SubscriberRecord subscriber = readSubscriber(rs, 13);
-                        return new BindingAnswer(subscriber, binding, binding.validFromMs(), binding.validUntilMs());
-                    }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setMaxRows(1);
+            ps.setLong(1, hi);
+            ps.setLong(2, lo);
+            ps.setInt(3, length);
+            ps.setLong(4, atMs);
+            ps.setLong(5, atMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    IpBinding binding = readBinding(rs, 1);
+                    SubscriberRecord subscriber = readSubscriber(rs, 13);
+                    return new BindingAnswer(subscriber, binding, binding.validFromMs(), binding.validUntilMs());
                 }
             }
-            long gapFrom = scalar(
-                    c,
-                    "SELECT MAX(valid_until_ms) FROM ip_bindings WHERE key_hi = ? AND key_lo = ? AND prefix_length = ?"
-                            + " AND valid_until_ms <= ?",
-                    hi,
-                    lo,
-                    length,
-                    atMs,
-                    Long.MIN_VALUE);
-            long gapUntil = scalar(
-                    c,
-                    "SELECT MIN(valid_from_ms) FROM ip_bindings WHERE key_hi = ? AND key_lo = ? AND prefix_length = ?"
-                            + " AND valid_from_ms > ?",
-                    hi,
-                    lo,
-                    length,
-                    atMs,
-                    Long.MAX_VALUE);
-            return new BindingAnswer(null, null, gapFrom, gapUntil);
+        }
+        long gapFrom = scalar(
+                c,
+                "SELECT MAX(valid_until_ms) FROM ip_bindings WHERE key_hi = ? AND key_lo = ? AND prefix_length = ?"
+                        + " AND valid_until_ms <= ?",
+                hi,
+                lo,
+                length,
+                atMs,
+                Long.MIN_VALUE);
+        long gapUntil = scalar(
+                c,
+                "SELECT MIN(valid_from_ms) FROM ip_bindings WHERE key_hi = ? AND key_lo = ? AND prefix_length = ?"
+                        + " AND valid_from_ms > ?",
+                hi,
+                lo,
+                length,
+                atMs,
+                Long.MAX_VALUE);
+        return new BindingAnswer(null, null, gapFrom, gapUntil);
+    }
+
+    /** The IPv6 prefix lengths shorter than 128 that bindings use (as known to this process), ascending. */
+    public java.util.SortedSet<Integer> ipv6PrefixLengths() {
+        return java.util.Collections.unmodifiableSortedSet(ipv6Lengths);
+    }
+
+    private void loadIpv6Lengths() {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT DISTINCT prefix_length FROM ip_bindings WHERE prefix_length < 128")) {
+            while (rs.next()) {
+                ipv6Lengths.add(rs.getInt(1));
+            }
         } catch (SQLException e) {
-            throw unavailable("binding lookup", e);
+            throw unavailable("list prefix lengths", e);
         }
     }
 
@@ -452,6 +493,10 @@ public final class SubscriberStore implements AutoCloseable {
 
     private void fire(List<BindingChange> changes) {
         for (BindingChange change : changes) {
+            BindingKey key = change.key();
+            if (key.prefixLength() < 128) {
+                ipv6Lengths.add(key.prefixLength());
+            }
             for (BindingListener listener : listeners) {
                 listener.onBindingChanged(change);
             }

@@ -114,6 +114,17 @@ class BindingResolverTest {
     }
 
     @Test
+    void shouldRecheckAfterCoolDownWhenAnswerCameFromDelegatedPrefix() throws Exception {
+        start("d", "001010000000008", "2001:db8:a:100::/56", T0);
+        assertThat(ask("2001:db8:a:101::/64", T0 + 1).subscriber().imsi()).isEqualTo("001010000000008");
+        ask("2001:db8:a:101::/64", T0 + 2);
+        assertThat(resolver.cacheHits()).isEqualTo(1);
+        nowNs.addAndGet(1_000_000_001L);
+        ask("2001:db8:a:101::/64", T0 + 3);
+        assertThat(resolver.cacheMisses()).isEqualTo(2);
+    }
+
+    @Test
     void shouldStayWithinCapacityWhenManyKeysAreCached() throws Exception {
         for (int i = 0; i < 200; i++) {
             ask("10.7." + (i / 256) + "." + (i % 256), T0);

@@ -152,6 +152,37 @@ abstract class SubscriberStoreContractTest {
     }
 
     @Test
+    void shouldFindDelegatedPrefixWhenAskedForContainedSlash64() {
+        store.applyAccounting(
+                List.of(
+                        event(AccountingEvent.Status.START, "d", "001010000000006", "2001:db8:9:7700::/56", T0, -1, -1),
+                        event(
+                                AccountingEvent.Status.START,
+                                "e",
+                                "001010000000007",
+                                "2001:db8:9:7742::/64",
+                                T0 + 500,
+                                -1,
+                                -1)),
+                true);
+        BindingKey inside = BindingKey.parse("2001:db8:9:7701::/64", 64);
+        BindingAnswer delegated = store.bindingAt(inside.hi(), inside.lo(), 64, T0 + 10);
+        assertThat(delegated.subscriber().imsi()).isEqualTo("001010000000006");
+        assertThat(delegated.binding().key()).isEqualTo(BindingKey.parse("2001:db8:9:7700::/56", 64));
+        assertThat(delegated.validUntilMs()).isEqualTo(Long.MAX_VALUE);
+        BindingKey specific = BindingKey.parse("2001:db8:9:7742::/64", 64);
+        BindingAnswer before = store.bindingAt(specific, T0 + 10);
+        assertThat(before.subscriber().imsi()).isEqualTo("001010000000006");
+        assertThat(before.validFromMs()).isEqualTo(T0);
+        assertThat(before.validUntilMs()).isEqualTo(T0 + 500);
+        assertThat(store.bindingAt(specific, T0 + 500).subscriber().imsi()).isEqualTo("001010000000007");
+        assertThat(store.bindingAt(BindingKey.parse("2001:db8:9:7800::/64", 64), T0 + 10)
+                        .subscriber())
+                .isNull();
+        assertThat(store.ipv6PrefixLengths()).containsExactly(56, 64);
+    }
+
+    @Test
     void shouldBindWhenInterimUpdateArrivesWithoutStart() {
         store.applyAccounting(
                 List.of(event(AccountingEvent.Status.INTERIM_UPDATE, "lost", "001010000000005", "10.1.0.9", T0, 3, 4)),

@@ -38,7 +38,8 @@ class RadiusCodecTest {
                         .attribute(RadiusCodec.DELEGATED_IPV6_PREFIX, delegated))
                 .event();
         assertThat(event.keys())
-                .containsExactly(BindingKey.parse("2001:db8:1:2::/64", 64), BindingKey.parse("2001:db8:9:7700::/56", 64));
+                .containsExactly(
+                        BindingKey.parse("2001:db8:1:2::/64", 64), BindingKey.parse("2001:db8:9:7700::/56", 64));
     }
 
     @Test
