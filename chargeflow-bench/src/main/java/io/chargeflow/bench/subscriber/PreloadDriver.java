@@ -26,14 +26,16 @@ public final class PreloadDriver {
         long t1 = System.nanoTime();
         try (SubscriberStore store = SubscriberStore.open(context);
                 BindingResolver resolver = new BindingResolver(store, new ResolverContext())) {
+            long opened = System.nanoTime();
             long t2 = System.nanoTime();
             long loaded = resolver.preload(BindingFixtures.T0 + 1);
             long t3 = System.nanoTime();
             System.out.printf(
-                    "engine=%s bindings=%d fill_s=%.1f preload_s=%.2f preload_per_s=%.0f cached_intervals=%d heap_mb=%d%n",
+                    "engine=%s bindings=%d fill_s=%.1f open_s=%.2f preload_s=%.2f preload_per_s=%.0f cached_intervals=%d heap_mb=%d%n",
                     store.isPostgres() ? "postgresql" : "h2",
                     loaded,
                     (t1 - t0) / 1e9,
+                    (opened - t1) / 1e9,
                     (t3 - t2) / 1e9,
                     loaded / ((t3 - t2) / 1e9),
                     resolver.cachedIntervals(),
