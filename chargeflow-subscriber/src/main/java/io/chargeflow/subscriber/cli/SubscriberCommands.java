@@ -166,26 +166,14 @@ public final class SubscriberCommands {
             return USAGE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (SubscriberStore store = open(db);
-                RadiusAccountingServer server = RadiusAccountingServer.start(store, context)) {
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread hook = new Thread(
-                    () -> {
-                        stop.countDown();
-                        try {
-                            // keep the JVM alive until the server has answered what it stored and closed
-                            stopped.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    },
-                    "chargeflow-radius-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            out.println("RADIUS accounting listening on " + server.localAddress() + " (database " + store.jdbcUrl()
-                    + "); SIGTERM stops it");
-            out.flush();
-            stop.await();
-            server.close();
+        try (SubscriberStore store = open(db)) {
+            RadiusAccountingServer server = RadiusAccountingServer.start(store, context);
+            try {
+                awaitSigterm(server, store, stopped, out);
+            } finally {
+                // answers what is queued and closes the socket before the store's pool goes away
+                server.close();
+            }
             out.println("stopped: " + server.answered() + " requests answered, " + server.retransmissionsAnswered()
                     + " retransmissions answered, drops " + server.dropCounts());
             return OK;
@@ -201,6 +189,29 @@ public final class SubscriberCommands {
         } finally {
             stopped.countDown();
         }
+    }
+
+    /** Blocks until a shutdown hook fires; the hook then keeps the JVM alive until {@code stopped} opens. */
+    private static void awaitSigterm(
+            RadiusAccountingServer server, SubscriberStore store, CountDownLatch stopped, PrintStream out)
+            throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    try {
+                        // keep the JVM alive until the server has answered what it stored and closed
+                        stopped.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "chargeflow-radius-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("RADIUS accounting listening on " + server.localAddress() + " (database " + store.jdbcUrl()
+                + "); SIGTERM stops it");
+        out.flush();
+        stop.await();
     }
 
     private static SubscriberStore open(DatabaseOptions db) {

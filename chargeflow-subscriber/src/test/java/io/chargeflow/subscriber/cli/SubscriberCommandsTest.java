@@ -131,9 +131,8 @@ class SubscriberCommandsTest {
             }
             server.destroy(); // SIGTERM
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(log))
-                    .contains("stopped: 1 requests answered")
-                    .contains("exit=0");
+            // the JVM halts once the shutdown hook returns, so what main prints after serveRadius may not appear
+            assertThat(Files.readString(log)).contains("stopped: 1 requests answered");
         } finally {
             server.destroyForcibly();
         }
