@@ -44,8 +44,11 @@ final class BenchCommand implements Callable<Integer> {
     Path dir = Path.of("bench-data");
 
     @Option(names = "--rules", paramLabel = "FILE",
-            description = "Rating-group rules: also run every round with them and print the ratio.")
+            description = "Rating-group rules: also run every round with them (and CDRs) and print the ratio.")
     Path rules;
+
+    @Option(names = "--cdrs", description = "With --rules: also journal PGW-CDRs (a fresh journal per round).")
+    boolean cdrs;
 
     @Override
     public Integer call() throws Exception {
@@ -78,7 +81,8 @@ final class BenchCommand implements Callable<Integer> {
                 if (round > 0) {
                     withRules.add(r);
                 }
-                out.printf("%-8s %.2f Mpps; with rating-group rules %.2f Mpps%n", label, mpps, r);
+                out.printf("%-8s %.2f Mpps; with rating-group rules%s %.2f Mpps%n", label, mpps,
+                        cdrs ? " and CDRs" : "", r);
             } else {
                 out.printf("%-8s %.2f Mpps%n", label, mpps);
             }
@@ -94,8 +98,23 @@ final class BenchCommand implements Callable<Integer> {
 
     private double once(Path file, ServiceRules serviceRules) throws Exception {
         FlowContext context = meter.toContext().serviceRules(serviceRules);
-        MeterResult result = MeterRun.run(List.of(file), context, null, null, null);
-        return result.packetsPerSecond() / 1e6;
+        CdrOptions.Journal journal = null;
+        Path journalDir = null;
+        if (serviceRules != null && cdrs) {
+            journalDir = Files.createTempDirectory("chargeflow-bench-journal");
+            CdrOptions options = new CdrOptions();
+            options.journal = journalDir;
+            journal = options.openJournal(context);
+        }
+        try {
+            MeterResult result = MeterRun.run(List.of(file), context, null, null, null);
+            return result.packetsPerSecond() / 1e6;
+        } finally {
+            if (journal != null) {
+                journal.close();
+                DemoCommand.deleteRecursively(journalDir);
+            }
+        }
     }
 
     private static double median(List<Double> values) {

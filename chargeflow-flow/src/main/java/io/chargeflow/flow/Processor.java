@@ -252,7 +252,7 @@ public final class Processor implements Runnable {
         }
         boolean downlink = RecordLayout.downlink(meta);
         if (services != null) {
-            int decision = services.onPacket(sessionId[row], keyHi, keyLo,
+            int decision = services.onPacket(row, sessionId[row], keyHi, keyLo,
                     buffer[offset + RecordLayout.PEER_HI], buffer[offset + RecordLayout.PEER_LO],
                     buffer[offset + RecordLayout.PORTS], meta, buffer[offset + RecordLayout.HINT], timeNs);
             serviceMask[row] |= 1L << decision;

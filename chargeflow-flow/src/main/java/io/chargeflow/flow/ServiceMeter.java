@@ -54,6 +54,8 @@ final class ServiceMeter {
     private long movedActiveNs;
     private long movedFirstNs;
     private long[] flowFirstNs;
+    /** Per session row of the processor: the row of its last-used container (a hint, checked before use). */
+    private int[] containerHint = new int[1024];
 
     ServiceMeter(ServiceRules rules, int expectedSessions, long flowIdleNs, long activityNs) {
         this.rules = rules;
@@ -68,18 +70,25 @@ final class ServiceMeter {
     /**
      * Meters one packet of a session and returns the decision its usage went to (bit to set in the session's mask).
      */
-    int onPacket(long sessionId, long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta,
-            long nameMask, long timeNs) {
+    int onPacket(int sessionRow, long sessionId, long keyHi, long keyLo, long peerHi, long peerLo, long ports,
+            long meta, long nameMask, long timeNs) {
         int protocol = RecordLayout.protocol(meta);
-        long fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
-        long fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
         boolean portKnown = (ports & RecordLayout.PORTS_KNOWN_BIT) != 0;
         boolean payload = (ports & RecordLayout.PAYLOAD_BIT) != 0;
         int serverPort = (int) (ports >>> 16) & 0xFFFF;
         int bytes = RecordLayout.bytes(meta);
         boolean downlink = RecordLayout.downlink(meta);
-
         moved = false;
+        if (protocol != TCP || !rules.usesNames()) {
+            // Nothing later in the flow can change its decision (no TLS SNI or HTTP Host to wait for): the rules are
+            // a function of the 5-tuple and of the DNS-learned server names the reader attaches to every packet, so
+            // the flow needs no table entry.
+            int decision = cachedDecision(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
+            count(container(sessionRow, sessionId, decision, timeNs), downlink, bytes, timeNs);
+            return decision;
+        }
+        long fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
+        long fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
         int f = flows.find(fa, fb);
         if (f < 0) {
             f = flows.insert(fa, fb);
@@ -102,20 +111,12 @@ final class ServiceMeter {
             flowProvisional[f] = false;
             int decision = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
             if (decision != flowDecision[f]) {
-                moveFlowUsage(f, sessionId, decision);
+                moveFlowUsage(f, sessionRow, sessionId, decision);
                 flowDecision[f] = decision;
             }
         }
         int decision = flowDecision[f];
-        int c = container(sessionId, decision, timeNs);
-        if (downlink) {
-            dlPackets[c]++;
-            dlBytes[c] += bytes;
-        } else {
-            ulPackets[c]++;
-            ulBytes[c] += bytes;
-        }
-        touch(c, timeNs);
+        count(container(sessionRow, sessionId, decision, timeNs), downlink, bytes, timeNs);
         if (flowProvisional[f]) {
             long gap = timeNs - flowLastNs[f];
             if (gap > 0 && gap <= activityNs) {
@@ -133,6 +134,44 @@ final class ServiceMeter {
         return decision;
     }
 
+    // a direct-mapped cache of rule decisions by (protocol, server port, server address, name mask): the packets of
+    // a flow repeat the same inputs, and decide() walks the rules in order
+    private static final int DECISION_CACHE = 1 << 12;
+    private final long[] cacheServerHi = new long[DECISION_CACHE];
+    private final long[] cacheServerLo = new long[DECISION_CACHE];
+    private final long[] cachePort = new long[DECISION_CACHE];
+    private final long[] cacheMask = new long[DECISION_CACHE];
+    private final int[] cacheDecision = new int[DECISION_CACHE];
+
+    private int cachedDecision(int protocol, int serverPort, boolean portKnown, long serverHi, long serverLo,
+            long nameMask) {
+        long portKey = ((long) protocol << 17) | ((long) serverPort << 1) | (portKnown ? 1 : 0) | (1L << 40);
+        int slot = (int) mix(serverLo ^ serverHi * 31 ^ portKey ^ nameMask * 0x9E37_79B9_7F4A_7C15L)
+                & (DECISION_CACHE - 1);
+        if (cachePort[slot] == portKey && cacheMask[slot] == nameMask && cacheServerLo[slot] == serverLo
+                && cacheServerHi[slot] == serverHi) {
+            return cacheDecision[slot];
+        }
+        int decision = rules.decide(protocol, serverPort, portKnown, serverHi, serverLo, nameMask);
+        cachePort[slot] = portKey;
+        cacheMask[slot] = nameMask;
+        cacheServerLo[slot] = serverLo;
+        cacheServerHi[slot] = serverHi;
+        cacheDecision[slot] = decision;
+        return decision;
+    }
+
+    private void count(int c, boolean downlink, int bytes, long timeNs) {
+        if (downlink) {
+            dlPackets[c]++;
+            dlBytes[c] += bytes;
+        } else {
+            ulPackets[c]++;
+            ulBytes[c] += bytes;
+        }
+        touch(c, timeNs);
+    }
+
     private void touch(int c, long timeNs) {
         long gap = timeNs - lastNs[c];
         lastActiveDelta = 0;
@@ -145,7 +184,18 @@ final class ServiceMeter {
         }
     }
 
-    private int container(long sessionId, int decision, long timeNs) {
+    /**
+     * The container of (session, decision). The session's last container is remembered per session row and checked
+     * against its key (rows move when containers close), which saves the hash probe for most packets.
+     */
+    private int container(int sessionRow, long sessionId, int decision, long timeNs) {
+        if (sessionRow >= containerHint.length) {
+            containerHint = Arrays.copyOf(containerHint, Math.max(sessionRow + 1, containerHint.length * 3 / 2));
+        }
+        int hint = containerHint[sessionRow];
+        if (hint < containers.size() && containers.lo(hint) == decision && containers.hi(hint) == sessionId) {
+            return hint;
+        }
         int c = containers.find(sessionId, decision);
         if (c < 0) {
             c = containers.insert(sessionId, decision);
@@ -160,12 +210,13 @@ final class ServiceMeter {
             lastNs[c] = timeNs;
             activeNs[c] = 0;
         }
+        containerHint[sessionRow] = c;
         return c;
     }
 
-    private void moveFlowUsage(int f, long sessionId, int decision) {
+    private void moveFlowUsage(int f, int sessionRow, long sessionId, int decision) {
         redecided++;
-        int to = container(sessionId, decision, flowLastNs[f]);
+        int to = container(sessionRow, sessionId, decision, flowLastNs[f]);
         int from = containers.find(sessionId, flowDecision[f]);
         ulPackets[from] -= flowUlPackets[f];
         ulBytes[from] -= flowUlBytes[f];
@@ -313,20 +364,18 @@ final class ServiceMeter {
         return h ^ (h >>> 33);
     }
 
+    /**
+     * Two independent 64-bit hashes of the 5-tuple (subscriber key, server address, ports, protocol) form the flow
+     * table's 128-bit key: a collision of both needs about 2^64 flows, far beyond any table here.
+     */
     private static long flowHashA(long keyHi, long keyLo, long peerHi, long peerLo, long ports, int protocol) {
-        long h = mix(keyHi ^ 0x9E37_79B9_7F4A_7C15L);
-        h = mix(h ^ keyLo);
-        h = mix(h ^ peerHi);
-        h = mix(h ^ peerLo);
-        return mix(h ^ (ports & 0xFFFF_FFFFL) ^ ((long) protocol << 40));
+        return mix(keyLo * 0x9E37_79B9_7F4A_7C15L ^ peerLo ^ Long.rotateLeft(keyHi ^ peerHi, 29)
+                ^ ((ports & 0xFFFF_FFFFL) | ((long) protocol << 40)) * 0xC2B2_AE3D_27D4_EB4FL);
     }
 
     private static long flowHashB(long keyHi, long keyLo, long peerHi, long peerLo, long ports, int protocol) {
-        long h = mix(peerLo ^ 0xD6E8_FEB8_6659_FD93L);
-        h = mix(h + peerHi);
-        h = mix(h + ((ports & 0xFFFF_FFFFL) | ((long) protocol << 40)));
-        h = mix(h + keyLo);
-        return mix(h + keyHi);
+        return mix(peerLo * 0xD6E8_FEB8_6659_FD93L ^ keyLo ^ Long.rotateLeft(peerHi * 0x1656_67B1_9E37_79F9L ^ keyHi,
+                17) ^ ((ports & 0xFFFF_FFFFL) | ((long) protocol << 40)));
     }
 
     private void growFlows(int rows) {

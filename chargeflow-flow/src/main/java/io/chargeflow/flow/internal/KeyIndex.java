@@ -12,14 +12,13 @@ import java.util.Arrays;
 public final class KeyIndex {
     private int[] slots;
     private int slotMask;
-    private long[] hi;
-    private long[] lo;
+    /** Keys interleaved ({@code hi} at 2*row, {@code lo} at 2*row+1): one cache line per probe, not two. */
+    private long[] keys;
     private int size;
 
     public KeyIndex(int expectedKeys) {
         int rows = Math.max(16, Integer.highestOneBit(Math.max(1, expectedKeys) - 1) << 1);
-        hi = new long[rows];
-        lo = new long[rows];
+        keys = new long[rows * 2];
         slots = new int[rows * 2];
         slotMask = slots.length - 1;
     }
@@ -30,15 +29,15 @@ public final class KeyIndex {
 
     /** Rows the key columns (and so the owner's columns) can hold. */
     public int capacity() {
-        return hi.length;
+        return keys.length >> 1;
     }
 
     public long hi(int row) {
-        return hi[row];
+        return keys[row << 1];
     }
 
     public long lo(int row) {
-        return lo[row];
+        return keys[(row << 1) + 1];
     }
 
     /** The row of the key, or -1. */
@@ -49,9 +48,9 @@ public final class KeyIndex {
             if (entry == 0) {
                 return -1;
             }
-            int row = entry - 1;
-            if (lo[row] == keyLo && hi[row] == keyHi) {
-                return row;
+            int at = (entry - 1) << 1;
+            if (keys[at + 1] == keyLo && keys[at] == keyHi) {
+                return entry - 1;
             }
             slot = (slot + 1) & slotMask;
         }
@@ -59,12 +58,12 @@ public final class KeyIndex {
 
     /** Adds a key known to be absent and returns its row (== size before the call). May grow {@link #capacity()}. */
     public int insert(long keyHi, long keyLo) {
-        if (size == hi.length) {
+        if (size == capacity()) {
             grow();
         }
         int row = size++;
-        hi[row] = keyHi;
-        lo[row] = keyLo;
+        keys[row << 1] = keyHi;
+        keys[(row << 1) + 1] = keyLo;
         place(row);
         return row;
     }
@@ -81,8 +80,8 @@ public final class KeyIndex {
         }
         int slot = slotOf(last);
         slots[slot] = row + 1;
-        hi[row] = hi[last];
-        lo[row] = lo[last];
+        keys[row << 1] = keys[last << 1];
+        keys[(row << 1) + 1] = keys[(last << 1) + 1];
         return last;
     }
 
@@ -93,7 +92,7 @@ public final class KeyIndex {
     }
 
     private int slotOf(int row) {
-        int slot = (int) SubscriberKeys.hash(hi[row], lo[row]) & slotMask;
+        int slot = (int) SubscriberKeys.hash(hi(row), lo(row)) & slotMask;
         while (slots[slot] != row + 1) {
             slot = (slot + 1) & slotMask;
         }
@@ -101,7 +100,7 @@ public final class KeyIndex {
     }
 
     private void place(int row) {
-        int slot = (int) SubscriberKeys.hash(hi[row], lo[row]) & slotMask;
+        int slot = (int) SubscriberKeys.hash(hi(row), lo(row)) & slotMask;
         while (slots[slot] != 0) {
             slot = (slot + 1) & slotMask;
         }
@@ -118,7 +117,7 @@ public final class KeyIndex {
             if (entry == 0) {
                 break;
             }
-            int home = (int) SubscriberKeys.hash(hi[entry - 1], lo[entry - 1]) & slotMask;
+            int home = (int) SubscriberKeys.hash(hi(entry - 1), lo(entry - 1)) & slotMask;
             boolean movable = hole <= slot ? (home <= hole || home > slot) : (home <= hole && home > slot);
             if (movable) {
                 slots[hole] = entry;
@@ -133,9 +132,8 @@ public final class KeyIndex {
      * power of two at least twice the rows, so probing stays short.
      */
     private void grow() {
-        int rows = hi.length + (hi.length >> 1);
-        hi = Arrays.copyOf(hi, rows);
-        lo = Arrays.copyOf(lo, rows);
+        int rows = capacity() + (capacity() >> 1);
+        keys = Arrays.copyOf(keys, rows * 2);
         if (slots.length < rows * 2) {
             slots = new int[Integer.highestOneBit(rows * 2 - 1) << 1];
             slotMask = slots.length - 1;
