@@ -44,19 +44,21 @@ public final class Processor implements Runnable {
     private Thread lookupThread;
     private LookupAnswer immediateAnswer;
 
-    // sessions: key columns in the index, the rest here, row-aligned
+    // sessions: key columns in the index, the rest here, row-aligned. The fields every packet touches are
+    // interleaved in one array, eight longs (one cache line) per row; the rest are columns of their own.
+    private static final int H_SESSION_ID = 0;
+    private static final int H_LAST_NS = 1;
+    private static final int H_UL_PACKETS = 2;
+    private static final int H_UL_BYTES = 3;
+    private static final int H_DL_PACKETS = 4;
+    private static final int H_DL_BYTES = 5;
+    private static final int H_FLAGS = 6;
+    private static final int H_VALID_UNTIL_NS = 7;
+    private long[] hot;
     private final KeyIndex sessions;
-    private long[] sessionId;
     private long[] peerHi;
     private long[] peerLo;
     private long[] firstNs;
-    private long[] lastNs;
-    private long[] ulPackets;
-    private long[] ulBytes;
-    private long[] dlPackets;
-    private long[] dlBytes;
-    private long[] validUntilNs;
-    private int[] flags;
     private Subscriber[] subscriber;
 
     private long[] totalUlPackets;
@@ -200,19 +202,19 @@ public final class Processor implements Runnable {
             nowNs = timeNs;
         }
         int row = sessions.find(keyHi, keyLo);
-        if (row >= 0 && (flags[row] & FLAG_OPEN) != 0) {
-            if (useValidity && timeNs >= validUntilNs[row]) {
-                closeRow(row, CloseCause.BINDING_CHANGE, validUntilNs[row]);
-            } else if (timeNs - lastNs[row] > idleTimeoutNs) {
-                closeRow(row, CloseCause.IDLE_TIMEOUT, lastNs[row] + idleTimeoutNs);
+        if (row >= 0 && (hot[(row << 3) + H_FLAGS] & FLAG_OPEN) != 0) {
+            if (useValidity && timeNs >= hot[(row << 3) + H_VALID_UNTIL_NS]) {
+                closeRow(row, CloseCause.BINDING_CHANGE, hot[(row << 3) + H_VALID_UNTIL_NS]);
+            } else if (timeNs - hot[(row << 3) + H_LAST_NS] > idleTimeoutNs) {
+                closeRow(row, CloseCause.IDLE_TIMEOUT, hot[(row << 3) + H_LAST_NS] + idleTimeoutNs);
             }
         }
         if (row < 0) {
             row = sessions.insert(keyHi, keyLo);
-            if (row >= sessionId.length) {
+            if (row << 3 >= hot.length) {
                 allocateColumns(sessions.capacity());
             }
-            flags[row] = 0;
+            hot[(row << 3) + H_FLAGS] = 0;
             totalUlPackets[row] = 0;
             totalUlBytes[row] = 0;
             totalDlPackets[row] = 0;
@@ -221,21 +223,21 @@ public final class Processor implements Runnable {
             peerHi[row] = 0;
             peerLo[row] = 0;
         }
-        if ((flags[row] & FLAG_OPEN) == 0) {
+        if ((hot[(row << 3) + H_FLAGS] & FLAG_OPEN) == 0) {
             openSession(row, keyHi, keyLo, timeNs, RecordLayout.downlink(meta));
         }
         int bytes = RecordLayout.bytes(meta);
         if (RecordLayout.downlink(meta)) {
-            dlPackets[row]++;
-            dlBytes[row] += bytes;
+            hot[(row << 3) + H_DL_PACKETS]++;
+            hot[(row << 3) + H_DL_BYTES] += bytes;
         } else {
-            ulPackets[row]++;
-            ulBytes[row] += bytes;
+            hot[(row << 3) + H_UL_PACKETS]++;
+            hot[(row << 3) + H_UL_BYTES] += bytes;
         }
         chargedBytes += bytes;
-        long gap = timeNs - lastNs[row];
-        if (timeNs > lastNs[row]) {
-            lastNs[row] = timeNs;
+        long gap = timeNs - hot[(row << 3) + H_LAST_NS];
+        if (timeNs > hot[(row << 3) + H_LAST_NS]) {
+            hot[(row << 3) + H_LAST_NS] = timeNs;
         }
         if (RecordLayout.peerIsSubscriber(meta)) {
             long hi = buffer[offset + RecordLayout.PEER_HI];
@@ -243,16 +245,16 @@ public final class Processor implements Runnable {
             boolean v4 = SubscriberKeys.isIpv4(hi, lo);
             hi = v4 ? hi : SubscriberKeys.maskHi(hi, ipv6PrefixLength);
             lo = v4 ? lo : SubscriberKeys.maskLo(lo, ipv6PrefixLength);
-            if (recorder != null && ((flags[row] & FLAG_PEER_TO_PEER) == 0 || peerHi[row] != hi || peerLo[row] != lo)) {
+            if (recorder != null && ((hot[(row << 3) + H_FLAGS] & FLAG_PEER_TO_PEER) == 0 || peerHi[row] != hi || peerLo[row] != lo)) {
                 recorder.onPeer(recorderHandle[row], hi, lo);
             }
-            flags[row] |= FLAG_PEER_TO_PEER | FLAG_EVER_PEER_TO_PEER;
+            hot[(row << 3) + H_FLAGS] |= FLAG_PEER_TO_PEER | FLAG_EVER_PEER_TO_PEER;
             peerHi[row] = hi;
             peerLo[row] = lo;
         }
         boolean downlink = RecordLayout.downlink(meta);
         if (services != null) {
-            int decision = services.onPacket(row, sessionId[row], keyHi, keyLo,
+            int decision = services.onPacket(row, hot[(row << 3) + H_SESSION_ID], keyHi, keyLo,
                     buffer[offset + RecordLayout.PEER_HI], buffer[offset + RecordLayout.PEER_LO],
                     buffer[offset + RecordLayout.PORTS], meta, buffer[offset + RecordLayout.HINT], timeNs);
             serviceMask[row] |= 1L << decision;
@@ -284,23 +286,23 @@ public final class Processor implements Runnable {
     }
 
     private void openSession(int row, long keyHi, long keyLo, long timeNs, boolean downlink) {
-        sessionId[row] = ((long) id << 48) | nextSessionSequence++;
+        hot[(row << 3) + H_SESSION_ID] = ((long) id << 48) | nextSessionSequence++;
         firstNs[row] = timeNs;
-        lastNs[row] = timeNs;
-        ulPackets[row] = 0;
-        ulBytes[row] = 0;
-        dlPackets[row] = 0;
-        dlBytes[row] = 0;
+        hot[(row << 3) + H_LAST_NS] = timeNs;
+        hot[(row << 3) + H_UL_PACKETS] = 0;
+        hot[(row << 3) + H_UL_BYTES] = 0;
+        hot[(row << 3) + H_DL_PACKETS] = 0;
+        hot[(row << 3) + H_DL_BYTES] = 0;
         if (useValidity) {
-            validUntilNs[row] = Long.MAX_VALUE;
+            hot[(row << 3) + H_VALID_UNTIL_NS] = Long.MAX_VALUE;
         }
         if (services != null) {
             serviceMask[row] = 0;
         }
-        flags[row] = (flags[row] & FLAG_EVER_PEER_TO_PEER) | FLAG_OPEN;
+        hot[(row << 3) + H_FLAGS] = (hot[(row << 3) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) | FLAG_OPEN;
         openCount++;
         if (recorder != null) {
-            recorderHandle[row] = recorder.onOpen(sessionId[row], keyHi, keyLo, downlink, timeNs);
+            recorderHandle[row] = recorder.onOpen(hot[(row << 3) + H_SESSION_ID], keyHi, keyLo, downlink, timeNs);
         }
         subscriber[row] = null;
         sessionsOpened++;
@@ -308,7 +310,7 @@ public final class Processor implements Runnable {
             peakSessions = openCount;
         }
         if (useDirectory) {
-            flags[row] |= FLAG_LOOKUP_PENDING;
+            hot[(row << 3) + H_FLAGS] |= FLAG_LOOKUP_PENDING;
             pendingLookups++;
             lookups++;
             lookupThread = Thread.currentThread();
@@ -359,41 +361,41 @@ public final class Processor implements Runnable {
     private void onLookupAnswer(LookupAnswer answer, boolean immediate) {
         lookupAnswers++;
         int row = sessions.find(answer.keyHi(), answer.keyLo());
-        if (row < 0 || (flags[row] & (FLAG_LOOKUP_PENDING | FLAG_OPEN)) != (FLAG_LOOKUP_PENDING | FLAG_OPEN)
+        if (row < 0 || (hot[(row << 3) + H_FLAGS] & (FLAG_LOOKUP_PENDING | FLAG_OPEN)) != (FLAG_LOOKUP_PENDING | FLAG_OPEN)
                 || firstNs[row] / NANOS_PER_MS != answer.atTimeMs()) {
             // the session that asked is gone (its close already settled the pending count)
             staleAnswers++;
             return;
         }
         pendingLookups--;
-        flags[row] &= ~FLAG_LOOKUP_PENDING;
+        hot[(row << 3) + H_FLAGS] &= ~FLAG_LOOKUP_PENDING;
         subscriber[row] = answer.subscriber();
         if (recorder != null && answer.subscriber() != null) {
             recorder.onSubscriber(recorderHandle[row], answer.subscriber());
         }
-        validUntilNs[row] = answer.validUntilMs() >= Long.MAX_VALUE / NANOS_PER_MS
+        hot[(row << 3) + H_VALID_UNTIL_NS] = answer.validUntilMs() >= Long.MAX_VALUE / NANOS_PER_MS
                 ? Long.MAX_VALUE
                 : answer.validUntilMs() * NANOS_PER_MS;
-        if (!immediate && lastNs[row] >= validUntilNs[row]) {
+        if (!immediate && hot[(row << 3) + H_LAST_NS] >= hot[(row << 3) + H_VALID_UNTIL_NS]) {
             // a late answer (directory miss) for a binding that ended while its packets were metered: the session
             // ends at the binding's end; packets metered in between stay with it and are counted as straddling
             straddlingAnswers++;
-            closeRow(row, CloseCause.BINDING_CHANGE, validUntilNs[row]);
+            closeRow(row, CloseCause.BINDING_CHANGE, hot[(row << 3) + H_VALID_UNTIL_NS]);
         }
     }
 
     private void onCloseRequest(CloseRequest request) {
         int row = sessions.find(request.keyHi(), request.keyLo());
-        if (row >= 0 && (flags[row] & FLAG_OPEN) != 0) {
-            closeRow(row, request.cause(), Math.max(lastNs[row], request.atTimeMs() * NANOS_PER_MS));
+        if (row >= 0 && (hot[(row << 3) + H_FLAGS] & FLAG_OPEN) != 0) {
+            closeRow(row, request.cause(), Math.max(hot[(row << 3) + H_LAST_NS], request.atTimeMs() * NANOS_PER_MS));
         }
     }
 
     private void sweep() {
         long now = nowNs;
         for (int row = sessions.size() - 1; row >= 0; row--) {
-            if ((flags[row] & FLAG_OPEN) != 0 && now - lastNs[row] > idleTimeoutNs) {
-                closeRow(row, CloseCause.IDLE_TIMEOUT, lastNs[row] + idleTimeoutNs);
+            if ((hot[(row << 3) + H_FLAGS] & FLAG_OPEN) != 0 && now - hot[(row << 3) + H_LAST_NS] > idleTimeoutNs) {
+                closeRow(row, CloseCause.IDLE_TIMEOUT, hot[(row << 3) + H_LAST_NS] + idleTimeoutNs);
             }
         }
         if (services != null) {
@@ -414,29 +416,29 @@ public final class Processor implements Runnable {
         }
         drainInbox();
         for (int row = sessions.size() - 1; row >= 0; row--) {
-            if ((flags[row] & FLAG_OPEN) != 0) {
-                closeRow(row, CloseCause.END_OF_INPUT, lastNs[row]);
+            if ((hot[(row << 3) + H_FLAGS] & FLAG_OPEN) != 0) {
+                closeRow(row, CloseCause.END_OF_INPUT, hot[(row << 3) + H_LAST_NS]);
             }
         }
     }
 
     private void closeRow(int row, CloseCause cause, long closeTimeNs) {
-        boolean p2p = (flags[row] & FLAG_PEER_TO_PEER) != 0;
-        if ((flags[row] & FLAG_LOOKUP_PENDING) != 0) {
+        boolean p2p = (hot[(row << 3) + H_FLAGS] & FLAG_PEER_TO_PEER) != 0;
+        if ((hot[(row << 3) + H_FLAGS] & FLAG_LOOKUP_PENDING) != 0) {
             // the answer, if it comes, finds no pending session and is counted as stale
             pendingLookups--;
         }
         ClosedSession closed = new ClosedSession(
-                sessionId[row], id, sessions.hi(row), sessions.lo(row), subscriber[row], firstNs[row], lastNs[row],
-                ulPackets[row], ulBytes[row], dlPackets[row], dlBytes[row], p2p, peerHi[row], peerLo[row], cause,
-                closeTimeNs, services == null ? java.util.List.of() : services.close(sessionId[row], serviceMask[row]));
+                hot[(row << 3) + H_SESSION_ID], id, sessions.hi(row), sessions.lo(row), subscriber[row], firstNs[row], hot[(row << 3) + H_LAST_NS],
+                hot[(row << 3) + H_UL_PACKETS], hot[(row << 3) + H_UL_BYTES], hot[(row << 3) + H_DL_PACKETS], hot[(row << 3) + H_DL_BYTES], p2p, peerHi[row], peerLo[row], cause,
+                closeTimeNs, services == null ? java.util.List.of() : services.close(hot[(row << 3) + H_SESSION_ID], serviceMask[row]));
         // the row stays: it keeps the key's totals and last identity until the next session of the key
-        totalUlPackets[row] += ulPackets[row];
-        totalUlBytes[row] += ulBytes[row];
-        totalDlPackets[row] += dlPackets[row];
-        totalDlBytes[row] += dlBytes[row];
+        totalUlPackets[row] += hot[(row << 3) + H_UL_PACKETS];
+        totalUlBytes[row] += hot[(row << 3) + H_UL_BYTES];
+        totalDlPackets[row] += hot[(row << 3) + H_DL_PACKETS];
+        totalDlBytes[row] += hot[(row << 3) + H_DL_BYTES];
         sessionCount[row]++;
-        flags[row] &= ~(FLAG_OPEN | FLAG_PEER_TO_PEER | FLAG_LOOKUP_PENDING);
+        hot[(row << 3) + H_FLAGS] &= ~(FLAG_OPEN | FLAG_PEER_TO_PEER | FLAG_LOOKUP_PENDING);
         openCount--;
         sessionsClosed++;
         if (recorder != null) {
@@ -446,16 +448,10 @@ public final class Processor implements Runnable {
     }
 
     private void allocateColumns(int rows) {
-        sessionId = grow(sessionId, rows);
+        hot = hot == null ? new long[rows << 3] : Arrays.copyOf(hot, rows << 3);
         peerHi = grow(peerHi, rows);
         peerLo = grow(peerLo, rows);
         firstNs = grow(firstNs, rows);
-        lastNs = grow(lastNs, rows);
-        ulPackets = grow(ulPackets, rows);
-        ulBytes = grow(ulBytes, rows);
-        dlPackets = grow(dlPackets, rows);
-        dlBytes = grow(dlBytes, rows);
-        validUntilNs = useValidity ? grow(validUntilNs, rows) : null;
         serviceMask = services != null ? grow(serviceMask, rows) : null;
         recorderHandle = recorder != null ? (recorderHandle == null ? new int[rows]
                 : Arrays.copyOf(recorderHandle, rows)) : null;
@@ -464,7 +460,6 @@ public final class Processor implements Runnable {
         totalDlPackets = grow(totalDlPackets, rows);
         totalDlBytes = grow(totalDlBytes, rows);
         sessionCount = sessionCount == null ? new int[rows] : Arrays.copyOf(sessionCount, rows);
-        flags = flags == null ? new int[rows] : Arrays.copyOf(flags, rows);
         subscriber = subscriber == null ? new Subscriber[rows] : Arrays.copyOf(subscriber, rows);
     }
 
@@ -487,7 +482,7 @@ public final class Processor implements Runnable {
     void visitRow(int row, KeyVisitor visitor) {
         visitor.visit(sessions.hi(row), sessions.lo(row), totalUlPackets[row], totalUlBytes[row],
                 totalDlPackets[row], totalDlBytes[row], sessionCount[row],
-                (flags[row] & FLAG_EVER_PEER_TO_PEER) != 0, peerHi[row], peerLo[row], subscriber[row]);
+                (hot[(row << 3) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) != 0, peerHi[row], peerLo[row], subscriber[row]);
     }
 
     int compareRows(int row, Processor other, int otherRow) {

@@ -16,16 +16,25 @@ import java.util.List;
  */
 final class ServiceMeter {
     private static final int TCP = 6;
+    private static final int C_UL_PACKETS = 0;
+    private static final int C_UL_BYTES = 1;
+    private static final int C_DL_PACKETS = 2;
+    private static final int C_DL_BYTES = 3;
+    private static final int C_FIRST_NS = 4;
+    private static final int C_LAST_NS = 5;
+    private static final int C_ACTIVE_NS = 6;
+    private static final int F_SESSION = 0;
+    private static final int F_LAST_NS = 1;
+    private static final int F_DECISION = 2;
+    private static final int F_PROVISIONAL = 3;
 
     private final ServiceRules rules;
     private final long flowIdleNs;
     private final long activityNs;
 
     private final KeyIndex flows;
-    private long[] flowSession;
-    private long[] flowLastNs;
-    private int[] flowDecision;
-    private boolean[] flowProvisional;
+    /** Hot flow columns interleaved, four longs per flow: session id, last packet time, decision, provisional. */
+    private long[] flow;
     private long[] flowUlPackets;
     private long[] flowUlBytes;
     private long[] flowDlPackets;
@@ -33,13 +42,11 @@ final class ServiceMeter {
     private long[] flowActiveNs;
 
     private final KeyIndex containers;
-    private long[] ulPackets;
-    private long[] ulBytes;
-    private long[] dlPackets;
-    private long[] dlBytes;
-    private long[] firstNs;
-    private long[] lastNs;
-    private long[] activeNs;
+    /**
+     * Container columns interleaved, eight longs (one cache line) per container: uplink packets, uplink bytes,
+     * downlink packets, downlink bytes, first usage, last usage, active time.
+     */
+    private long[] cont;
 
     private long redecided;
 
@@ -92,33 +99,33 @@ final class ServiceMeter {
         int f = flows.find(fa, fb);
         if (f < 0) {
             f = flows.insert(fa, fb);
-            if (f >= flowSession.length) {
+            if (f << 2 >= flow.length) {
                 growFlows(flows.capacity());
             }
-            flowSession[f] = sessionId;
-            flowDecision[f] = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
-            flowProvisional[f] = rules.usesNames() && protocol == TCP && !payload && nameMask == 0;
-            flowLastNs[f] = timeNs;
+            flow[(f << 2) + F_SESSION] = sessionId;
+            flow[(f << 2) + F_DECISION] = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
+            flow[(f << 2) + F_PROVISIONAL] = (rules.usesNames() && protocol == TCP && !payload && nameMask == 0) ? 1 : 0;
+            flow[(f << 2) + F_LAST_NS] = timeNs;
             flowFirstNs[f] = timeNs;
             clearFlowUsage(f);
-        } else if (flowSession[f] != sessionId) {
+        } else if (flow[(f << 2) + F_SESSION] != sessionId) {
             // the session closed and a new one started: the flow keeps its decision, counts afresh
-            flowSession[f] = sessionId;
-            flowProvisional[f] = false;
+            flow[(f << 2) + F_SESSION] = sessionId;
+            flow[(f << 2) + F_PROVISIONAL] = 0;
             flowFirstNs[f] = timeNs;
             clearFlowUsage(f);
-        } else if (flowProvisional[f] && (payload || nameMask != 0)) {
-            flowProvisional[f] = false;
+        } else if ((flow[(f << 2) + F_PROVISIONAL] != 0) && (payload || nameMask != 0)) {
+            flow[(f << 2) + F_PROVISIONAL] = 0;
             int decision = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
-            if (decision != flowDecision[f]) {
+            if (decision != (int) flow[(f << 2) + F_DECISION]) {
                 moveFlowUsage(f, sessionRow, sessionId, decision);
-                flowDecision[f] = decision;
+                flow[(f << 2) + F_DECISION] = decision;
             }
         }
-        int decision = flowDecision[f];
+        int decision = (int) flow[(f << 2) + F_DECISION];
         count(container(sessionRow, sessionId, decision, timeNs), downlink, bytes, timeNs);
-        if (flowProvisional[f]) {
-            long gap = timeNs - flowLastNs[f];
+        if ((flow[(f << 2) + F_PROVISIONAL] != 0)) {
+            long gap = timeNs - flow[(f << 2) + F_LAST_NS];
             if (gap > 0 && gap <= activityNs) {
                 flowActiveNs[f] += gap;
             }
@@ -130,7 +137,7 @@ final class ServiceMeter {
                 flowUlBytes[f] += bytes;
             }
         }
-        flowLastNs[f] = timeNs;
+        flow[(f << 2) + F_LAST_NS] = timeNs;
         return decision;
     }
 
@@ -163,24 +170,24 @@ final class ServiceMeter {
 
     private void count(int c, boolean downlink, int bytes, long timeNs) {
         if (downlink) {
-            dlPackets[c]++;
-            dlBytes[c] += bytes;
+            cont[(c << 3) + C_DL_PACKETS]++;
+            cont[(c << 3) + C_DL_BYTES] += bytes;
         } else {
-            ulPackets[c]++;
-            ulBytes[c] += bytes;
+            cont[(c << 3) + C_UL_PACKETS]++;
+            cont[(c << 3) + C_UL_BYTES] += bytes;
         }
         touch(c, timeNs);
     }
 
     private void touch(int c, long timeNs) {
-        long gap = timeNs - lastNs[c];
+        long gap = timeNs - cont[(c << 3) + C_LAST_NS];
         lastActiveDelta = 0;
         if (gap > 0) {
             if (gap <= activityNs) {
-                activeNs[c] += gap;
+                cont[(c << 3) + C_ACTIVE_NS] += gap;
                 lastActiveDelta = gap;
             }
-            lastNs[c] = timeNs;
+            cont[(c << 3) + C_LAST_NS] = timeNs;
         }
     }
 
@@ -199,16 +206,16 @@ final class ServiceMeter {
         int c = containers.find(sessionId, decision);
         if (c < 0) {
             c = containers.insert(sessionId, decision);
-            if (c >= ulPackets.length) {
+            if (c << 3 >= cont.length) {
                 growContainers(containers.capacity());
             }
-            ulPackets[c] = 0;
-            ulBytes[c] = 0;
-            dlPackets[c] = 0;
-            dlBytes[c] = 0;
-            firstNs[c] = timeNs;
-            lastNs[c] = timeNs;
-            activeNs[c] = 0;
+            cont[(c << 3) + C_UL_PACKETS] = 0;
+            cont[(c << 3) + C_UL_BYTES] = 0;
+            cont[(c << 3) + C_DL_PACKETS] = 0;
+            cont[(c << 3) + C_DL_BYTES] = 0;
+            cont[(c << 3) + C_FIRST_NS] = timeNs;
+            cont[(c << 3) + C_LAST_NS] = timeNs;
+            cont[(c << 3) + C_ACTIVE_NS] = 0;
         }
         containerHint[sessionRow] = c;
         return c;
@@ -216,32 +223,32 @@ final class ServiceMeter {
 
     private void moveFlowUsage(int f, int sessionRow, long sessionId, int decision) {
         redecided++;
-        int to = container(sessionRow, sessionId, decision, flowLastNs[f]);
-        int from = containers.find(sessionId, flowDecision[f]);
-        ulPackets[from] -= flowUlPackets[f];
-        ulBytes[from] -= flowUlBytes[f];
-        dlPackets[from] -= flowDlPackets[f];
-        dlBytes[from] -= flowDlBytes[f];
-        ulPackets[to] += flowUlPackets[f];
-        ulBytes[to] += flowUlBytes[f];
-        dlPackets[to] += flowDlPackets[f];
-        dlBytes[to] += flowDlBytes[f];
-        long active = Math.min(flowActiveNs[f], activeNs[from]);
-        activeNs[from] -= active;
-        activeNs[to] += active;
+        int to = container(sessionRow, sessionId, decision, flow[(f << 2) + F_LAST_NS]);
+        int from = containers.find(sessionId, (int) flow[(f << 2) + F_DECISION]);
+        cont[(from << 3) + C_UL_PACKETS] -= flowUlPackets[f];
+        cont[(from << 3) + C_UL_BYTES] -= flowUlBytes[f];
+        cont[(from << 3) + C_DL_PACKETS] -= flowDlPackets[f];
+        cont[(from << 3) + C_DL_BYTES] -= flowDlBytes[f];
+        cont[(to << 3) + C_UL_PACKETS] += flowUlPackets[f];
+        cont[(to << 3) + C_UL_BYTES] += flowUlBytes[f];
+        cont[(to << 3) + C_DL_PACKETS] += flowDlPackets[f];
+        cont[(to << 3) + C_DL_BYTES] += flowDlBytes[f];
+        long active = Math.min(flowActiveNs[f], cont[(from << 3) + C_ACTIVE_NS]);
+        cont[(from << 3) + C_ACTIVE_NS] -= active;
+        cont[(to << 3) + C_ACTIVE_NS] += active;
         moved = true;
-        movedFrom = flowDecision[f];
+        movedFrom = (int) flow[(f << 2) + F_DECISION];
         movedUlPackets = flowUlPackets[f];
         movedUlBytes = flowUlBytes[f];
         movedDlPackets = flowDlPackets[f];
         movedDlBytes = flowDlBytes[f];
         movedActiveNs = active;
         movedFirstNs = flowFirstNs[f];
-        if (firstNs[from] < firstNs[to]) {
-            firstNs[to] = firstNs[from];
+        if (cont[(from << 3) + C_FIRST_NS] < cont[(to << 3) + C_FIRST_NS]) {
+            cont[(to << 3) + C_FIRST_NS] = cont[(from << 3) + C_FIRST_NS];
         }
-        if (lastNs[from] > lastNs[to]) {
-            lastNs[to] = lastNs[from];
+        if (cont[(from << 3) + C_LAST_NS] > cont[(to << 3) + C_LAST_NS]) {
+            cont[(to << 3) + C_LAST_NS] = cont[(from << 3) + C_LAST_NS];
         }
         clearFlowUsage(f);
     }
@@ -266,20 +273,20 @@ final class ServiceMeter {
             if (c < 0) {
                 continue;
             }
-            if (ulPackets[c] + dlPackets[c] > 0) {
+            if (cont[(c << 3) + C_UL_PACKETS] + cont[(c << 3) + C_DL_PACKETS] > 0) {
                 services.add(new ServiceUsage(rules.ratingGroup(decision), rules.serviceId(decision),
-                        rules.label(decision), ulPackets[c], ulBytes[c], dlPackets[c], dlBytes[c], firstNs[c],
-                        lastNs[c], activeNs[c]));
+                        rules.label(decision), cont[(c << 3) + C_UL_PACKETS], cont[(c << 3) + C_UL_BYTES], cont[(c << 3) + C_DL_PACKETS], cont[(c << 3) + C_DL_BYTES], cont[(c << 3) + C_FIRST_NS],
+                        cont[(c << 3) + C_LAST_NS], cont[(c << 3) + C_ACTIVE_NS]));
             }
             int moved = containers.remove(c);
             if (moved >= 0) {
-                ulPackets[c] = ulPackets[moved];
-                ulBytes[c] = ulBytes[moved];
-                dlPackets[c] = dlPackets[moved];
-                dlBytes[c] = dlBytes[moved];
-                firstNs[c] = firstNs[moved];
-                lastNs[c] = lastNs[moved];
-                activeNs[c] = activeNs[moved];
+                cont[(c << 3) + C_UL_PACKETS] = cont[(moved << 3) + C_UL_PACKETS];
+                cont[(c << 3) + C_UL_BYTES] = cont[(moved << 3) + C_UL_BYTES];
+                cont[(c << 3) + C_DL_PACKETS] = cont[(moved << 3) + C_DL_PACKETS];
+                cont[(c << 3) + C_DL_BYTES] = cont[(moved << 3) + C_DL_BYTES];
+                cont[(c << 3) + C_FIRST_NS] = cont[(moved << 3) + C_FIRST_NS];
+                cont[(c << 3) + C_LAST_NS] = cont[(moved << 3) + C_LAST_NS];
+                cont[(c << 3) + C_ACTIVE_NS] = cont[(moved << 3) + C_ACTIVE_NS];
             }
         }
         return services;
@@ -288,13 +295,13 @@ final class ServiceMeter {
     /** Forgets flows idle for longer than the flow idle timeout. */
     void sweep(long nowNs) {
         for (int f = flows.size() - 1; f >= 0; f--) {
-            if (nowNs - flowLastNs[f] > flowIdleNs) {
+            if (nowNs - flow[(f << 2) + F_LAST_NS] > flowIdleNs) {
                 int moved = flows.remove(f);
                 if (moved >= 0) {
-                    flowSession[f] = flowSession[moved];
-                    flowLastNs[f] = flowLastNs[moved];
-                    flowDecision[f] = flowDecision[moved];
-                    flowProvisional[f] = flowProvisional[moved];
+                    flow[(f << 2) + F_SESSION] = flow[(moved << 2) + F_SESSION];
+                    flow[(f << 2) + F_LAST_NS] = flow[(moved << 2) + F_LAST_NS];
+                    flow[(f << 2) + F_DECISION] = flow[(moved << 2) + F_DECISION];
+                    flow[(f << 2) + F_PROVISIONAL] = flow[(moved << 2) + F_PROVISIONAL];
                     flowUlPackets[f] = flowUlPackets[moved];
                     flowUlBytes[f] = flowUlBytes[moved];
                     flowDlPackets[f] = flowDlPackets[moved];
@@ -379,10 +386,7 @@ final class ServiceMeter {
     }
 
     private void growFlows(int rows) {
-        flowSession = Arrays.copyOf(flowSession == null ? new long[0] : flowSession, rows);
-        flowLastNs = Arrays.copyOf(flowLastNs == null ? new long[0] : flowLastNs, rows);
-        flowDecision = Arrays.copyOf(flowDecision == null ? new int[0] : flowDecision, rows);
-        flowProvisional = Arrays.copyOf(flowProvisional == null ? new boolean[0] : flowProvisional, rows);
+        flow = Arrays.copyOf(flow == null ? new long[0] : flow, rows << 2);
         flowUlPackets = Arrays.copyOf(flowUlPackets == null ? new long[0] : flowUlPackets, rows);
         flowUlBytes = Arrays.copyOf(flowUlBytes == null ? new long[0] : flowUlBytes, rows);
         flowDlPackets = Arrays.copyOf(flowDlPackets == null ? new long[0] : flowDlPackets, rows);
@@ -392,12 +396,6 @@ final class ServiceMeter {
     }
 
     private void growContainers(int rows) {
-        ulPackets = Arrays.copyOf(ulPackets == null ? new long[0] : ulPackets, rows);
-        ulBytes = Arrays.copyOf(ulBytes == null ? new long[0] : ulBytes, rows);
-        dlPackets = Arrays.copyOf(dlPackets == null ? new long[0] : dlPackets, rows);
-        dlBytes = Arrays.copyOf(dlBytes == null ? new long[0] : dlBytes, rows);
-        firstNs = Arrays.copyOf(firstNs == null ? new long[0] : firstNs, rows);
-        lastNs = Arrays.copyOf(lastNs == null ? new long[0] : lastNs, rows);
-        activeNs = Arrays.copyOf(activeNs == null ? new long[0] : activeNs, rows);
+        cont = Arrays.copyOf(cont == null ? new long[0] : cont, rows << 3);
     }
 }
