@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
  * {@code chargeflow bench}: the end-to-end driver. Meters one capture (generated once and kept) several times in
  * this JVM and prints packets per second per round and the median; optionally the same with rating-group rules.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "End-to-end benchmark: meter a generated capture in-process, rounds, median Mpps.")
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -40,10 +42,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--capture", paramLabel = "FILE", description = "Meter this capture instead of generating one.")
     Path capture;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where generated captures are kept (default: bench-data).")
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            description = "Where generated captures are kept (default: bench-data).")
     Path dir = Path.of("bench-data");
 
-    @Option(names = "--rules", paramLabel = "FILE",
+    @Option(
+            names = "--rules",
+            paramLabel = "FILE",
             description = "Rating-group rules: also run every round with them (and CDRs) and print the ratio.")
     Path rules;
 
@@ -60,14 +67,24 @@ final class BenchCommand implements Callable<Integer> {
             if (!Files.exists(file)) {
                 out.printf("generating %s ...%n", file);
                 out.flush();
-                new TrafficGenerator().generate(GeneratorConfig.builder().packets(packets).subscribers(subscribers)
-                        .build(), file, dir.resolve("bench-" + packets + "-" + subscribers + ".truth.csv"));
+                new TrafficGenerator()
+                        .generate(
+                                GeneratorConfig.builder()
+                                        .packets(packets)
+                                        .subscribers(subscribers)
+                                        .build(),
+                                file,
+                                dir.resolve("bench-" + packets + "-" + subscribers + ".truth.csv"));
             }
         }
         ServiceRules serviceRules = rules == null ? null : ServiceRules.load(rules);
-        out.printf("machine: %d cores, max heap %,d MiB, java %s; capture %s (%,d bytes)%n",
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                Runtime.version(), file, Files.size(file));
+        out.printf(
+                "machine: %d cores, max heap %,d MiB, java %s; capture %s (%,d bytes)%n",
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                Runtime.version(),
+                file,
+                Files.size(file));
         List<Double> plain = new ArrayList<>();
         List<Double> withRules = new ArrayList<>();
         for (int round = 0; round <= rounds; round++) {
@@ -81,8 +98,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (round > 0) {
                     withRules.add(r);
                 }
-                out.printf("%-8s %.2f Mpps; with rating-group rules%s %.2f Mpps%n", label, mpps,
-                        cdrs ? " and CDRs" : "", r);
+                out.printf(
+                        "%-8s %.2f Mpps; with rating-group rules%s %.2f Mpps%n",
+                        label, mpps, cdrs ? " and CDRs" : "", r);
             } else {
                 out.printf("%-8s %.2f Mpps%n", label, mpps);
             }
@@ -90,8 +108,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.printf("median: %.2f Mpps over %d rounds (%d processors)%n", median(plain), rounds, meter.processors);
         if (serviceRules != null) {
-            out.printf("median with rating-group rules: %.2f Mpps, ratio %.3f%n", median(withRules),
-                    median(withRules) / median(plain));
+            out.printf(
+                    "median with rating-group rules: %.2f Mpps, ratio %.3f%n",
+                    median(withRules), median(withRules) / median(plain));
         }
         return 0;
     }

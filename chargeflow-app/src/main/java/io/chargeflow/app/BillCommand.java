@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code chargeflow bill}: rates the CDRs of a period by each subscriber's plan and writes per-subscriber bills. */
-@Command(name = "bill", mixinStandardHelpOptions = true,
+@Command(
+        name = "bill",
+        mixinStandardHelpOptions = true,
         description = "Rate a CDR journal's records of [--from, --to) and print and write per-subscriber bills.")
 final class BillCommand implements Callable<Integer> {
     @Option(names = "--journal", paramLabel = "DIR", required = true, description = "The CDR journal.")
@@ -22,7 +24,10 @@ final class BillCommand implements Callable<Integer> {
     @Option(names = "--tariffs", paramLabel = "FILE", required = true, description = "The tariff plans.")
     Path tariffs;
 
-    @Option(names = "--from", paramLabel = "TIME", required = true,
+    @Option(
+            names = "--from",
+            paramLabel = "TIME",
+            required = true,
             description = "Period start, inclusive: 2026-01-01 or 2026-01-01T00:00:00Z.")
     String from;
 
@@ -48,8 +53,8 @@ final class BillCommand implements Callable<Integer> {
             }
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new UserException("--" + name + "=" + text + " is not a date (2026-01-01) or an instant "
-                    + "(2026-01-01T00:00:00Z)");
+            throw new UserException(
+                    "--" + name + "=" + text + " is not a date (2026-01-01) or an instant " + "(2026-01-01T00:00:00Z)");
         }
     }
 }

@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code chargeflow cdr dump|verify DIR}: a readable view of a CDR journal, and its integrity check. */
-@Command(name = "cdr", mixinStandardHelpOptions = true, description = "Read and check a CDR journal.",
+@Command(
+        name = "cdr",
+        mixinStandardHelpOptions = true,
+        description = "Read and check a CDR journal.",
         subcommands = {CdrCommand.Dump.class, CdrCommand.Verify.class})
 final class CdrCommand {
 
@@ -37,7 +40,9 @@ final class CdrCommand {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
             description = "Check every frame, checksum and sequence chain; non-zero exit on any gap or duplicate.")
     static final class Verify implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "The journal directory.")

@@ -1,11 +1,11 @@
 package io.chargeflow.app;
 
 import io.chargeflow.cdr.AssemblerContext;
+import io.chargeflow.cdr.journal.JournalCdrSink;
 import io.chargeflow.cdr.journal.JournalContext;
 import io.chargeflow.cdr.journal.JournalWriter;
 import io.chargeflow.flow.FlowContext;
 import io.chargeflow.flow.ServiceRules;
-import io.chargeflow.cdr.journal.JournalCdrSink;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,30 +14,44 @@ import picocli.CommandLine.Option;
 
 /** Offline-charging options of {@code meter}: rating-group rules, the CDR journal and partial-record limits. */
 final class CdrOptions {
-    @Option(names = "--rules", paramLabel = "FILE",
+    @Option(
+            names = "--rules",
+            paramLabel = "FILE",
             description = "Rating-group rules (protocol, port, server prefix, server name from SNI/Host/DNS).")
     Path rules;
 
-    @Option(names = "--journal", paramLabel = "DIR",
+    @Option(
+            names = "--journal",
+            paramLabel = "DIR",
             description = "Write 3GPP PGW-CDRs of every session to this crash-proof journal.")
     Path journal;
 
     @Option(names = "--node-id", paramLabel = "ID", description = "Node id written into CDRs (default: chargeflow).")
     String nodeId = "chargeflow";
 
-    @Option(names = "--cdr-volume-limit", paramLabel = "BYTES",
+    @Option(
+            names = "--cdr-volume-limit",
+            paramLabel = "BYTES",
             description = "Cut a partial CDR once a record holds this many octets (default: 0 = never).")
     long volumeLimit;
 
-    @Option(names = "--cdr-time-limit", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--cdr-time-limit",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Cut a partial CDR once a record is this old, packet time (default: never).")
     Duration timeLimit = Duration.ZERO;
 
-    @Option(names = "--cdr-max-containers", paramLabel = "N",
+    @Option(
+            names = "--cdr-max-containers",
+            paramLabel = "N",
             description = "Cut a partial CDR before a record would hold more containers (default: 0 = unlimited).")
     int maxContainers;
 
-    @Option(names = "--commit-window", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--commit-window",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Group-commit window of the journal (default: 0 = fsync as soon as the queue is empty).")
     Duration commitWindow = Duration.ZERO;
 
@@ -55,17 +69,17 @@ final class CdrOptions {
             return null;
         }
         AtomicLong acknowledged = new AtomicLong();
-        JournalWriter writer = JournalWriter.open(JournalContext.defaults(journal, (sequence, type, attachment) ->
-                        acknowledged.incrementAndGet())
-                .withCommitWindowNanos(commitWindow.toNanos()));
+        JournalWriter writer = JournalWriter.open(
+                JournalContext.defaults(journal, (sequence, type, attachment) -> acknowledged.incrementAndGet())
+                        .withCommitWindowNanos(commitWindow.toNanos()));
         int perProcessor = Math.max(65_536, 2 * context.expectedSubscribers() / context.processors());
-        AssemblerContext assembler = new AssemblerContext(nodeId, volumeLimit, timeLimit.toMillis(), maxContainers,
-                perProcessor);
+        AssemblerContext assembler =
+                new AssemblerContext(nodeId, volumeLimit, timeLimit.toMillis(), maxContainers, perProcessor);
         // chargingIDs unique on the node across runs: this run's start second, then a run-wide session counter
         AtomicLong chargingIds = new AtomicLong((System.currentTimeMillis() / 1000) << 28);
         // one sink per processor: a sink's encoding scratch buffer belongs to one thread
-        context.sessionRecorders(id -> new CdrRecorder(assembler, new JournalCdrSink(writer),
-                context.ipv6PrefixLength(), chargingIds));
+        context.sessionRecorders(
+                id -> new CdrRecorder(assembler, new JournalCdrSink(writer), context.ipv6PrefixLength(), chargingIds));
         return new Journal(writer, acknowledged);
     }
 

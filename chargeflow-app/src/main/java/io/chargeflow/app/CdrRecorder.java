@@ -24,7 +24,10 @@ final class CdrRecorder implements SessionRecorder {
     private final int ipv6PrefixLength;
     private final java.util.concurrent.atomic.AtomicLong chargingIds;
 
-    CdrRecorder(AssemblerContext context, CdrSink sink, int ipv6PrefixLength,
+    CdrRecorder(
+            AssemblerContext context,
+            CdrSink sink,
+            int ipv6PrefixLength,
             java.util.concurrent.atomic.AtomicLong chargingIds) {
         this.assembler = new CdrAssembler(context, sink);
         this.ipv6PrefixLength = ipv6PrefixLength;
@@ -33,8 +36,15 @@ final class CdrRecorder implements SessionRecorder {
 
     @Override
     public int onOpen(long sessionId, long keyHi, long keyLo, boolean downlink, long timeNs) {
-        SessionIdentity identity = new SessionIdentity(null, null, SubscriberKeys.format(keyHi, keyLo,
-                ipv6PrefixLength), downlink ? ChargingSide.NETWORK : ChargingSide.SUBSCRIBER, keyHi, keyLo, 0, null,
+        SessionIdentity identity = new SessionIdentity(
+                null,
+                null,
+                SubscriberKeys.format(keyHi, keyLo, ipv6PrefixLength),
+                downlink ? ChargingSide.NETWORK : ChargingSide.SUBSCRIBER,
+                keyHi,
+                keyLo,
+                0,
+                null,
                 null);
         return assembler.open(chargingIds.getAndIncrement(), identity, timeNs / NS_PER_MS);
     }
@@ -42,16 +52,43 @@ final class CdrRecorder implements SessionRecorder {
     @Override
     public void onSubscriber(int handle, Subscriber s) {
         SessionIdentity current = assembler.identity(handle);
-        assembler.identify(handle, new SessionIdentity(s.imsi(), s.msisdn(), current.servedPDPPDNAddress(),
-                current.chargingSide(), current.subscriberKeyHi(), current.subscriberKeyLo(), s.subscriberId(),
-                s.account(), s.plan()));
+        assembler.identify(
+                handle,
+                new SessionIdentity(
+                        s.imsi(),
+                        s.msisdn(),
+                        current.servedPDPPDNAddress(),
+                        current.chargingSide(),
+                        current.subscriberKeyHi(),
+                        current.subscriberKeyLo(),
+                        s.subscriberId(),
+                        s.account(),
+                        s.plan()));
     }
 
     @Override
-    public void onUsage(int handle, int ratingGroup, int serviceId, long ulOctets, long dlOctets, long ulPackets,
-            long dlPackets, long firstUsageNs, long lastUsageNs, long activeNs) {
-        assembler.onUsage(handle, ratingGroup, serviceId, ulOctets, dlOctets, ulPackets, dlPackets,
-                toMs(firstUsageNs), toMs(lastUsageNs), activeNs / NS_PER_MS);
+    public void onUsage(
+            int handle,
+            int ratingGroup,
+            int serviceId,
+            long ulOctets,
+            long dlOctets,
+            long ulPackets,
+            long dlPackets,
+            long firstUsageNs,
+            long lastUsageNs,
+            long activeNs) {
+        assembler.onUsage(
+                handle,
+                ratingGroup,
+                serviceId,
+                ulOctets,
+                dlOctets,
+                ulPackets,
+                dlPackets,
+                toMs(firstUsageNs),
+                toMs(lastUsageNs),
+                activeNs / NS_PER_MS);
     }
 
     private static long toMs(long ns) {

@@ -6,11 +6,15 @@ import picocli.CommandLine.Option;
 
 /** {@code --data DIR} (embedded database, default ./data) or {@code --db JDBC_URL} (PostgreSQL in production). */
 final class DatabaseMixin {
-    @Option(names = "--data", paramLabel = "DIR",
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
             description = "Directory of the embedded subscriber database (default: ./data).")
     Path data;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL",
+    @Option(
+            names = "--db",
+            paramLabel = "JDBC_URL",
             description = "Subscriber database URL, e.g. jdbc:postgresql://host/chargeflow?user=u&password=p.")
     String db;
 

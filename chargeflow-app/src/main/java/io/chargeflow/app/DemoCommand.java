@@ -4,22 +4,22 @@ import io.chargeflow.charging.rating.BillRun;
 import io.chargeflow.charging.rating.Biller;
 import io.chargeflow.charging.rating.Tariffs;
 import io.chargeflow.flow.AddressPools;
+import io.chargeflow.flow.FlowContext;
 import io.chargeflow.flow.ServiceRules;
+import io.chargeflow.packet.gen.GeneratorConfig;
+import io.chargeflow.packet.gen.GeneratorResult;
+import io.chargeflow.packet.gen.TrafficGenerator;
 import io.chargeflow.subscriber.cli.DatabaseOptions;
 import io.chargeflow.subscriber.cli.SubscriberCommands;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
-import io.chargeflow.flow.FlowContext;
-import io.chargeflow.packet.gen.GeneratorConfig;
-import io.chargeflow.packet.gen.GeneratorResult;
-import io.chargeflow.packet.gen.TrafficGenerator;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,12 +32,14 @@ import picocli.CommandLine.Spec;
  * rating group, journals PGW-CDRs, prints the per-subscriber report and the summary, checks the totals against the
  * generator's truth byte for byte, and bills the month by plan.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Generate a capture, meter it, report per subscriber and check exactness (embedded defaults).")
 final class DemoCommand implements Callable<Integer> {
     /** The generator's subscriber pools: traffic between two of them is peer-to-peer. */
-    static final List<String> GENERATOR_POOLS = List.of("10.0.0.0/9", "100.64.0.0/10", "172.16.0.0/12",
-            "2001:db8::/32", "2a01:e35::/32", "2600:1700::/32");
+    static final List<String> GENERATOR_POOLS =
+            List.of("10.0.0.0/9", "100.64.0.0/10", "172.16.0.0/12", "2001:db8::/32", "2a01:e35::/32", "2600:1700::/32");
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -63,25 +65,42 @@ final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Path capture = dir.resolve("capture.pcap");
         Path truth = dir.resolve("truth.csv");
-        out.printf("== 1. generate: %,d frames of a mobile gateway tap, %,d subscribers -> %s%n", packets, subscribers,
-                capture);
+        out.printf(
+                "== 1. generate: %,d frames of a mobile gateway tap, %,d subscribers -> %s%n",
+                packets, subscribers, capture);
         long t0 = System.nanoTime();
-        GeneratorResult g = new TrafficGenerator().generate(
-                GeneratorConfig.builder().seed(seed).packets(packets).subscribers(subscribers).build(), capture, truth);
-        out.printf("   %,d bytes in %.2f s: %,d GTP-U, %,d QinQ, %,d fragments, %,d snaplen-cut, %,d p2p pairs, "
+        GeneratorResult g = new TrafficGenerator()
+                .generate(
+                        GeneratorConfig.builder()
+                                .seed(seed)
+                                .packets(packets)
+                                .subscribers(subscribers)
+                                .build(),
+                        capture,
+                        truth);
+        out.printf(
+                "   %,d bytes in %.2f s: %,d GTP-U, %,d QinQ, %,d fragments, %,d snaplen-cut, %,d p2p pairs, "
                         + "%,d malformed, %,d unclassified%n",
-                g.pcapBytes(), (System.nanoTime() - t0) / 1e9, g.gtpFrames(), g.qinqFrames(), g.fragmentFrames(),
-                g.snaplenCutFrames(), g.p2pPairs(), g.malformedFrames(), g.unclassifiedFrames());
+                g.pcapBytes(),
+                (System.nanoTime() - t0) / 1e9,
+                g.gtpFrames(),
+                g.qinqFrames(),
+                g.fragmentFrames(),
+                g.snaplenCutFrames(),
+                g.p2pPairs(),
+                g.malformedFrames(),
+                g.unclassifiedFrames());
 
         Path data = dir.resolve("data");
         Path subscribersCsv = dir.resolve("subscribers.csv");
         int imported = writeSubscribers(truth, subscribersCsv);
-        out.printf("%n== 2. subscriber directory: %,d subscribers with static bindings -> embedded database %s%n",
+        out.printf(
+                "%n== 2. subscriber directory: %,d subscribers with static bindings -> embedded database %s%n",
                 imported, data);
         deleteRecursively(data);
         DatabaseOptions db = new DatabaseOptions(data, null);
-        int code = SubscriberCommands.importSubscribers(db, subscribersCsv, new PrintStream(System.out, true),
-                System.err);
+        int code =
+                SubscriberCommands.importSubscribers(db, subscribersCsv, new PrintStream(System.out, true), System.err);
         if (code != 0) {
             return code;
         }
@@ -92,8 +111,10 @@ final class DemoCommand implements Callable<Integer> {
         copyResource("/io/chargeflow/app/demo/tariffs.txt", tariffs);
         Path journal = dir.resolve("journal");
         deleteRecursively(journal);
-        out.printf("%n== 3. meter: VLAN 100 subscriber side, VLAN 200 network side, %d processors, rating groups from"
-                + " %s, CDRs to %s%n", processors, rules, journal);
+        out.printf(
+                "%n== 3. meter: VLAN 100 subscriber side, VLAN 200 network side, %d processors, rating groups from"
+                        + " %s, CDRs to %s%n",
+                processors, rules, journal);
         FlowContext context = new FlowContext()
                 .processors(processors)
                 .expectedSubscribers(subscribers)
@@ -110,8 +131,9 @@ final class DemoCommand implements Callable<Integer> {
             } finally {
                 j.close();
             }
-            out.printf("   %,d bindings preloaded; %,d PGW-CDRs durable in the journal%n", directory.preloaded(),
-                    j.acknowledged().get());
+            out.printf(
+                    "   %,d bindings preloaded; %,d PGW-CDRs durable in the journal%n",
+                    directory.preloaded(), j.acknowledged().get());
         }
         Reports.writeUsageCsv(usage, result, true);
         Reports.writeSummaryJson(dir.resolve("summary.json"), result);
@@ -123,7 +145,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("%n== 5. exactness against the generator's truth (%s)%n", truth);
         List<String> differences = TruthCheck.compare(truth, result);
         if (differences.isEmpty()) {
-            out.printf("   exact: all %,d subscribers equal the truth in packets and bytes, both directions%n",
+            out.printf(
+                    "   exact: all %,d subscribers equal the truth in packets and bytes, both directions%n",
                     result.subscribers);
         } else {
             out.printf("   NOT exact: %,d differences, first: %s%n", differences.size(), differences.get(0));
@@ -135,8 +158,13 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("%n== 6. bill January 2026 by plan (%s) -> %s%n", tariffs, bills);
         out.flush();
         ByteArrayOutputStream billText = new ByteArrayOutputStream();
-        BillRun run = Biller.bill(journal, Tariffs.load(tariffs), Instant.parse("2026-01-01T00:00:00Z"),
-                Instant.parse("2026-02-01T00:00:00Z"), bills, new PrintStream(billText, true, StandardCharsets.UTF_8));
+        BillRun run = Biller.bill(
+                journal,
+                Tariffs.load(tariffs),
+                Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-02-01T00:00:00Z"),
+                bills,
+                new PrintStream(billText, true, StandardCharsets.UTF_8));
         String[] lines = billText.toString(StandardCharsets.UTF_8).split("\n");
         int shown = 0;
         for (String line : lines) {
@@ -147,8 +175,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println("   ...");
         out.println("   " + lines[lines.length - 1]);
-        out.printf("   all bills: %s (text, CSV, JSON Lines); CDRs: chargeflow cdr dump %s%n", bills.resolve("bills.txt"),
-                journal);
+        out.printf(
+                "   all bills: %s (text, CSV, JSON Lines); CDRs: chargeflow cdr dump %s%n",
+                bills.resolve("bills.txt"), journal);
         out.flush();
         return differences.isEmpty() ? run.exitCode() : 3;
     }
@@ -159,8 +188,9 @@ final class DemoCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder("imsi,msisdn,account,plan,status,address,valid_from,valid_until\n");
         for (int i = 1; i < keys.size(); i++) {
             String key = keys.get(i).substring(0, keys.get(i).indexOf(','));
-            b.append(String.format("00101%010d,4915%08d,acct-%d,%s,active,%s,2025-12-01T00:00:00Z,%n", i, i, i,
-                    i % 4 == 0 ? "gold" : "basic", key));
+            b.append(String.format(
+                    "00101%010d,4915%08d,acct-%d,%s,active,%s,2025-12-01T00:00:00Z,%n",
+                    i, i, i, i % 4 == 0 ? "gold" : "basic", key));
         }
         Files.writeString(csv, b.toString(), StandardCharsets.UTF_8);
         return keys.size() - 1;

@@ -10,11 +10,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code chargeflow diameter probe HOST:PORT}: capabilities exchange, a watchdog and a clean disconnect. */
-@Command(name = "diameter", mixinStandardHelpOptions = true, description = "Diameter tools.",
+@Command(
+        name = "diameter",
+        mixinStandardHelpOptions = true,
+        description = "Diameter tools.",
         subcommands = {DiameterCommand.Probe.class})
 final class DiameterCommand {
 
-    @Command(name = "probe", mixinStandardHelpOptions = true,
+    @Command(
+            name = "probe",
+            mixinStandardHelpOptions = true,
             description = "Connect, exchange CER/CEA, send a DWR, print the peer's capabilities and round-trip times,"
                     + " disconnect with DPR/DPA; exit non-zero with one line when a step fails.")
     static final class Probe implements Callable<Integer> {
@@ -39,7 +44,10 @@ final class DiameterCommand {
         @Option(names = "--insecure", description = "Accept any certificate (tests only).")
         boolean insecure;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
                 description = "Timeout of each step (default: 3s).")
         Duration timeout = Duration.ofSeconds(3);
 
@@ -59,8 +67,8 @@ final class DiameterCommand {
             ProbeOptions options = ProbeOptions.of(host, port, originHost, originRealm)
                     .withTimeouts((int) timeout.toMillis(), timeout.toMillis());
             if (tls) {
-                options = options.withTls(trustStore,
-                        trustStorePassword == null ? null : trustStorePassword.toCharArray(), insecure);
+                options = options.withTls(
+                        trustStore, trustStorePassword == null ? null : trustStorePassword.toCharArray(), insecure);
             }
             return new DiameterProbe(options).run(System.out, System.err);
         }

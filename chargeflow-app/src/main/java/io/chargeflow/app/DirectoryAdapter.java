@@ -18,8 +18,12 @@ final class DirectoryAdapter implements SubscriberDirectory {
 
     @Override
     public void lookup(long keyHi, long keyLo, int prefixLength, long atTimeMs, LookupReply reply) {
-        resolver.resolve(keyHi, keyLo, prefixLength, atTimeMs, (hi, lo, at, record, from, until) ->
-                reply.onLookupResult(hi, lo, at, subscriber(record), from, until));
+        resolver.resolve(
+                keyHi,
+                keyLo,
+                prefixLength,
+                atTimeMs,
+                (hi, lo, at, record, from, until) -> reply.onLookupResult(hi, lo, at, subscriber(record), from, until));
     }
 
     static Subscriber subscriber(SubscriberRecord r) {

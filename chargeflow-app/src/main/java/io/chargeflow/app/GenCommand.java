@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code chargeflow gen}: writes a synthetic mobile-gateway capture and its truth file. */
-@Command(name = "gen", mixinStandardHelpOptions = true,
+@Command(
+        name = "gen",
+        mixinStandardHelpOptions = true,
         description = "Write a realistic synthetic capture of a mobile gateway tap and a truth file of exact "
                 + "per-subscriber totals (plus TRUTH.json with the run's counts).")
 final class GenCommand implements Callable<Integer> {
@@ -31,11 +33,20 @@ final class GenCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         GeneratorResult r = new TrafficGenerator().generate(gen.toConfig(), out, truth);
         double s = (System.nanoTime() - t0) / 1e9;
-        spec.commandLine().getErr().printf(
-                "chargeflow gen: %,d frames (%,d bytes) to %s in %.2f s; %,d subscribers, %,d charged frames, "
-                        + "%,d malformed, %,d unclassified; truth in %s%n",
-                r.totalFrames(), r.pcapBytes(), out, s, r.subscribers(), r.chargedFrames(), r.malformedFrames(),
-                r.unclassifiedFrames(), truth);
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        "chargeflow gen: %,d frames (%,d bytes) to %s in %.2f s; %,d subscribers, %,d charged frames, "
+                                + "%,d malformed, %,d unclassified; truth in %s%n",
+                        r.totalFrames(),
+                        r.pcapBytes(),
+                        out,
+                        s,
+                        r.subscribers(),
+                        r.chargedFrames(),
+                        r.malformedFrames(),
+                        r.unclassifiedFrames(),
+                        truth);
         spec.commandLine().getErr().flush();
         return 0;
     }

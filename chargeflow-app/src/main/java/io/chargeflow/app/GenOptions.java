@@ -15,7 +15,10 @@ final class GenOptions {
     @Option(names = "--subscribers", paramLabel = "N", description = "User equipments (default: 10,000).")
     int subscribers = D.subscribers();
 
-    @Option(names = "--seed", paramLabel = "S", description = "Same seed and options, byte-identical files (default: 1).")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            description = "Same seed and options, byte-identical files (default: 1).")
     long seed = D.seed();
 
     @Option(names = "--ipv6-share", paramLabel = "F", description = "Share of IPv6 UEs (default: 0.3).")
@@ -33,15 +36,22 @@ final class GenOptions {
     @Option(names = "--malformed-share", paramLabel = "F", description = "Share of malformed frames (default: 0.002).")
     double malformedShare = D.malformedShare();
 
-    @Option(names = "--unclassified-share", paramLabel = "F",
+    @Option(
+            names = "--unclassified-share",
+            paramLabel = "F",
             description = "Share of frames on no side VLAN (default: 0.01).")
     double unclassifiedShare = D.unclassifiedShare();
 
-    @Option(names = "--snaplen-cut-share", paramLabel = "F",
+    @Option(
+            names = "--snaplen-cut-share",
+            paramLabel = "F",
             description = "Share of frames captured short but charged in full (default: 0.02).")
     double snaplenCutShare = D.snaplenCutShare();
 
-    @Option(names = "--fragment-share", paramLabel = "F", description = "Share of fragmented datagrams (default: 0.01).")
+    @Option(
+            names = "--fragment-share",
+            paramLabel = "F",
+            description = "Share of fragmented datagrams (default: 0.01).")
     double fragmentShare = D.fragmentShare();
 
     @Option(names = "--gen-sub-vlan", paramLabel = "VLAN", description = "Subscriber-side VLAN written (default: 100).")
@@ -50,17 +60,25 @@ final class GenOptions {
     @Option(names = "--gen-net-vlan", paramLabel = "VLAN", description = "Network-side VLAN written (default: 200).")
     int netVlan = D.netVlan();
 
-    @Option(names = "--truth-ipv6-prefix", paramLabel = "LEN",
+    @Option(
+            names = "--truth-ipv6-prefix",
+            paramLabel = "LEN",
             description = "IPv6 prefix length of the truth's keys (default: 64).")
     int ipv6PrefixLength = D.ipv6PrefixLength();
 
     @Option(names = "--nanos", description = "Nanosecond timestamps (pcap magic a1b23c4d).")
     boolean nanos;
 
-    @Option(names = "--start", paramLabel = "INSTANT", description = "First packet time (default: 2026-01-01T00:00:00Z).")
+    @Option(
+            names = "--start",
+            paramLabel = "INSTANT",
+            description = "First packet time (default: 2026-01-01T00:00:00Z).")
     Instant start = D.start();
 
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Span of packet times (default: 10m).")
     Duration duration = D.duration();
 

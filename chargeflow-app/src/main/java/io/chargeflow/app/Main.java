@@ -12,11 +12,23 @@ import picocli.CommandLine.Command;
  * The {@code chargeflow} command line. A user's mistake (a missing or broken file, a bad option) is one clear line
  * on stderr and a non-zero exit, never a stack trace; {@code CHARGEFLOW_DEBUG=1} adds the trace for developers.
  */
-@Command(name = "chargeflow", mixinStandardHelpOptions = true, version = "chargeflow 0.1.0",
+@Command(
+        name = "chargeflow",
+        mixinStandardHelpOptions = true,
+        version = "chargeflow 0.1.0",
         description = "Charging engine: meters subscriber traffic from captures, charges it, writes CDRs.",
-        subcommands = {DemoCommand.class, MeterCommand.class, GenCommand.class, BenchCommand.class, CdrCommand.class,
-            BillCommand.class, SubscribersCommand.Group.class, SubscribersCommand.Bindings.class,
-            SubscribersCommand.Radius.class, DiameterCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            MeterCommand.class,
+            GenCommand.class,
+            BenchCommand.class,
+            CdrCommand.class,
+            BillCommand.class,
+            SubscribersCommand.Group.class,
+            SubscribersCommand.Bindings.class,
+            SubscribersCommand.Radius.class,
+            DiameterCommand.class
+        })
 public final class Main {
     private Main() {}
 
@@ -59,8 +71,8 @@ public final class Main {
             case NoSuchFileException n -> n.getFile() + ": no such file";
             case AccessDeniedException a -> a.getFile() + ": permission denied";
             case IllegalArgumentException i -> i.getMessage();
-            case RuntimeException r when r.getClass().getPackageName().startsWith("io.chargeflow")
-                    && r.getMessage() != null -> r.getMessage();
+            case RuntimeException r
+            when r.getClass().getPackageName().startsWith("io.chargeflow") && r.getMessage() != null -> r.getMessage();
             case IOException io -> io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage();
             default -> t.toString();
         };

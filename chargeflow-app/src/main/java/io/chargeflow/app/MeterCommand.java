@@ -11,7 +11,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code chargeflow meter}: meters capture files per subscriber and writes usage.csv and the summary. */
-@Command(name = "meter", mixinStandardHelpOptions = true,
+@Command(
+        name = "meter",
+        mixinStandardHelpOptions = true,
         description = "Meter pcap/pcapng captures per subscriber: usage.csv, sessions, summary.")
 final class MeterCommand implements Callable<Integer> {
     @Spec
@@ -41,7 +43,9 @@ final class MeterCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "N", description = "Print the N largest subscribers (default: 0).")
     int top;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar, no summary on stderr.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress bar, no summary on stderr.")
     boolean quiet;
 
     @Override
@@ -54,8 +58,8 @@ final class MeterCommand implements Callable<Integer> {
         CdrOptions.Journal journal = null;
         try {
             journal = cdr.openJournal(context);
-            result = MeterRun.run(captures, context, null, sessions,
-                    ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null);
+            result = MeterRun.run(
+                    captures, context, null, sessions, ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null);
         } finally {
             if (journal != null) {
                 journal.close();
@@ -65,11 +69,15 @@ final class MeterCommand implements Callable<Integer> {
             }
         }
         if (directory != null && !quiet) {
-            err.printf("  directory:    %,d bindings preloaded, %,d lookups from cache, %,d from the database%n",
-                    directory.preloaded(), directory.resolver().cacheHits(), directory.resolver().cacheMisses());
+            err.printf(
+                    "  directory:    %,d bindings preloaded, %,d lookups from cache, %,d from the database%n",
+                    directory.preloaded(),
+                    directory.resolver().cacheHits(),
+                    directory.resolver().cacheMisses());
         }
         if (journal != null && !quiet) {
-            err.printf("  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
+            err.printf(
+                    "  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
                     journal.acknowledged().get(), cdr.journal, journal.writer().durableSequence());
         }
         Reports.writeUsageCsv(out, result, directory != null);

@@ -11,47 +11,65 @@ import picocli.CommandLine.Option;
 
 /** The metering options shared by {@code meter}, {@code demo} and {@code bench}: sides, keys, processors. */
 final class MeterOptions {
-    @Option(names = "--processors", paramLabel = "N",
-            description = "Processor threads (default: available cores).")
+    @Option(names = "--processors", paramLabel = "N", description = "Processor threads (default: available cores).")
     int processors = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--sub-vlan", paramLabel = "VLAN",
+    @Option(
+            names = "--sub-vlan",
+            paramLabel = "VLAN",
             description = "VLAN id (innermost tag) of the subscriber side; repeatable (default: 100).")
     List<Integer> subVlans = new ArrayList<>();
 
-    @Option(names = "--net-vlan", paramLabel = "VLAN",
+    @Option(
+            names = "--net-vlan",
+            paramLabel = "VLAN",
             description = "VLAN id (innermost tag) of the network side; repeatable (default: 200).")
     List<Integer> netVlans = new ArrayList<>();
 
-    @Option(names = "--side-rule", paramLabel = "RULE",
+    @Option(
+            names = "--side-rule",
+            paramLabel = "RULE",
             description = "Extra side rule: vlan:N=SIDE, outer-vlan:N=SIDE, iface:ID=SIDE, ifname:NAME=SIDE, "
                     + "gtpu=SIDE; repeatable. Interface rules win over GTP-U, then inner VLAN, then outer VLAN.")
     List<String> sideRules = new ArrayList<>();
 
-    @Option(names = "--default-side", paramLabel = "SIDE",
+    @Option(
+            names = "--default-side",
+            paramLabel = "SIDE",
             description = "Side of packets no rule matches: subscriber, network, both or ignore (default: ignore).")
     String defaultSide = "ignore";
 
-    @Option(names = "--ipv6-prefix", paramLabel = "LEN",
+    @Option(
+            names = "--ipv6-prefix",
+            paramLabel = "LEN",
             description = "IPv6 subscribers are keyed by this prefix length (default: 64; 128 = full address).")
     int ipv6Prefix = 64;
 
-    @Option(names = "--subscriber-pool", paramLabel = "CIDR",
+    @Option(
+            names = "--subscriber-pool",
+            paramLabel = "CIDR",
             description = "Subscriber address pool; traffic between two subscribers is peer-to-peer. Repeatable.")
     List<String> subscriberPools = new ArrayList<>();
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "A session with no packet for this long (packet time) closes (default: 5m).")
     Duration idleTimeout = Duration.ofMinutes(5);
 
     @Option(names = "--gtpu-port", paramLabel = "PORT", description = "UDP port of GTP-U (default: 2152).")
     int gtpuPort = 2152;
 
-    @Option(names = "--ring-capacity", paramLabel = "RECORDS",
+    @Option(
+            names = "--ring-capacity",
+            paramLabel = "RECORDS",
             description = "Records each processor's ring holds, a power of two (default: 32768).")
     int ringCapacity = 1 << 15;
 
-    @Option(names = "--expected-subscribers", paramLabel = "N",
+    @Option(
+            names = "--expected-subscribers",
+            paramLabel = "N",
             description = "Presize session tables for this many subscribers (default: 65536; tables grow anyway).")
     int expectedSubscribers = 1 << 16;
 

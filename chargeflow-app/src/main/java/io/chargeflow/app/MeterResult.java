@@ -104,11 +104,30 @@ final class MeterResult {
     }
 
     /** A subscriber's totals as a row object (for the few rows a report prints). */
-    UsageRow row(long hi, long lo, long ulP, long ulB, long dlP, long dlB, long sessions, boolean p2p, long peerHi,
-            long peerLo, io.chargeflow.flow.Subscriber identity) {
-        return new UsageRow(hi, lo, io.chargeflow.flow.SubscriberKeys.format(hi, lo, ipv6PrefixLength), ulP, ulB,
-                dlP, dlB, sessions, p2p, p2p ? io.chargeflow.flow.SubscriberKeys.format(peerHi, peerLo,
-                        ipv6PrefixLength) : null, identity);
+    UsageRow row(
+            long hi,
+            long lo,
+            long ulP,
+            long ulB,
+            long dlP,
+            long dlB,
+            long sessions,
+            boolean p2p,
+            long peerHi,
+            long peerLo,
+            io.chargeflow.flow.Subscriber identity) {
+        return new UsageRow(
+                hi,
+                lo,
+                io.chargeflow.flow.SubscriberKeys.format(hi, lo, ipv6PrefixLength),
+                ulP,
+                ulB,
+                dlP,
+                dlB,
+                sessions,
+                p2p,
+                p2p ? io.chargeflow.flow.SubscriberKeys.format(peerHi, peerLo, ipv6PrefixLength) : null,
+                identity);
     }
 
     double packetsPerSecond() {
@@ -134,12 +153,16 @@ final class MeterResult {
         m.put("snaplen_truncated_charged", snaplenTruncated);
         m.put("peer_to_peer_records", peerToPeerPackets);
         m.put("subscribers", subscribers);
-        m.put("sessions", Map.of("opened", sessionsOpened, "closed", sessionsClosed, "peak_concurrent",
-                peakSessions));
+        m.put("sessions", Map.of("opened", sessionsOpened, "closed", sessionsClosed, "peak_concurrent", peakSessions));
         List<Map<String, Object>> procs = new ArrayList<>();
         long totalRecords = uplinkRecords + downlinkRecords;
         for (int i = 0; i < processorRecords.length; i++) {
-            procs.add(Map.of("id", i, "records", processorRecords[i], "share",
+            procs.add(Map.of(
+                    "id",
+                    i,
+                    "records",
+                    processorRecords[i],
+                    "share",
                     totalRecords == 0 ? 0.0 : Math.round(processorRecords[i] * 10000.0 / totalRecords) / 10000.0));
         }
         m.put("processors", procs);

@@ -21,14 +21,19 @@ import java.util.List;
 final class MeterRun {
     private MeterRun() {}
 
-    static MeterResult run(List<Path> captures, FlowContext context, SessionListener extraListener,
-            Path sessionsJsonl, ProgressBar progress) throws IOException, InterruptedException {
+    static MeterResult run(
+            List<Path> captures,
+            FlowContext context,
+            SessionListener extraListener,
+            Path sessionsJsonl,
+            ProgressBar progress)
+            throws IOException, InterruptedException {
         for (Path capture : captures) {
             checkReadable(capture);
         }
         int prefix = context.ipv6PrefixLength();
-        try (SessionsJsonlWriter sessionsWriter = sessionsJsonl == null ? null
-                : new SessionsJsonlWriter(sessionsJsonl, prefix)) {
+        try (SessionsJsonlWriter sessionsWriter =
+                sessionsJsonl == null ? null : new SessionsJsonlWriter(sessionsJsonl, prefix)) {
             SessionListener listener = combine(sessionsWriter, extraListener);
             context.sessionListener(listener);
             FlowEngine engine = new FlowEngine(context);

@@ -47,8 +47,14 @@ final class ProgressBar {
         int width = 30;
         int filled = (int) (fraction * width);
         double seconds = (now - startNanos) / 1e9;
-        err.printf("\r%s [%s%s] %3d%% %,d frames %.1f Mpps ", name, "#".repeat(filled), " ".repeat(width - filled),
-                (int) (fraction * 100), stats.frames, seconds == 0 ? 0 : stats.frames / seconds / 1e6);
+        err.printf(
+                "\r%s [%s%s] %3d%% %,d frames %.1f Mpps ",
+                name,
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                (int) (fraction * 100),
+                stats.frames,
+                seconds == 0 ? 0 : stats.frames / seconds / 1e6);
     }
 
     void done() {

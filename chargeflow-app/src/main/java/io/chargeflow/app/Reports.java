@@ -1,25 +1,26 @@
 package io.chargeflow.app;
 
+import io.chargeflow.flow.SubscriberKeys;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.chargeflow.flow.SubscriberKeys;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.PriorityQueue;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Writes what a metering run measured: usage.csv, the summary on stderr, the summary JSON, a top-N table. */
 final class Reports {
     static final String USAGE_HEADER = "subscriber,ul_packets,ul_bytes,dl_packets,dl_bytes";
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private Reports() {}
 
@@ -35,12 +36,22 @@ final class Reports {
             try {
                 result.forEachSubscriber((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) -> {
                     line.setLength(0);
-                    line.append(SubscriberKeys.format(hi, lo, result.ipv6PrefixLength)).append(',').append(ulP)
-                            .append(',').append(ulB).append(',').append(dlP).append(',').append(dlB);
+                    line.append(SubscriberKeys.format(hi, lo, result.ipv6PrefixLength))
+                            .append(',')
+                            .append(ulP)
+                            .append(',')
+                            .append(ulB)
+                            .append(',')
+                            .append(dlP)
+                            .append(',')
+                            .append(dlB);
                     if (withIdentity) {
-                        line.append(',').append(csv(identity == null ? null : identity.imsi()))
-                                .append(',').append(csv(identity == null ? null : identity.msisdn()))
-                                .append(',').append(csv(identity == null ? null : identity.account()));
+                        line.append(',')
+                                .append(csv(identity == null ? null : identity.imsi()))
+                                .append(',')
+                                .append(csv(identity == null ? null : identity.msisdn()))
+                                .append(',')
+                                .append(csv(identity == null ? null : identity.account()));
                     }
                     line.append('\n');
                     try {
@@ -71,22 +82,36 @@ final class Reports {
 
     /** The human summary: one block on stderr. */
     static void printSummary(PrintWriter err, MeterResult r) {
-        err.printf("chargeflow meter: %,d frames (%,d bytes on the wire) in %.3f s, %.2f Mpps%n", r.frames,
-                r.frameBytes, r.elapsedNanos / 1e9, r.packetsPerSecond() / 1e6);
-        err.printf("  charged:      %,d packets; uplink %,d packets %,d bytes; downlink %,d packets %,d bytes%n",
+        err.printf(
+                "chargeflow meter: %,d frames (%,d bytes on the wire) in %.3f s, %.2f Mpps%n",
+                r.frames, r.frameBytes, r.elapsedNanos / 1e9, r.packetsPerSecond() / 1e6);
+        err.printf(
+                "  charged:      %,d packets; uplink %,d packets %,d bytes; downlink %,d packets %,d bytes%n",
                 r.chargedPackets, r.uplinkRecords, r.uplinkBytes, r.downlinkRecords, r.downlinkBytes);
-        err.printf("  subscribers:  %,d keys, %,d sessions (peak %,d concurrent), %,d peer-to-peer records%n",
+        err.printf(
+                "  subscribers:  %,d keys, %,d sessions (peak %,d concurrent), %,d peer-to-peer records%n",
                 r.subscribers, r.sessionsClosed, r.peakSessions, r.peerToPeerPackets);
-        err.printf("  gtp-u:        %,d packets (+%,d continuation fragments of fragmented tunnels); snaplen-cut but "
-                + "charged: %,d%n", r.gtpPackets, r.tunnelContinuations, r.snaplenTruncated);
-        err.printf("  unclassified: %,d packets (%,d bytes), matched no side rule%n", r.unclassifiedPackets,
-                r.unclassifiedBytes);
-        err.printf("  malformed:    %,d frames, never charged%s%n", r.malformedTotal, r.malformed.isEmpty() ? ""
-                : " " + r.malformed.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                        .reduce((a, b) -> a + " " + b).orElse(""));
+        err.printf(
+                "  gtp-u:        %,d packets (+%,d continuation fragments of fragmented tunnels); snaplen-cut but "
+                        + "charged: %,d%n",
+                r.gtpPackets, r.tunnelContinuations, r.snaplenTruncated);
+        err.printf(
+                "  unclassified: %,d packets (%,d bytes), matched no side rule%n",
+                r.unclassifiedPackets, r.unclassifiedBytes);
+        err.printf(
+                "  malformed:    %,d frames, never charged%s%n",
+                r.malformedTotal,
+                r.malformed.isEmpty()
+                        ? ""
+                        : " "
+                                + r.malformed.entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .reduce((a, b) -> a + " " + b)
+                                        .orElse(""));
         if (r.brokenRecords > 0 || !r.captureProblems.isEmpty()) {
-            err.printf("  capture:      %,d broken records skipped; %s%n", r.brokenRecords,
-                    String.join("; ", r.captureProblems));
+            err.printf(
+                    "  capture:      %,d broken records skipped; %s%n",
+                    r.brokenRecords, String.join("; ", r.captureProblems));
         }
         long total = r.uplinkRecords + r.downlinkRecords;
         StringBuilder share = new StringBuilder();
@@ -111,15 +136,29 @@ final class Reports {
         });
         List<UsageRow> top = new ArrayList<>(heap);
         top.sort(order);
-        out.printf("%-28s %12s %14s %12s %14s %9s %s%n", "subscriber", "ul_packets", "ul_bytes", "dl_packets",
-                "dl_bytes", "sessions", "identity / peer-to-peer");
+        out.printf(
+                "%-28s %12s %14s %12s %14s %9s %s%n",
+                "subscriber",
+                "ul_packets",
+                "ul_bytes",
+                "dl_packets",
+                "dl_bytes",
+                "sessions",
+                "identity / peer-to-peer");
         for (UsageRow row : top) {
             String note = row.identity() != null ? "imsi=" + row.identity().imsi() : "";
             if (row.peerToPeer()) {
                 note = (note.isEmpty() ? "" : note + " ") + "p2p with " + row.peer();
             }
-            out.printf("%-28s %,12d %,14d %,12d %,14d %,9d %s%n", row.subscriber(), row.ulPackets(), row.ulBytes(),
-                    row.dlPackets(), row.dlBytes(), row.sessions(), note);
+            out.printf(
+                    "%-28s %,12d %,14d %,12d %,14d %,9d %s%n",
+                    row.subscriber(),
+                    row.ulPackets(),
+                    row.ulBytes(),
+                    row.dlPackets(),
+                    row.dlBytes(),
+                    row.sessions(),
+                    note);
         }
         if (r.subscribers > limit) {
             out.printf("... %,d more subscribers in the usage file%n", r.subscribers - limit);

@@ -29,7 +29,10 @@ final class SessionsJsonlWriter implements SessionListener, AutoCloseable {
     SessionsJsonlWriter(Path file, int ipv6PrefixLength) throws IOException {
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         this.ipv6PrefixLength = ipv6PrefixLength;
-        this.writer = Thread.ofPlatform().name("chargeflow-sessions-writer").daemon(true).start(this::drain);
+        this.writer = Thread.ofPlatform()
+                .name("chargeflow-sessions-writer")
+                .daemon(true)
+                .start(this::drain);
     }
 
     @Override
@@ -62,8 +65,11 @@ final class SessionsJsonlWriter implements SessionListener, AutoCloseable {
 
     static String toJson(ClosedSession s, int prefix) {
         StringBuilder b = new StringBuilder(320);
-        b.append("{\"session_id\":").append(s.sessionId())
-                .append(",\"subscriber\":\"").append(SubscriberKeys.format(s.keyHi(), s.keyLo(), prefix)).append('"');
+        b.append("{\"session_id\":")
+                .append(s.sessionId())
+                .append(",\"subscriber\":\"")
+                .append(SubscriberKeys.format(s.keyHi(), s.keyLo(), prefix))
+                .append('"');
         if (s.subscriber() != null) {
             b.append(",\"subscriber_id\":").append(s.subscriber().subscriberId());
             appendString(b, "imsi", s.subscriber().imsi());
@@ -71,19 +77,35 @@ final class SessionsJsonlWriter implements SessionListener, AutoCloseable {
             appendString(b, "account", s.subscriber().account());
             appendString(b, "plan", s.subscriber().plan());
         }
-        b.append(",\"processor\":").append(s.processor())
-                .append(",\"first_seen\":\"").append(instant(s.firstSeenNs())).append('"')
-                .append(",\"last_seen\":\"").append(instant(s.lastSeenNs())).append('"')
-                .append(",\"ul_packets\":").append(s.ulPackets())
-                .append(",\"ul_bytes\":").append(s.ulBytes())
-                .append(",\"dl_packets\":").append(s.dlPackets())
-                .append(",\"dl_bytes\":").append(s.dlBytes())
-                .append(",\"peer_to_peer\":").append(s.peerToPeer());
+        b.append(",\"processor\":")
+                .append(s.processor())
+                .append(",\"first_seen\":\"")
+                .append(instant(s.firstSeenNs()))
+                .append('"')
+                .append(",\"last_seen\":\"")
+                .append(instant(s.lastSeenNs()))
+                .append('"')
+                .append(",\"ul_packets\":")
+                .append(s.ulPackets())
+                .append(",\"ul_bytes\":")
+                .append(s.ulBytes())
+                .append(",\"dl_packets\":")
+                .append(s.dlPackets())
+                .append(",\"dl_bytes\":")
+                .append(s.dlBytes())
+                .append(",\"peer_to_peer\":")
+                .append(s.peerToPeer());
         if (s.peerToPeer()) {
-            b.append(",\"peer\":\"").append(SubscriberKeys.format(s.peerHi(), s.peerLo(), prefix)).append('"');
+            b.append(",\"peer\":\"")
+                    .append(SubscriberKeys.format(s.peerHi(), s.peerLo(), prefix))
+                    .append('"');
         }
-        b.append(",\"close_cause\":\"").append(s.cause().label()).append('"')
-                .append(",\"closed_at\":\"").append(instant(s.closeTimeNs())).append("\"}");
+        b.append(",\"close_cause\":\"")
+                .append(s.cause().label())
+                .append('"')
+                .append(",\"closed_at\":\"")
+                .append(instant(s.closeTimeNs()))
+                .append("\"}");
         return b.toString();
     }
 

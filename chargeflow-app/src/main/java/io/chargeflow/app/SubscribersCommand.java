@@ -14,17 +14,23 @@ import picocli.CommandLine.Parameters;
 final class SubscribersCommand {
     private SubscribersCommand() {}
 
-    @Command(name = "subscribers", mixinStandardHelpOptions = true, description = "The subscriber directory.",
+    @Command(
+            name = "subscribers",
+            mixinStandardHelpOptions = true,
+            description = "The subscriber directory.",
             subcommands = {Import.class, ListAll.class})
     static final class Group {}
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
             description = "Import subscribers and static bindings from CSV (all or nothing; errors name the line).")
     static final class Import implements Callable<Integer> {
         @Mixin
         DatabaseMixin database = new DatabaseMixin();
 
-        @Parameters(paramLabel = "FILE.csv",
+        @Parameters(
+                paramLabel = "FILE.csv",
                 description = "Header: imsi,msisdn,account,plan,status,address,valid_from,valid_until")
         Path csv;
 
@@ -45,11 +51,16 @@ final class SubscribersCommand {
         }
     }
 
-    @Command(name = "bindings", mixinStandardHelpOptions = true, description = "IP bindings over time.",
+    @Command(
+            name = "bindings",
+            mixinStandardHelpOptions = true,
+            description = "IP bindings over time.",
             subcommands = {Show.class})
     static final class Bindings {}
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
             description = "Who held an address (or IPv6 prefix) at a time: subscriber id, IMSI, MSISDN, validity.")
     static final class Show implements Callable<Integer> {
         @Mixin
@@ -67,11 +78,16 @@ final class SubscribersCommand {
         }
     }
 
-    @Command(name = "radius", mixinStandardHelpOptions = true, description = "RADIUS accounting.",
+    @Command(
+            name = "radius",
+            mixinStandardHelpOptions = true,
+            description = "RADIUS accounting.",
             subcommands = {Serve.class})
     static final class Radius {}
 
-    @Command(name = "serve", mixinStandardHelpOptions = true,
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
             description = "Run the RADIUS accounting listener (RFC 2866) until SIGTERM; bindings go to the database.")
     static final class Serve implements Callable<Integer> {
         @Mixin

@@ -41,8 +41,14 @@ class CommandLineErrorsTest {
 
     @Test
     void shouldNameTheFileWhenCaptureIsMissing() {
-        assertThat(run(1, "meter", "--quiet", "--out", dir.resolve("u.csv").toString(), dir.resolve("nope.pcap")
-                .toString())).contains("nope.pcap: no such file");
+        assertThat(run(
+                        1,
+                        "meter",
+                        "--quiet",
+                        "--out",
+                        dir.resolve("u.csv").toString(),
+                        dir.resolve("nope.pcap").toString()))
+                .contains("nope.pcap: no such file");
     }
 
     @Test
@@ -63,14 +69,17 @@ class CommandLineErrorsTest {
         Path junk = dir.resolve("junk.pcap");
         Files.write(junk, "this is not a capture file at all".getBytes(StandardCharsets.US_ASCII));
         assertThat(run(1, "meter", "--quiet", "--out", dir.resolve("u.csv").toString(), junk.toString()))
-                .contains("junk.pcap").contains("offset 0").contains("unknown magic");
+                .contains("junk.pcap")
+                .contains("offset 0")
+                .contains("unknown magic");
     }
 
     @Test
     void shouldRejectBadOptionValuesWithTheirNames() {
         assertThat(run(1, "meter", "--quiet", "--side-rule", "vlan:x=subscriber", "a.pcap"))
                 .contains("rule=vlan:x=subscriber");
-        assertThat(run(1, "meter", "--quiet", "--default-side", "sideways", "a.pcap")).contains("side=sideways");
+        assertThat(run(1, "meter", "--quiet", "--default-side", "sideways", "a.pcap"))
+                .contains("side=sideways");
         assertThat(run(1, "meter", "--quiet", "--ipv6-prefix", "200", "a.pcap")).contains("ipv6-prefix=200");
         assertThat(run(1, "meter", "--quiet", "--processors", "0", "a.pcap")).contains("processors=0");
         assertThat(run(1, "meter", "--quiet", "--subscriber-pool", "10.0.0.0/40", "a.pcap"))
@@ -85,7 +94,15 @@ class CommandLineErrorsTest {
         Path rules = dir.resolve("bad.rules");
         Files.writeString(rules, "web: rg=10 proto=tcp\nvideo: rg=x\ndefault: rg=1\n");
         Path capture = io.chargeflow.testsupport.GoldenCaptures.path("zeek_http_get.pcap");
-        assertThat(run(1, "meter", "--quiet", "--rules", rules.toString(), "--out", dir.resolve("u.csv").toString(),
-                capture.toString())).contains("bad.rules:2: rg=x is not a number");
+        assertThat(run(
+                        1,
+                        "meter",
+                        "--quiet",
+                        "--rules",
+                        rules.toString(),
+                        "--out",
+                        dir.resolve("u.csv").toString(),
+                        capture.toString()))
+                .contains("bad.rules:2: rg=x is not a number");
     }
 }

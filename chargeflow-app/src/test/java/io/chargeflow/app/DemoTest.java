@@ -31,6 +31,7 @@ class DemoTest {
                 .isEqualTo("subscriber,ul_packets,ul_bytes,dl_packets,dl_bytes,imsi,msisdn,account");
         assertThat(Files.readAllLines(dir.resolve("usage.csv"))).hasSize(501);
         assertThat(Files.exists(dir.resolve("bills/bills.csv"))).isTrue();
-        assertThat(Main.execute("cdr", "verify", dir.resolve("journal").toString())).isZero();
+        assertThat(Main.execute("cdr", "verify", dir.resolve("journal").toString()))
+                .isZero();
     }
 }

@@ -22,35 +22,76 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExactnessTest {
 
     static Stream<Arguments> mixes() {
-        GeneratorConfig base = GeneratorConfig.builder().packets(60_000).subscribers(800).build();
+        GeneratorConfig base =
+                GeneratorConfig.builder().packets(60_000).subscribers(800).build();
         return Stream.of(
                 Arguments.of("default mix", base.toBuilder().seed(1).build(), 2, 64),
-                Arguments.of("default mix, 1 processor", base.toBuilder().seed(2).build(), 1, 64),
-                Arguments.of("default mix, 5 processors", base.toBuilder().seed(3).build(), 5, 64),
+                Arguments.of(
+                        "default mix, 1 processor", base.toBuilder().seed(2).build(), 1, 64),
+                Arguments.of(
+                        "default mix, 5 processors", base.toBuilder().seed(3).build(), 5, 64),
                 Arguments.of("all IPv6", base.toBuilder().seed(4).ipv6Share(1.0).build(), 2, 64),
-                Arguments.of("all IPv6 keyed /128", base.toBuilder().seed(5).ipv6Share(1.0).ipv6PrefixLength(128)
-                        .build(), 2, 128),
+                Arguments.of(
+                        "all IPv6 keyed /128",
+                        base.toBuilder()
+                                .seed(5)
+                                .ipv6Share(1.0)
+                                .ipv6PrefixLength(128)
+                                .build(),
+                        2,
+                        128),
                 Arguments.of("all GTP-U", base.toBuilder().seed(6).gtpShare(1.0).build(), 2, 64),
-                Arguments.of("heavy malformed", base.toBuilder().seed(7).malformedShare(0.3).build(), 2, 64),
-                Arguments.of("heavy p2p and QinQ", base.toBuilder().seed(8).p2pShare(0.4).qinqShare(0.8).build(), 3,
+                Arguments.of(
+                        "heavy malformed",
+                        base.toBuilder().seed(7).malformedShare(0.3).build(),
+                        2,
                         64),
-                Arguments.of("fragments and snaplen cuts", base.toBuilder().seed(9).fragmentShare(0.3)
-                        .snaplenCutShare(0.5).build(), 2, 64),
-                Arguments.of("nanosecond pcap", base.toBuilder().seed(10).nanosecondTimestamps(true).build(), 2, 64),
-                Arguments.of("many subscribers", base.toBuilder().seed(11).subscribers(20_000).build(), 2, 64));
+                Arguments.of(
+                        "heavy p2p and QinQ",
+                        base.toBuilder().seed(8).p2pShare(0.4).qinqShare(0.8).build(),
+                        3,
+                        64),
+                Arguments.of(
+                        "fragments and snaplen cuts",
+                        base.toBuilder()
+                                .seed(9)
+                                .fragmentShare(0.3)
+                                .snaplenCutShare(0.5)
+                                .build(),
+                        2,
+                        64),
+                Arguments.of(
+                        "nanosecond pcap",
+                        base.toBuilder().seed(10).nanosecondTimestamps(true).build(),
+                        2,
+                        64),
+                Arguments.of(
+                        "many subscribers",
+                        base.toBuilder().seed(11).subscribers(20_000).build(),
+                        2,
+                        64));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("mixes")
-    void shouldEqualTheGeneratorTruthWhenMeteringGeneratedCaptures(String name, GeneratorConfig config,
-            int processors, int prefix, @TempDir Path dir) throws Exception {
+    void shouldEqualTheGeneratorTruthWhenMeteringGeneratedCaptures(
+            String name, GeneratorConfig config, int processors, int prefix, @TempDir Path dir) throws Exception {
         Path pcap = dir.resolve("c.pcap");
         Path truth = dir.resolve("truth.csv");
         GeneratorResult generated = new TrafficGenerator().generate(config, pcap, truth);
         Path usage = dir.resolve("usage.csv");
         Path summary = dir.resolve("summary.json");
-        int code = Main.execute("meter", "--quiet", "--processors", Integer.toString(processors), "--ipv6-prefix",
-                Integer.toString(prefix), "--out", usage.toString(), "--summary-json", summary.toString(),
+        int code = Main.execute(
+                "meter",
+                "--quiet",
+                "--processors",
+                Integer.toString(processors),
+                "--ipv6-prefix",
+                Integer.toString(prefix),
+                "--out",
+                usage.toString(),
+                "--summary-json",
+                summary.toString(),
                 pcap.toString());
         assertThat(code).isZero();
         List<String> expected = Files.readAllLines(truth);

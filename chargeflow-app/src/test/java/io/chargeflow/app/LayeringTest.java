@@ -24,54 +24,105 @@ class LayeringTest {
 
     @Test
     void shouldKeepPacketFreeOfEveryOtherModule() {
-        noClasses().that().resideInAPackage("io.chargeflow.packet..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.chargeflow.flow..", "io.chargeflow.subscriber..",
-                        "io.chargeflow.diameter..", "io.chargeflow.charging..", "io.chargeflow.cdr..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.chargeflow.packet..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.chargeflow.flow..",
+                        "io.chargeflow.subscriber..",
+                        "io.chargeflow.diameter..",
+                        "io.chargeflow.charging..",
+                        "io.chargeflow.cdr..",
                         "io.chargeflow.app..")
                 .check(classes);
     }
 
     @Test
     void shouldLetFlowUseOnlyPacket() {
-        noClasses().that().resideInAPackage("io.chargeflow.flow..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.chargeflow.subscriber..",
-                        "io.chargeflow.diameter..", "io.chargeflow.charging..", "io.chargeflow.cdr..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.chargeflow.flow..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.chargeflow.subscriber..",
+                        "io.chargeflow.diameter..",
+                        "io.chargeflow.charging..",
+                        "io.chargeflow.cdr..",
                         "io.chargeflow.app..")
                 .check(classes);
     }
 
     @Test
     void shouldKeepSubscriberDiameterAndCdrIndependent() {
-        noClasses().that().resideInAPackage("io.chargeflow.subscriber..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.chargeflow.packet..", "io.chargeflow.flow..",
-                        "io.chargeflow.diameter..", "io.chargeflow.charging..", "io.chargeflow.cdr..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.chargeflow.subscriber..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.chargeflow.packet..",
+                        "io.chargeflow.flow..",
+                        "io.chargeflow.diameter..",
+                        "io.chargeflow.charging..",
+                        "io.chargeflow.cdr..",
                         "io.chargeflow.app..")
                 .check(classes);
-        noClasses().that().resideInAPackage("io.chargeflow.diameter..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.chargeflow.packet..", "io.chargeflow.flow..",
-                        "io.chargeflow.subscriber..", "io.chargeflow.charging..", "io.chargeflow.cdr..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.chargeflow.diameter..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.chargeflow.packet..",
+                        "io.chargeflow.flow..",
+                        "io.chargeflow.subscriber..",
+                        "io.chargeflow.charging..",
+                        "io.chargeflow.cdr..",
                         "io.chargeflow.app..")
                 .check(classes);
-        noClasses().that().resideInAPackage("io.chargeflow.cdr..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.chargeflow.packet..", "io.chargeflow.flow..",
-                        "io.chargeflow.subscriber..", "io.chargeflow.diameter..", "io.chargeflow.charging..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.chargeflow.cdr..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.chargeflow.packet..",
+                        "io.chargeflow.flow..",
+                        "io.chargeflow.subscriber..",
+                        "io.chargeflow.diameter..",
+                        "io.chargeflow.charging..",
                         "io.chargeflow.app..")
                 .check(classes);
     }
 
     @Test
     void shouldLetChargingUseOnlyDiameterAndCdr() {
-        noClasses().that().resideInAPackage("io.chargeflow.charging..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.chargeflow.packet..", "io.chargeflow.flow..",
-                        "io.chargeflow.subscriber..", "io.chargeflow.app..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.chargeflow.charging..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.chargeflow.packet..",
+                        "io.chargeflow.flow..",
+                        "io.chargeflow.subscriber..",
+                        "io.chargeflow.app..")
                 .check(classes);
     }
 
     @Test
     void shouldConfineNettyToTheDiameterTransportPackage() {
-        noClasses().that().resideInAPackage("io.chargeflow.diameter..")
-                .and().resideOutsideOfPackage("io.chargeflow.diameter.transport..")
-                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.chargeflow.diameter..")
+                .and()
+                .resideOutsideOfPackage("io.chargeflow.diameter.transport..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.netty..")
                 .allowEmptyShould(true)
                 .check(classes);
     }

@@ -39,7 +39,8 @@ class TsharkParityTest {
         if (shared.isPresent()) {
             try (var files = Files.list(shared.get())) {
                 files.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
-                        .filter(p -> GoldenCaptures.names().stream().noneMatch(n -> n.equals(p.getFileName().toString())))
+                        .filter(p -> GoldenCaptures.names().stream()
+                                .noneMatch(n -> n.equals(p.getFileName().toString())))
                         .sorted()
                         .forEach(p -> args.add(Arguments.of("shared/" + p.getFileName(), p)));
             }
@@ -49,7 +50,11 @@ class TsharkParityTest {
 
     static boolean tsharkAvailable() {
         try {
-            return new ProcessBuilder("tshark", "-v").redirectErrorStream(true).start().waitFor() == 0;
+            return new ProcessBuilder("tshark", "-v")
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }
@@ -58,11 +63,41 @@ class TsharkParityTest {
     /** address -> {ul packets, ul bytes, dl packets, dl bytes}, from tshark's fields; null when tshark rejects. */
     static Map<String, long[]> tsharkCount(Path capture, Path dir) throws Exception {
         Path out = dir.resolve("fields.txt");
-        Process p = new ProcessBuilder("tshark", "-r", capture.toString(), "-n", "-o", "ip.defragment:FALSE",
-                        "-T", "fields", "-E", "separator=|",
-                        "-E", "occurrence=a", "-E", "aggregator=,", "-e", "frame.protocols", "-e", "ip.src", "-e",
-                        "ip.dst", "-e", "ip.len", "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "ipv6.plen", "-e",
-                        "_ws.malformed", "-e", "ip.flags.mf", "-e", "ip.frag_offset")
+        Process p = new ProcessBuilder(
+                        "tshark",
+                        "-r",
+                        capture.toString(),
+                        "-n",
+                        "-o",
+                        "ip.defragment:FALSE",
+                        "-T",
+                        "fields",
+                        "-E",
+                        "separator=|",
+                        "-E",
+                        "occurrence=a",
+                        "-E",
+                        "aggregator=,",
+                        "-e",
+                        "frame.protocols",
+                        "-e",
+                        "ip.src",
+                        "-e",
+                        "ip.dst",
+                        "-e",
+                        "ip.len",
+                        "-e",
+                        "ipv6.src",
+                        "-e",
+                        "ipv6.dst",
+                        "-e",
+                        "ipv6.plen",
+                        "-e",
+                        "_ws.malformed",
+                        "-e",
+                        "ip.flags.mf",
+                        "-e",
+                        "ip.frag_offset")
                 .redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -84,7 +119,9 @@ class TsharkParityTest {
         for (String line : lines) {
             String[] f = line.split("\\|", -1);
             String offset = pick(f[9], 0);
-            if (f[0].endsWith(":ip:data") && offset != null && !offset.equals("0")
+            if (f[0].endsWith(":ip:data")
+                    && offset != null
+                    && !offset.equals("0")
                     && tunnelPairs.contains(pick(f[1], 0) + ">" + pick(f[2], 0))) {
                 continue;
             }
@@ -184,11 +221,27 @@ class TsharkParityTest {
         Map<String, long[]> expected = tsharkCount(capture, dir);
         assumeTrue(expected != null, "tshark cannot read " + name + " (an unreadable capture is tested elsewhere)");
         Path usage = dir.resolve("usage.csv");
-        int code = Main.execute("meter", "--quiet", "--default-side", "both", "--ipv6-prefix", "128", "--sub-vlan",
-                "4095", "--net-vlan", "4094", "--processors", "2", "--out", usage.toString(), capture.toString());
+        int code = Main.execute(
+                "meter",
+                "--quiet",
+                "--default-side",
+                "both",
+                "--ipv6-prefix",
+                "128",
+                "--sub-vlan",
+                "4095",
+                "--net-vlan",
+                "4094",
+                "--processors",
+                "2",
+                "--out",
+                usage.toString(),
+                capture.toString());
         if (code != 0) {
             // a capture chargeflow refuses (broken header) must be one tshark refuses as well
-            assertThat(expected).as(name + ": chargeflow refused a file tshark reads").isEmpty();
+            assertThat(expected)
+                    .as(name + ": chargeflow refused a file tshark reads")
+                    .isEmpty();
             return;
         }
         Map<String, long[]> actual = new TreeMap<>();
@@ -196,8 +249,9 @@ class TsharkParityTest {
         assertThat(lines.get(0)).isEqualTo(Reports.USAGE_HEADER);
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            actual.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                    Long.parseLong(f[4])});
+            actual.put(f[0], new long[] {
+                Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4])
+            });
         }
         Map<String, List<Long>> e = new TreeMap<>();
         expected.forEach((k, v) -> e.put(k, List.of(v[0], v[1], v[2], v[3])));

@@ -36,7 +36,9 @@ class LayeringTest {
 
     @Test
     void shouldKeepCodecAndDictionaryFreeOfPeersAndTransport() throws IOException {
-        assertThat(offenders("io.chargeflow.diameter.peer", "peer", "transport", "tool", "Diameter.java")).isEmpty();
-        assertThat(offenders("io.chargeflow.diameter.transport", "transport", "tool", "Diameter.java")).isEmpty();
+        assertThat(offenders("io.chargeflow.diameter.peer", "peer", "transport", "tool", "Diameter.java"))
+                .isEmpty();
+        assertThat(offenders("io.chargeflow.diameter.transport", "transport", "tool", "Diameter.java"))
+                .isEmpty();
     }
 }

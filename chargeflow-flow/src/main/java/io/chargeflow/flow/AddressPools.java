@@ -44,7 +44,9 @@ public final class AddressPools {
             throw new IllegalArgumentException("subscriber-pool=" + cidr + " has a prefix length out of range");
         }
         if (address.length == 4) {
-            long value = ((address[0] & 0xFFL) << 24) | ((address[1] & 0xFFL) << 16) | ((address[2] & 0xFFL) << 8)
+            long value = ((address[0] & 0xFFL) << 24)
+                    | ((address[1] & 0xFFL) << 16)
+                    | ((address[2] & 0xFFL) << 8)
                     | (address[3] & 0xFFL);
             long mask = length == 0 ? 0 : (0xFFFF_FFFFL << (32 - length)) & 0xFFFF_FFFFL;
             v4Base = append(v4Base, value & mask);

@@ -49,7 +49,10 @@ public final class FlowEngine implements AutoCloseable {
         started = true;
         startNanos = System.nanoTime();
         for (int i = 0; i < processors.length; i++) {
-            threads[i] = Thread.ofPlatform().name("chargeflow-processor-" + i).daemon(true).start(processors[i]);
+            threads[i] = Thread.ofPlatform()
+                    .name("chargeflow-processor-" + i)
+                    .daemon(true)
+                    .start(processors[i]);
         }
     }
 
@@ -83,8 +86,8 @@ public final class FlowEngine implements AutoCloseable {
 
     /** Asks the processor that owns the key to close its session (any thread). */
     public void closeSession(long keyHi, long keyLo, CloseCause cause, long atTimeMs) {
-        processors[SubscriberKeys.processorOf(keyHi, keyLo, processors.length)]
-                .post(new Processor.CloseRequest(keyHi, keyLo, cause, atTimeMs));
+        processors[SubscriberKeys.processorOf(keyHi, keyLo, processors.length)].post(
+                new Processor.CloseRequest(keyHi, keyLo, cause, atTimeMs));
     }
 
     /**
@@ -152,8 +155,11 @@ public final class FlowEngine implements AutoCloseable {
         while (true) {
             int best = -1;
             for (int i = 0; i < n; i++) {
-                if (next[i] < orders[i].length && (best < 0 || processors[i].compareRows(orders[i][next[i]],
-                        processors[best], orders[best][next[best]]) < 0)) {
+                if (next[i] < orders[i].length
+                        && (best < 0
+                                || processors[i].compareRows(
+                                                orders[i][next[i]], processors[best], orders[best][next[best]])
+                                        < 0)) {
                     best = i;
                 }
             }

@@ -106,7 +106,11 @@ public final class FlowManager implements FrameHandler {
         if (p.gtp) {
             gtpPackets++;
             learnTunnel(p);
-        } else if (p.fragment && !p.hasPorts && p.ipVersion == 4 && p.protocol == 17 && tunnelPairs.size() > 0
+        } else if (p.fragment
+                && !p.hasPorts
+                && p.ipVersion == 4
+                && p.protocol == 17
+                && tunnelPairs.size() > 0
                 && tunnelPairs.find(0, pair(p.srcV4, p.dstV4)) >= 0) {
             tunnelContinuations++;
             return;
@@ -145,12 +149,28 @@ public final class FlowManager implements FrameHandler {
         uplinkBytes += p.ipLength;
         if (p.ipVersion == 4) {
             boolean peerIsSubscriber = checkPools && pools.containsV4(p.dstV4);
-            append(0, SubscriberKeys.ipv4Lo(p.srcV4), 0, SubscriberKeys.ipv4Lo(p.dstV4), timeNs, p, false,
-                    peerIsSubscriber, nameMask);
+            append(
+                    0,
+                    SubscriberKeys.ipv4Lo(p.srcV4),
+                    0,
+                    SubscriberKeys.ipv4Lo(p.dstV4),
+                    timeNs,
+                    p,
+                    false,
+                    peerIsSubscriber,
+                    nameMask);
         } else {
             boolean peerIsSubscriber = checkPools && pools.containsV6(p.dstHi, p.dstLo);
-            append(SubscriberKeys.maskHi(p.srcHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.srcLo, ipv6PrefixLength),
-                    p.dstHi, p.dstLo, timeNs, p, false, peerIsSubscriber, nameMask);
+            append(
+                    SubscriberKeys.maskHi(p.srcHi, ipv6PrefixLength),
+                    SubscriberKeys.maskLo(p.srcLo, ipv6PrefixLength),
+                    p.dstHi,
+                    p.dstLo,
+                    timeNs,
+                    p,
+                    false,
+                    peerIsSubscriber,
+                    nameMask);
         }
     }
 
@@ -159,18 +179,42 @@ public final class FlowManager implements FrameHandler {
         downlinkBytes += p.ipLength;
         if (p.ipVersion == 4) {
             boolean peerIsSubscriber = checkPools && pools.containsV4(p.srcV4);
-            append(0, SubscriberKeys.ipv4Lo(p.dstV4), 0, SubscriberKeys.ipv4Lo(p.srcV4), timeNs, p, true,
-                    peerIsSubscriber, nameMask);
+            append(
+                    0,
+                    SubscriberKeys.ipv4Lo(p.dstV4),
+                    0,
+                    SubscriberKeys.ipv4Lo(p.srcV4),
+                    timeNs,
+                    p,
+                    true,
+                    peerIsSubscriber,
+                    nameMask);
         } else {
             boolean peerIsSubscriber = checkPools && pools.containsV6(p.srcHi, p.srcLo);
-            append(SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength), SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength),
-                    p.srcHi, p.srcLo, timeNs, p, true, peerIsSubscriber, nameMask);
+            append(
+                    SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength),
+                    SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength),
+                    p.srcHi,
+                    p.srcLo,
+                    timeNs,
+                    p,
+                    true,
+                    peerIsSubscriber,
+                    nameMask);
         }
     }
 
     /** Writes one record; the peer is the full address of the other end (the processor masks it when needed). */
-    private void append(long keyHi, long keyLo, long peerHi, long peerLo, long timeNs, DecodedPacket p,
-            boolean downlink, boolean peerIsSubscriber, long nameMask) {
+    private void append(
+            long keyHi,
+            long keyLo,
+            long peerHi,
+            long peerLo,
+            long timeNs,
+            DecodedPacket p,
+            boolean downlink,
+            boolean peerIsSubscriber,
+            long nameMask) {
         if (peerIsSubscriber) {
             peerToPeerPackets++;
         }

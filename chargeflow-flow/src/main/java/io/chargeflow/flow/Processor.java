@@ -25,6 +25,7 @@ public final class Processor implements Runnable {
     static final int FLAG_OPEN = 4;
     /** Some session of the key was peer-to-peer (for the totals). */
     static final int FLAG_EVER_PEER_TO_PEER = 8;
+
     private static final int MAX_BATCH = 4096;
     private static final long NANOS_PER_MS = 1_000_000L;
 
@@ -42,6 +43,7 @@ public final class Processor implements Runnable {
     private final SubscriberDirectory.LookupReply reply = this::onLookupResult;
     /** The thread inside {@link SubscriberDirectory#lookup} right now: an answer on it is applied at once. */
     private Thread lookupThread;
+
     private LookupAnswer immediateAnswer;
 
     // sessions: key columns in the index, the rest here, row-aligned. The fields every packet touches are
@@ -106,9 +108,16 @@ public final class Processor implements Runnable {
         int expected = Math.max(16, context.expectedSubscribers() / context.processors());
         this.sessions = new KeyIndex(expected);
         this.useValidity = useDirectory;
-        this.services = context.serviceRules() == null ? null : new ServiceMeter(context.serviceRules(), expected,
-                context.flowIdleTimeout().toNanos(), context.activityTimeout().toNanos());
-        this.recorder = context.sessionRecorders() == null ? null : context.sessionRecorders().apply(id);
+        this.services = context.serviceRules() == null
+                ? null
+                : new ServiceMeter(
+                        context.serviceRules(),
+                        expected,
+                        context.flowIdleTimeout().toNanos(),
+                        context.activityTimeout().toNanos());
+        this.recorder = context.sessionRecorders() == null
+                ? null
+                : context.sessionRecorders().apply(id);
         this.defaultRatingGroup = context.defaultRatingGroup();
         this.activityNs = context.activityTimeout().toNanos();
         allocateColumns(sessions.capacity());
@@ -245,7 +254,10 @@ public final class Processor implements Runnable {
             boolean v4 = SubscriberKeys.isIpv4(hi, lo);
             hi = v4 ? hi : SubscriberKeys.maskHi(hi, ipv6PrefixLength);
             lo = v4 ? lo : SubscriberKeys.maskLo(lo, ipv6PrefixLength);
-            if (recorder != null && ((hot[(row << 3) + H_FLAGS] & FLAG_PEER_TO_PEER) == 0 || peerHi[row] != hi || peerLo[row] != lo)) {
+            if (recorder != null
+                    && ((hot[(row << 3) + H_FLAGS] & FLAG_PEER_TO_PEER) == 0
+                            || peerHi[row] != hi
+                            || peerLo[row] != lo)) {
                 recorder.onPeer(recorderHandle[row], hi, lo);
             }
             hot[(row << 3) + H_FLAGS] |= FLAG_PEER_TO_PEER | FLAG_EVER_PEER_TO_PEER;
@@ -254,34 +266,74 @@ public final class Processor implements Runnable {
         }
         boolean downlink = RecordLayout.downlink(meta);
         if (services != null) {
-            int decision = services.onPacket(row, hot[(row << 3) + H_SESSION_ID], keyHi, keyLo,
-                    buffer[offset + RecordLayout.PEER_HI], buffer[offset + RecordLayout.PEER_LO],
-                    buffer[offset + RecordLayout.PORTS], meta, buffer[offset + RecordLayout.HINT], timeNs);
+            int decision = services.onPacket(
+                    row,
+                    hot[(row << 3) + H_SESSION_ID],
+                    keyHi,
+                    keyLo,
+                    buffer[offset + RecordLayout.PEER_HI],
+                    buffer[offset + RecordLayout.PEER_LO],
+                    buffer[offset + RecordLayout.PORTS],
+                    meta,
+                    buffer[offset + RecordLayout.HINT],
+                    timeNs);
             serviceMask[row] |= 1L << decision;
             if (recorder != null) {
                 ServiceRules rules = services.rules();
                 if (services.moved()) {
                     recordMove(row, rules, decision);
                 }
-                recorder.onUsage(recorderHandle[row], rules.ratingGroup(decision), rules.serviceId(decision),
-                        downlink ? 0 : bytes, downlink ? bytes : 0, downlink ? 0 : 1, downlink ? 1 : 0, timeNs, timeNs,
+                recorder.onUsage(
+                        recorderHandle[row],
+                        rules.ratingGroup(decision),
+                        rules.serviceId(decision),
+                        downlink ? 0 : bytes,
+                        downlink ? bytes : 0,
+                        downlink ? 0 : 1,
+                        downlink ? 1 : 0,
+                        timeNs,
+                        timeNs,
                         services.lastActiveDelta());
             }
         } else if (recorder != null) {
-            recorder.onUsage(recorderHandle[row], defaultRatingGroup, 0, downlink ? 0 : bytes, downlink ? bytes : 0,
-                    downlink ? 0 : 1, downlink ? 1 : 0, timeNs, timeNs, gap > 0 && gap <= activityNs ? gap : 0);
+            recorder.onUsage(
+                    recorderHandle[row],
+                    defaultRatingGroup,
+                    0,
+                    downlink ? 0 : bytes,
+                    downlink ? bytes : 0,
+                    downlink ? 0 : 1,
+                    downlink ? 1 : 0,
+                    timeNs,
+                    timeNs,
+                    gap > 0 && gap <= activityNs ? gap : 0);
         }
     }
 
     /** Tells the recorder that a flow's earlier usage moved from one rating group to another. */
     private void recordMove(int row, ServiceRules rules, int decision) {
         int from = services.movedFrom();
-        recorder.onUsage(recorderHandle[row], rules.ratingGroup(from), rules.serviceId(from),
-                -services.movedUlBytes(), -services.movedDlBytes(), -services.movedUlPackets(),
-                -services.movedDlPackets(), Long.MAX_VALUE, Long.MIN_VALUE, -services.movedActiveNs());
-        recorder.onUsage(recorderHandle[row], rules.ratingGroup(decision), rules.serviceId(decision),
-                services.movedUlBytes(), services.movedDlBytes(), services.movedUlPackets(),
-                services.movedDlPackets(), services.movedFirstNs(), services.movedFirstNs(),
+        recorder.onUsage(
+                recorderHandle[row],
+                rules.ratingGroup(from),
+                rules.serviceId(from),
+                -services.movedUlBytes(),
+                -services.movedDlBytes(),
+                -services.movedUlPackets(),
+                -services.movedDlPackets(),
+                Long.MAX_VALUE,
+                Long.MIN_VALUE,
+                -services.movedActiveNs());
+        recorder.onUsage(
+                recorderHandle[row],
+                rules.ratingGroup(decision),
+                rules.serviceId(decision),
+                services.movedUlBytes(),
+                services.movedDlBytes(),
+                services.movedUlPackets(),
+                services.movedDlPackets(),
+                services.movedFirstNs(),
+                services.movedFirstNs(),
                 services.movedActiveNs());
     }
 
@@ -361,7 +413,8 @@ public final class Processor implements Runnable {
     private void onLookupAnswer(LookupAnswer answer, boolean immediate) {
         lookupAnswers++;
         int row = sessions.find(answer.keyHi(), answer.keyLo());
-        if (row < 0 || (hot[(row << 3) + H_FLAGS] & (FLAG_LOOKUP_PENDING | FLAG_OPEN)) != (FLAG_LOOKUP_PENDING | FLAG_OPEN)
+        if (row < 0
+                || (hot[(row << 3) + H_FLAGS] & (FLAG_LOOKUP_PENDING | FLAG_OPEN)) != (FLAG_LOOKUP_PENDING | FLAG_OPEN)
                 || firstNs[row] / NANOS_PER_MS != answer.atTimeMs()) {
             // the session that asked is gone (its close already settled the pending count)
             staleAnswers++;
@@ -429,9 +482,25 @@ public final class Processor implements Runnable {
             pendingLookups--;
         }
         ClosedSession closed = new ClosedSession(
-                hot[(row << 3) + H_SESSION_ID], id, sessions.hi(row), sessions.lo(row), subscriber[row], firstNs[row], hot[(row << 3) + H_LAST_NS],
-                hot[(row << 3) + H_UL_PACKETS], hot[(row << 3) + H_UL_BYTES], hot[(row << 3) + H_DL_PACKETS], hot[(row << 3) + H_DL_BYTES], p2p, peerHi[row], peerLo[row], cause,
-                closeTimeNs, services == null ? java.util.List.of() : services.close(hot[(row << 3) + H_SESSION_ID], serviceMask[row]));
+                hot[(row << 3) + H_SESSION_ID],
+                id,
+                sessions.hi(row),
+                sessions.lo(row),
+                subscriber[row],
+                firstNs[row],
+                hot[(row << 3) + H_LAST_NS],
+                hot[(row << 3) + H_UL_PACKETS],
+                hot[(row << 3) + H_UL_BYTES],
+                hot[(row << 3) + H_DL_PACKETS],
+                hot[(row << 3) + H_DL_BYTES],
+                p2p,
+                peerHi[row],
+                peerLo[row],
+                cause,
+                closeTimeNs,
+                services == null
+                        ? java.util.List.of()
+                        : services.close(hot[(row << 3) + H_SESSION_ID], serviceMask[row]));
         // the row stays: it keeps the key's totals and last identity until the next session of the key
         totalUlPackets[row] += hot[(row << 3) + H_UL_PACKETS];
         totalUlBytes[row] += hot[(row << 3) + H_UL_BYTES];
@@ -453,8 +522,9 @@ public final class Processor implements Runnable {
         peerLo = grow(peerLo, rows);
         firstNs = grow(firstNs, rows);
         serviceMask = services != null ? grow(serviceMask, rows) : null;
-        recorderHandle = recorder != null ? (recorderHandle == null ? new int[rows]
-                : Arrays.copyOf(recorderHandle, rows)) : null;
+        recorderHandle = recorder != null
+                ? (recorderHandle == null ? new int[rows] : Arrays.copyOf(recorderHandle, rows))
+                : null;
         totalUlPackets = grow(totalUlPackets, rows);
         totalUlBytes = grow(totalUlBytes, rows);
         totalDlPackets = grow(totalDlPackets, rows);
@@ -480,14 +550,23 @@ public final class Processor implements Runnable {
     }
 
     void visitRow(int row, KeyVisitor visitor) {
-        visitor.visit(sessions.hi(row), sessions.lo(row), totalUlPackets[row], totalUlBytes[row],
-                totalDlPackets[row], totalDlBytes[row], sessionCount[row],
-                (hot[(row << 3) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) != 0, peerHi[row], peerLo[row], subscriber[row]);
+        visitor.visit(
+                sessions.hi(row),
+                sessions.lo(row),
+                totalUlPackets[row],
+                totalUlBytes[row],
+                totalDlPackets[row],
+                totalDlBytes[row],
+                sessionCount[row],
+                (hot[(row << 3) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) != 0,
+                peerHi[row],
+                peerLo[row],
+                subscriber[row]);
     }
 
     int compareRows(int row, Processor other, int otherRow) {
-        return compareKeys(sessions.hi(row), sessions.lo(row), other.sessions.hi(otherRow),
-                other.sessions.lo(otherRow));
+        return compareKeys(
+                sessions.hi(row), sessions.lo(row), other.sessions.hi(otherRow), other.sessions.lo(otherRow));
     }
 
     /** The rows in key order; allocation of one int array, no boxing. */
@@ -496,8 +575,8 @@ public final class Processor implements Runnable {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        it.unimi.dsi.fastutil.ints.IntArrays.quickSort(order, (a, b) -> compareKeys(sessions.hi(a), sessions.lo(a),
-                sessions.hi(b), sessions.lo(b)));
+        it.unimi.dsi.fastutil.ints.IntArrays.quickSort(
+                order, (a, b) -> compareKeys(sessions.hi(a), sessions.lo(a), sessions.hi(b), sessions.lo(b)));
         return order;
     }
 
@@ -520,8 +599,18 @@ public final class Processor implements Runnable {
     /** One key's totals over the run. */
     @FunctionalInterface
     public interface KeyVisitor {
-        void visit(long keyHi, long keyLo, long ulPackets, long ulBytes, long dlPackets, long dlBytes, long sessions,
-                boolean peerToPeer, long peerHi, long peerLo, Subscriber subscriber);
+        void visit(
+                long keyHi,
+                long keyLo,
+                long ulPackets,
+                long ulBytes,
+                long dlPackets,
+                long dlBytes,
+                long sessions,
+                boolean peerToPeer,
+                long peerHi,
+                long peerLo,
+                Subscriber subscriber);
     }
 
     Throwable failure() {

@@ -35,6 +35,7 @@ final class ServiceMeter {
     private final KeyIndex flows;
     /** Hot flow columns interleaved, four longs per flow: session id, last packet time, decision, provisional. */
     private long[] flow;
+
     private long[] flowUlPackets;
     private long[] flowUlBytes;
     private long[] flowDlPackets;
@@ -77,8 +78,17 @@ final class ServiceMeter {
     /**
      * Meters one packet of a session and returns the decision its usage went to (bit to set in the session's mask).
      */
-    int onPacket(int sessionRow, long sessionId, long keyHi, long keyLo, long peerHi, long peerLo, long ports,
-            long meta, long nameMask, long timeNs) {
+    int onPacket(
+            int sessionRow,
+            long sessionId,
+            long keyHi,
+            long keyLo,
+            long peerHi,
+            long peerLo,
+            long ports,
+            long meta,
+            long nameMask,
+            long timeNs) {
         int protocol = RecordLayout.protocol(meta);
         boolean portKnown = (ports & RecordLayout.PORTS_KNOWN_BIT) != 0;
         boolean payload = (ports & RecordLayout.PAYLOAD_BIT) != 0;
@@ -104,7 +114,8 @@ final class ServiceMeter {
             }
             flow[(f << 2) + F_SESSION] = sessionId;
             flow[(f << 2) + F_DECISION] = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
-            flow[(f << 2) + F_PROVISIONAL] = (rules.usesNames() && protocol == TCP && !payload && nameMask == 0) ? 1 : 0;
+            flow[(f << 2) + F_PROVISIONAL] =
+                    (rules.usesNames() && protocol == TCP && !payload && nameMask == 0) ? 1 : 0;
             flow[(f << 2) + F_LAST_NS] = timeNs;
             flowFirstNs[f] = timeNs;
             clearFlowUsage(f);
@@ -150,12 +161,14 @@ final class ServiceMeter {
     private final long[] cacheMask = new long[DECISION_CACHE];
     private final int[] cacheDecision = new int[DECISION_CACHE];
 
-    private int cachedDecision(int protocol, int serverPort, boolean portKnown, long serverHi, long serverLo,
-            long nameMask) {
+    private int cachedDecision(
+            int protocol, int serverPort, boolean portKnown, long serverHi, long serverLo, long nameMask) {
         long portKey = ((long) protocol << 17) | ((long) serverPort << 1) | (portKnown ? 1 : 0) | (1L << 40);
         int slot = (int) mix(serverLo ^ serverHi * 31 ^ portKey ^ nameMask * 0x9E37_79B9_7F4A_7C15L)
                 & (DECISION_CACHE - 1);
-        if (cachePort[slot] == portKey && cacheMask[slot] == nameMask && cacheServerLo[slot] == serverLo
+        if (cachePort[slot] == portKey
+                && cacheMask[slot] == nameMask
+                && cacheServerLo[slot] == serverLo
                 && cacheServerHi[slot] == serverHi) {
             return cacheDecision[slot];
         }
@@ -274,9 +287,17 @@ final class ServiceMeter {
                 continue;
             }
             if (cont[(c << 3) + C_UL_PACKETS] + cont[(c << 3) + C_DL_PACKETS] > 0) {
-                services.add(new ServiceUsage(rules.ratingGroup(decision), rules.serviceId(decision),
-                        rules.label(decision), cont[(c << 3) + C_UL_PACKETS], cont[(c << 3) + C_UL_BYTES], cont[(c << 3) + C_DL_PACKETS], cont[(c << 3) + C_DL_BYTES], cont[(c << 3) + C_FIRST_NS],
-                        cont[(c << 3) + C_LAST_NS], cont[(c << 3) + C_ACTIVE_NS]));
+                services.add(new ServiceUsage(
+                        rules.ratingGroup(decision),
+                        rules.serviceId(decision),
+                        rules.label(decision),
+                        cont[(c << 3) + C_UL_PACKETS],
+                        cont[(c << 3) + C_UL_BYTES],
+                        cont[(c << 3) + C_DL_PACKETS],
+                        cont[(c << 3) + C_DL_BYTES],
+                        cont[(c << 3) + C_FIRST_NS],
+                        cont[(c << 3) + C_LAST_NS],
+                        cont[(c << 3) + C_ACTIVE_NS]));
             }
             int moved = containers.remove(c);
             if (moved >= 0) {
@@ -376,13 +397,17 @@ final class ServiceMeter {
      * table's 128-bit key: a collision of both needs about 2^64 flows, far beyond any table here.
      */
     private static long flowHashA(long keyHi, long keyLo, long peerHi, long peerLo, long ports, int protocol) {
-        return mix(keyLo * 0x9E37_79B9_7F4A_7C15L ^ peerLo ^ Long.rotateLeft(keyHi ^ peerHi, 29)
+        return mix(keyLo * 0x9E37_79B9_7F4A_7C15L
+                ^ peerLo
+                ^ Long.rotateLeft(keyHi ^ peerHi, 29)
                 ^ ((ports & 0xFFFF_FFFFL) | ((long) protocol << 40)) * 0xC2B2_AE3D_27D4_EB4FL);
     }
 
     private static long flowHashB(long keyHi, long keyLo, long peerHi, long peerLo, long ports, int protocol) {
-        return mix(peerLo * 0xD6E8_FEB8_6659_FD93L ^ keyLo ^ Long.rotateLeft(peerHi * 0x1656_67B1_9E37_79F9L ^ keyHi,
-                17) ^ ((ports & 0xFFFF_FFFFL) | ((long) protocol << 40)));
+        return mix(peerLo * 0xD6E8_FEB8_6659_FD93L
+                ^ keyLo
+                ^ Long.rotateLeft(peerHi * 0x1656_67B1_9E37_79F9L ^ keyHi, 17)
+                ^ ((ports & 0xFFFF_FFFFL) | ((long) protocol << 40)));
     }
 
     private void growFlows(int rows) {

@@ -133,8 +133,7 @@ public final class ServiceRules {
      *
      * @param nameMask bit i set when the flow revealed a server name matching rule i's names
      */
-    public int decide(int ipProtocol, int serverPort, boolean portKnown, long serverHi, long serverLo,
-            long nameMask) {
+    public int decide(int ipProtocol, int serverPort, boolean portKnown, long serverHi, long serverLo, long nameMask) {
         for (int i = 0; i < labels.length; i++) {
             if (hasName[i] && (nameMask & (1L << i)) == 0) {
                 continue;
@@ -145,9 +144,10 @@ public final class ServiceRules {
             if (portRanges[i] != null && (!portKnown || !inRanges(portRanges[i], serverPort))) {
                 continue;
             }
-            if (prefixes[i] != null && !(SubscriberKeys.isIpv4(serverHi, serverLo)
-                    ? prefixes[i].containsV4((int) serverLo)
-                    : prefixes[i].containsV6(serverHi, serverLo))) {
+            if (prefixes[i] != null
+                    && !(SubscriberKeys.isIpv4(serverHi, serverLo)
+                            ? prefixes[i].containsV4((int) serverLo)
+                            : prefixes[i].containsV6(serverHi, serverLo))) {
                 continue;
             }
             return i;
@@ -230,8 +230,14 @@ public final class ServiceRules {
         return m;
     }
 
-    private record Rule(String label, int ratingGroup, int serviceId, int protocol, int[] ports,
-            AddressPools prefixes, String[] names) {
+    private record Rule(
+            String label,
+            int ratingGroup,
+            int serviceId,
+            int protocol,
+            int[] ports,
+            AddressPools prefixes,
+            String[] names) {
 
         static Rule parse(String line) {
             int colon = line.indexOf(':');
@@ -263,8 +269,9 @@ public final class ServiceRules {
                     case "port" -> ports = ports(value);
                     case "prefix" -> prefixes = prefixes(value);
                     case "name" -> names = names(value);
-                    default -> throw new IllegalArgumentException(
-                            "unknown key '" + key + "' (rg, sid, proto, port, prefix, name)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown key '" + key + "' (rg, sid, proto, port, prefix, name)");
                 }
             }
             if (rg < 0) {

@@ -23,8 +23,17 @@ public interface SessionRecorder {
      * Usage deltas of one rating group: a packet, or (with negative values followed by positive ones) usage that
      * moved to another rating group when the flow's server name became known.
      */
-    void onUsage(int handle, int ratingGroup, int serviceId, long ulOctets, long dlOctets, long ulPackets,
-            long dlPackets, long firstUsageNs, long lastUsageNs, long activeNs);
+    void onUsage(
+            int handle,
+            int ratingGroup,
+            int serviceId,
+            long ulOctets,
+            long dlOctets,
+            long ulPackets,
+            long dlPackets,
+            long firstUsageNs,
+            long lastUsageNs,
+            long activeNs);
 
     /** The session exchanged traffic with another subscriber (key of that subscriber). */
     void onPeer(int handle, long peerHi, long peerLo);

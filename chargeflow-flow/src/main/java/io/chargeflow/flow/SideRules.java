@@ -32,6 +32,7 @@ public final class SideRules {
 
     /** Per-source resolution of interface rules: index = interface id. */
     private byte[] interfaceSide = new byte[0];
+
     private IntFunction<String> interfaceNames = id -> null;
 
     private SideRules(Builder builder) {
@@ -188,7 +189,8 @@ public final class SideRules {
         public Builder parse(String rule) {
             int eq = rule.lastIndexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("rule=" + rule + " is not KIND:VALUE=SIDE (e.g. vlan:100=subscriber)");
+                throw new IllegalArgumentException(
+                        "rule=" + rule + " is not KIND:VALUE=SIDE (e.g. vlan:100=subscriber)");
             }
             Side side = Side.parse(rule.substring(eq + 1));
             String selector = rule.substring(0, eq).trim();
@@ -197,7 +199,8 @@ public final class SideRules {
             }
             int colon = selector.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException("rule=" + rule + " is not KIND:VALUE=SIDE (e.g. vlan:100=subscriber)");
+                throw new IllegalArgumentException(
+                        "rule=" + rule + " is not KIND:VALUE=SIDE (e.g. vlan:100=subscriber)");
             }
             String kind = selector.substring(0, colon);
             String value = selector.substring(colon + 1);
@@ -206,8 +209,9 @@ public final class SideRules {
                 case "outer-vlan" -> outerVlan(parseInt(rule, value), side);
                 case "iface" -> interfaceId(parseInt(rule, value), side);
                 case "ifname" -> interfaceName(value, side);
-                default -> throw new IllegalArgumentException(
-                        "rule=" + rule + " has unknown kind '" + kind + "' (vlan, outer-vlan, iface, ifname, gtpu)");
+                default ->
+                    throw new IllegalArgumentException("rule=" + rule + " has unknown kind '" + kind
+                            + "' (vlan, outer-vlan, iface, ifname, gtpu)");
             };
         }
 

@@ -22,7 +22,8 @@ class AddressPoolsTest {
 
     @Test
     void shouldRejectWhenCidrIsMalformed() {
-        assertThatThrownBy(() -> AddressPools.of(List.of("10.0.0.0/33"))).hasMessageContaining("subscriber-pool=10.0.0.0/33");
+        assertThatThrownBy(() -> AddressPools.of(List.of("10.0.0.0/33")))
+                .hasMessageContaining("subscriber-pool=10.0.0.0/33");
         assertThatThrownBy(() -> AddressPools.of(List.of("example.com/8"))).hasMessageContaining("subscriber-pool=");
         assertThatThrownBy(() -> AddressPools.of(List.of("10.0.0.0/x"))).hasMessageContaining("subscriber-pool=");
     }

@@ -30,7 +30,13 @@ class FlowEngineTest {
     Path dir;
 
     private static byte[] udp(int vlan, String src, String dst, int payload) {
-        return CaptureBuilder.frame().ethernet().vlan(vlan).ipv4(src, dst).udp(40000, 443).payload(payload).build();
+        return CaptureBuilder.frame()
+                .ethernet()
+                .vlan(vlan)
+                .ipv4(src, dst)
+                .udp(40000, 443)
+                .payload(payload)
+                .build();
     }
 
     private List<ClosedSession> run(FlowContext context, CaptureBuilder.Pcap pcap) throws Exception {
@@ -66,14 +72,15 @@ class FlowEngineTest {
         assertThat(sessions).hasSize(2);
         ClosedSession a = sessions.get(0);
         assertThat(a.keyLo()).isEqualTo(v4(10, 0, 0, 1));
-        assertThat(List.of(a.ulPackets(), a.ulBytes(), a.dlPackets(), a.dlBytes())).containsExactly(1L, 128L, 1L,
-                1028L);
+        assertThat(List.of(a.ulPackets(), a.ulBytes(), a.dlPackets(), a.dlBytes()))
+                .containsExactly(1L, 128L, 1L, 1028L);
         assertThat(a.firstSeenNs()).isEqualTo(T0);
         assertThat(a.lastSeenNs()).isEqualTo(T0 + SECOND);
         assertThat(a.cause()).isEqualTo(CloseCause.END_OF_INPUT);
         ClosedSession b = sessions.get(1);
         assertThat(b.keyLo()).isEqualTo(v4(10, 0, 0, 2));
-        assertThat(List.of(b.ulPackets(), b.ulBytes(), b.dlPackets(), b.dlBytes())).containsExactly(1L, 28L, 0L, 0L);
+        assertThat(List.of(b.ulPackets(), b.ulBytes(), b.dlPackets(), b.dlBytes()))
+                .containsExactly(1L, 28L, 0L, 0L);
         assertThat(lastEngine.flowManager().unclassifiedPackets()).isEqualTo(1);
         assertThat(lastEngine.flowManager().unclassifiedBytes()).isEqualTo(38);
     }
@@ -82,18 +89,27 @@ class FlowEngineTest {
     void shouldBillBothEndsAndMarkPeersWhenTrafficIsPeerToPeer() throws Exception {
         byte[] hairpin1 = udp(100, "10.45.0.1", "10.45.0.2", 72);
         byte[] hairpin2 = udp(200, "10.45.0.1", "10.45.0.2", 72);
-        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap().frame(T0, hairpin1).frame(T0 + 1000, hairpin2)
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
+                .frame(T0, hairpin1)
+                .frame(T0 + 1000, hairpin2)
                 .frame(T0 + 2000, udp(100, "10.45.0.1", "1.1.1.1", 0));
         FlowContext context = new FlowContext().processors(3).subscriberPools(AddressPools.of(List.of("10.45.0.0/16")));
         List<ClosedSession> sessions = run(context, pcap);
         assertThat(sessions).hasSize(2);
-        ClosedSession sender = sessions.stream().filter(s -> s.keyLo() == v4(10, 45, 0, 1)).findFirst().orElseThrow();
-        ClosedSession receiver = sessions.stream().filter(s -> s.keyLo() == v4(10, 45, 0, 2)).findFirst().orElseThrow();
-        assertThat(List.of(sender.ulPackets(), sender.ulBytes(), sender.dlPackets())).containsExactly(2L, 128L, 0L);
+        ClosedSession sender = sessions.stream()
+                .filter(s -> s.keyLo() == v4(10, 45, 0, 1))
+                .findFirst()
+                .orElseThrow();
+        ClosedSession receiver = sessions.stream()
+                .filter(s -> s.keyLo() == v4(10, 45, 0, 2))
+                .findFirst()
+                .orElseThrow();
+        assertThat(List.of(sender.ulPackets(), sender.ulBytes(), sender.dlPackets()))
+                .containsExactly(2L, 128L, 0L);
         assertThat(sender.peerToPeer()).isTrue();
         assertThat(sender.peerLo()).isEqualTo(v4(10, 45, 0, 2));
-        assertThat(List.of(receiver.ulPackets(), receiver.dlPackets(), receiver.dlBytes())).containsExactly(0L, 1L,
-                100L);
+        assertThat(List.of(receiver.ulPackets(), receiver.dlPackets(), receiver.dlBytes()))
+                .containsExactly(0L, 1L, 100L);
         assertThat(receiver.peerToPeer()).isTrue();
         assertThat(receiver.peerLo()).isEqualTo(v4(10, 45, 0, 1));
         assertThat(lastEngine.flowManager().peerToPeerPackets()).isEqualTo(2);
@@ -107,8 +123,9 @@ class FlowEngineTest {
                 .frame(T0 + 500 * SECOND, udp(100, "10.0.0.1", "8.8.8.8", 0))
                 .frame(T0 + 520 * SECOND, udp(100, "10.0.0.7", "8.8.8.8", 0));
         List<ClosedSession> sessions = run(new FlowContext().processors(1).idleTimeout(Duration.ofSeconds(300)), pcap);
-        assertThat(sessions).extracting(ClosedSession::cause).containsExactly(CloseCause.IDLE_TIMEOUT,
-                CloseCause.END_OF_INPUT, CloseCause.END_OF_INPUT);
+        assertThat(sessions)
+                .extracting(ClosedSession::cause)
+                .containsExactly(CloseCause.IDLE_TIMEOUT, CloseCause.END_OF_INPUT, CloseCause.END_OF_INPUT);
         assertThat(sessions.get(0).ulPackets()).isEqualTo(2);
         assertThat(sessions.get(0).closeTimeNs()).isEqualTo(T0 + 400 * SECOND);
         assertThat(sessions.get(1).firstSeenNs()).isEqualTo(T0 + 500 * SECOND);
@@ -117,10 +134,20 @@ class FlowEngineTest {
 
     @Test
     void shouldKeyIpv6ByPrefixWhenAddressesShareTheSlash64() throws Exception {
-        byte[] a = CaptureBuilder.frame().ethernet().vlan(100).ipv6("2001:db8:1:2::1", "2001:db8:ff::1").udp(1, 2)
-                .payload(12).build();
-        byte[] b = CaptureBuilder.frame().ethernet().vlan(200).ipv6("2001:db8:ff::1", "2001:db8:1:2:aaaa::9")
-                .udp(2, 1).payload(2).build();
+        byte[] a = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv6("2001:db8:1:2::1", "2001:db8:ff::1")
+                .udp(1, 2)
+                .payload(12)
+                .build();
+        byte[] b = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv6("2001:db8:ff::1", "2001:db8:1:2:aaaa::9")
+                .udp(2, 1)
+                .payload(2)
+                .build();
         CaptureBuilder.Pcap pcap = CaptureBuilder.pcap().frame(T0, a).frame(T0 + 1, b);
         List<ClosedSession> sessions = run(new FlowContext().processors(2), pcap);
         assertThat(sessions).hasSize(1);
@@ -135,8 +162,13 @@ class FlowEngineTest {
     private static SubscriberDirectory directory(long bindingEndMs) {
         return (hi, lo, prefix, atMs, reply) -> {
             if (lo == v4(10, 0, 0, 1) && atMs < bindingEndMs) {
-                reply.onLookupResult(hi, lo, atMs, new Subscriber(7, "001010000000007", "4915100007", "acct-7",
-                        "gold"), atMs - 1000, bindingEndMs);
+                reply.onLookupResult(
+                        hi,
+                        lo,
+                        atMs,
+                        new Subscriber(7, "001010000000007", "4915100007", "acct-7", "gold"),
+                        atMs - 1000,
+                        bindingEndMs);
             } else {
                 reply.onLookupResult(hi, lo, atMs, null, atMs, Long.MAX_VALUE);
             }
@@ -174,37 +206,66 @@ class FlowEngineTest {
         List<ClosedSession> sessions = run(new FlowContext().processors(2).directory(async), threePackets());
         answers.shutdown();
         assertThat(sessions).hasSize(1);
-        assertThat(sessions.get(0).subscriber()).isEqualTo(new Subscriber(7, "001010000000007", "4915100007",
-                "acct-7", "gold"));
+        assertThat(sessions.get(0).subscriber())
+                .isEqualTo(new Subscriber(7, "001010000000007", "4915100007", "acct-7", "gold"));
         assertThat(sessions.get(0).ulPackets()).isEqualTo(3);
     }
 
     @Test
     void shouldMoveHandshakeToNamedRatingGroupWhenSniArrives() throws Exception {
-        ServiceRules rules = ServiceRules.parse(List.of(
-                "video: rg=100 sid=1 name=*.video.example.com",
-                "web: rg=10 proto=tcp port=443",
-                "default: rg=1"), "rules");
-        byte[] syn = CaptureBuilder.frame().ethernet().vlan(100).ipv4("10.0.0.1", "203.0.113.5").tcp(5000, 443, 0x02)
+        ServiceRules rules = ServiceRules.parse(
+                List.of(
+                        "video: rg=100 sid=1 name=*.video.example.com",
+                        "web: rg=10 proto=tcp port=443",
+                        "default: rg=1"),
+                "rules");
+        byte[] syn = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "203.0.113.5")
+                .tcp(5000, 443, 0x02)
                 .build();
-        byte[] synAck = CaptureBuilder.frame().ethernet().vlan(200).ipv4("203.0.113.5", "10.0.0.1")
-                .tcp(443, 5000, 0x12).build();
-        byte[] hello = CaptureBuilder.frame().ethernet().vlan(100).ipv4("10.0.0.1", "203.0.113.5").tcp(5000, 443, 0x18)
-                .payload(io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com")).build();
-        byte[] other = CaptureBuilder.frame().ethernet().vlan(100).ipv4("10.0.0.1", "198.51.100.1")
-                .tcp(5001, 443, 0x18).payload(100).build();
-        byte[] dns = CaptureBuilder.frame().ethernet().vlan(100).ipv4("10.0.0.1", "9.9.9.9").udp(5353, 53).payload(20)
+        byte[] synAck = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv4("203.0.113.5", "10.0.0.1")
+                .tcp(443, 5000, 0x12)
                 .build();
-        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap().frame(T0, syn).frame(T0 + SECOND, synAck)
-                .frame(T0 + 2 * SECOND, hello).frame(T0 + 3 * SECOND, other).frame(T0 + 4 * SECOND, dns);
+        byte[] hello = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "203.0.113.5")
+                .tcp(5000, 443, 0x18)
+                .payload(io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com"))
+                .build();
+        byte[] other = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "198.51.100.1")
+                .tcp(5001, 443, 0x18)
+                .payload(100)
+                .build();
+        byte[] dns = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "9.9.9.9")
+                .udp(5353, 53)
+                .payload(20)
+                .build();
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
+                .frame(T0, syn)
+                .frame(T0 + SECOND, synAck)
+                .frame(T0 + 2 * SECOND, hello)
+                .frame(T0 + 3 * SECOND, other)
+                .frame(T0 + 4 * SECOND, dns);
         List<ClosedSession> sessions = run(new FlowContext().processors(1).serviceRules(rules), pcap);
         assertThat(sessions).hasSize(1);
         Map<Integer, ServiceUsage> byRg = new HashMap<>();
         sessions.get(0).services().forEach(s -> byRg.put(s.ratingGroup(), s));
         assertThat(byRg).containsOnlyKeys(100, 10, 1);
         ServiceUsage video = byRg.get(100);
-        int helloLength = 20 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com")
-                .length;
+        int helloLength =
+                20 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com").length;
         assertThat(List.of(video.ulPackets(), video.ulBytes(), video.dlPackets(), video.dlBytes()))
                 .containsExactly(2L, 40L + helloLength, 1L, 40L);
         assertThat(video.firstUsageNs()).isEqualTo(T0);
@@ -233,8 +294,8 @@ class FlowEngineTest {
         }
 
         @Override
-        public void onUsage(int handle, int rg, int sid, long ul, long dl, long ulP, long dlP, long f, long l,
-                long active) {
+        public void onUsage(
+                int handle, int rg, int sid, long ul, long dl, long ulP, long dlP, long f, long l, long active) {
             long[] u = usage.get(handle).computeIfAbsent(rg, k -> new long[5]);
             u[0] += ul;
             u[1] += dl;
@@ -257,8 +318,9 @@ class FlowEngineTest {
 
     @Test
     void shouldTellRecorderTheSameUsageAsTheContainersWhenFlowsAreReclassified() throws Exception {
-        ServiceRules rules = ServiceRules.parse(List.of(
-                "video: rg=100 name=*.video.example.com", "web: rg=10 proto=tcp port=443", "default: rg=1"), "r");
+        ServiceRules rules = ServiceRules.parse(
+                List.of("video: rg=100 name=*.video.example.com", "web: rg=10 proto=tcp port=443", "default: rg=1"),
+                "r");
         byte[] hello = io.chargeflow.flow.internal.NameSnifferTest.clientHello("a.video.example.com");
         CaptureBuilder.Pcap pcap = CaptureBuilder.pcap();
         Random random = new Random(5);
@@ -267,21 +329,47 @@ class FlowEngineTest {
             int port = 1000 + random.nextInt(50);
             long t = T0 + i * 10_000_000L;
             switch (random.nextInt(4)) {
-                case 0 -> pcap.frame(t, CaptureBuilder.frame().ethernet().vlan(100).ipv4(sub, "203.0.113.9")
-                        .tcp(port, 443, 0x02).build());
-                case 1 -> pcap.frame(t, CaptureBuilder.frame().ethernet().vlan(100).ipv4(sub, "203.0.113.9")
-                        .tcp(port, 443, 0x18).payload(hello).build());
-                case 2 -> pcap.frame(t, CaptureBuilder.frame().ethernet().vlan(200).ipv4("203.0.113.9", sub)
-                        .tcp(443, port, 0x10).payload(random.nextInt(1000)).build());
+                case 0 ->
+                    pcap.frame(
+                            t,
+                            CaptureBuilder.frame()
+                                    .ethernet()
+                                    .vlan(100)
+                                    .ipv4(sub, "203.0.113.9")
+                                    .tcp(port, 443, 0x02)
+                                    .build());
+                case 1 ->
+                    pcap.frame(
+                            t,
+                            CaptureBuilder.frame()
+                                    .ethernet()
+                                    .vlan(100)
+                                    .ipv4(sub, "203.0.113.9")
+                                    .tcp(port, 443, 0x18)
+                                    .payload(hello)
+                                    .build());
+                case 2 ->
+                    pcap.frame(
+                            t,
+                            CaptureBuilder.frame()
+                                    .ethernet()
+                                    .vlan(200)
+                                    .ipv4("203.0.113.9", sub)
+                                    .tcp(443, port, 0x10)
+                                    .payload(random.nextInt(1000))
+                                    .build());
                 default -> pcap.frame(t, udp(100, sub, "8.8.8.8", random.nextInt(200)));
             }
         }
         List<SummingRecorder> recorders = Collections.synchronizedList(new ArrayList<>());
-        FlowContext context = new FlowContext().processors(2).serviceRules(rules).sessionRecorders(id -> {
-            SummingRecorder r = new SummingRecorder();
-            recorders.add(r);
-            return r;
-        });
+        FlowContext context = new FlowContext()
+                .processors(2)
+                .serviceRules(rules)
+                .sessionRecorders(id -> {
+                    SummingRecorder r = new SummingRecorder();
+                    recorders.add(r);
+                    return r;
+                });
         List<ClosedSession> sessions = run(context, pcap);
         assertThat(sessions).hasSize(20);
         Map<Long, Map<Integer, long[]>> told = new HashMap<>();
@@ -291,7 +379,8 @@ class FlowEngineTest {
             Map<Integer, long[]> byRg = told.get(s.sessionId());
             for (ServiceUsage u : s.services()) {
                 long[] t = byRg.get(u.ratingGroup());
-                assertThat(t).as("session %d rg %d", s.sessionId(), u.ratingGroup())
+                assertThat(t)
+                        .as("session %d rg %d", s.sessionId(), u.ratingGroup())
                         .containsExactly(u.ulBytes(), u.dlBytes(), u.ulPackets(), u.dlPackets(), u.activeNs());
             }
             for (Map.Entry<Integer, long[]> e : byRg.entrySet()) {
@@ -302,7 +391,10 @@ class FlowEngineTest {
             }
         }
         assertThat(sessions.stream().mapToLong(ClosedSession::ulBytes).sum())
-                .isEqualTo(told.values().stream().flatMap(m -> m.values().stream()).mapToLong(a -> a[0]).sum());
+                .isEqualTo(told.values().stream()
+                        .flatMap(m -> m.values().stream())
+                        .mapToLong(a -> a[0])
+                        .sum());
     }
 
     @ParameterizedTest(name = "{0} processors")
@@ -332,7 +424,8 @@ class FlowEngineTest {
             a[3] += s.dlBytes();
         }
         assertThat(actual.keySet()).as("seed=%d", seed).isEqualTo(model.keySet());
-        model.forEach((k, v) -> assertThat(actual.get(k)).as("seed=%d key=%x", seed, k).containsExactly(v));
+        model.forEach((k, v) ->
+                assertThat(actual.get(k)).as("seed=%d key=%x", seed, k).containsExactly(v));
         long records = 0;
         for (Processor p : lastEngine.processors()) {
             records += p.records();

@@ -29,8 +29,10 @@ class ServiceRulesTest {
         assertThat(rules.ratingGroup(2)).isEqualTo(10);
         assertThat(rules.decide(17, 443, true, 0, v4Server, 0)).isEqualTo(3);
         assertThat(rules.decide(17, 53, true, 0, v4Server, 0)).isEqualTo(1);
-        assertThat(rules.decide(6, 443, true, 0, v4Server, mask(rules, "cdn.video.example.com"))).isEqualTo(0);
-        assertThat(rules.decide(6, 22, true, 0, SubscriberKeys.ipv4Lo(0x08080808), 0)).isEqualTo(4);
+        assertThat(rules.decide(6, 443, true, 0, v4Server, mask(rules, "cdn.video.example.com")))
+                .isEqualTo(0);
+        assertThat(rules.decide(6, 22, true, 0, SubscriberKeys.ipv4Lo(0x08080808), 0))
+                .isEqualTo(4);
         assertThat(rules.ratingGroup(4)).isEqualTo(1);
         assertThat(rules.serviceId(4)).isEqualTo(7);
         assertThat(rules.decide(6, 22, true, 0x20010db800500000L, 1, 0)).isEqualTo(3);

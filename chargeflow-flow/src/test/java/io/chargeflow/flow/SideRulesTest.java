@@ -29,7 +29,10 @@ class SideRulesTest {
 
     @Test
     void shouldMatchInnermostVlanBeforeOutermostWhenQinQ() {
-        SideRules rules = SideRules.builder().subscriberVlan(100).outerVlan(3000, Side.NETWORK).build();
+        SideRules rules = SideRules.builder()
+                .subscriberVlan(100)
+                .outerVlan(3000, Side.NETWORK)
+                .build();
         assertThat(rules.classify(packet(3000, 100, false, 0))).isEqualTo(Side.SUBSCRIBER);
         assertThat(rules.classify(packet(3000, 7, false, 0))).isEqualTo(Side.NETWORK);
     }
@@ -54,7 +57,8 @@ class SideRulesTest {
     void shouldNameTheRuleWhenItIsMalformed() {
         assertThatThrownBy(() -> SideRules.builder().parse("vlan:abc=subscriber"))
                 .hasMessageContaining("rule=vlan:abc=subscriber");
-        assertThatThrownBy(() -> SideRules.builder().parse("vlan:5000=subscriber")).hasMessageContaining("vlan=5000");
+        assertThatThrownBy(() -> SideRules.builder().parse("vlan:5000=subscriber"))
+                .hasMessageContaining("vlan=5000");
         assertThatThrownBy(() -> SideRules.builder().parse("port:80=network")).hasMessageContaining("unknown kind");
         assertThatThrownBy(() -> SideRules.builder().parse("vlan:1=sideways")).hasMessageContaining("side=sideways");
         assertThatThrownBy(() -> SideRules.builder().parse("nonsense")).hasMessageContaining("rule=nonsense");

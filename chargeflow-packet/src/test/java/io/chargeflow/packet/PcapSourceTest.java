@@ -321,8 +321,14 @@ class PcapSourceTest {
         try (FileChannel channel = FileChannel.open(
                 file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
             ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            header.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-                    .putInt(262_144).putInt(1).flip();
+            header.putInt(0xA1B2C3D4)
+                    .putShort((short) 2)
+                    .putShort((short) 4)
+                    .putInt(0)
+                    .putInt(0)
+                    .putInt(262_144)
+                    .putInt(1)
+                    .flip();
             channel.write(header, 0);
             long position = 24;
             for (long i = 0; i < records; i++) {

@@ -284,7 +284,8 @@ class PcapngSourceTest {
             assertThat(FrameCollector.readAll(source, 8).frames).hasSize(1);
             assertThat(source.interfaceCount()).isEqualTo(PcapngSource.MAX_INTERFACES);
             assertThat(source.stats().brokenRecords).isEqualTo(1);
-            assertThat(source.stats().firstProblem).endsWith("more than 65536 interfaces; interface description ignored");
+            assertThat(source.stats().firstProblem)
+                    .endsWith("more than 65536 interfaces; interface description ignored");
         }
     }
 
@@ -302,14 +303,23 @@ class PcapngSourceTest {
                 .toBytes();
         int captured = 1 << 30;
         long blockLength = 32L + captured;
-        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SPARSE)) {
+        try (var channel = java.nio.channels.FileChannel.open(
+                file,
+                java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.SPARSE)) {
             channel.write(java.nio.ByteBuffer.wrap(head), 0);
             long position = head.length;
             for (int i = 0; i < 4; i++) {
                 java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
-                header.putInt(6).putInt((int) blockLength).putInt(0).putInt(0).putInt(i).putInt(captured)
-                        .putInt(captured).flip();
+                header.putInt(6)
+                        .putInt((int) blockLength)
+                        .putInt(0)
+                        .putInt(0)
+                        .putInt(i)
+                        .putInt(captured)
+                        .putInt(captured)
+                        .flip();
                 channel.write(header, position);
                 java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
                 channel.write(trailer.putInt((int) blockLength).flip(), position + blockLength - 4);
@@ -338,7 +348,9 @@ class PcapngSourceTest {
             }
             assertThat(seen).hasSize(5);
             assertThat(seen.get(3)[2]).isEqualTo(3);
-            assertThat(seen.get(4)[0]).isEqualTo(head.length + 4 * blockLength + 28).isGreaterThan(1L << 32);
+            assertThat(seen.get(4)[0])
+                    .isEqualTo(head.length + 4 * blockLength + 28)
+                    .isGreaterThan(1L << 32);
             assertThat(seen.get(4)[2]).isEqualTo(77);
             assertThat(small[0]).isEqualTo(ethernetFrame);
             assertThat(source.stats().brokenRecords).isZero();

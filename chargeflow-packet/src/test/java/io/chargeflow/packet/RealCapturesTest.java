@@ -45,8 +45,8 @@ class RealCapturesTest {
         try (var in = GoldenCaptures.class.getResourceAsStream("/io/chargeflow/testsupport/captures/SOURCES.md")) {
             sources = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        checkCapture(name, file, expectedError, expected.isPresent() ? expected.getAsInt() : -1,
-                snaplenCut(sources, name));
+        checkCapture(
+                name, file, expectedError, expected.isPresent() ? expected.getAsInt() : -1, snaplenCut(sources, name));
     }
 
     @Test
@@ -62,8 +62,8 @@ class RealCapturesTest {
             Matcher error = Pattern.compile("### " + Pattern.quote(name)
                             + "\\n(?:(?!### ).*\\n)*?- reader result \\(expected for this file\\): `\\((.*)\\)`")
                     .matcher(sources);
-            checkCapture(name, dir.resolve(name), error.find() ? error.group(1) : null, count,
-                    snaplenCut(sources, name));
+            checkCapture(
+                    name, dir.resolve(name), error.find() ? error.group(1) : null, count, snaplenCut(sources, name));
             checked++;
         }
         assertThat(checked).isEqualTo(58);

@@ -35,8 +35,13 @@ public final class DiameterRoundTripDriver {
         int window = args.length > 1 ? Integer.parseInt(args[1]) : 256;
         int ioThreads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
 
-        DiameterNodeContext serverContext = new DiameterNodeContext().originHost("ocs.bench").originRealm("ocs.realm")
-                .authApplication(4).ioThreads(ioThreads).listen("127.0.0.1", 0, false).allowPeer("pgw.bench", "*")
+        DiameterNodeContext serverContext = new DiameterNodeContext()
+                .originHost("ocs.bench")
+                .originRealm("ocs.realm")
+                .authApplication(4)
+                .ioThreads(ioThreads)
+                .listen("127.0.0.1", 0, false)
+                .allowPeer("pgw.bench", "*")
                 .maxInboundPending(window * 2);
         DiameterNode server = new DiameterNode(serverContext, new NettyTransport(ioThreads, null)).start();
         DiameterAvp avp = new DiameterAvp();
@@ -69,8 +74,13 @@ public final class DiameterRoundTripDriver {
             });
         });
         PeerConfig peer = PeerConfig.of("127.0.0.1", server.listenPort(), "ocs.bench", "ocs.realm");
-        DiameterNodeContext clientContext = new DiameterNodeContext().originHost("pgw.bench").originRealm("pgw.realm")
-                .authApplication(4).ioThreads(ioThreads).peer(peer).requestTimeoutMs(10_000);
+        DiameterNodeContext clientContext = new DiameterNodeContext()
+                .originHost("pgw.bench")
+                .originRealm("pgw.realm")
+                .authApplication(4)
+                .ioThreads(ioThreads)
+                .peer(peer)
+                .requestTimeoutMs(10_000);
         DiameterNode client = new DiameterNode(clientContext, new NettyTransport(ioThreads, null)).start();
         client.whenOpen(peer).get(10, TimeUnit.SECONDS);
 
@@ -91,14 +101,29 @@ public final class DiameterRoundTripDriver {
         }
         long elapsed = System.nanoTime() - start;
         Histogram h = recorder.getIntervalHistogram();
-        System.out.printf(Locale.ROOT, "cpus=%d ioThreads=%d window=%d seconds=%d epoll=%s%n",
-                Runtime.getRuntime().availableProcessors(), ioThreads, window, seconds,
+        System.out.printf(
+                Locale.ROOT,
+                "cpus=%d ioThreads=%d window=%d seconds=%d epoll=%s%n",
+                Runtime.getRuntime().availableProcessors(),
+                ioThreads,
+                window,
+                seconds,
                 io.netty.channel.epoll.Epoll.isAvailable());
-        System.out.printf(Locale.ROOT, "round trips: %d in %.2f s = %.0f/s, failures %d%n", h.getTotalCount(),
-                elapsed / 1e9, h.getTotalCount() / (elapsed / 1e9), failures.get());
-        System.out.printf(Locale.ROOT, "latency us: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
-                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+        System.out.printf(
+                Locale.ROOT,
+                "round trips: %d in %.2f s = %.0f/s, failures %d%n",
+                h.getTotalCount(),
+                elapsed / 1e9,
+                h.getTotalCount() / (elapsed / 1e9),
+                failures.get());
+        System.out.printf(
+                Locale.ROOT,
+                "latency us: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+                h.getValueAtPercentile(50) / 1e3,
+                h.getValueAtPercentile(90) / 1e3,
+                h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3,
+                h.getMaxValue() / 1e3);
         System.out.println("sent=" + sent + " client=" + client.counters() + " server=" + server.counters());
         client.close();
         server.close();

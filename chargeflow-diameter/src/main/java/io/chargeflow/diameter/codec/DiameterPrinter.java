@@ -26,13 +26,21 @@ public final class DiameterPrinter {
         String name = command == null
                 ? "Command " + message.commandCode()
                 : command.commandName() + " " + command.abbreviation(message.isRequest());
-        out.append(name).append(" (").append(message.commandCode()).append(")")
+        out.append(name)
+                .append(" (")
+                .append(message.commandCode())
+                .append(")")
                 .append(message.isRequest() ? " request" : " answer")
                 .append(flagsText(message.flags()))
-                .append(" app=").append(Application.nameOf(message.applicationId()))
-                .append(" hbh=0x").append(Integer.toHexString(message.hopByHopId()))
-                .append(" e2e=0x").append(Integer.toHexString(message.endToEndId()))
-                .append(" length=").append(message.messageLength()).append('\n');
+                .append(" app=")
+                .append(Application.nameOf(message.applicationId()))
+                .append(" hbh=0x")
+                .append(Integer.toHexString(message.hopByHopId()))
+                .append(" e2e=0x")
+                .append(Integer.toHexString(message.endToEndId()))
+                .append(" length=")
+                .append(message.messageLength())
+                .append('\n');
         DiameterAvp avp = new DiameterAvp();
         if (message.wrappedLength() >= DiameterMessage.HEADER_LENGTH) {
             printContainer(avp, avp.at(message.buffer(), message.avpStart(), message.avpLimit()), out, 1);
@@ -46,7 +54,9 @@ public final class DiameterPrinter {
             present = avp.next();
         }
         if (avp.offset() < avp.limit()) {
-            out.append("  ".repeat(depth)).append("<broken AVP framing at offset ").append(avp.offset())
+            out.append("  ".repeat(depth))
+                    .append("<broken AVP framing at offset ")
+                    .append(avp.offset())
                     .append(">\n");
         }
     }
@@ -54,7 +64,9 @@ public final class DiameterPrinter {
     private static void printAvp(DiameterAvp avp, StringBuilder out, int depth) {
         Avp definition = Dictionary.find(avp.code(), avp.vendorId());
         out.append("  ".repeat(depth));
-        out.append(definition == null ? "AVP " + avp.code() : definition.avpName()).append('(').append(avp.code());
+        out.append(definition == null ? "AVP " + avp.code() : definition.avpName())
+                .append('(')
+                .append(avp.code());
         if (avp.vendorId() != 0) {
             out.append(",v=").append(Integer.toUnsignedString(avp.vendorId()));
         }
@@ -83,9 +95,10 @@ public final class DiameterPrinter {
         }
         return switch (definition.type()) {
             case INTEGER32 -> Integer.toString(avp.getInteger32());
-            case UNSIGNED32 -> definition == Avp.RESULT_CODE || definition == Avp.EXPERIMENTAL_RESULT_CODE
-                    ? named(ResultCode.nameOf(avp.getUnsigned32()), avp.getUnsigned32())
-                    : Long.toString(avp.getUnsigned32());
+            case UNSIGNED32 ->
+                definition == Avp.RESULT_CODE || definition == Avp.EXPERIMENTAL_RESULT_CODE
+                        ? named(ResultCode.nameOf(avp.getUnsigned32()), avp.getUnsigned32())
+                        : Long.toString(avp.getUnsigned32());
             case INTEGER64 -> Long.toString(avp.getInteger64());
             case UNSIGNED64 -> Long.toUnsignedString(avp.getInteger64());
             case FLOAT32 -> Float.toString(avp.getFloat32());
@@ -107,7 +120,8 @@ public final class DiameterPrinter {
         int family = avp.getAddressFamily();
         if ((family == 1 && data.length == 6) || (family == 2 && data.length == 18)) {
             try {
-                return InetAddress.getByAddress(java.util.Arrays.copyOfRange(data, 2, data.length)).getHostAddress();
+                return InetAddress.getByAddress(java.util.Arrays.copyOfRange(data, 2, data.length))
+                        .getHostAddress();
             } catch (UnknownHostException e) {
                 return "0x" + HexFormat.of().formatHex(data);
             }

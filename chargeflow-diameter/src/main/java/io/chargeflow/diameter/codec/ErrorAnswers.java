@@ -19,15 +19,20 @@ public final class ErrorAnswers {
      * Encodes an answer to {@code request} with {@code resultCode}; {@code validator} (may be null) supplies the
      * Failed-AVP. Returns the answer length written at {@code encoder}'s start.
      */
-    public int write(DiameterMessage request, int resultCode, MessageValidator validator, CharSequence originHost,
-            CharSequence originRealm, DiameterEncoder encoder) {
+    public int write(
+            DiameterMessage request,
+            int resultCode,
+            MessageValidator validator,
+            CharSequence originHost,
+            CharSequence originRealm,
+            DiameterEncoder encoder) {
         int flags = request.flags() & DiameterMessage.FLAG_PROXIABLE;
         if (resultCode >= 3000 && resultCode < 4000) {
             flags |= DiameterMessage.FLAG_ERROR;
         }
         encoderRef = encoder;
-        encoder.header(flags, request.commandCode(), request.applicationId(), request.hopByHopId(),
-                request.endToEndId());
+        encoder.header(
+                flags, request.commandCode(), request.applicationId(), request.hopByHopId(), request.endToEndId());
         if (validator == null || validator.failedAvpOffset() < 0 || !sessionIdIsOffending(request, validator)) {
             if (request.find(Avp.SESSION_ID, cursor)) {
                 encoder.putOctets(Avp.SESSION_ID, cursor.buffer(), cursor.dataOffset(), cursor.dataLength());
@@ -56,7 +61,9 @@ public final class ErrorAnswers {
         }
         int failed = validator == null ? -1 : validator.failedAvpOffset();
         for (Avp required : Dictionary.requiredAvps(command, false)) {
-            if (required == Avp.SESSION_ID || required == Avp.RESULT_CODE || required == Avp.ORIGIN_HOST
+            if (required == Avp.SESSION_ID
+                    || required == Avp.RESULT_CODE
+                    || required == Avp.ORIGIN_HOST
                     || required == Avp.ORIGIN_REALM) {
                 continue;
             }

@@ -27,33 +27,94 @@ import java.util.List;
  * are listed for printing only (their grammar is not checked). Immutable; any thread.
  */
 public enum Command {
-    CAPABILITIES_EXCHANGE(257, "Capabilities-Exchange", "CER", "CEA",
+    CAPABILITIES_EXCHANGE(
+            257,
+            "Capabilities-Exchange",
+            "CER",
+            "CEA",
             List.of(ORIGIN_HOST, ORIGIN_REALM, HOST_IP_ADDRESS, VENDOR_ID, PRODUCT_NAME),
             List.of(RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM, HOST_IP_ADDRESS, VENDOR_ID, PRODUCT_NAME)),
-    RE_AUTH(258, "Re-Auth", "RAR", "RAA",
-            List.of(SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM, DESTINATION_HOST, AUTH_APPLICATION_ID,
+    RE_AUTH(
+            258,
+            "Re-Auth",
+            "RAR",
+            "RAA",
+            List.of(
+                    SESSION_ID,
+                    ORIGIN_HOST,
+                    ORIGIN_REALM,
+                    DESTINATION_REALM,
+                    DESTINATION_HOST,
+                    AUTH_APPLICATION_ID,
                     RE_AUTH_REQUEST_TYPE),
             List.of(SESSION_ID, RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM)),
-    ACCOUNTING(271, "Accounting", "ACR", "ACA",
-            List.of(SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM, ACCOUNTING_RECORD_TYPE,
+    ACCOUNTING(
+            271,
+            "Accounting",
+            "ACR",
+            "ACA",
+            List.of(
+                    SESSION_ID,
+                    ORIGIN_HOST,
+                    ORIGIN_REALM,
+                    DESTINATION_REALM,
+                    ACCOUNTING_RECORD_TYPE,
                     ACCOUNTING_RECORD_NUMBER),
-            List.of(SESSION_ID, RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM, ACCOUNTING_RECORD_TYPE,
+            List.of(
+                    SESSION_ID,
+                    RESULT_CODE,
+                    ORIGIN_HOST,
+                    ORIGIN_REALM,
+                    ACCOUNTING_RECORD_TYPE,
                     ACCOUNTING_RECORD_NUMBER)),
-    CREDIT_CONTROL(272, "Credit-Control", "CCR", "CCA",
-            List.of(SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM, AUTH_APPLICATION_ID, SERVICE_CONTEXT_ID,
-                    CC_REQUEST_TYPE, CC_REQUEST_NUMBER),
-            List.of(SESSION_ID, RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM, AUTH_APPLICATION_ID, CC_REQUEST_TYPE,
+    CREDIT_CONTROL(
+            272,
+            "Credit-Control",
+            "CCR",
+            "CCA",
+            List.of(
+                    SESSION_ID,
+                    ORIGIN_HOST,
+                    ORIGIN_REALM,
+                    DESTINATION_REALM,
+                    AUTH_APPLICATION_ID,
+                    SERVICE_CONTEXT_ID,
+                    CC_REQUEST_TYPE,
+                    CC_REQUEST_NUMBER),
+            List.of(
+                    SESSION_ID,
+                    RESULT_CODE,
+                    ORIGIN_HOST,
+                    ORIGIN_REALM,
+                    AUTH_APPLICATION_ID,
+                    CC_REQUEST_TYPE,
                     CC_REQUEST_NUMBER)),
-    ABORT_SESSION(274, "Abort-Session", "ASR", "ASA",
+    ABORT_SESSION(
+            274,
+            "Abort-Session",
+            "ASR",
+            "ASA",
             List.of(SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM, DESTINATION_HOST, AUTH_APPLICATION_ID),
             List.of(SESSION_ID, RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM)),
-    SESSION_TERMINATION(275, "Session-Termination", "STR", "STA",
+    SESSION_TERMINATION(
+            275,
+            "Session-Termination",
+            "STR",
+            "STA",
             List.of(SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM, AUTH_APPLICATION_ID, TERMINATION_CAUSE),
             List.of(SESSION_ID, RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM)),
-    DEVICE_WATCHDOG(280, "Device-Watchdog", "DWR", "DWA",
+    DEVICE_WATCHDOG(
+            280,
+            "Device-Watchdog",
+            "DWR",
+            "DWA",
             List.of(ORIGIN_HOST, ORIGIN_REALM),
             List.of(RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM)),
-    DISCONNECT_PEER(282, "Disconnect-Peer", "DPR", "DPA",
+    DISCONNECT_PEER(
+            282,
+            "Disconnect-Peer",
+            "DPR",
+            "DPA",
             List.of(ORIGIN_HOST, ORIGIN_REALM, DISCONNECT_CAUSE),
             List.of(RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM)),
     TGPP_USER_AUTHORIZATION(300, "3GPP-User-Authorization", "UAR", "UAA", List.of(), List.of()),
@@ -74,8 +135,13 @@ public enum Command {
     private final Avp[] requiredInRequest;
     private final Avp[] requiredInAnswer;
 
-    Command(int code, String commandName, String requestAbbreviation, String answerAbbreviation,
-            List<Avp> requiredInRequest, List<Avp> requiredInAnswer) {
+    Command(
+            int code,
+            String commandName,
+            String requestAbbreviation,
+            String answerAbbreviation,
+            List<Avp> requiredInRequest,
+            List<Avp> requiredInAnswer) {
         this.code = code;
         this.commandName = commandName;
         this.requestAbbreviation = requestAbbreviation;

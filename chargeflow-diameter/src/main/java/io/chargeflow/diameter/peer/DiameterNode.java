@@ -49,7 +49,8 @@ public final class DiameterNode implements AutoCloseable {
     private final Set<Link> unboundLinks = ConcurrentHashMap.newKeySet();
     private final Map<Long, RequestHandler> handlers = new ConcurrentHashMap<>();
     private final Map<Long, byte[]> answeredRequests;
-    private final AtomicInteger hopByHop = new AtomicInteger(ThreadLocalRandom.current().nextInt());
+    private final AtomicInteger hopByHop =
+            new AtomicInteger(ThreadLocalRandom.current().nextInt());
     private final AtomicInteger endToEnd;
     private final byte[] originHostBytes;
     private final byte[] originRealmBytes;
@@ -71,7 +72,8 @@ public final class DiameterNode implements AutoCloseable {
         this.originRealmBytes = context.originRealm().getBytes(StandardCharsets.UTF_8);
         this.originStateId = System.currentTimeMillis() / 1000L;
         // RFC 6733 §3: high 12 bits from the clock, low 20 bits random, then incremented
-        int e2eStart = (int) ((System.currentTimeMillis() / 1000L) << 20) ^ ThreadLocalRandom.current().nextInt(1 << 20);
+        int e2eStart = (int) ((System.currentTimeMillis() / 1000L) << 20)
+                ^ ThreadLocalRandom.current().nextInt(1 << 20);
         this.endToEnd = new AtomicInteger(e2eStart);
         int cacheSize = context.duplicateCacheSize();
         this.answeredRequests = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
@@ -95,7 +97,10 @@ public final class DiameterNode implements AutoCloseable {
     /** Listens (when configured), connects to every configured peer, starts the timer thread. */
     public DiameterNode start() {
         if (context.listenPort() >= 0) {
-            listenPort = transport.listen(context.listenHost(), context.listenPort(), context.listenTls(),
+            listenPort = transport.listen(
+                    context.listenHost(),
+                    context.listenPort(),
+                    context.listenTls(),
                     () -> new Link(this, null, false, now()));
         }
         timer.scheduleAtFixedRate(this::tick, context.tickMs(), context.tickMs(), TimeUnit.MILLISECONDS);
@@ -124,8 +129,8 @@ public final class DiameterNode implements AutoCloseable {
      * the application has one), then Origin-Host, Origin-Realm and Destination-Realm, added by the node. The
      * outcome goes to {@code listener}, exactly once.
      */
-    public void send(String destinationRealm, int applicationId, int commandCode, MessageWriter body,
-            AnswerListener listener) {
+    public void send(
+            String destinationRealm, int applicationId, int commandCode, MessageWriter body, AnswerListener listener) {
         if (stopped) {
             listener.onFailure(RequestFailure.NODE_STOPPED);
             return;
@@ -144,8 +149,12 @@ public final class DiameterNode implements AutoCloseable {
         }
         int hbh = nextHopByHopId();
         DiameterEncoder encoder = scratchEncoder();
-        encoder.header(DiameterMessage.FLAG_REQUEST | DiameterMessage.FLAG_PROXIABLE, commandCode, applicationId,
-                hbh, endToEnd.getAndIncrement());
+        encoder.header(
+                DiameterMessage.FLAG_REQUEST | DiameterMessage.FLAG_PROXIABLE,
+                commandCode,
+                applicationId,
+                hbh,
+                endToEnd.getAndIncrement());
         body.write(encoder);
         writeOrigin(encoder);
         encoder.putUtf8(Avp.DESTINATION_REALM, destinationRealm);
@@ -157,8 +166,8 @@ public final class DiameterNode implements AutoCloseable {
     }
 
     /** As {@link #send(String, int, int, MessageWriter, AnswerListener)}, the answer copied into its own buffer. */
-    public CompletableFuture<DiameterMessage> send(String destinationRealm, int applicationId, int commandCode,
-            MessageWriter body) {
+    public CompletableFuture<DiameterMessage> send(
+            String destinationRealm, int applicationId, int commandCode, MessageWriter body) {
         CompletableFuture<DiameterMessage> future = new CompletableFuture<>();
         send(destinationRealm, applicationId, commandCode, body, new AnswerListener() {
             @Override
@@ -567,7 +576,9 @@ public final class DiameterNode implements AutoCloseable {
 
     private boolean hasCommonApplication(PeerCapabilities caps) {
         List<Long> ours = ourApplications();
-        if (ours.isEmpty() || ours.contains(PeerCapabilities.RELAY) || caps.allApplicationIds().contains(PeerCapabilities.RELAY)) {
+        if (ours.isEmpty()
+                || ours.contains(PeerCapabilities.RELAY)
+                || caps.allApplicationIds().contains(PeerCapabilities.RELAY)) {
             return true;
         }
         for (long id : ours) {
@@ -626,7 +637,11 @@ public final class DiameterNode implements AutoCloseable {
 
     void sendCer(Link link) {
         DiameterEncoder encoder = scratchEncoder();
-        encoder.header(DiameterMessage.FLAG_REQUEST, Command.CAPABILITIES_EXCHANGE.code(), 0, nextHopByHopId(),
+        encoder.header(
+                DiameterMessage.FLAG_REQUEST,
+                Command.CAPABILITIES_EXCHANGE.code(),
+                0,
+                nextHopByHopId(),
                 endToEnd.getAndIncrement());
         writeCapabilities(encoder, link);
         link.send(finish(encoder));
@@ -643,13 +658,17 @@ public final class DiameterNode implements AutoCloseable {
     private void writeCapabilities(DiameterEncoder encoder, Link link) {
         writeOrigin(encoder);
         Connection connection = link.connection;
-        InetAddress local = connection == null ? InetAddress.getLoopbackAddress() : connection.localAddress().getAddress();
+        InetAddress local = connection == null
+                ? InetAddress.getLoopbackAddress()
+                : connection.localAddress().getAddress();
         encoder.putAddress(Avp.HOST_IP_ADDRESS, local);
         encoder.putUnsigned32(Avp.VENDOR_ID, context.vendorId());
         encoder.putUtf8(Avp.PRODUCT_NAME, context.productName());
         encoder.putUnsigned32(Avp.ORIGIN_STATE_ID, originStateId);
         if (!context.vendorSpecificApplications().isEmpty()) {
-            encoder.putUnsigned32(Avp.SUPPORTED_VENDOR_ID, context.vendorSpecificApplications().get(0)[0]);
+            encoder.putUnsigned32(
+                    Avp.SUPPORTED_VENDOR_ID,
+                    context.vendorSpecificApplications().get(0)[0]);
         }
         for (long id : context.authApplicationIds()) {
             encoder.putUnsigned32(Avp.AUTH_APPLICATION_ID, id);
@@ -668,7 +687,11 @@ public final class DiameterNode implements AutoCloseable {
 
     void sendDwr(Link link, int hopByHopId) {
         DiameterEncoder encoder = scratchEncoder();
-        encoder.header(DiameterMessage.FLAG_REQUEST, Command.DEVICE_WATCHDOG.code(), 0, hopByHopId,
+        encoder.header(
+                DiameterMessage.FLAG_REQUEST,
+                Command.DEVICE_WATCHDOG.code(),
+                0,
+                hopByHopId,
                 endToEnd.getAndIncrement());
         writeOrigin(encoder);
         encoder.putUnsigned32(Avp.ORIGIN_STATE_ID, originStateId);
@@ -677,7 +700,11 @@ public final class DiameterNode implements AutoCloseable {
 
     void sendDpr(Link link, int hopByHopId, int disconnectCause) {
         DiameterEncoder encoder = scratchEncoder();
-        encoder.header(DiameterMessage.FLAG_REQUEST, Command.DISCONNECT_PEER.code(), 0, hopByHopId,
+        encoder.header(
+                DiameterMessage.FLAG_REQUEST,
+                Command.DISCONNECT_PEER.code(),
+                0,
+                hopByHopId,
                 endToEnd.getAndIncrement());
         writeOrigin(encoder);
         encoder.putInteger32(Avp.DISCONNECT_CAUSE, disconnectCause);

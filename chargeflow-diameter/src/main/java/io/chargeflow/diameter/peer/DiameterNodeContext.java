@@ -202,7 +202,8 @@ public final class DiameterNodeContext {
         require(reopenDwaCount >= 0, "reopenDwaCount=" + reopenDwaCount);
         require(capabilitiesTimeoutMs > 0, "capabilitiesTimeoutMs=" + capabilitiesTimeoutMs);
         require(connectTimeoutMs > 0, "connectTimeoutMs=" + connectTimeoutMs);
-        require(reconnectInitialMs > 0 && reconnectMaxMs >= reconnectInitialMs,
+        require(
+                reconnectInitialMs > 0 && reconnectMaxMs >= reconnectInitialMs,
                 "reconnectInitialMs=" + reconnectInitialMs + " reconnectMaxMs=" + reconnectMaxMs);
         require(requestTimeoutMs > 0, "requestTimeoutMs=" + requestTimeoutMs);
         require(maxInboundPending > 0, "maxInboundPending=" + maxInboundPending);

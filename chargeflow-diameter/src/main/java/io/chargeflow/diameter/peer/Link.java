@@ -82,6 +82,9 @@ final class Link implements ConnectionListener {
 
     String remote() {
         Connection c = connection;
-        return c == null ? "?" : c.remoteAddress().getAddress().getHostAddress() + ":" + c.remoteAddress().getPort();
+        return c == null
+                ? "?"
+                : c.remoteAddress().getAddress().getHostAddress() + ":"
+                        + c.remoteAddress().getPort();
     }
 }

@@ -209,7 +209,8 @@ final class Peer {
     private boolean processCea(Link link, PeerCapabilities cea, long nowNs) {
         if (cea.resultCode() != 2001) {
             String name = io.chargeflow.diameter.dictionary.ResultCode.nameOf(cea.resultCode());
-            lastError = where() + " answered CER with Result-Code " + cea.resultCode() + (name == null ? "" : " (" + name + ")")
+            lastError = where() + " answered CER with Result-Code " + cea.resultCode()
+                    + (name == null ? "" : " (" + name + ")")
                     + (cea.errorMessage() == null ? "" : ": " + cea.errorMessage());
             node.counters.increment(DiameterCounter.CEA_ERRORS);
             failFirstOpen(lastError);
@@ -218,9 +219,11 @@ final class Peer {
             toClosed(nowNs, false);
             return false;
         }
-        if (config != null && config.originHost() != null && !config.originHost().equalsIgnoreCase(cea.originHost())) {
-            lastError = where() + " sent CEA with Origin-Host " + cea.originHost() + ", expected "
-                    + config.originHost();
+        if (config != null
+                && config.originHost() != null
+                && !config.originHost().equalsIgnoreCase(cea.originHost())) {
+            lastError =
+                    where() + " sent CEA with Origin-Host " + cea.originHost() + ", expected " + config.originHost();
             node.counters.increment(DiameterCounter.PEERS_REJECTED);
             failFirstOpen(lastError);
             iLink = null;
@@ -380,15 +383,17 @@ final class Peer {
                     // (any waiting state)  Timeout  Error  Closed
                     if (state == PeerState.WAIT_I_CEA || state == PeerState.WAIT_RETURNS) {
                         node.counters.increment(DiameterCounter.CEA_TIMEOUTS);
-                        lastError = "no CEA from " + where() + " within " + node.context.capabilitiesTimeoutMs() + " ms";
+                        lastError =
+                                "no CEA from " + where() + " within " + node.context.capabilitiesTimeoutMs() + " ms";
                     } else if (state == PeerState.CLOSING) {
                         lastError = "no DPA from " + where() + " within " + node.context.dpaTimeoutMs() + " ms";
                         if (disconnectFuture != null) {
-                            disconnectFuture.completeExceptionally(new java.util.concurrent.TimeoutException(lastError));
+                            disconnectFuture.completeExceptionally(
+                                    new java.util.concurrent.TimeoutException(lastError));
                         }
                     } else {
-                        lastError = "connection to " + where() + " not established within " + node.context.connectTimeoutMs()
-                                + " ms";
+                        lastError = "connection to " + where() + " not established within "
+                                + node.context.connectTimeoutMs() + " ms";
                     }
                     failFirstOpen(lastError);
                     closeLinks();
@@ -397,7 +402,10 @@ final class Peer {
             }
             case R_OPEN, I_OPEN -> tickOpen(nowNs);
             case CLOSED -> {
-                if (!stopping && config != null && node.context.reconnect() && reconnectAtNs != 0
+                if (!stopping
+                        && config != null
+                        && node.context.reconnect()
+                        && reconnectAtNs != 0
                         && nowNs - reconnectAtNs >= 0) {
                     start(nowNs);
                 }

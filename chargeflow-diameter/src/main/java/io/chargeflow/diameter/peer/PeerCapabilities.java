@@ -13,9 +13,18 @@ import java.util.List;
  * @param resultCode the CEA's Result-Code (0 when built from a CER)
  * @param vendorSpecificApplications pairs "vendor:application" from Vendor-Specific-Application-Id
  */
-public record PeerCapabilities(String originHost, String originRealm, List<String> hostIpAddresses, long vendorId,
-        String productName, long firmwareRevision, List<Long> authApplicationIds, List<Long> acctApplicationIds,
-        List<String> vendorSpecificApplications, long resultCode, String errorMessage) {
+public record PeerCapabilities(
+        String originHost,
+        String originRealm,
+        List<String> hostIpAddresses,
+        long vendorId,
+        String productName,
+        long firmwareRevision,
+        List<Long> authApplicationIds,
+        List<Long> acctApplicationIds,
+        List<String> vendorSpecificApplications,
+        long resultCode,
+        String errorMessage) {
 
     /** The relay application id (RFC 6733 §2.4). */
     public static final long RELAY = 0xffffffffL;
@@ -62,19 +71,31 @@ public record PeerCapabilities(String originHost, String originRealm, List<Strin
                 acct.add(avp.getUnsigned32());
             } else if (code == Avp.VENDOR_SPECIFIC_APPLICATION_ID.code()) {
                 long vendor = avp.findChild(Avp.VENDOR_ID, child) ? child.getUnsigned32() : 0;
-                long app = avp.findChild(Avp.AUTH_APPLICATION_ID, child) || avp.findChild(Avp.ACCT_APPLICATION_ID, child)
-                        ? child.getUnsigned32()
-                        : 0;
+                long app =
+                        avp.findChild(Avp.AUTH_APPLICATION_ID, child) || avp.findChild(Avp.ACCT_APPLICATION_ID, child)
+                                ? child.getUnsigned32()
+                                : 0;
                 vendorApps.add(vendor + ":" + app);
             }
         }
-        return new PeerCapabilities(originHost, originRealm, List.copyOf(addresses), vendorId, productName, firmware,
-                List.copyOf(auth), List.copyOf(acct), List.copyOf(vendorApps), resultCode, errorMessage);
+        return new PeerCapabilities(
+                originHost,
+                originRealm,
+                List.copyOf(addresses),
+                vendorId,
+                productName,
+                firmware,
+                List.copyOf(auth),
+                List.copyOf(acct),
+                List.copyOf(vendorApps),
+                resultCode,
+                errorMessage);
     }
 
     /** True when the peer announced {@code applicationId} (auth, acct or vendor-specific) or is a relay. */
     public boolean supports(long applicationId) {
-        if (authApplicationIds.contains(RELAY) || authApplicationIds.contains(applicationId)
+        if (authApplicationIds.contains(RELAY)
+                || authApplicationIds.contains(applicationId)
                 || acctApplicationIds.contains(applicationId)) {
             return true;
         }

@@ -14,7 +14,13 @@ final class PendingRequest {
     final int applicationId;
     volatile Peer peer;
 
-    PendingRequest(int hopByHopId, byte[] message, AnswerListener listener, long deadlineNs, Peer peer, String realm,
+    PendingRequest(
+            int hopByHopId,
+            byte[] message,
+            AnswerListener listener,
+            long deadlineNs,
+            Peer peer,
+            String realm,
             int applicationId) {
         this.hopByHopId = hopByHopId;
         this.message = message;

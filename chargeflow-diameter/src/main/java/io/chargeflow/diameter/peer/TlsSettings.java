@@ -15,8 +15,14 @@ import java.nio.file.Path;
  * @param requireClientCertificate a server asks for and checks the client's certificate
  * @param trustAll accept any certificate (operator probing only; never for charging traffic)
  */
-public record TlsSettings(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword,
-        boolean verifyHostname, boolean requireClientCertificate, boolean trustAll) {
+public record TlsSettings(
+        Path keyStore,
+        char[] keyStorePassword,
+        Path trustStore,
+        char[] trustStorePassword,
+        boolean verifyHostname,
+        boolean requireClientCertificate,
+        boolean trustAll) {
 
     /** Client settings that trust the given store and check the host name. */
     public static TlsSettings trusting(Path trustStore, char[] password) {

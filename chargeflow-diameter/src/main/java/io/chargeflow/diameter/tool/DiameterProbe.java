@@ -56,7 +56,13 @@ public final class DiameterProbe {
                 context.authApplication(id);
             }
             TlsSettings tls = options.tls()
-                    ? new TlsSettings(null, null, options.trustStore(), options.trustStorePassword(), true, false,
+                    ? new TlsSettings(
+                            null,
+                            null,
+                            options.trustStore(),
+                            options.trustStorePassword(),
+                            true,
+                            false,
                             options.insecure())
                     : null;
             context.tls(tls).validate();
@@ -71,8 +77,12 @@ public final class DiameterProbe {
             long budgetMs = options.connectTimeoutMs() + options.answerTimeoutMs() + 2_000L;
             PeerCapabilities caps = await(node.whenOpen(peer), budgetMs);
             long ceNs = System.nanoTime() - startNs;
-            out.printf(Locale.ROOT, "connected to %s over %s; capabilities exchange in %.3f ms%n", where,
-                    options.tls() ? "TLS" : "TCP", ceNs / 1e6);
+            out.printf(
+                    Locale.ROOT,
+                    "connected to %s over %s; capabilities exchange in %.3f ms%n",
+                    where,
+                    options.tls() ? "TLS" : "TCP",
+                    ceNs / 1e6);
             printCapabilities(out, caps);
             long dwrNs = await(node.watchdog(peer), options.answerTimeoutMs() + 500);
             out.printf(Locale.ROOT, "DWR/DWA round trip: %.3f ms%n", dwrNs / 1e6);
@@ -94,8 +104,8 @@ public final class DiameterProbe {
             Throwable cause = e.getCause();
             throw new StepFailed(cause.getMessage() == null ? cause.toString() : cause.getMessage());
         } catch (TimeoutException e) {
-            throw new StepFailed("no answer from " + options.host() + ":" + options.port() + " within " + timeoutMs
-                    + " ms");
+            throw new StepFailed(
+                    "no answer from " + options.host() + ":" + options.port() + " within " + timeoutMs + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StepFailed("interrupted");

@@ -19,24 +19,54 @@ import java.util.List;
  * @param insecure accept any certificate and skip the host-name check
  * @param applicationIds Auth-Application-Ids announced in the CER (a peer rejects a CER with no common application)
  */
-public record ProbeOptions(String host, int port, String originHost, String originRealm, boolean tls,
-        int connectTimeoutMs, long answerTimeoutMs, Path trustStore, char[] trustStorePassword, boolean insecure,
+public record ProbeOptions(
+        String host,
+        int port,
+        String originHost,
+        String originRealm,
+        boolean tls,
+        int connectTimeoutMs,
+        long answerTimeoutMs,
+        Path trustStore,
+        char[] trustStorePassword,
+        boolean insecure,
         List<Long> applicationIds) {
 
     /** Plain TCP, 3 s timeouts, announcing credit control (4). */
     public static ProbeOptions of(String host, int port, String originHost, String originRealm) {
-        return new ProbeOptions(host, port, originHost, originRealm, false, 3_000, 3_000, null, null, false, List.of(4L));
+        return new ProbeOptions(
+                host, port, originHost, originRealm, false, 3_000, 3_000, null, null, false, List.of(4L));
     }
 
     /** A copy with TLS switched on and the given trust settings. */
     public ProbeOptions withTls(Path trustStore, char[] trustStorePassword, boolean insecure) {
-        return new ProbeOptions(host, port, originHost, originRealm, true, connectTimeoutMs, answerTimeoutMs, trustStore,
-                trustStorePassword, insecure, applicationIds);
+        return new ProbeOptions(
+                host,
+                port,
+                originHost,
+                originRealm,
+                true,
+                connectTimeoutMs,
+                answerTimeoutMs,
+                trustStore,
+                trustStorePassword,
+                insecure,
+                applicationIds);
     }
 
     /** A copy with other timeouts. */
     public ProbeOptions withTimeouts(int connectTimeoutMs, long answerTimeoutMs) {
-        return new ProbeOptions(host, port, originHost, originRealm, tls, connectTimeoutMs, answerTimeoutMs, trustStore,
-                trustStorePassword, insecure, applicationIds);
+        return new ProbeOptions(
+                host,
+                port,
+                originHost,
+                originRealm,
+                tls,
+                connectTimeoutMs,
+                answerTimeoutMs,
+                trustStore,
+                trustStorePassword,
+                insecure,
+                applicationIds);
     }
 }

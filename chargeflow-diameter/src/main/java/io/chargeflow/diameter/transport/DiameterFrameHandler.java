@@ -83,7 +83,9 @@ final class DiameterFrameHandler extends ByteToMessageDecoder {
             int word = in.getInt(start);
             int version = word >>> 24;
             int length = word & 0xffffff;
-            if (version != DiameterMessage.VERSION || length < DiameterMessage.HEADER_LENGTH || (length & 3) != 0
+            if (version != DiameterMessage.VERSION
+                    || length < DiameterMessage.HEADER_LENGTH
+                    || (length & 3) != 0
                     || length > maxMessageLength) {
                 broken = true;
                 in.skipBytes(in.readableBytes());

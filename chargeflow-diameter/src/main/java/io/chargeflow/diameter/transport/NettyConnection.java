@@ -69,9 +69,13 @@ final class NettyConnection implements Connection {
                 flushNow();
                 c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                 // a peer that does not read would keep the graceful close pending forever
-                c.eventLoop().schedule(() -> {
-                    c.close();
-                }, GRACEFUL_CLOSE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                c.eventLoop()
+                        .schedule(
+                                () -> {
+                                    c.close();
+                                },
+                                GRACEFUL_CLOSE_MS,
+                                java.util.concurrent.TimeUnit.MILLISECONDS);
             });
         }
     }

@@ -74,8 +74,8 @@ public final class NettyTransport implements Transport {
             throw new IllegalArgumentException("maxMessageLength=" + maxMessageLength);
         }
         this.epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(
+                ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.tls = tls;
         this.maxMessageLength = maxMessageLength;
         this.waterMark = new WriteBufferWaterMark(lowWaterMark, highWaterMark);
@@ -167,14 +167,16 @@ public final class NettyTransport implements Transport {
         if (cause instanceof ConnectTimeoutException) {
             return "connection to " + dialled + " timed out after " + connectTimeoutMs + " ms";
         }
-        if (cause instanceof ConnectException || (cause != null && cause.getClass().getSimpleName().contains("Connect"))) {
+        if (cause instanceof ConnectException
+                || (cause != null && cause.getClass().getSimpleName().contains("Connect"))) {
             String message = DiameterFrameHandler.rootMessage(cause);
             if (message.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
                 return "connection refused by " + dialled;
             }
             return "cannot connect to " + dialled + ": " + message;
         }
-        return "cannot connect to " + dialled + ": " + (cause == null ? "unknown" : DiameterFrameHandler.rootMessage(cause));
+        return "cannot connect to " + dialled + ": "
+                + (cause == null ? "unknown" : DiameterFrameHandler.rootMessage(cause));
     }
 
     private static SslContext clientContext(TlsSettings tls) throws IOException, GeneralSecurityException {
@@ -213,7 +215,8 @@ public final class NettyTransport implements Transport {
         return factory;
     }
 
-    private static KeyStore load(java.nio.file.Path path, char[] password) throws IOException, GeneralSecurityException {
+    private static KeyStore load(java.nio.file.Path path, char[] password)
+            throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(path)) {
             store.load(in, password);

@@ -37,11 +37,19 @@ class CaptureParityTest {
     record Expected(boolean request, int command, long application, List<long[]> codes, List<String> values) {}
 
     @ParameterizedTest
-    @ValueSource(strings = {"diafuzzer_cx.pcap", "diafuzzer_s6a_perso.pcap", "ndpi_diameter_gy.pcap",
-            "pkts_diameter_s6a_gx.pcap", "open5gs_testattach.pcapng", "open5gs_volte.pcapng"})
+    @ValueSource(
+            strings = {
+                "diafuzzer_cx.pcap",
+                "diafuzzer_s6a_perso.pcap",
+                "ndpi_diameter_gy.pcap",
+                "pkts_diameter_s6a_gx.pcap",
+                "open5gs_testattach.pcapng",
+                "open5gs_volte.pcapng"
+            })
     void shouldDecodeCaptureWithTheValuesTsharkPrints(String name) throws IOException {
         String shared = System.getProperty("chargeflow.shared.dir");
-        assumeTrue(shared != null && Files.isDirectory(Path.of(shared, "data", "captures")),
+        assumeTrue(
+                shared != null && Files.isDirectory(Path.of(shared, "data", "captures")),
                 "../shared/data/captures is absent (chargeflow.shared.dir=" + shared + "): capture parity skipped");
         Path capture = Path.of(shared, "data", "captures", name);
         List<Expected> expected = parse(Files.readAllLines(Path.of(capture + ".diameter.txt")));
@@ -50,8 +58,8 @@ class CaptureParityTest {
         assertThat(messages).as(name + " message count").hasSize(expected.size());
         MessageValidator validator = new MessageValidator();
         for (int i = 0; i < messages.size(); i++) {
-            DiameterMessage message = new DiameterMessage().wrap(ByteBuffer.wrap(messages.get(i)), 0,
-                    messages.get(i).length);
+            DiameterMessage message =
+                    new DiameterMessage().wrap(ByteBuffer.wrap(messages.get(i)), 0, messages.get(i).length);
             Expected e = expected.get(i);
             String where = name + " message " + (i + 1) + ":\n" + message;
             assertThat(validator.validate(message)).as(where).isIn(2001, 5005, 5001);

@@ -18,7 +18,12 @@ final class PcapWriter {
 
     PcapWriter() {
         ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65_535)
+        header.putInt(0xa1b2c3d4)
+                .putShort((short) 2)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0)
+                .putInt(65_535)
                 .putInt(1);
         out.writeBytes(header.array());
     }
@@ -32,8 +37,15 @@ final class PcapWriter {
         ByteBuffer frame = ByteBuffer.allocate(14 + ipLength);
         frame.put(new byte[] {0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1}).putShort((short) 0x0800);
         int ipStart = frame.position();
-        frame.put((byte) 0x45).put((byte) 0).putShort((short) ipLength).putShort((short) frames).putShort((short) 0x4000)
-                .put((byte) 64).put((byte) 6).putShort((short) 0).put(from.getAddress().getAddress())
+        frame.put((byte) 0x45)
+                .put((byte) 0)
+                .putShort((short) ipLength)
+                .putShort((short) frames)
+                .putShort((short) 0x4000)
+                .put((byte) 64)
+                .put((byte) 6)
+                .putShort((short) 0)
+                .put(from.getAddress().getAddress())
                 .put(to.getAddress().getAddress());
         int sum = 0;
         for (int i = 0; i < 20; i += 2) {
@@ -42,8 +54,15 @@ final class PcapWriter {
         sum = (sum & 0xffff) + (sum >>> 16);
         sum = (sum & 0xffff) + (sum >>> 16);
         frame.putShort(ipStart + 10, (short) ~sum);
-        frame.putShort((short) from.getPort()).putShort((short) to.getPort()).putInt(seq).putInt(ack)
-                .put((byte) 0x50).put((byte) 0x18).putShort((short) 65_535).putShort((short) 0).putShort((short) 0);
+        frame.putShort((short) from.getPort())
+                .putShort((short) to.getPort())
+                .putInt(seq)
+                .putInt(ack)
+                .put((byte) 0x50)
+                .put((byte) 0x18)
+                .putShort((short) 65_535)
+                .putShort((short) 0)
+                .putShort((short) 0);
         frame.put(payload);
         ByteBuffer record = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
         record.putInt(1_763_800_000 + frames).putInt(0).putInt(frame.capacity()).putInt(frame.capacity());

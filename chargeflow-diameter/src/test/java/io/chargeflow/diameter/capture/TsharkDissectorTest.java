@@ -34,23 +34,36 @@ class TsharkDissectorTest {
     void shouldDissectEveryEmittedMessageWithoutMalformedOrExpertErrors() throws Exception {
         assumeTrue(onPath("tshark"), "tshark is not installed (apt-get install tshark): dissector check skipped");
         List<RecordingTransport.Sent> sent = new CopyOnWriteArrayList<>();
-        DiameterNodeContext serverContext = new DiameterNodeContext().originHost("ocs.example.net")
-                .originRealm("example.net").authApplication(4).acctApplication(3).ioThreads(1)
-                .listen("127.0.0.1", 0, false).allowPeer("pgw.example.net", "*");
-        DiameterNode server = new DiameterNode(serverContext,
-                new RecordingTransport(new NettyTransport(1, null), sent)).start();
+        DiameterNodeContext serverContext = new DiameterNodeContext()
+                .originHost("ocs.example.net")
+                .originRealm("example.net")
+                .authApplication(4)
+                .acctApplication(3)
+                .ioThreads(1)
+                .listen("127.0.0.1", 0, false)
+                .allowPeer("pgw.example.net", "*");
+        DiameterNode server =
+                new DiameterNode(serverContext, new RecordingTransport(new NettyTransport(1, null), sent)).start();
         server.registerHandler(4, (request, answer) -> answerCredit(request, answer));
-        server.registerHandler(3, (request, answer) -> answer.answer(2001, e -> {
-            e.putInteger32(Avp.ACCOUNTING_RECORD_TYPE, 2);
-            e.putUnsigned32(Avp.ACCOUNTING_RECORD_NUMBER, 0);
-        }));
+        server.registerHandler(
+                3,
+                (request, answer) -> answer.answer(2001, e -> {
+                    e.putInteger32(Avp.ACCOUNTING_RECORD_TYPE, 2);
+                    e.putUnsigned32(Avp.ACCOUNTING_RECORD_NUMBER, 0);
+                }));
         PeerConfig peer = PeerConfig.of("127.0.0.1", server.listenPort(), "ocs.example.net", "example.net");
-        DiameterNodeContext clientContext = new DiameterNodeContext().originHost("pgw.example.net")
-                .originRealm("pgw.example.net").authApplication(4).acctApplication(3).ioThreads(1).peer(peer)
+        DiameterNodeContext clientContext = new DiameterNodeContext()
+                .originHost("pgw.example.net")
+                .originRealm("pgw.example.net")
+                .authApplication(4)
+                .acctApplication(3)
+                .ioThreads(1)
+                .peer(peer)
                 .vendorSpecificAuthApplication(10415, 16777238);
-        DiameterNode client = new DiameterNode(clientContext,
-                new RecordingTransport(new NettyTransport(1, null), sent)).start();
-        client.registerHandler(4, (request, answer) -> answer.answer(2001, e -> e.putUnsigned32(Avp.AUTH_APPLICATION_ID, 4)));
+        DiameterNode client =
+                new DiameterNode(clientContext, new RecordingTransport(new NettyTransport(1, null), sent)).start();
+        client.registerHandler(
+                4, (request, answer) -> answer.answer(2001, e -> e.putUnsigned32(Avp.AUTH_APPLICATION_ID, 4)));
         try {
             client.whenOpen(peer).get(5, TimeUnit.SECONDS);
             for (int type = 1; type <= 3; type++) {
@@ -58,21 +71,24 @@ class TsharkDissectorTest {
                 client.send("example.net", 4, 272, e -> ccr(e, requestType)).get(5, TimeUnit.SECONDS);
             }
             client.send("example.net", 3, 271, e -> {
-                e.putUtf8(Avp.SESSION_ID, "pgw.example.net;acct;1");
-                e.putInteger32(Avp.ACCOUNTING_RECORD_TYPE, 2);
-                e.putUnsigned32(Avp.ACCOUNTING_RECORD_NUMBER, 0);
-                e.putUnsigned32(Avp.ACCT_APPLICATION_ID, 3);
-            }).get(5, TimeUnit.SECONDS);
+                        e.putUtf8(Avp.SESSION_ID, "pgw.example.net;acct;1");
+                        e.putInteger32(Avp.ACCOUNTING_RECORD_TYPE, 2);
+                        e.putUnsigned32(Avp.ACCOUNTING_RECORD_NUMBER, 0);
+                        e.putUnsigned32(Avp.ACCT_APPLICATION_ID, 3);
+                    })
+                    .get(5, TimeUnit.SECONDS);
             client.send("example.net", 4, 272, e -> {
-                ccr(e, 2);
-                e.putInteger32(99_999, 0x40, 0, 7); // unknown M-bit AVP: answered 5001 with Failed-AVP
-            }).get(5, TimeUnit.SECONDS);
+                        ccr(e, 2);
+                        e.putInteger32(99_999, 0x40, 0, 7); // unknown M-bit AVP: answered 5001 with Failed-AVP
+                    })
+                    .get(5, TimeUnit.SECONDS);
             server.send("pgw.example.net", 4, 258, e -> {
-                e.putUtf8(Avp.SESSION_ID, "pgw.example.net;1700000000;42");
-                e.putUtf8(Avp.DESTINATION_HOST, "pgw.example.net");
-                e.putUnsigned32(Avp.AUTH_APPLICATION_ID, 4);
-                e.putInteger32(Avp.RE_AUTH_REQUEST_TYPE, 0);
-            }).get(5, TimeUnit.SECONDS);
+                        e.putUtf8(Avp.SESSION_ID, "pgw.example.net;1700000000;42");
+                        e.putUtf8(Avp.DESTINATION_HOST, "pgw.example.net");
+                        e.putUnsigned32(Avp.AUTH_APPLICATION_ID, 4);
+                        e.putInteger32(Avp.RE_AUTH_REQUEST_TYPE, 0);
+                    })
+                    .get(5, TimeUnit.SECONDS);
             client.watchdog(peer).get(5, TimeUnit.SECONDS);
             client.disconnect(peer).get(5, TimeUnit.SECONDS);
         } finally {
@@ -88,23 +104,63 @@ class TsharkDissectorTest {
         Path file = dir.resolve("chargeflow-emitted.pcap");
         pcap.write(file);
 
-        String commands = run("tshark", "-r", file.toString(), "-Y", "diameter", "-T", "fields", "-e",
-                "diameter.cmd.code", "-e", "diameter.flags.request");
+        String commands = run(
+                "tshark",
+                "-r",
+                file.toString(),
+                "-Y",
+                "diameter",
+                "-T",
+                "fields",
+                "-e",
+                "diameter.cmd.code",
+                "-e",
+                "diameter.flags.request");
         assertThat(commands.lines().count()).as(commands).isEqualTo(sent.size());
-        assertThat(commands).contains("257\t1", "257\t0", "272\t1", "272\t0", "271\t1",
-                "271\t0", "258\t1", "258\t0", "280\t1", "280\t0", "282\t1", "282\t0");
-        String problems = run("tshark", "-r", file.toString(), "-Y",
-                "_ws.malformed || _ws.expert.severity >= 0x00600000", "-T", "fields", "-e", "frame.number", "-e",
+        assertThat(commands)
+                .contains(
+                        "257\t1", "257\t0", "272\t1", "272\t0", "271\t1", "271\t0", "258\t1", "258\t0", "280\t1",
+                        "280\t0", "282\t1", "282\t0");
+        String problems = run(
+                "tshark",
+                "-r",
+                file.toString(),
+                "-Y",
+                "_ws.malformed || _ws.expert.severity >= 0x00600000",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+                "-e",
                 "_ws.expert.message");
         // the request that carries the unknown AVP on purpose, and the answer echoing it in Failed-AVP, are flagged
         // for it, and only for it
-        List<String> unexpected = problems.lines().filter(l -> !l.contains("Unknown AVP 99999")).toList();
-        assertThat(unexpected).as(run("tshark", "-r", file.toString(), "-V", "-Y", "diameter")).isEmpty();
+        List<String> unexpected =
+                problems.lines().filter(l -> !l.contains("Unknown AVP 99999")).toList();
+        assertThat(unexpected)
+                .as(run("tshark", "-r", file.toString(), "-V", "-Y", "diameter"))
+                .isEmpty();
         assertThat(problems.lines().count()).as(problems).isEqualTo(2);
-        String failedAvp = run("tshark", "-r", file.toString(), "-Y", "diameter.Failed-AVP", "-T", "fields", "-e",
+        String failedAvp = run(
+                "tshark",
+                "-r",
+                file.toString(),
+                "-Y",
+                "diameter.Failed-AVP",
+                "-T",
+                "fields",
+                "-e",
                 "diameter.Result-Code");
         assertThat(failedAvp.trim()).isEqualTo("5001");
-        String mscc = run("tshark", "-r", file.toString(), "-Y", "diameter.cmd.code == 272", "-T", "fields", "-e",
+        String mscc = run(
+                "tshark",
+                "-r",
+                file.toString(),
+                "-Y",
+                "diameter.cmd.code == 272",
+                "-T",
+                "fields",
+                "-e",
                 "diameter.Rating-Group");
         assertThat(mscc).contains("100,101,102");
     }
@@ -145,7 +201,8 @@ class TsharkDissectorTest {
         }
         int ue = e.beginGrouped(Avp.USER_EQUIPMENT_INFO);
         e.putInteger32(Avp.USER_EQUIPMENT_INFO_TYPE, 0);
-        e.putOctets(Avp.USER_EQUIPMENT_INFO_VALUE, "3534900698733190".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        e.putOctets(
+                Avp.USER_EQUIPMENT_INFO_VALUE, "3534900698733190".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         e.endGrouped(ue);
         int si = e.beginGrouped(Avp.SERVICE_INFORMATION);
         int ps = e.beginGrouped(Avp.PS_INFORMATION);
@@ -219,7 +276,9 @@ class TsharkDissectorTest {
     }
 
     private static String run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         process.waitFor(60, TimeUnit.SECONDS);
         return output;

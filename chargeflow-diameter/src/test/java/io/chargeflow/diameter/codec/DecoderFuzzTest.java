@@ -103,7 +103,8 @@ class DecoderFuzzTest {
                     int n = errorAnswers.write(message, code, validator, "fuzz.test", "fuzz", encoder.wrap(out, 0));
                     answer.wrap(out, 0, n);
                     // well formed; MISSING_AVP only when the request itself lacked an AVP the answer grammar needs
-                    assertThat(answerValidator.validate(answer)).as(where + "\n" + answer)
+                    assertThat(answerValidator.validate(answer))
+                            .as(where + "\n" + answer)
                             .isIn(ResultCode.SUCCESS, ResultCode.DIAMETER_MISSING_AVP.code());
                     assertThat(answer.messageLength()).isEqualTo(n);
                 }

@@ -35,7 +35,8 @@ class DiameterCodecTest {
         assertThat(msg.endToEndId()).isEqualTo(0x5a000000 | 0x11223344);
         assertThat(msg.find(Avp.SESSION_ID, avp)).isTrue();
         assertThat(avp.getString()).isEqualTo("pgw.example.net;1700000000;42;subscriber-001");
-        assertThat(avp.contentEquals("pgw.example.net;1700000000;42;subscriber-001")).isTrue();
+        assertThat(avp.contentEquals("pgw.example.net;1700000000;42;subscriber-001"))
+                .isTrue();
         assertThat(msg.find(Avp.CC_REQUEST_TYPE, avp)).isTrue();
         assertThat(avp.getInteger32()).isEqualTo(2);
         assertThat(msg.find(Avp.EVENT_TIMESTAMP, avp)).isTrue();
@@ -125,8 +126,8 @@ class DiameterCodecTest {
         assertThat(validator.failedAvpLength()).isEqualTo(13);
 
         ByteBuffer out = GyMessages.buffer(512);
-        int answerLength = new ErrorAnswers().write(msg, validator.resultCode(), validator, "me.example", "example",
-                enc.wrap(out, 0));
+        int answerLength = new ErrorAnswers()
+                .write(msg, validator.resultCode(), validator, "me.example", "example", enc.wrap(out, 0));
         DiameterMessage answer = new DiameterMessage().wrap(out, 0, answerLength);
         assertThat(validator.validate(answer)).isEqualTo(ResultCode.SUCCESS);
         assertThat(answer.isRequest()).isFalse();
@@ -217,6 +218,7 @@ class DiameterCodecTest {
         assertThat(validator.failedAvpOffset()).isEqualTo(20);
         ByteBuffer out = GyMessages.buffer(512);
         int answerLength = new ErrorAnswers().write(msg, 5014, validator, "me", "realm", enc.wrap(out, 0));
-        assertThat(validator.validate(new DiameterMessage().wrap(out, 0, answerLength))).isEqualTo(2001);
+        assertThat(validator.validate(new DiameterMessage().wrap(out, 0, answerLength)))
+                .isEqualTo(2001);
     }
 }

@@ -11,8 +11,12 @@ public final class GyMessages {
 
     /** A CCR-U of a packet gateway reporting usage and asking quota for {@code services} rating groups. */
     public static int ccrUpdate(DiameterEncoder enc, int services, int hbh) {
-        enc.header(DiameterMessage.FLAG_REQUEST | DiameterMessage.FLAG_PROXIABLE, Command.CREDIT_CONTROL.code(),
-                Application.CREDIT_CONTROL.id(), hbh, 0x5a000000 | hbh);
+        enc.header(
+                DiameterMessage.FLAG_REQUEST | DiameterMessage.FLAG_PROXIABLE,
+                Command.CREDIT_CONTROL.code(),
+                Application.CREDIT_CONTROL.id(),
+                hbh,
+                0x5a000000 | hbh);
         enc.putUtf8(Avp.SESSION_ID, "pgw.example.net;1700000000;42;subscriber-001");
         enc.putUtf8(Avp.ORIGIN_HOST, "pgw.example.net");
         enc.putUtf8(Avp.ORIGIN_REALM, "example.net");
@@ -52,15 +56,20 @@ public final class GyMessages {
         enc.endGrouped(si);
         int ue = enc.beginGrouped(Avp.USER_EQUIPMENT_INFO);
         enc.putInteger32(Avp.USER_EQUIPMENT_INFO_TYPE, 0);
-        enc.putOctets(Avp.USER_EQUIPMENT_INFO_VALUE, "3534900698733190".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        enc.putOctets(
+                Avp.USER_EQUIPMENT_INFO_VALUE, "3534900698733190".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         enc.endGrouped(ue);
         return enc.finish();
     }
 
     /** A CCA-U granting quota per rating group, with FUI, thresholds and a trigger. */
     public static int ccaUpdate(DiameterEncoder enc, int services, int hbh) {
-        enc.header(DiameterMessage.FLAG_PROXIABLE, Command.CREDIT_CONTROL.code(), Application.CREDIT_CONTROL.id(),
-                hbh, 0x5a000000 | hbh);
+        enc.header(
+                DiameterMessage.FLAG_PROXIABLE,
+                Command.CREDIT_CONTROL.code(),
+                Application.CREDIT_CONTROL.id(),
+                hbh,
+                0x5a000000 | hbh);
         enc.putUtf8(Avp.SESSION_ID, "pgw.example.net;1700000000;42;subscriber-001");
         enc.putUnsigned32(Avp.RESULT_CODE, 2001);
         enc.putUtf8(Avp.ORIGIN_HOST, "ocs.example.net");

@@ -56,19 +56,36 @@ class FreeDiameterInteropTest {
 
     @BeforeAll
     static void startFreeDiameter() throws Exception {
-        Path extensions = EXTENSION_DIRS.stream().filter(d -> Files.exists(d.resolve("dict_dcca.fdx"))).findFirst()
+        Path extensions = EXTENSION_DIRS.stream()
+                .filter(d -> Files.exists(d.resolve("dict_dcca.fdx")))
+                .findFirst()
                 .orElse(null);
-        assumeTrue(onPath("freeDiameterd") && extensions != null,
+        assumeTrue(
+                onPath("freeDiameterd") && extensions != null,
                 "freeDiameterd or its dict_dcca extension is not installed (apt-get install freediameter): "
                         + "freeDiameter interop skipped");
         assumeTrue(onPath("openssl"), "openssl is not installed: cannot make freeDiameterd's certificate, skipped");
         fdPort = freePort();
         serverPort = freePort();
         int unusedClientPort = freePort();
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("key.pem").toString(),
-                "-out", dir.resolve("cert.pem").toString(), "-days", "2", "-subj", "/CN=fd.test");
+        run(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                dir.resolve("key.pem").toString(),
+                "-out",
+                dir.resolve("cert.pem").toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=fd.test");
         server = startServer();
-        String config = String.join("\n",
+        String config = String.join(
+                "\n",
                 "Identity = \"fd.test\";",
                 "Realm = \"fd.realm\";",
                 "Port = " + fdPort + ";",
@@ -229,14 +246,16 @@ class FreeDiameterInteropTest {
     }
 
     private static boolean isOpen(PeerStatus status) {
-        return status != null && status.state().isOpen()
+        return status != null
+                && status.state().isOpen()
                 && status.watchdog() == io.chargeflow.diameter.peer.WatchdogState.OKAY;
     }
 
     private static String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
-            return "freeDiameterd log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+            return "freeDiameterd log:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             return "no freeDiameterd log: " + e;
         }

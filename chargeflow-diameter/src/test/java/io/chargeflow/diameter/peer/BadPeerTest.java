@@ -52,7 +52,8 @@ class BadPeerTest {
     }
 
     private void assertGoodClientStillServed() throws Exception {
-        DiameterMessage answer = goodClient.send("server.realm", 4, 272, e -> {
+        DiameterMessage answer = goodClient
+                .send("server.realm", 4, 272, e -> {
                     e.putUtf8(Avp.SESSION_ID, "good.test;1");
                     e.putUnsigned32(Avp.AUTH_APPLICATION_ID, 4);
                     e.putUtf8(Avp.SERVICE_CONTEXT_ID, "32251@3gpp.org");
@@ -184,14 +185,17 @@ class BadPeerTest {
     void shouldMarkPeerDownWhenWatchdogGoesUnanswered() throws Exception {
         try (ServerSocket silent = new ServerSocket(0)) {
             PeerConfig mute = PeerConfig.of("127.0.0.1", silent.getLocalPort(), "mute.test", "mute.realm");
-            try (DiameterNode client = Nodes.start(Nodes.context("client.test", "client.realm").peer(mute).twMs(150))) {
-                try (Socket accepted = silent.accept(); RawPeer raw = new RawPeer(accepted)) {
+            try (DiameterNode client = Nodes.start(
+                    Nodes.context("client.test", "client.realm").peer(mute).twMs(150))) {
+                try (Socket accepted = silent.accept();
+                        RawPeer raw = new RawPeer(accepted)) {
                     DiameterMessage cer = raw.read();
                     raw.send(RawPeer.cea(cer.hopByHopId(), cer.endToEndId(), "mute.test", "mute.realm", 2001));
                     client.whenOpen(mute).get(5, TimeUnit.SECONDS);
                     await().atMost(Duration.ofSeconds(5))
                             .until(() -> client.counters().get(DiameterCounter.WATCHDOG_DOWN) == 1);
-                    assertThat(client.counters().get(DiameterCounter.WATCHDOG_SUSPECT)).isEqualTo(1);
+                    assertThat(client.counters().get(DiameterCounter.WATCHDOG_SUSPECT))
+                            .isEqualTo(1);
                     assertThat(raw.closedByRemote()).isTrue();
                 }
             }

@@ -36,7 +36,8 @@ class DiameterNodeTest {
     }
 
     private DiameterNode server(String originHost, String tag) {
-        DiameterNode server = node(Nodes.context(originHost, "server.realm").listen("127.0.0.1", 0, false)
+        DiameterNode server = node(Nodes.context(originHost, "server.realm")
+                .listen("127.0.0.1", 0, false)
                 .allowPeer("client.test", "127.0.0.1"));
         server.registerHandler(4, Nodes.creditControl(tag));
         return server;
@@ -115,15 +116,17 @@ class DiameterNodeTest {
 
     @Test
     void shouldTimeOutRequestWhenServerNeverAnswers() throws Exception {
-        DiameterNode server = node(Nodes.context("server.test", "server.realm").listen("127.0.0.1", 0, false)
+        DiameterNode server = node(Nodes.context("server.test", "server.realm")
+                .listen("127.0.0.1", 0, false)
                 .allowPeer("client.test", "*"));
         server.registerHandler(4, (request, answer) -> {});
         PeerConfig peer = PeerConfig.of("127.0.0.1", server.listenPort(), "server.test", "server.realm");
-        DiameterNode client = node(Nodes.context("client.test", "client.realm").peer(peer).requestTimeoutMs(200));
+        DiameterNode client =
+                node(Nodes.context("client.test", "client.realm").peer(peer).requestTimeoutMs(200));
         client.whenOpen(peer).get(5, TimeUnit.SECONDS);
         CompletableFuture<DiameterMessage> future = ccr(client, 1);
-        ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> future.get(5, TimeUnit.SECONDS));
+        ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class, () -> future.get(5, TimeUnit.SECONDS));
         assertThat(((RequestFailedException) failure.getCause()).failure()).isEqualTo(RequestFailure.TIMEOUT);
         assertThat(client.counters().get(DiameterCounter.REQUEST_TIMEOUTS)).isEqualTo(1);
     }
@@ -131,7 +134,8 @@ class DiameterNodeTest {
     @Test
     void shouldRetransmitWithTFlagToSecondaryWhenPrimaryGoesDown() throws Exception {
         List<Boolean> retransmitFlags = new CopyOnWriteArrayList<>();
-        DiameterNode primary = Nodes.start(Nodes.context("primary.test", "server.realm").listen("127.0.0.1", 0, false)
+        DiameterNode primary = Nodes.start(Nodes.context("primary.test", "server.realm")
+                .listen("127.0.0.1", 0, false)
                 .allowPeer("client.test", "*"));
         primary.registerHandler(4, (request, answer) -> {});
         DiameterNode secondary = server("secondary.test", "secondary");
@@ -143,12 +147,14 @@ class DiameterNodeTest {
         PeerConfig first = new PeerConfig("127.0.0.1", primary.listenPort(), "primary.test", "server.realm", 0, false);
         PeerConfig second =
                 new PeerConfig("127.0.0.1", secondary.listenPort(), "secondary.test", "server.realm", 1, false);
-        DiameterNode client = node(Nodes.context("client.test", "client.realm").peer(first).peer(second));
+        DiameterNode client =
+                node(Nodes.context("client.test", "client.realm").peer(first).peer(second));
         client.whenOpen(first).get(5, TimeUnit.SECONDS);
         client.whenOpen(second).get(5, TimeUnit.SECONDS);
 
         CompletableFuture<DiameterMessage> future = ccr(client, 9);
-        await().atMost(Duration.ofSeconds(5)).until(() -> primary.counters().get(DiameterCounter.REQUESTS_RECEIVED) == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> primary.counters().get(DiameterCounter.REQUESTS_RECEIVED) == 1);
         primary.close();
 
         DiameterMessage answer = future.get(5, TimeUnit.SECONDS);
@@ -157,13 +163,15 @@ class DiameterNodeTest {
         assertThat(retransmitFlags).containsExactly(true);
         assertThat(client.counters().get(DiameterCounter.RETRANSMISSIONS)).isEqualTo(1);
         // new requests go to the secondary while the primary is down
-        assertThat(ccr(client, 10).get(5, TimeUnit.SECONDS).find(Avp.COST_UNIT, avp)).isTrue();
+        assertThat(ccr(client, 10).get(5, TimeUnit.SECONDS).find(Avp.COST_UNIT, avp))
+                .isTrue();
         assertThat(avp.getString()).isEqualTo("secondary");
     }
 
     @Test
     void shouldReconnectAndFailBackWhenPrimaryComesBack() throws Exception {
-        DiameterNode primary = Nodes.start(Nodes.context("primary.test", "server.realm").listen("127.0.0.1", 0, false)
+        DiameterNode primary = Nodes.start(Nodes.context("primary.test", "server.realm")
+                .listen("127.0.0.1", 0, false)
                 .allowPeer("client.test", "*"));
         primary.registerHandler(4, Nodes.creditControl("primary"));
         int port = primary.listenPort();
@@ -171,14 +179,18 @@ class DiameterNodeTest {
         DiameterNode client = node(Nodes.context("client.test", "client.realm").peer(first));
         client.whenOpen(first).get(5, TimeUnit.SECONDS);
         primary.close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.peer("primary.test").state() == PeerState.CLOSED);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> client.peer("primary.test").state() == PeerState.CLOSED);
 
-        DiameterNode again = node(Nodes.context("primary.test", "server.realm").listen("127.0.0.1", port, false)
+        DiameterNode again = node(Nodes.context("primary.test", "server.realm")
+                .listen("127.0.0.1", port, false)
                 .allowPeer("client.test", "*"));
         again.registerHandler(4, Nodes.creditControl("primary-again"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.peer("primary.test").watchdog() == WatchdogState.OKAY
-                && client.peer("primary.test").state() == PeerState.I_OPEN);
-        assertThat(ccr(client, 1).get(5, TimeUnit.SECONDS).find(Avp.COST_UNIT, avp)).isTrue();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> client.peer("primary.test").watchdog() == WatchdogState.OKAY
+                        && client.peer("primary.test").state() == PeerState.I_OPEN);
+        assertThat(ccr(client, 1).get(5, TimeUnit.SECONDS).find(Avp.COST_UNIT, avp))
+                .isTrue();
         assertThat(avp.getString()).isEqualTo("primary-again");
     }
 
@@ -189,12 +201,17 @@ class DiameterNodeTest {
             int portB = freePort();
             PeerConfig toB = PeerConfig.of("127.0.0.1", portB, "b.test", "realm.b");
             PeerConfig toA = PeerConfig.of("127.0.0.1", portA, "a.test", "realm.a");
-            DiameterNode nodeA = node(Nodes.context("a.test", "realm.a").listen("127.0.0.1", portA, false).peer(toB));
-            DiameterNode nodeB = node(Nodes.context("b.test", "realm.b").listen("127.0.0.1", portB, false).peer(toA));
+            DiameterNode nodeA = node(Nodes.context("a.test", "realm.a")
+                    .listen("127.0.0.1", portA, false)
+                    .peer(toB));
+            DiameterNode nodeB = node(Nodes.context("b.test", "realm.b")
+                    .listen("127.0.0.1", portB, false)
+                    .peer(toA));
             nodeA.whenOpen(toB).get(5, TimeUnit.SECONDS);
             nodeB.whenOpen(toA).get(5, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(5)).until(() -> nodeA.peer("b.test").state().isOpen()
-                    && nodeB.peer("a.test").state().isOpen());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> nodeA.peer("b.test").state().isOpen()
+                            && nodeB.peer("a.test").state().isOpen());
             PeerState stateA = nodeA.peer("b.test").state();
             PeerState stateB = nodeB.peer("a.test").state();
             assertThat(List.of(stateA, stateB)).containsExactlyInAnyOrder(PeerState.I_OPEN, PeerState.R_OPEN);
@@ -233,7 +250,8 @@ class DiameterNodeTest {
             assertThat(second.hopByHopId()).isEqualTo(101);
             assertThat(second.endToEndId()).isEqualTo(777);
             assertThat(handled.get()).isEqualTo(1);
-            assertThat(server.counters().get(DiameterCounter.DUPLICATE_REQUESTS)).isEqualTo(1);
+            assertThat(server.counters().get(DiameterCounter.DUPLICATE_REQUESTS))
+                    .isEqualTo(1);
         }
     }
 }

@@ -25,11 +25,13 @@ class ElectionTest {
         try (ServerSocket remoteListener = new ServerSocket(0)) {
             PeerConfig b = PeerConfig.of("127.0.0.1", remoteListener.getLocalPort(), "b.test", "b.realm");
             try (DiameterNode node = Nodes.start(Nodes.context(localOriginHost, "local.realm")
-                    .listen("127.0.0.1", 0, false).peer(b));
+                            .listen("127.0.0.1", 0, false)
+                            .peer(b));
                     RawPeer initiated = new RawPeer(remoteListener.accept())) {
                 DiameterMessage ourCer = initiated.read();
                 assertThat(ourCer.commandCode()).isEqualTo(257);
-                await().atMost(Duration.ofSeconds(5)).until(() -> node.peers().get(0).state() == PeerState.WAIT_I_CEA);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> node.peers().get(0).state() == PeerState.WAIT_I_CEA);
 
                 try (RawPeer accepted = RawPeer.connect(node.listenPort())) {
                     accepted.send(RawPeer.cer("b.test", "b.realm", 4));
@@ -43,12 +45,15 @@ class ElectionTest {
                         // we lost: Wait-Returns until our CER is answered, then the accepted one is dropped (R-Disc)
                         await().atMost(Duration.ofSeconds(5))
                                 .until(() -> node.peers().get(0).state() == PeerState.WAIT_RETURNS);
-                        initiated.send(RawPeer.cea(ourCer.hopByHopId(), ourCer.endToEndId(), "b.test", "b.realm", 2001));
+                        initiated.send(
+                                RawPeer.cea(ourCer.hopByHopId(), ourCer.endToEndId(), "b.test", "b.realm", 2001));
                         assertThat(accepted.closedByRemote()).isTrue();
                     }
-                    await().atMost(Duration.ofSeconds(5)).until(() -> node.peers().get(0).state() == expected);
+                    await().atMost(Duration.ofSeconds(5))
+                            .until(() -> node.peers().get(0).state() == expected);
                     assertThat(node.counters().get(DiameterCounter.ELECTIONS)).isEqualTo(1);
-                    assertThat(node.whenOpen(b).get(1, TimeUnit.SECONDS).originHost()).isEqualTo("b.test");
+                    assertThat(node.whenOpen(b).get(1, TimeUnit.SECONDS).originHost())
+                            .isEqualTo("b.test");
                 }
             }
         }

@@ -42,7 +42,9 @@ class LiveConnectionFuzzTest {
         long seed = 0x5EEDL;
         SplittableRandom random = new SplittableRandom(seed);
         try (DiameterNode server = Nodes.start(Nodes.context("server.test", "server.realm")
-                .listen("127.0.0.1", 0, false).allowPeer("client.test", "*").allowPeer("good.test", "*"))) {
+                .listen("127.0.0.1", 0, false)
+                .allowPeer("client.test", "*")
+                .allowPeer("good.test", "*"))) {
             server.registerHandler(4, Nodes.creditControl("ok"));
             RawPeer raw = null;
             int reconnects = 0;
@@ -72,7 +74,9 @@ class LiveConnectionFuzzTest {
                         raw.close();
                         raw = null;
                     } else {
-                        assertThat(answer.hopByHopId()).as("seed=" + seed + " iteration=" + i + "\n" + answer).isEqualTo(i);
+                        assertThat(answer.hopByHopId())
+                                .as("seed=" + seed + " iteration=" + i + "\n" + answer)
+                                .isEqualTo(i);
                         answered++;
                     }
                 } catch (IOException e) {
@@ -87,7 +91,8 @@ class LiveConnectionFuzzTest {
             assertThat(server.counters().get(DiameterCounter.FRAMING_ERRORS)).isEqualTo(reconnects - 1L);
 
             PeerConfig toServer = PeerConfig.of("127.0.0.1", server.listenPort(), "server.test", "server.realm");
-            try (DiameterNode good = Nodes.start(Nodes.context("good.test", "good.realm").peer(toServer))) {
+            try (DiameterNode good =
+                    Nodes.start(Nodes.context("good.test", "good.realm").peer(toServer))) {
                 good.whenOpen(toServer).get(5, TimeUnit.SECONDS);
                 DiameterMessage answer = good.send("server.realm", 4, 272, e -> {
                             e.putUtf8(Avp.SESSION_ID, "good;1");

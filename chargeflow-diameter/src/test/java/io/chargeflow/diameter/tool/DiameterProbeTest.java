@@ -35,8 +35,8 @@ class DiameterProbeTest {
     static void startServers() throws Exception {
         certificates = TestCertificates.create(dir);
         server = start(context("server.test").listen("127.0.0.1", 0, false));
-        TlsSettings tls = new TlsSettings(certificates.keyStore, TestCertificates.PASSWORD, null, null, true, false,
-                false);
+        TlsSettings tls =
+                new TlsSettings(certificates.keyStore, TestCertificates.PASSWORD, null, null, true, false, false);
         tlsServer = start(context("tls.server.test").tls(tls).listen("127.0.0.1", 0, true));
     }
 
@@ -62,8 +62,10 @@ class DiameterProbeTest {
     }
 
     private int probe(ProbeOptions options) {
-        return new DiameterProbe(options).run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new DiameterProbe(options)
+                .run(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String out() {
@@ -79,11 +81,16 @@ class DiameterProbeTest {
         int code = probe(ProbeOptions.of("127.0.0.1", server.listenPort(), "probe.test", "probe.realm"));
         assertThat(err()).isEmpty();
         assertThat(code).isZero();
-        assertThat(out()).startsWith("connected to 127.0.0.1:" + server.listenPort() + " over TCP; capabilities exchange in ");
-        assertThat(out()).contains("  Origin-Host:       server.test\n", "  Origin-Realm:      server.realm\n",
-                "  Product-Name:      chargeflow-test\n", "  Host-IP-Address:   127.0.0.1\n",
-                "  Auth-Application-Id: 4 (Diameter Credit Control Application)\n",
-                "  Acct-Application-Id: 3 (Diameter Base Accounting)\n");
+        assertThat(out())
+                .startsWith("connected to 127.0.0.1:" + server.listenPort() + " over TCP; capabilities exchange in ");
+        assertThat(out())
+                .contains(
+                        "  Origin-Host:       server.test\n",
+                        "  Origin-Realm:      server.realm\n",
+                        "  Product-Name:      chargeflow-test\n",
+                        "  Host-IP-Address:   127.0.0.1\n",
+                        "  Auth-Application-Id: 4 (Diameter Credit Control Application)\n",
+                        "  Acct-Application-Id: 3 (Diameter Base Accounting)\n");
         assertThat(out()).containsPattern("DWR/DWA round trip: \\d+\\.\\d{3} ms\n");
         assertThat(out()).containsPattern("DPR/DPA round trip: \\d+\\.\\d{3} ms\n");
     }
@@ -121,8 +128,9 @@ class DiameterProbeTest {
     void shouldPrintOneLineAndFailWhenCeaCarriesAnError() {
         int code = probe(ProbeOptions.of("127.0.0.1", server.listenPort(), "stranger.test", "probe.realm"));
         assertThat(code).isEqualTo(DiameterProbe.EXIT_FAILED);
-        assertThat(err()).isEqualTo("probe: 127.0.0.1:" + server.listenPort()
-                + " answered CER with Result-Code 3010 (DIAMETER_UNKNOWN_PEER)\n");
+        assertThat(err())
+                .isEqualTo("probe: 127.0.0.1:" + server.listenPort()
+                        + " answered CER with Result-Code 3010 (DIAMETER_UNKNOWN_PEER)\n");
     }
 
     @Test
@@ -145,19 +153,23 @@ class DiameterProbeTest {
 
     @Test
     void shouldRejectInvalidOptionsWithUsageExitCode() {
-        int code = probe(new ProbeOptions("127.0.0.1", 0, "probe.test", "r", false, 100, 100, null, null, false,
-                List.of(4L)));
+        int code = probe(
+                new ProbeOptions("127.0.0.1", 0, "probe.test", "r", false, 100, 100, null, null, false, List.of(4L)));
         assertThat(code).isEqualTo(DiameterProbe.EXIT_USAGE);
         assertThat(err()).isEqualTo("probe: invalid options: port=0\n");
     }
 
     @Test
     void shouldCarryRequestsOverTlsBetweenNodes() throws Exception {
-        io.chargeflow.diameter.peer.PeerConfig peer = new io.chargeflow.diameter.peer.PeerConfig("localhost",
-                tlsServer.listenPort(), "tls.server.test", "server.realm", 0, true);
+        io.chargeflow.diameter.peer.PeerConfig peer = new io.chargeflow.diameter.peer.PeerConfig(
+                "localhost", tlsServer.listenPort(), "tls.server.test", "server.realm", 0, true);
         tlsServer.registerHandler(3, (request, answer) -> answer.answer(2001, e -> {}));
-        DiameterNodeContext context = new DiameterNodeContext().originHost("probe.test").originRealm("probe.realm")
-                .acctApplication(3).ioThreads(1).peer(peer)
+        DiameterNodeContext context = new DiameterNodeContext()
+                .originHost("probe.test")
+                .originRealm("probe.realm")
+                .acctApplication(3)
+                .ioThreads(1)
+                .peer(peer)
                 .tls(TlsSettings.trusting(certificates.trustStore, TestCertificates.PASSWORD));
         try (DiameterNode client = start(context)) {
             client.whenOpen(peer).get(5, java.util.concurrent.TimeUnit.SECONDS);

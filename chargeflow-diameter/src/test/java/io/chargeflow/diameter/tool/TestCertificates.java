@@ -21,13 +21,51 @@ public final class TestCertificates {
         Path key = dir.resolve("server.p12");
         Path cert = dir.resolve("server.crt");
         Path trust = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore",
-                key.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
-        keytool("-exportcert", "-alias", "server", "-keystore", key.toString(), "-storepass", "changeit", "-file",
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-keystore",
+                key.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit");
+        keytool(
+                "-exportcert",
+                "-alias",
+                "server",
+                "-keystore",
+                key.toString(),
+                "-storepass",
+                "changeit",
+                "-file",
                 cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "server", "-file", cert.toString(), "-keystore",
-                trust.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "server",
+                "-file",
+                cert.toString(),
+                "-keystore",
+                trust.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit");
         return new TestCertificates(key, trust);
     }
 
@@ -37,9 +75,11 @@ public final class TestCertificates {
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
-        if (process.waitFor() != 0 || !Files.exists(Path.of(args[args.length - 1].equals("changeit")
-                ? args[java.util.Arrays.asList(args).indexOf("-keystore") + 1]
-                : args[java.util.Arrays.asList(args).indexOf("-file") + 1]))) {
+        if (process.waitFor() != 0
+                || !Files.exists(Path.of(
+                        args[args.length - 1].equals("changeit")
+                                ? args[java.util.Arrays.asList(args).indexOf("-keystore") + 1]
+                                : args[java.util.Arrays.asList(args).indexOf("-file") + 1]))) {
             throw new IOException("keytool failed: " + output);
         }
     }

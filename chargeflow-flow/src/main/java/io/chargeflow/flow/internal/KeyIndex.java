@@ -14,6 +14,7 @@ public final class KeyIndex {
     private int slotMask;
     /** Keys interleaved ({@code hi} at 2*row, {@code lo} at 2*row+1): one cache line per probe, not two. */
     private long[] keys;
+
     private int size;
 
     public KeyIndex(int expectedKeys) {

@@ -84,8 +84,12 @@ public final class NameSniffer {
         }
         long end = off + Math.min(len, 4096);
         for (long p = off; p + 7 < end; p++) {
-            if (u8(s, p) == '\n' && (u8(s, p + 1) | 0x20) == 'h' && (u8(s, p + 2) | 0x20) == 'o'
-                    && (u8(s, p + 3) | 0x20) == 's' && (u8(s, p + 4) | 0x20) == 't' && u8(s, p + 5) == ':') {
+            if (u8(s, p) == '\n'
+                    && (u8(s, p + 1) | 0x20) == 'h'
+                    && (u8(s, p + 2) | 0x20) == 'o'
+                    && (u8(s, p + 3) | 0x20) == 's'
+                    && (u8(s, p + 4) | 0x20) == 't'
+                    && u8(s, p + 5) == ':') {
                 long q = p + 6;
                 while (q < end && (u8(s, q) == ' ' || u8(s, q) == '\t')) {
                     q++;

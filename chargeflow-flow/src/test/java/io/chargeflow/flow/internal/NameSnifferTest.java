@@ -18,8 +18,17 @@ public class NameSnifferTest {
         // a GREASE-like extension first, then server_name
         ext.writeBytes(new byte[] {0x0a, 0x0a, 0, 0});
         int listLen = 3 + name.length;
-        ext.writeBytes(new byte[] {0, 0, (byte) ((listLen + 2) >> 8), (byte) (listLen + 2),
-                (byte) (listLen >> 8), (byte) listLen, 0, (byte) (name.length >> 8), (byte) name.length});
+        ext.writeBytes(new byte[] {
+            0,
+            0,
+            (byte) ((listLen + 2) >> 8),
+            (byte) (listLen + 2),
+            (byte) (listLen >> 8),
+            (byte) listLen,
+            0,
+            (byte) (name.length >> 8),
+            (byte) name.length
+        });
         ext.writeBytes(name);
         byte[] extensions = ext.toByteArray();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -34,8 +43,8 @@ public class NameSnifferTest {
         ByteArrayOutputStream rec = new ByteArrayOutputStream();
         int hsLen = hs.length;
         int recLen = hsLen + 4;
-        rec.writeBytes(new byte[] {22, 3, 1, (byte) (recLen >> 8), (byte) recLen, 1, 0, (byte) (hsLen >> 8),
-                (byte) hsLen});
+        rec.writeBytes(
+                new byte[] {22, 3, 1, (byte) (recLen >> 8), (byte) recLen, 1, 0, (byte) (hsLen >> 8), (byte) hsLen});
         rec.writeBytes(hs);
         return rec.toByteArray();
     }
@@ -50,8 +59,24 @@ public class NameSnifferTest {
         b.write(0);
         b.writeBytes(new byte[] {0, 1, 0, 1});
         for (int a : ipv4Answers) {
-            b.writeBytes(new byte[] {(byte) 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4,
-                    (byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a});
+            b.writeBytes(new byte[] {
+                (byte) 0xc0,
+                12,
+                0,
+                1,
+                0,
+                1,
+                0,
+                0,
+                0,
+                60,
+                0,
+                4,
+                (byte) (a >>> 24),
+                (byte) (a >>> 16),
+                (byte) (a >>> 8),
+                (byte) a
+            });
         }
         return b.toByteArray();
     }
@@ -69,7 +94,8 @@ public class NameSnifferTest {
         byte[] hello = clientHello("video.example.com");
         byte[] out = new byte[256];
         for (int len = 0; len < hello.length; len++) {
-            assertThat(NameSniffer.tlsServerName(MemorySegment.ofArray(hello), 0, len, out)).isZero();
+            assertThat(NameSniffer.tlsServerName(MemorySegment.ofArray(hello), 0, len, out))
+                    .isZero();
         }
     }
 
@@ -90,7 +116,8 @@ public class NameSnifferTest {
         int n = NameSniffer.dnsQuestion(seg, 0, dns.length, out);
         assertThat(new String(out, 0, n, StandardCharsets.US_ASCII)).isEqualTo("cdn.video.example.com");
         List<Long> answers = new ArrayList<>();
-        assertThat(NameSniffer.dnsAnswers(seg, 0, dns.length, (hi, lo) -> answers.add(lo))).isEqualTo(2);
+        assertThat(NameSniffer.dnsAnswers(seg, 0, dns.length, (hi, lo) -> answers.add(lo)))
+                .isEqualTo(2);
         assertThat(answers).containsExactly(0xFFFF0A000001L, 0xFFFFC0000207L);
     }
 
