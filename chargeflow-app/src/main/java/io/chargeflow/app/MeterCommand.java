@@ -44,6 +44,16 @@ final class MeterCommand implements Callable<Integer> {
     int top;
 
     @Option(
+            names = "--radius",
+            paramLabel = "HOST:PORT",
+            description = "Also listen for RADIUS accounting while metering (needs --data or --db): a Stop or a new"
+                    + " holder of an address closes its session.")
+    String radius;
+
+    @Option(names = "--radius-client", paramLabel = "ADDRESS=SECRET", description = "A NAS and its secret; repeatable.")
+    java.util.List<String> radiusClients = new java.util.ArrayList<>();
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "No progress bar, no summary on stderr.")
     boolean quiet;
@@ -54,12 +64,23 @@ final class MeterCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         cdr.applyRules(context);
         MeterResult result;
+        if (radius != null && !database.given()) {
+            throw new UserException("--radius needs the subscriber database: add --data DIR or --db JDBC_URL");
+        }
         Directory directory = database.given() ? Directory.open(database.options(), context) : null;
         CdrOptions.Journal journal = null;
         try {
+            if (radius != null) {
+                directory.startRadius(radius, radiusClients);
+            }
             journal = cdr.openJournal(context);
             result = MeterRun.run(
-                    captures, context, null, sessions, ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null);
+                    captures,
+                    context,
+                    null,
+                    sessions,
+                    ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null,
+                    directory);
         } finally {
             if (journal != null) {
                 journal.close();

@@ -28,6 +28,18 @@ final class MeterRun {
             Path sessionsJsonl,
             ProgressBar progress)
             throws IOException, InterruptedException {
+        return run(captures, context, extraListener, sessionsJsonl, progress, null);
+    }
+
+    /** As above; {@code directory} (may be null) closes sessions whose binding changes while the run reads. */
+    static MeterResult run(
+            List<Path> captures,
+            FlowContext context,
+            SessionListener extraListener,
+            Path sessionsJsonl,
+            ProgressBar progress,
+            Directory directory)
+            throws IOException, InterruptedException {
         for (Path capture : captures) {
             checkReadable(capture);
         }
@@ -41,6 +53,9 @@ final class MeterRun {
             List<String> names = new ArrayList<>();
             long t0 = System.nanoTime();
             engine.start();
+            if (directory != null) {
+                directory.attach(engine);
+            }
             try {
                 for (Path capture : captures) {
                     try (CaptureSource source = Captures.open(capture)) {

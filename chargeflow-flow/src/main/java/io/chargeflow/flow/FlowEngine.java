@@ -84,10 +84,28 @@ public final class FlowEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the sessions of every key inside a prefix (any thread): a binding of an address, or of an IPv6 prefix
+     * that may be shorter than the subscriber keys (a delegated /56 holds many /64 keys), ended or changed. A prefix
+     * at least as long as the keys names one key and goes to its processor; a shorter one goes to every processor.
+     */
+    public void closeSessions(long hi, long lo, int prefixLength, CloseCause cause, long atTimeMs) {
+        int keyLength = context.ipv6PrefixLength();
+        if (SubscriberKeys.isIpv4(hi, lo) || prefixLength >= keyLength) {
+            long keyHi = SubscriberKeys.isIpv4(hi, lo) ? hi : SubscriberKeys.maskHi(hi, keyLength);
+            long keyLo = SubscriberKeys.isIpv4(hi, lo) ? lo : SubscriberKeys.maskLo(lo, keyLength);
+            closeSession(keyHi, keyLo, cause, atTimeMs);
+            return;
+        }
+        for (Processor processor : processors) {
+            processor.post(new Processor.CloseRequest(hi, lo, prefixLength, cause, atTimeMs));
+        }
+    }
+
     /** Asks the processor that owns the key to close its session (any thread). */
     public void closeSession(long keyHi, long keyLo, CloseCause cause, long atTimeMs) {
         processors[SubscriberKeys.processorOf(keyHi, keyLo, processors.length)].post(
-                new Processor.CloseRequest(keyHi, keyLo, cause, atTimeMs));
+                new Processor.CloseRequest(keyHi, keyLo, 128, cause, atTimeMs));
     }
 
     /**

@@ -438,7 +438,23 @@ public final class Processor implements Runnable {
     }
 
     private void onCloseRequest(CloseRequest request) {
-        int row = sessions.find(request.keyHi(), request.keyLo());
+        if (request.prefixLength() >= 128 || SubscriberKeys.isIpv4(request.keyHi(), request.keyLo())) {
+            closeIfOpen(sessions.find(request.keyHi(), request.keyLo()), request);
+            return;
+        }
+        // a prefix shorter than the keys: every open key inside it (rare, control plane)
+        long maskHi = SubscriberKeys.maskHi(-1L, request.prefixLength());
+        long maskLo = SubscriberKeys.maskLo(-1L, request.prefixLength());
+        for (int row = sessions.size() - 1; row >= 0; row--) {
+            if ((sessions.hi(row) & maskHi) == request.keyHi()
+                    && (sessions.lo(row) & maskLo) == request.keyLo()
+                    && !SubscriberKeys.isIpv4(sessions.hi(row), sessions.lo(row))) {
+                closeIfOpen(row, request);
+            }
+        }
+    }
+
+    private void closeIfOpen(int row, CloseRequest request) {
         if (row >= 0 && (hot[(row << 3) + H_FLAGS] & FLAG_OPEN) != 0) {
             closeRow(row, request.cause(), Math.max(hot[(row << 3) + H_LAST_NS], request.atTimeMs() * NANOS_PER_MS));
         }
@@ -671,5 +687,5 @@ public final class Processor implements Runnable {
             long keyHi, long keyLo, long atTimeMs, Subscriber subscriber, long validFromMs, long validUntilMs) {}
 
     /** A request to close a subscriber's session (binding changed, access node stopped it, management). */
-    record CloseRequest(long keyHi, long keyLo, CloseCause cause, long atTimeMs) {}
+    record CloseRequest(long keyHi, long keyLo, int prefixLength, CloseCause cause, long atTimeMs) {}
 }

@@ -275,6 +275,54 @@ class FlowEngineTest {
         assertThat(byRg.get(1).ulBytes()).isEqualTo(48L);
     }
 
+    @Test
+    void shouldCloseEverySessionInsideAPrefixWhenItsBindingEnds() throws Exception {
+        byte[] a = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv6("2001:db8:0:1::1", "2001:db8:ff::1")
+                .udp(1, 2)
+                .build();
+        byte[] b = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv6("2001:db8:0:2::1", "2001:db8:ff::1")
+                .udp(1, 2)
+                .build();
+        byte[] c = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv6("2001:db8:1:1::1", "2001:db8:ff::1")
+                .udp(1, 2)
+                .build();
+        Path file = CaptureBuilder.pcap()
+                .frame(T0, a)
+                .frame(T0 + 1, b)
+                .frame(T0 + 2, c)
+                .write(dir.resolve("prefix.pcap"));
+        List<ClosedSession> closed = Collections.synchronizedList(new ArrayList<>());
+        FlowEngine engine = new FlowEngine(new FlowContext().processors(3).sessionListener(closed::add));
+        engine.start();
+        try (CaptureSource source = Captures.open(file)) {
+            engine.read(source);
+        }
+        // a delegated 2001:db8::/56 ends: the two /64 keys inside it close, the third stays open
+        engine.closeSessions(0x20010db800000000L, 0, 56, CloseCause.BINDING_CHANGE, T0 / 1_000_000 + 5);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (closed.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(closed)
+                .extracting(ClosedSession::cause)
+                .containsOnly(CloseCause.BINDING_CHANGE)
+                .hasSize(2);
+        engine.finish();
+        assertThat(closed).hasSize(3);
+        assertThat(closed.get(2).cause()).isEqualTo(CloseCause.END_OF_INPUT);
+        assertThat(SubscriberKeys.format(closed.get(2).keyHi(), closed.get(2).keyLo(), 64))
+                .isEqualTo("2001:db8:1:1::/64");
+    }
+
     /** Sums what a processor's recorder is told, per session and rating group. */
     static final class SummingRecorder implements SessionRecorder {
         final Map<Integer, Map<Integer, long[]>> usage = new HashMap<>();
