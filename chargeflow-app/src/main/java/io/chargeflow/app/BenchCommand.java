@@ -54,6 +54,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Rating-group rules: also run every round with them (and CDRs) and print the ratio.")
     Path rules;
 
+    @Mixin
+    DatabaseMixin database = new DatabaseMixin();
+
     @Option(names = "--cdrs", description = "With --rules: also journal PGW-CDRs (a fresh journal per round).")
     boolean cdrs;
 
@@ -87,36 +90,49 @@ final class BenchCommand implements Callable<Integer> {
                 Files.size(file));
         List<Double> plain = new ArrayList<>();
         List<Double> withRules = new ArrayList<>();
+        boolean compare = serviceRules != null || database.given();
+        String with = (serviceRules != null ? " rating-group rules" : "")
+                + (cdrs ? " CDRs" : "")
+                + (database.given() ? " subscriber directory" : "");
         for (int round = 0; round <= rounds; round++) {
-            double mpps = once(file, null);
+            double mpps = once(file, null, false);
             String label = round == 0 ? "warm-up" : "round " + round;
             if (round > 0) {
                 plain.add(mpps);
             }
-            if (serviceRules != null) {
-                double r = once(file, serviceRules);
+            if (compare) {
+                double r = once(file, serviceRules, true);
                 if (round > 0) {
                     withRules.add(r);
                 }
-                out.printf(
-                        "%-8s %.2f Mpps; with rating-group rules%s %.2f Mpps%n",
-                        label, mpps, cdrs ? " and CDRs" : "", r);
+                out.printf("%-8s %.2f Mpps; with%s %.2f Mpps%n", label, mpps, with, r);
             } else {
                 out.printf("%-8s %.2f Mpps%n", label, mpps);
             }
             out.flush();
         }
         out.printf("median: %.2f Mpps over %d rounds (%d processors)%n", median(plain), rounds, meter.processors);
-        if (serviceRules != null) {
+        if (compare) {
             out.printf(
-                    "median with rating-group rules: %.2f Mpps, ratio %.3f%n",
-                    median(withRules), median(withRules) / median(plain));
+                    "median with%s: %.2f Mpps, ratio %.3f%n",
+                    with, median(withRules), median(withRules) / median(plain));
         }
         return 0;
     }
 
-    private double once(Path file, ServiceRules serviceRules) throws Exception {
+    private double once(Path file, ServiceRules serviceRules, boolean with) throws Exception {
         FlowContext context = meter.toContext().serviceRules(serviceRules);
+        if (with && database.given()) {
+            // the "with" run: the subscriber directory instead of (or besides) rating groups
+            try (Directory directory = Directory.open(database.options(), context)) {
+                return run(file, context);
+            }
+        }
+        return run(file, context);
+    }
+
+    private double run(Path file, FlowContext context) throws Exception {
+        ServiceRules serviceRules = context.serviceRules();
         CdrOptions.Journal journal = null;
         Path journalDir = null;
         if (serviceRules != null && cdrs) {
