@@ -99,6 +99,12 @@ final class SessionsJsonlWriter implements SessionListener, AutoCloseable {
             b.append(",\"peer\":\"")
                     .append(SubscriberKeys.format(s.peerHi(), s.peerLo(), prefix))
                     .append('"');
+            if (s.peerSubscriber() != null) {
+                b.append(",\"peer_subscriber_id\":").append(s.peerSubscriber().subscriberId());
+                appendString(b, "peer_imsi", s.peerSubscriber().imsi());
+                appendString(b, "peer_msisdn", s.peerSubscriber().msisdn());
+                appendString(b, "peer_account", s.peerSubscriber().account());
+            }
         }
         b.append(",\"close_cause\":\"")
                 .append(s.cause().label())

@@ -15,6 +15,7 @@ package io.chargeflow.flow;
  * @param peerToPeer whether the session exchanged traffic with another subscriber
  * @param peerHi the last peer subscriber's key (high bits), when peer-to-peer
  * @param peerLo the last peer subscriber's key (low bits), when peer-to-peer
+ * @param peerSubscriber the peer's holder from the directory, when peer-to-peer and known; else null
  * @param cause why it closed
  * @param closeTimeNs packet time at which it closed
  * @param services the usage per rating group, in order of first use (empty when no service rules are set)
@@ -34,6 +35,7 @@ public record ClosedSession(
         boolean peerToPeer,
         long peerHi,
         long peerLo,
+        Subscriber peerSubscriber,
         CloseCause cause,
         long closeTimeNs,
         java.util.List<ServiceUsage> services) {}

@@ -62,6 +62,8 @@ public final class Processor implements Runnable {
     private long[] peerLo;
     private long[] firstNs;
     private Subscriber[] subscriber;
+    /** The directory's holder of the session's peer-to-peer peer, once asked and answered. */
+    private Subscriber[] peerSubscriber;
 
     private long[] totalUlPackets;
     private long[] totalUlBytes;
@@ -254,11 +256,8 @@ public final class Processor implements Runnable {
             boolean v4 = SubscriberKeys.isIpv4(hi, lo);
             hi = v4 ? hi : SubscriberKeys.maskHi(hi, ipv6PrefixLength);
             lo = v4 ? lo : SubscriberKeys.maskLo(lo, ipv6PrefixLength);
-            if (recorder != null
-                    && ((hot[(row << 3) + H_FLAGS] & FLAG_PEER_TO_PEER) == 0
-                            || peerHi[row] != hi
-                            || peerLo[row] != lo)) {
-                recorder.onPeer(recorderHandle[row], hi, lo);
+            if ((hot[(row << 3) + H_FLAGS] & FLAG_PEER_TO_PEER) == 0 || peerHi[row] != hi || peerLo[row] != lo) {
+                onNewPeer(row, keyHi, keyLo, hi, lo, timeNs);
             }
             hot[(row << 3) + H_FLAGS] |= FLAG_PEER_TO_PEER | FLAG_EVER_PEER_TO_PEER;
             peerHi[row] = hi;
@@ -307,6 +306,37 @@ public final class Processor implements Runnable {
                     timeNs,
                     timeNs,
                     gap > 0 && gap <= activityNs ? gap : 0);
+        }
+    }
+
+    /** A session met a (new) peer subscriber: tell the recorder, and ask the directory who the peer is. */
+    private void onNewPeer(int row, long keyHi, long keyLo, long peerKeyHi, long peerKeyLo, long timeNs) {
+        if (recorder != null) {
+            recorder.onPeer(recorderHandle[row], peerKeyHi, peerKeyLo);
+        }
+        peerSubscriber[row] = null;
+        if (useDirectory) {
+            lookups++;
+            directory.lookup(
+                    peerKeyHi,
+                    peerKeyLo,
+                    ipv6PrefixLength,
+                    timeNs / NANOS_PER_MS,
+                    (hi, lo, atMs, holder, fromMs, untilMs) ->
+                            inbox.offer(new PeerAnswer(keyHi, keyLo, hi, lo, holder)));
+        }
+    }
+
+    private void onPeerAnswer(PeerAnswer answer) {
+        lookupAnswers++;
+        int row = sessions.find(answer.keyHi(), answer.keyLo());
+        if (row >= 0
+                && (hot[(row << 3) + H_FLAGS] & FLAG_PEER_TO_PEER) != 0
+                && peerHi[row] == answer.peerHi()
+                && peerLo[row] == answer.peerLo()) {
+            peerSubscriber[row] = answer.subscriber();
+        } else {
+            staleAnswers++;
         }
     }
 
@@ -398,6 +428,7 @@ public final class Processor implements Runnable {
             drained++;
             switch (message) {
                 case LookupAnswer answer -> onLookupAnswer(answer);
+                case PeerAnswer answer -> onPeerAnswer(answer);
                 case CloseRequest request -> onCloseRequest(request);
                 default -> throw new IllegalStateException("message=" + message + " is not a processor message");
             }
@@ -512,6 +543,7 @@ public final class Processor implements Runnable {
                 p2p,
                 peerHi[row],
                 peerLo[row],
+                p2p ? peerSubscriber[row] : null,
                 cause,
                 closeTimeNs,
                 services == null
@@ -547,6 +579,7 @@ public final class Processor implements Runnable {
         totalDlBytes = grow(totalDlBytes, rows);
         sessionCount = sessionCount == null ? new int[rows] : Arrays.copyOf(sessionCount, rows);
         subscriber = subscriber == null ? new Subscriber[rows] : Arrays.copyOf(subscriber, rows);
+        peerSubscriber = peerSubscriber == null ? new Subscriber[rows] : Arrays.copyOf(peerSubscriber, rows);
     }
 
     private static long[] grow(long[] column, int rows) {
@@ -683,6 +716,9 @@ public final class Processor implements Runnable {
     }
 
     /** A directory answer on its way to the processor that asked. */
+    /** The directory's answer about a session's peer-to-peer peer. */
+    record PeerAnswer(long keyHi, long keyLo, long peerHi, long peerLo, Subscriber subscriber) {}
+
     record LookupAnswer(
             long keyHi, long keyLo, long atTimeMs, Subscriber subscriber, long validFromMs, long validUntilMs) {}
 

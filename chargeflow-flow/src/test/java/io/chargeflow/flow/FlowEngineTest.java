@@ -116,6 +116,35 @@ class FlowEngineTest {
     }
 
     @Test
+    void shouldCarryBothIdentitiesWhenPeerToPeerSubscribersAreInTheDirectory() throws Exception {
+        SubscriberDirectory directory = (hi, lo, prefix, atMs, reply) -> {
+            long who = lo & 0xFF;
+            reply.onLookupResult(
+                    hi,
+                    lo,
+                    atMs,
+                    new Subscriber(who, "00101000000000" + who, "49151" + who, "a" + who, "basic"),
+                    atMs - 1,
+                    Long.MAX_VALUE);
+        };
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
+                .frame(T0, udp(100, "10.45.0.1", "10.45.0.2", 10))
+                .frame(T0 + 1000, udp(200, "10.45.0.1", "10.45.0.2", 10));
+        FlowContext context = new FlowContext()
+                .processors(2)
+                .directory(directory)
+                .subscriberPools(AddressPools.of(List.of("10.45.0.0/16")));
+        List<ClosedSession> sessions = run(context, pcap);
+        assertThat(sessions).hasSize(2);
+        for (ClosedSession s : sessions) {
+            long self = s.keyLo() & 0xFF;
+            assertThat(s.subscriber().subscriberId()).isEqualTo(self);
+            assertThat(s.peerSubscriber().subscriberId()).isEqualTo(3 - self);
+            assertThat(s.peerSubscriber().imsi()).isEqualTo("00101000000000" + (3 - self));
+        }
+    }
+
+    @Test
     void shouldCloseOnPacketTimeWhenSubscriberIsIdleLongerThanTimeout() throws Exception {
         CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
                 .frame(T0, udp(100, "10.0.0.1", "8.8.8.8", 0))
