@@ -18,6 +18,11 @@ public final class MessageValidator {
     private final DiameterAvp[] cursors = new DiameterAvp[MAX_DEPTH + 1];
     private static final Avp[] NONE = new Avp[0];
     private Avp[] required = NONE;
+    /** The required AVPs' codes and vendor ids as primitives (rebuilt when the list changes), for the tick-off. */
+    private Avp[] requiredCached = NONE;
+
+    private int[] requiredCodes = new int[0];
+    private int[] requiredVendors = new int[0];
     private long seenRequired;
     private int resultCode;
     private boolean framingLost;
@@ -63,6 +68,9 @@ public final class MessageValidator {
         }
         Command command = error ? null : Command.find(message.commandCode());
         required = command == null ? NONE : Dictionary.requiredAvps(command, request);
+        if (required != requiredCached) {
+            cacheRequired();
+        }
         seenRequired = 0;
         int code = checkContainer(message.buffer(), message.avpStart(), message.avpLimit(), 0);
         if (code != ResultCode.SUCCESS) {
@@ -109,16 +117,16 @@ public final class MessageValidator {
         if (definition == null) {
             return avp.isMandatory() ? failAt(avp, ResultCode.DIAMETER_AVP_UNSUPPORTED.code()) : ResultCode.SUCCESS;
         }
-        AvpType type = definition.type();
         int dataLength = avp.dataLength();
-        if (type.fixedLength() >= 0 && dataLength != type.fixedLength()) {
+        int fixedLength = definition.fixedLength();
+        if (fixedLength >= 0 && dataLength != fixedLength) {
             return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
         }
-        if (type == AvpType.ADDRESS && !addressLengthOk(avp, dataLength)) {
+        if (fixedLength < 0 && definition.type() == AvpType.ADDRESS && !addressLengthOk(avp, dataLength)) {
             return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
         }
         // Failed-AVP carries offending AVPs by definition: its content is echoed, not judged
-        if (type == AvpType.GROUPED && definition != Avp.FAILED_AVP) {
+        if (definition.isGrouped() && definition != Avp.FAILED_AVP) {
             if (depth + 1 >= MAX_DEPTH) {
                 return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_VALUE.code());
             }
@@ -133,12 +141,22 @@ public final class MessageValidator {
 
     /** One pass: the required AVPs are ticked off while the top level is framed, not searched for afterwards. */
     private void markRequired(int code, int vendorId) {
-        Avp[] list = required;
-        for (int i = 0; i < list.length; i++) {
-            if (list[i].code() == code && list[i].vendorId() == vendorId) {
+        int[] codes = requiredCodes;
+        for (int i = 0; i < codes.length; i++) {
+            if (codes[i] == code && requiredVendors[i] == vendorId) {
                 seenRequired |= 1L << i;
                 return;
             }
+        }
+    }
+
+    private void cacheRequired() {
+        requiredCached = required;
+        requiredCodes = new int[required.length];
+        requiredVendors = new int[required.length];
+        for (int i = 0; i < required.length; i++) {
+            requiredCodes[i] = required[i].code();
+            requiredVendors[i] = required[i].vendorId();
         }
     }
 

@@ -306,6 +306,10 @@ public enum Avp {
     private final int code;
     private final int vendorId;
     private final AvpType type;
+    /** The type's fixed data length (or -1), copied here so a validator reads it without a second hop. */
+    private final int fixedLength;
+
+    private final boolean grouped;
     private final boolean mandatory;
     private final String avpName;
     private final int[] enumValues;
@@ -319,6 +323,8 @@ public enum Avp {
         this.code = code;
         this.vendorId = vendorId;
         this.type = type;
+        this.fixedLength = type.fixedLength();
+        this.grouped = type == AvpType.GROUPED;
         this.mandatory = mandatory;
         this.avpName = avpName;
         String[] items = enumeration.isEmpty() ? new String[0] : enumeration.split(",");
@@ -329,6 +335,16 @@ public enum Avp {
             enumValues[i] = Integer.parseInt(items[i].substring(0, colon));
             enumNames[i] = items[i].substring(colon + 1);
         }
+    }
+
+    /** The fixed data length of this AVP's type, or -1 when its length varies. */
+    public int fixedLength() {
+        return fixedLength;
+    }
+
+    /** Whether this AVP is Grouped. */
+    public boolean isGrouped() {
+        return grouped;
     }
 
     /** The AVP code. */
