@@ -23,7 +23,8 @@ final class ProgressBar {
 
     /** Whether a bar makes sense here: an interactive terminal, no --quiet, not under CI. */
     static boolean wanted(boolean quiet) {
-        return !quiet && System.console() != null && System.getenv("CI") == null;
+        java.io.Console console = System.console();
+        return !quiet && console != null && console.isTerminal() && System.getenv("CI") == null;
     }
 
     void startFile(Path file, CaptureStats captureStats) {
