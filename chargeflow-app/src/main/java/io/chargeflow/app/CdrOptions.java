@@ -72,7 +72,7 @@ final class CdrOptions {
         JournalWriter writer = JournalWriter.open(
                 JournalContext.defaults(journal, (sequence, type, attachment) -> acknowledged.incrementAndGet())
                         .withCommitWindowNanos(commitWindow.toNanos()));
-        int perProcessor = Math.max(65_536, 2 * context.expectedSubscribers() / context.processors());
+        int perProcessor = Math.max(4096, context.expectedSubscribers() / context.processors());
         AssemblerContext assembler =
                 new AssemblerContext(nodeId, volumeLimit, timeLimit.toMillis(), maxContainers, perProcessor);
         // chargingIDs unique on the node across runs: this run's start second, then a run-wide session counter

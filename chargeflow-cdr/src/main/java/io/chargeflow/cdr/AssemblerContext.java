@@ -8,7 +8,7 @@ package io.chargeflow.cdr;
  * @param timeLimitMs cut a partial record (timeLimit) once a record is this old; 0 = never
  * @param maxChangeConditions cut a partial record (maxChangeCond) before a record would hold more containers than
  *     this; 0 = unlimited
- * @param maxSessions how many sessions may be open at once in one assembler
+ * @param maxSessions how many sessions one assembler holds before its table grows (it doubles when full)
  */
 public record AssemblerContext(
         String nodeID, long volumeLimitOctets, long timeLimitMs, int maxChangeConditions, int maxSessions) {

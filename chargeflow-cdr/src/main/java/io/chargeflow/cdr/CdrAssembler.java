@@ -26,8 +26,8 @@ public final class CdrAssembler {
 
     private final AssemblerContext context;
     private final CdrSink sink;
-    private final Session[] sessions;
-    private final int[] freeSlots;
+    private Session[] sessions;
+    private int[] freeSlots;
     private int freeCount;
     private int openCount;
     private long recordsCut;
@@ -45,12 +45,13 @@ public final class CdrAssembler {
     }
 
     /**
-     * Opens a session and returns its handle; fails fast when the table is full (size it with
-     * {@link AssemblerContext#maxSessions()}).
+     * Opens a session and returns its handle. The table starts with {@link AssemblerContext#maxSessions()} slots and
+     * doubles when they are all open (rarely: a processor's sessions grow with its subscribers), so a run with more
+     * concurrent sessions than foreseen keeps charging instead of failing.
      */
     public int open(long chargingID, SessionIdentity identity, long openTimeMs) {
         if (freeCount == 0) {
-            throw new IllegalStateException("openSessions=" + openCount + " reached maxSessions=" + sessions.length);
+            grow();
         }
         int handle = freeSlots[--freeCount];
         Session s = sessions[handle];
@@ -66,6 +67,19 @@ public final class CdrAssembler {
         s.peerLo = 0;
         openCount++;
         return handle;
+    }
+
+    private void grow() {
+        int old = sessions.length;
+        int size = old * 2;
+        sessions = java.util.Arrays.copyOf(sessions, size);
+        freeSlots = java.util.Arrays.copyOf(freeSlots, size);
+        for (int i = old; i < size; i++) {
+            sessions[i] = new Session();
+        }
+        for (int i = 0; i < size - old; i++) {
+            freeSlots[freeCount++] = size - 1 - i;
+        }
     }
 
     /** The identity records of the session are written with now. */
