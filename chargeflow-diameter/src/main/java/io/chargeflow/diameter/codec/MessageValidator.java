@@ -72,7 +72,7 @@ public final class MessageValidator {
             cacheRequired();
         }
         seenRequired = 0;
-        int code = checkContainer(message.buffer(), message.avpStart(), message.avpLimit(), 0);
+        int code = checkContainer(message.buffer(), message.avpStart(), message.avpLimit());
         if (code != ResultCode.SUCCESS) {
             return fail(code);
         }
@@ -85,21 +85,46 @@ public final class MessageValidator {
         return ResultCode.SUCCESS;
     }
 
-    private int checkContainer(java.nio.ByteBuffer buffer, int start, int limit, int depth) {
+    /** Result of {@link #checkAvp} for a Grouped AVP whose children must be checked next. */
+    private static final int DESCEND = -1;
+
+    /**
+     * Walks the AVP tree depth first without recursion (an explicit stack of cursors), so the JIT sees one loop:
+     * every AVP is framed and checked, Grouped ones are entered, and the top level ticks off the required AVPs.
+     */
+    private int checkContainer(java.nio.ByteBuffer buffer, int start, int limit) {
         if (start >= limit) {
             return ResultCode.SUCCESS;
         }
-        DiameterAvp avp = cursors[depth];
+        int depth = 0;
+        DiameterAvp avp = cursors[0];
         boolean present = avp.at(buffer, start, limit);
         while (true) {
             if (!present) {
-                if (avp.offset() < limit) {
+                if (avp.offset() < avp.limit()) {
                     return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
                 }
-                return ResultCode.SUCCESS;
+                if (depth == 0) {
+                    return ResultCode.SUCCESS;
+                }
+                avp = cursors[--depth];
+                if (depth == 0) {
+                    markRequired(avp.code(), avp.vendorId());
+                }
+                present = avp.next();
+                continue;
             }
             int code = checkAvp(avp, depth);
-            if (code != ResultCode.SUCCESS) {
+            if (code == DESCEND) {
+                int childStart = avp.dataOffset();
+                int end = avp.offset() + avp.length();
+                if (childStart < end) {
+                    DiameterAvp child = cursors[++depth];
+                    present = child.at(buffer, childStart, end);
+                    avp = child;
+                    continue;
+                }
+            } else if (code != ResultCode.SUCCESS) {
                 return code;
             }
             if (depth == 0) {
@@ -130,11 +155,7 @@ public final class MessageValidator {
             if (depth + 1 >= MAX_DEPTH) {
                 return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_VALUE.code());
             }
-            int end = avp.offset() + avp.length();
-            int code = checkContainer(avp.buffer(), avp.dataOffset(), end, depth + 1);
-            if (code != ResultCode.SUCCESS) {
-                return code;
-            }
+            return DESCEND;
         }
         return ResultCode.SUCCESS;
     }
