@@ -31,6 +31,8 @@ final class MeterResult {
     final long peerToPeerPackets;
     final long gtpPackets;
     final long tunnelContinuations;
+    final long serverNamesSeen;
+    final long straddlingAnswers;
     final long snaplenTruncated;
     final long backpressureWaits;
     final Map<String, Long> malformed = new LinkedHashMap<>();
@@ -62,6 +64,12 @@ final class MeterResult {
         peerToPeerPackets = fm.peerToPeerPackets();
         gtpPackets = fm.gtpPackets();
         tunnelContinuations = fm.tunnelContinuations();
+        serverNamesSeen = fm.namesSeen();
+        long straddling = 0;
+        for (io.chargeflow.flow.Processor p : engine.processors()) {
+            straddling += p.straddlingAnswers();
+        }
+        straddlingAnswers = straddling;
         snaplenTruncated = fm.snaplenTruncated();
         backpressureWaits = fm.backpressureWaits();
         for (MalformedReason reason : MalformedReason.values()) {
@@ -150,6 +158,8 @@ final class MeterResult {
         m.put("malformed", mal);
         m.put("gtpu_packets", gtpPackets);
         m.put("gtpu_continuation_fragments", tunnelContinuations);
+        m.put("server_names_seen", serverNamesSeen);
+        m.put("directory_answers_straddling_binding_end", straddlingAnswers);
         m.put("snaplen_truncated_charged", snaplenTruncated);
         m.put("peer_to_peer_records", peerToPeerPackets);
         m.put("subscribers", subscribers);

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -163,9 +162,5 @@ final class Reports {
         if (r.subscribers > limit) {
             out.printf("... %,d more subscribers in the usage file%n", r.subscribers - limit);
         }
-    }
-
-    static Map<String, Object> summaryMap(MeterResult r) {
-        return r.toMap();
     }
 }
