@@ -100,7 +100,7 @@ final class ServiceMeter {
             // Nothing later in the flow can change its decision (no TLS SNI or HTTP Host to wait for): the rules are
             // a function of the 5-tuple and of the DNS-learned server names the reader attaches to every packet, so
             // the flow needs no table entry.
-            int decision = cachedDecision(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
+            int decision = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
             count(container(sessionRow, sessionId, decision, timeNs), downlink, bytes, timeNs);
             return decision;
         }
@@ -149,35 +149,6 @@ final class ServiceMeter {
             }
         }
         flow[(f << 2) + F_LAST_NS] = timeNs;
-        return decision;
-    }
-
-    // a direct-mapped cache of rule decisions by (protocol, server port, server address, name mask): the packets of
-    // a flow repeat the same inputs, and decide() walks the rules in order
-    private static final int DECISION_CACHE = 1 << 12;
-    private final long[] cacheServerHi = new long[DECISION_CACHE];
-    private final long[] cacheServerLo = new long[DECISION_CACHE];
-    private final long[] cachePort = new long[DECISION_CACHE];
-    private final long[] cacheMask = new long[DECISION_CACHE];
-    private final int[] cacheDecision = new int[DECISION_CACHE];
-
-    private int cachedDecision(
-            int protocol, int serverPort, boolean portKnown, long serverHi, long serverLo, long nameMask) {
-        long portKey = ((long) protocol << 17) | ((long) serverPort << 1) | (portKnown ? 1 : 0) | (1L << 40);
-        int slot = (int) mix(serverLo ^ serverHi * 31 ^ portKey ^ nameMask * 0x9E37_79B9_7F4A_7C15L)
-                & (DECISION_CACHE - 1);
-        if (cachePort[slot] == portKey
-                && cacheMask[slot] == nameMask
-                && cacheServerLo[slot] == serverLo
-                && cacheServerHi[slot] == serverHi) {
-            return cacheDecision[slot];
-        }
-        int decision = rules.decide(protocol, serverPort, portKnown, serverHi, serverLo, nameMask);
-        cachePort[slot] = portKey;
-        cacheMask[slot] = nameMask;
-        cacheServerLo[slot] = serverLo;
-        cacheServerHi[slot] = serverHi;
-        cacheDecision[slot] = decision;
         return decision;
     }
 

@@ -66,4 +66,55 @@ class ServiceRulesTest {
         assertThatThrownBy(() -> ServiceRules.parse(List.of("x: rg=1 name=bad/name", "default: rg=1"), "r.txt"))
                 .hasMessage("r.txt:1: name=bad/name is not a host name or *.suffix");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+    void shouldDecideLikeTheRuleWalkWhenInputsAreRandom(long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        List<String> lines = new java.util.ArrayList<>();
+        String[] protos = {"tcp", "udp", "icmp", "sctp", "47"};
+        for (int r = 0; r < 20; r++) {
+            StringBuilder line = new StringBuilder("r" + r + ": rg=" + (100 + r));
+            if (random.nextBoolean()) {
+                line.append(" proto=").append(protos[random.nextInt(protos.length)]);
+            }
+            if (random.nextInt(3) == 0) {
+                int a = random.nextInt(2000);
+                line.append(" port=")
+                        .append(a)
+                        .append('-')
+                        .append(a + random.nextInt(100))
+                        .append(',')
+                        .append(random.nextInt(65536));
+            }
+            if (random.nextInt(4) == 0) {
+                line.append(" prefix=10.")
+                        .append(random.nextInt(4))
+                        .append(".0.0/16,2001:db8:")
+                        .append(random.nextInt(4))
+                        .append("::/48");
+            }
+            if (random.nextInt(5) == 0) {
+                line.append(" name=n").append(r).append(".example.com");
+            }
+            lines.add(line.toString());
+        }
+        lines.add("default: rg=1");
+        ServiceRules rules = ServiceRules.parse(lines, "random-" + seed);
+        int[] protoNumbers = {6, 17, 1, 132, 47, 58, 0, 255};
+        for (int i = 0; i < 200_000; i++) {
+            int proto = protoNumbers[random.nextInt(protoNumbers.length)];
+            int port = random.nextInt(4) == 0 ? random.nextInt(65536) : random.nextInt(2200);
+            boolean portKnown = random.nextInt(5) != 0;
+            boolean v4 = random.nextBoolean();
+            long hi = v4 ? 0 : 0x20010db800000000L | ((long) random.nextInt(6) << 16);
+            long lo = v4
+                    ? SubscriberKeys.ipv4Lo((10 << 24) | (random.nextInt(6) << 16) | random.nextInt(65536))
+                    : random.nextLong();
+            long mask = random.nextLong() & random.nextLong();
+            assertThat(rules.decide(proto, port, portKnown, hi, lo, mask))
+                    .as("seed=%d i=%d", seed, i)
+                    .isEqualTo(rules.decideByWalking(proto, port, portKnown, hi, lo, mask));
+        }
+    }
 }
