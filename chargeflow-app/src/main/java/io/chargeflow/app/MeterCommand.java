@@ -89,18 +89,6 @@ final class MeterCommand implements Callable<Integer> {
                 directory.close();
             }
         }
-        if (directory != null && !quiet) {
-            err.printf(
-                    "  directory:    %,d bindings preloaded, %,d lookups from cache, %,d from the database%n",
-                    directory.preloaded(),
-                    directory.resolver().cacheHits(),
-                    directory.resolver().cacheMisses());
-        }
-        if (journal != null && !quiet) {
-            err.printf(
-                    "  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
-                    journal.acknowledged().get(), cdr.journal, journal.writer().durableSequence());
-        }
         Reports.writeUsageCsv(out, result, directory != null);
         if (summaryJson != null) {
             Reports.writeSummaryJson(summaryJson, result);
@@ -110,6 +98,20 @@ final class MeterCommand implements Callable<Integer> {
         }
         if (!quiet) {
             Reports.printSummary(err, result);
+            if (directory != null && !quiet) {
+                err.printf(
+                        "  directory:    %,d bindings preloaded, %,d lookups from cache, %,d from the database%n",
+                        directory.preloaded(),
+                        directory.resolver().cacheHits(),
+                        directory.resolver().cacheMisses());
+            }
+            if (journal != null && !quiet) {
+                err.printf(
+                        "  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
+                        journal.acknowledged().get(),
+                        cdr.journal,
+                        journal.writer().durableSequence());
+            }
             err.flush();
         }
         return 0;

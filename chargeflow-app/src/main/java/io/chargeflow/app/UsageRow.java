@@ -1,7 +1,7 @@
 package io.chargeflow.app;
 
+import io.chargeflow.flow.Processor;
 import io.chargeflow.flow.Subscriber;
-import io.chargeflow.flow.SubscriberKeys;
 import java.util.Comparator;
 
 /** One subscriber key's totals over a run, as reported in usage.csv. */
@@ -19,10 +19,8 @@ record UsageRow(
         Subscriber identity) {
 
     /** IPv4 keys first in address order, then IPv6 keys in address order. */
-    static final Comparator<UsageRow> KEY_ORDER = Comparator.comparing(
-                    (UsageRow r) -> !SubscriberKeys.isIpv4(r.keyHi(), r.keyLo()))
-            .thenComparing(UsageRow::keyHi, Long::compareUnsigned)
-            .thenComparing(UsageRow::keyLo, Long::compareUnsigned);
+    static final Comparator<UsageRow> KEY_ORDER =
+            (a, b) -> Processor.compareKeys(a.keyHi(), a.keyLo(), b.keyHi(), b.keyLo());
 
     long totalBytes() {
         return ulBytes + dlBytes;
