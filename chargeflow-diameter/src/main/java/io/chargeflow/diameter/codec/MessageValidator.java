@@ -1,7 +1,6 @@
 package io.chargeflow.diameter.codec;
 
 import io.chargeflow.diameter.dictionary.Avp;
-import io.chargeflow.diameter.dictionary.AvpType;
 import io.chargeflow.diameter.dictionary.Command;
 import io.chargeflow.diameter.dictionary.Dictionary;
 import io.chargeflow.diameter.dictionary.ResultCode;
@@ -15,7 +14,10 @@ import io.chargeflow.diameter.dictionary.ResultCode;
 public final class MessageValidator {
     private static final int MAX_DEPTH = 16;
 
-    private final DiameterAvp[] cursors = new DiameterAvp[MAX_DEPTH + 1];
+    /** Per depth of the walk: where the enclosing container resumes, and where it ends. */
+    private final int[] resumeAt = new int[MAX_DEPTH + 1];
+
+    private final int[] ends = new int[MAX_DEPTH + 1];
     private static final Avp[] NONE = new Avp[0];
     private Avp[] required = NONE;
     /** The required AVPs' codes and vendor ids as primitives (rebuilt when the list changes), for the tick-off. */
@@ -24,17 +26,14 @@ public final class MessageValidator {
     private int[] requiredCodes = new int[0];
     private int[] requiredVendors = new int[0];
     private long seenRequired;
+    /** Bit (code & 63) set for every required AVP code: most AVPs are passed over without the scan. */
+    private long requiredBloom;
+
     private int resultCode;
     private boolean framingLost;
     private int failedAvpOffset;
     private int failedAvpLength;
     private Avp missingAvp;
-
-    public MessageValidator() {
-        for (int i = 0; i < cursors.length; i++) {
-            cursors[i] = new DiameterAvp();
-        }
-    }
 
     /**
      * Validates {@code message}; returns {@link ResultCode#SUCCESS} (2001) when it is well formed, otherwise the
@@ -85,83 +84,95 @@ public final class MessageValidator {
         return ResultCode.SUCCESS;
     }
 
-    /** Result of {@link #checkAvp} for a Grouped AVP whose children must be checked next. */
-    private static final int DESCEND = -1;
+    private static final int FAILED_AVP_CODE = Avp.FAILED_AVP.code();
 
     /**
-     * Walks the AVP tree depth first without recursion (an explicit stack of cursors), so the JIT sees one loop:
-     * every AVP is framed and checked, Grouped ones are entered, and the top level ticks off the required AVPs.
+     * Walks the AVP tree depth first in one loop over the bytes (an explicit stack of container ends and resume
+     * offsets, no cursor objects): every AVP is framed and checked against the dictionary's packed facts, Grouped
+     * ones are entered, and the top level ticks off the required AVPs.
      */
     private int checkContainer(java.nio.ByteBuffer buffer, int start, int limit) {
-        if (start >= limit) {
-            return ResultCode.SUCCESS;
-        }
         int depth = 0;
-        DiameterAvp avp = cursors[0];
-        boolean present = avp.at(buffer, start, limit);
+        int offset = start;
+        int end = Math.min(limit, buffer.capacity());
+        int[] resumeAt = this.resumeAt;
+        int[] ends = this.ends;
         while (true) {
-            if (!present) {
-                if (avp.offset() < avp.limit()) {
-                    return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
-                }
+            if (offset >= end) {
                 if (depth == 0) {
                     return ResultCode.SUCCESS;
                 }
-                avp = cursors[--depth];
-                if (depth == 0) {
-                    markRequired(avp.code(), avp.vendorId());
-                }
-                present = avp.next();
+                depth--;
+                offset = resumeAt[depth];
+                end = ends[depth];
                 continue;
             }
-            int code = checkAvp(avp, depth);
-            if (code == DESCEND) {
-                int childStart = avp.dataOffset();
-                int end = avp.offset() + avp.length();
-                if (childStart < end) {
-                    DiameterAvp child = cursors[++depth];
-                    present = child.at(buffer, childStart, end);
-                    avp = child;
+            if (offset + DiameterAvp.HEADER_LENGTH > end) {
+                return failAt(offset, end, 0, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
+            }
+            long head = buffer.getLong(offset);
+            int code = (int) (head >>> 32);
+            int word = (int) head;
+            int flags = word >>> 24;
+            int length = word & 0xffffff;
+            boolean vendor = (flags & DiameterAvp.FLAG_VENDOR) != 0;
+            int header = vendor ? DiameterAvp.VENDOR_HEADER_LENGTH : DiameterAvp.HEADER_LENGTH;
+            if (length < header || length > end - offset) {
+                return failAt(offset, end, length, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
+            }
+            if ((flags & DiameterAvp.FLAGS_RESERVED) != 0) {
+                return failAt(offset, end, length, ResultCode.DIAMETER_INVALID_AVP_BITS.code());
+            }
+            int vendorId = vendor ? buffer.getInt(offset + 8) : 0;
+            int next = offset + ((length + 3) & ~3);
+            int shape = Dictionary.shape(code, vendorId);
+            if (shape == 0) {
+                if ((flags & DiameterAvp.FLAG_MANDATORY) != 0) {
+                    return failAt(offset, end, length, ResultCode.DIAMETER_AVP_UNSUPPORTED.code());
+                }
+            } else {
+                int dataLength = length - header;
+                int fixedLength = (shape >>> Dictionary.SHAPE_LENGTH_SHIFT) - 1;
+                if (fixedLength >= 0) {
+                    if (dataLength != fixedLength) {
+                        return failAt(offset, end, length, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
+                    }
+                } else if ((shape & Dictionary.SHAPE_ADDRESS) != 0
+                        && !addressLengthOk(buffer, offset + header, dataLength)) {
+                    return failAt(offset, end, length, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
+                }
+                // Failed-AVP carries offending AVPs by definition: its content is echoed, not judged
+                if ((shape & Dictionary.SHAPE_GROUPED) != 0 && !(code == FAILED_AVP_CODE && vendorId == 0)) {
+                    if (depth + 1 >= MAX_DEPTH) {
+                        return failAt(offset, end, length, ResultCode.DIAMETER_INVALID_AVP_VALUE.code());
+                    }
+                    if (depth == 0) {
+                        markRequired(code, vendorId);
+                    }
+                    if (dataLength > 0) {
+                        resumeAt[depth] = next;
+                        ends[depth] = end;
+                        depth++;
+                        end = offset + length;
+                        offset += header;
+                        continue;
+                    }
+                    offset = next;
                     continue;
                 }
-            } else if (code != ResultCode.SUCCESS) {
-                return code;
             }
             if (depth == 0) {
-                markRequired(avp.code(), avp.vendorId());
+                markRequired(code, vendorId);
             }
-            present = avp.next();
+            offset = next;
         }
-    }
-
-    private int checkAvp(DiameterAvp avp, int depth) {
-        if ((avp.flags() & DiameterAvp.FLAGS_RESERVED) != 0) {
-            return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_BITS.code());
-        }
-        Avp definition = Dictionary.find(avp.code(), avp.vendorId());
-        if (definition == null) {
-            return avp.isMandatory() ? failAt(avp, ResultCode.DIAMETER_AVP_UNSUPPORTED.code()) : ResultCode.SUCCESS;
-        }
-        int dataLength = avp.dataLength();
-        int fixedLength = definition.fixedLength();
-        if (fixedLength >= 0 && dataLength != fixedLength) {
-            return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
-        }
-        if (fixedLength < 0 && definition.type() == AvpType.ADDRESS && !addressLengthOk(avp, dataLength)) {
-            return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_LENGTH.code());
-        }
-        // Failed-AVP carries offending AVPs by definition: its content is echoed, not judged
-        if (definition.isGrouped() && definition != Avp.FAILED_AVP) {
-            if (depth + 1 >= MAX_DEPTH) {
-                return failAt(avp, ResultCode.DIAMETER_INVALID_AVP_VALUE.code());
-            }
-            return DESCEND;
-        }
-        return ResultCode.SUCCESS;
     }
 
     /** One pass: the required AVPs are ticked off while the top level is framed, not searched for afterwards. */
     private void markRequired(int code, int vendorId) {
+        if ((requiredBloom & (1L << code)) == 0) {
+            return;
+        }
         int[] codes = requiredCodes;
         for (int i = 0; i < codes.length; i++) {
             if (codes[i] == code && requiredVendors[i] == vendorId) {
@@ -175,24 +186,26 @@ public final class MessageValidator {
         requiredCached = required;
         requiredCodes = new int[required.length];
         requiredVendors = new int[required.length];
+        requiredBloom = 0;
         for (int i = 0; i < required.length; i++) {
+            requiredBloom |= 1L << required[i].code();
             requiredCodes[i] = required[i].code();
             requiredVendors[i] = required[i].vendorId();
         }
     }
 
-    private static boolean addressLengthOk(DiameterAvp avp, int dataLength) {
+    private static boolean addressLengthOk(java.nio.ByteBuffer buffer, int dataOffset, int dataLength) {
         if (dataLength < 2) {
             return false;
         }
-        int family = avp.getAddressFamily();
+        int family = buffer.getShort(dataOffset) & 0xffff;
         return family == 1 ? dataLength == 6 : family != 2 || dataLength == 18;
     }
 
-    private int failAt(DiameterAvp avp, int code) {
-        failedAvpOffset = avp.offset();
-        int available = avp.limit() - avp.offset();
-        int declared = available >= DiameterAvp.HEADER_LENGTH ? avp.length() : available;
+    private int failAt(int offset, int end, int length, int code) {
+        failedAvpOffset = offset;
+        int available = end - offset;
+        int declared = available >= DiameterAvp.HEADER_LENGTH ? length : available;
         failedAvpLength = Math.max(0, Math.min(declared, available));
         return code;
     }

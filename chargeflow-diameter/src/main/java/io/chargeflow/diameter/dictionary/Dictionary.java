@@ -14,6 +14,18 @@ public final class Dictionary {
     private static final int DIRECT = 4096;
     private static final Avp[] IETF = new Avp[DIRECT];
     private static final Avp[] TGPP = new Avp[DIRECT];
+    // the same two vendors as packed facts for the validator's walk (see shape()): one int load per AVP
+    private static final int[] IETF_SHAPE = new int[DIRECT];
+    private static final int[] TGPP_SHAPE = new int[DIRECT];
+
+    /** {@link #shape} bit: the dictionary knows the AVP (0 means unknown). */
+    public static final int SHAPE_KNOWN = 1;
+    /** {@link #shape} bit: the AVP is Grouped. */
+    public static final int SHAPE_GROUPED = 2;
+    /** {@link #shape} bit: the AVP is of type Address (length depends on the family). */
+    public static final int SHAPE_ADDRESS = 4;
+    /** {@link #shape}: the exact data length is {@code (shape >> SHAPE_LENGTH_SHIFT) - 1}, or -1 for any. */
+    public static final int SHAPE_LENGTH_SHIFT = 8;
 
     static {
         java.util.Arrays.fill(KEYS, EMPTY);
@@ -32,8 +44,10 @@ public final class Dictionary {
             if (avp.code() >= 0 && avp.code() < DIRECT) {
                 if (avp.vendorId() == Vendor.NONE) {
                     IETF[avp.code()] = avp;
+                    IETF_SHAPE[avp.code()] = shapeOf(avp);
                 } else if (avp.vendorId() == Vendor.TGPP) {
                     TGPP[avp.code()] = avp;
+                    TGPP_SHAPE[avp.code()] = shapeOf(avp);
                 }
             }
         }
@@ -63,6 +77,31 @@ public final class Dictionary {
             }
             slot = (slot + 1) & MASK;
         }
+    }
+
+    /**
+     * What a validator needs of the AVP with this code and vendor, packed in one int: {@link #SHAPE_KNOWN} (0 when
+     * unknown), {@link #SHAPE_GROUPED}, {@link #SHAPE_ADDRESS} and the exact data length above
+     * {@link #SHAPE_LENGTH_SHIFT} (plus one; 0 for any length). Allocates nothing.
+     */
+    public static int shape(int code, int vendorId) {
+        if (code >= 0 && code < DIRECT) {
+            if (vendorId == Vendor.NONE) {
+                return IETF_SHAPE[code];
+            }
+            if (vendorId == Vendor.TGPP) {
+                return TGPP_SHAPE[code];
+            }
+        }
+        Avp avp = find(code, vendorId);
+        return avp == null ? 0 : shapeOf(avp);
+    }
+
+    private static int shapeOf(Avp avp) {
+        return SHAPE_KNOWN
+                | (avp.isGrouped() ? SHAPE_GROUPED : 0)
+                | (avp.type() == AvpType.ADDRESS ? SHAPE_ADDRESS : 0)
+                | ((avp.fixedLength() + 1) << SHAPE_LENGTH_SHIFT);
     }
 
     /** The required AVPs of a request or answer of this command (shared array: read only). */
