@@ -73,8 +73,9 @@ final class CdrOptions {
                 JournalContext.defaults(journal, (sequence, type, attachment) -> acknowledged.incrementAndGet())
                         .withCommitWindowNanos(commitWindow.toNanos()));
         int perProcessor = Math.max(4096, context.expectedSubscribers() / context.processors());
-        AssemblerContext assembler =
-                new AssemblerContext(nodeId, volumeLimit, timeLimit.toMillis(), maxContainers, perProcessor);
+        // the processors enforce the record limits at the exact packet; the assembler cuts where it is told
+        context.recordLimits(volumeLimit, timeLimit, maxContainers);
+        AssemblerContext assembler = new AssemblerContext(nodeId, 0, 0, 0, perProcessor);
         // chargingIDs unique on the node across runs: this run's start second, then a run-wide session counter
         AtomicLong chargingIds = new AtomicLong((System.currentTimeMillis() / 1000) << 28);
         // one sink per processor: a sink's encoding scratch buffer belongs to one thread

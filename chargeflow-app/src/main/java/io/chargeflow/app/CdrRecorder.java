@@ -8,14 +8,15 @@ import io.chargeflow.cdr.ChargingSide;
 import io.chargeflow.cdr.SessionIdentity;
 import io.chargeflow.flow.CloseCause;
 import io.chargeflow.flow.ClosedSession;
+import io.chargeflow.flow.RecordCut;
 import io.chargeflow.flow.SessionRecorder;
 import io.chargeflow.flow.Subscriber;
 import io.chargeflow.flow.SubscriberKeys;
 
 /**
- * Feeds one processor's sessions into a {@link CdrAssembler}: per-packet usage per rating group becomes the usage
- * containers of 3GPP PGW-CDRs, partial records are cut on the assembler's limits, and every close yields the final
- * record. One per processor, called on that processor's thread only.
+ * Feeds one processor's sessions into a {@link CdrAssembler}: the processor's usage containers become the containers of
+ * 3GPP PGW-CDRs, partial records are cut where the processor cut them (at the packet that reached a limit), and every
+ * close yields the final record. One per processor, called on that processor's thread only.
  */
 final class CdrRecorder implements SessionRecorder {
     private static final long NS_PER_MS = 1_000_000L;
@@ -101,8 +102,15 @@ final class CdrRecorder implements SessionRecorder {
     }
 
     @Override
-    public void onTime(long nowNs) {
-        assembler.onTime(nowNs / NS_PER_MS);
+    public void onCut(int handle, RecordCut cause, long atNs) {
+        assembler.cut(
+                handle,
+                switch (cause) {
+                    case VOLUME_LIMIT -> CauseForRecClosing.VOLUME_LIMIT;
+                    case TIME_LIMIT -> CauseForRecClosing.TIME_LIMIT;
+                    case MAX_CONTAINERS -> CauseForRecClosing.MAX_CHANGE_COND;
+                },
+                atNs / NS_PER_MS);
     }
 
     @Override

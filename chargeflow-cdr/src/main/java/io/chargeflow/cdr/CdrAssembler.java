@@ -171,6 +171,18 @@ public final class CdrAssembler {
     }
 
     /**
+     * Cuts a partial record of the session now, for a caller that enforces the limits itself (the flow processors cut
+     * at the exact packet): {@code cause} must be a partial-record cause (volumeLimit, timeLimit or maxChangeCond).
+     */
+    public void cut(int handle, CauseForRecClosing cause, long cutTimeMs) {
+        if (cause.isFinal()) {
+            throw new IllegalArgumentException("cause=" + cause + " closes the session; use close()");
+        }
+        Session s = session(handle);
+        cut(s, cause, Math.max(cutTimeMs, s.recordOpeningTimeMs));
+    }
+
+    /**
      * Closes the session with its final record (always emitted, even without usage) and frees the handle.
      * {@code cause} must be a final cause (not volumeLimit, timeLimit or maxChangeCond).
      */

@@ -24,6 +24,9 @@ public final class FlowContext {
     private Duration flowIdleTimeout = Duration.ofMinutes(2);
     private Duration activityTimeout = Duration.ofSeconds(60);
     private int defaultRatingGroup = 1;
+    private long recordVolumeLimit;
+    private Duration recordTimeLimit = Duration.ZERO;
+    private int recordMaxContainers;
 
     public FlowContext processors(int count) {
         if (count < 1 || count > 1024) {
@@ -134,6 +137,34 @@ public final class FlowContext {
     }
 
     /** The rating group recorded for all usage when no service rules are set (default 1). */
+    /**
+     * Limits of one record of a session (with {@link #sessionRecorders}): a partial record is cut at the packet that
+     * brings its octets to {@code volumeOctets}, at the first packet or sweep {@code time} after it opened (cut at the
+     * limit's boundary), and before a container would be added beyond {@code maxContainers}. Zero means no limit.
+     */
+    public FlowContext recordLimits(long volumeOctets, Duration time, int maxContainers) {
+        if (volumeOctets < 0 || time.isNegative() || maxContainers < 0 || maxContainers > 64) {
+            throw new IllegalArgumentException("record limits volume=" + volumeOctets + " time=" + time + " containers="
+                    + maxContainers + " must be >= 0 (containers at most 64)");
+        }
+        this.recordVolumeLimit = volumeOctets;
+        this.recordTimeLimit = time;
+        this.recordMaxContainers = maxContainers;
+        return this;
+    }
+
+    public long recordVolumeLimit() {
+        return recordVolumeLimit;
+    }
+
+    public Duration recordTimeLimit() {
+        return recordTimeLimit;
+    }
+
+    public int recordMaxContainers() {
+        return recordMaxContainers;
+    }
+
     public FlowContext defaultRatingGroup(int ratingGroup) {
         if (ratingGroup < 0) {
             throw new IllegalArgumentException("default-rating-group=" + ratingGroup + " must be >= 0");

@@ -242,7 +242,8 @@ public final class FlowManager implements FrameHandler {
         int peerPort = downlink ? p.srcPort : p.dstPort;
         buffer[offset + RecordLayout.PORTS] =
                 (p.hasPorts ? RecordLayout.PORTS_KNOWN_BIT | ((long) peerPort << 16) | subscriberPort : 0)
-                        | (p.payloadCapturedLength > 0 ? RecordLayout.PAYLOAD_BIT : 0);
+                        | (p.payloadCapturedLength > 0 ? RecordLayout.PAYLOAD_BIT : 0)
+                        | ((p.tcpFlags & 0x02) != 0 ? RecordLayout.SYN_BIT : 0);
         buffer[offset + RecordLayout.HINT] = nameMask;
         ring.commit();
         if (++unpublished[target] >= PUBLISH_BATCH) {

@@ -7,33 +7,80 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Per-processor rating-group metering: a flow table (5-tuple to decision, idle timeout on packet time) and the usage
- * containers of each session per decision. Owned by one {@link Processor} and called on its thread only.
+ * Per-processor rating-group metering: the usage containers of each session per decision, and a flow table for the
+ * flows whose decision is not a function of the packet alone. Owned by one {@link Processor} and called on its thread
+ * only.
  *
- * <p>A flow is decided at its first packet by {@link ServiceRules#decide}. A TCP flow that has carried no payload yet
- * stays provisional: at its first payload packet (which carries the TLS SNI or HTTP Host) it is decided again, and
- * the handshake's usage moves to the container of the final decision, so a server name still counts.
+ * <p><b>Decisions.</b> A packet's decision is {@link ServiceRules#decide} of its protocol, server port, server address
+ * and the server names the reader attached (DNS answers seen for the server address, and the TLS SNI or HTTP Host the
+ * packet itself carries). Most flows need no memory for that: every packet of a UDP flow, and of a TCP flow that
+ * revealed no name, decides the same from its own record. Only two kinds of TCP flow are kept in the flow table
+ * (5-tuple key, idle timeout on packet time): a flow whose decision used a server name (the ClientHello carries the
+ * SNI once; later packets of the flow must keep its decision), and a flow that opened with a SYN and has carried no
+ * payload yet: it stays provisional until its first payload packet, which decides it again, and the handshake's
+ * usage moves to the container of the final decision, so a server name still counts from the first packet. A bit
+ * filter over the reader's flow hash keeps the table out of the way of every other packet (one load from a small
+ * bitmap instead of a probe into a large table).
+ *
+ * <p><b>Containers.</b> One row of eight longs (one cache line) per (session, decision). A session finds its
+ * containers through eight service words that the processor keeps right after the session's own hot fields (same
+ * cache line pair): the decisions the session used, the first eight of them in order of first use, and their container
+ * rows, so a packet touches the session's row and its container's row and nothing else. Sessions with more than eight
+ * decisions find the rest through an overflow index. Container rows never move; closed ones are reused.
+ *
+ * <p><b>Records.</b> With a {@link SessionRecorder}, containers also keep what was already reported in earlier records
+ * (a baseline, touched only when a record is cut), and a container's first-usage time is that of the current record:
+ * {@link #flush} reports each container's usage since the previous record.
  */
 final class ServiceMeter {
     private static final int TCP = 6;
+    // container row
     private static final int C_UL_PACKETS = 0;
     private static final int C_UL_BYTES = 1;
     private static final int C_DL_PACKETS = 2;
     private static final int C_DL_BYTES = 3;
+    /** First usage in the current record, {@link #UNSET} when the container has no usage since the last cut. */
     private static final int C_FIRST_NS = 4;
+
     private static final int C_LAST_NS = 5;
     private static final int C_ACTIVE_NS = 6;
+    // baseline row (what earlier records reported), only with a recorder
+    private static final int B_FIRST_NS = 4;
+    static final long UNSET = Long.MAX_VALUE;
+
+    // the session's service words, at an offset the processor gives (8 longs)
+    /** Bit per decision the session used. */
+    static final int S_MASK = 0;
+    /** The first eight decisions of the session in order of first use, a byte each. */
+    static final int S_ORDER = 1;
+    /** Container rows of those eight decisions, two ints per long (words 2..5). */
+    static final int S_ROWS = 2;
+
+    static final int INLINE = 8;
+
+    // flow row
     private static final int F_SESSION = 0;
     private static final int F_LAST_NS = 1;
     private static final int F_DECISION = 2;
-    private static final int F_PROVISIONAL = 3;
+    /** Bit 0: provisional; bits 32..63: the reader's flow hash (to rebuild the filter). */
+    private static final int F_STATE = 3;
+
+    private static final int FILTER_BITS = 21;
+    private static final int FILTER_MASK = (1 << FILTER_BITS) - 1;
 
     private final ServiceRules rules;
     private final long flowIdleNs;
     private final long activityNs;
+    private final boolean usesNames;
+    /** Per decision: the smallest decision with the same rating group and service id (one CDR container). */
+    private final int[] containerIdOf;
+
+    private final Processor owner;
+    private final boolean records;
+    private final boolean limitContainers;
 
     private final KeyIndex flows;
-    /** Hot flow columns interleaved, four longs per flow: session id, last packet time, decision, provisional. */
+    /** Flow columns interleaved, four longs per flow: session id, last packet time, decision, state. */
     private long[] flow;
 
     private long[] flowUlPackets;
@@ -41,44 +88,73 @@ final class ServiceMeter {
     private long[] flowDlPackets;
     private long[] flowDlBytes;
     private long[] flowActiveNs;
+    private long[] flowFirstNs;
+    /** The session's record opening time when the flow's usage started (usage of an earlier record stays there). */
+    private long[] flowRecordNs;
+    /** Bit per (flow hash mod 2^21): set for every flow in the table (and some that left it since the last sweep). */
+    private final long[] filter = new long[1 << (FILTER_BITS - 6)];
 
-    private final KeyIndex containers;
-    /**
-     * Container columns interleaved, eight longs (one cache line) per container: uplink packets, uplink bytes,
-     * downlink packets, downlink bytes, first usage, last usage, active time.
-     */
+    /** Container rows beyond a session's first eight decisions: (session id, decision) to row. */
+    private final KeyIndex overflow;
+
+    private int[] overflowRow = new int[16];
     private long[] cont;
+    /** Container rows free for reuse (rows never move: the service words point at them). */
+    private int[] freeRows = new int[64];
+
+    private int freeCount;
+    private int nextRow;
+    /** Baselines, eight longs per container row: usage already in earlier records and the session's first usage. */
+    private long[] base;
 
     private long redecided;
+    private long pinned;
 
-    // what the last onPacket did, for the session recorder (read right after the call, processor thread)
-    private long lastActiveDelta;
-    private boolean moved;
-    private int movedFrom;
-    private long movedUlPackets;
-    private long movedUlBytes;
-    private long movedDlPackets;
-    private long movedDlBytes;
-    private long movedActiveNs;
-    private long movedFirstNs;
-    private long[] flowFirstNs;
-    /** Per session row of the processor: the row of its last-used container (a hint, checked before use). */
-    private int[] containerHint = new int[1024];
-
-    ServiceMeter(ServiceRules rules, int expectedSessions, long flowIdleNs, long activityNs) {
+    /**
+     * @param owner the processor, told when a container joins the current record (for the container limit of
+     *     records); null when no records are kept
+     */
+    ServiceMeter(
+            ServiceRules rules,
+            int expectedSessions,
+            long flowIdleNs,
+            long activityNs,
+            Processor owner,
+            boolean limitContainers) {
+        if (rules.size() + 1 > 64) {
+            throw new IllegalArgumentException("rules=" + rules.size() + " exceed 63");
+        }
         this.rules = rules;
         this.flowIdleNs = flowIdleNs;
         this.activityNs = activityNs;
-        flows = new KeyIndex(expectedSessions * 2);
+        this.usesNames = rules.usesNames();
+        this.owner = owner;
+        this.records = owner != null;
+        this.limitContainers = owner != null && limitContainers;
+        this.containerIdOf = new int[rules.size() + 1];
+        for (int d = 0; d <= rules.size(); d++) {
+            int id = d;
+            for (int e = 0; e < d; e++) {
+                if (rules.ratingGroup(e) == rules.ratingGroup(d) && rules.serviceId(e) == rules.serviceId(d)) {
+                    id = e;
+                    break;
+                }
+            }
+            containerIdOf[d] = id;
+        }
+        flows = new KeyIndex(1024);
         growFlows(flows.capacity());
-        containers = new KeyIndex(expectedSessions * 2);
-        growContainers(containers.capacity());
+        overflow = new KeyIndex(64);
+        growContainers(Math.max(1024, expectedSessions * 4));
     }
 
     /**
-     * Meters one packet of a session and returns the decision its usage went to (bit to set in the session's mask).
+     * Meters one packet of a session and returns its decision. {@code s} is the offset of the session's service words
+     * in {@code words}.
      */
     int onPacket(
+            long[] words,
+            int s,
             int sessionRow,
             long sessionId,
             long keyHi,
@@ -88,153 +164,267 @@ final class ServiceMeter {
             long ports,
             long meta,
             long nameMask,
-            long timeNs) {
+            long timeNs,
+            long recordNs) {
         int protocol = RecordLayout.protocol(meta);
         boolean portKnown = (ports & RecordLayout.PORTS_KNOWN_BIT) != 0;
-        boolean payload = (ports & RecordLayout.PAYLOAD_BIT) != 0;
         int serverPort = (int) (ports >>> 16) & 0xFFFF;
         int bytes = RecordLayout.bytes(meta);
         boolean downlink = RecordLayout.downlink(meta);
-        moved = false;
-        if (protocol != TCP || !rules.usesNames()) {
-            // Nothing later in the flow can change its decision (no TLS SNI or HTTP Host to wait for): the rules are
-            // a function of the 5-tuple and of the DNS-learned server names the reader attaches to every packet, so
-            // the flow needs no table entry.
+        if (protocol != TCP || !usesNames) {
             int decision = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
-            count(container(sessionRow, sessionId, decision, timeNs), downlink, bytes, timeNs);
+            count(
+                    container(words, s, sessionRow, sessionId, decision, timeNs),
+                    sessionRow,
+                    decision,
+                    downlink,
+                    bytes,
+                    timeNs);
             return decision;
         }
-        long fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
-        long fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
-        int f = flows.find(fa, fb);
-        if (f < 0) {
-            f = flows.insert(fa, fb);
-            if (f << 2 >= flow.length) {
-                growFlows(flows.capacity());
+        boolean payload = (ports & RecordLayout.PAYLOAD_BIT) != 0;
+        int fh = RecordLayout.flowHash(meta);
+        int f = -1;
+        long fa = 0;
+        long fb = 0;
+        if ((filter[(fh & FILTER_MASK) >>> 6] & (1L << fh)) != 0) {
+            fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
+            fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
+            f = flows.find(fa, fb);
+        }
+        int decision;
+        if (f >= 0) {
+            int at = f << 2;
+            if (flow[at + F_SESSION] != sessionId) {
+                // the session closed and a new one started: the flow keeps its decision, counts afresh
+                flow[at + F_SESSION] = sessionId;
+                flow[at + F_STATE] &= ~1L;
+                flowFirstNs[f] = timeNs;
+                flowRecordNs[f] = recordNs;
+                clearFlowUsage(f);
+            } else if ((flow[at + F_STATE] & 1) != 0 && flowRecordNs[f] != recordNs) {
+                // a record was cut since the handshake's packets: they are reported there and stay there
+                flowRecordNs[f] = recordNs;
+                flowFirstNs[f] = timeNs;
+                clearFlowUsage(f);
             }
-            flow[(f << 2) + F_SESSION] = sessionId;
-            flow[(f << 2) + F_DECISION] = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
-            flow[(f << 2) + F_PROVISIONAL] =
-                    (rules.usesNames() && protocol == TCP && !payload && nameMask == 0) ? 1 : 0;
-            flow[(f << 2) + F_LAST_NS] = timeNs;
-            flowFirstNs[f] = timeNs;
-            clearFlowUsage(f);
-        } else if (flow[(f << 2) + F_SESSION] != sessionId) {
-            // the session closed and a new one started: the flow keeps its decision, counts afresh
-            flow[(f << 2) + F_SESSION] = sessionId;
-            flow[(f << 2) + F_PROVISIONAL] = 0;
-            flowFirstNs[f] = timeNs;
-            clearFlowUsage(f);
-        } else if ((flow[(f << 2) + F_PROVISIONAL] != 0) && (payload || nameMask != 0)) {
-            flow[(f << 2) + F_PROVISIONAL] = 0;
-            int decision = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
-            if (decision != (int) flow[(f << 2) + F_DECISION]) {
-                moveFlowUsage(f, sessionRow, sessionId, decision);
-                flow[(f << 2) + F_DECISION] = decision;
+            if ((flow[at + F_STATE] & 1) != 0 && (payload || nameMask != 0)) {
+                flow[at + F_STATE] &= ~1L;
+                int decided = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
+                if (decided != (int) flow[at + F_DECISION]) {
+                    moveFlowUsage(f, words, s, sessionRow, sessionId, decided);
+                    flow[at + F_DECISION] = decided;
+                }
+                if (nameMask == 0) {
+                    // decided without a name: its packets decide the same on their own from now on
+                    removeFlow(f);
+                    f = -1;
+                    count(
+                            container(words, s, sessionRow, sessionId, decided, timeNs),
+                            sessionRow,
+                            decided,
+                            downlink,
+                            bytes,
+                            timeNs);
+                    return decided;
+                }
+                pinned++;
+            }
+            decision = (int) flow[at + F_DECISION];
+        } else {
+            decision = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
+            boolean opening = (ports & RecordLayout.SYN_BIT) != 0 && !payload && nameMask == 0;
+            if (nameMask != 0 || opening) {
+                if (fa == 0 && fb == 0) {
+                    fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
+                    fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
+                }
+                f = flows.insert(fa, fb);
+                if (f << 2 >= flow.length) {
+                    growFlows(flows.capacity());
+                }
+                int at = f << 2;
+                flow[at + F_SESSION] = sessionId;
+                flow[at + F_DECISION] = decision;
+                flow[at + F_STATE] = ((long) fh << 32) | (opening ? 1 : 0);
+                flowFirstNs[f] = timeNs;
+                flowRecordNs[f] = recordNs;
+                clearFlowUsage(f);
+                filter[(fh & FILTER_MASK) >>> 6] |= 1L << fh;
+                if (!opening) {
+                    pinned++;
+                }
             }
         }
-        int decision = (int) flow[(f << 2) + F_DECISION];
-        count(container(sessionRow, sessionId, decision, timeNs), downlink, bytes, timeNs);
-        if ((flow[(f << 2) + F_PROVISIONAL] != 0)) {
-            long gap = timeNs - flow[(f << 2) + F_LAST_NS];
-            if (gap > 0 && gap <= activityNs) {
-                flowActiveNs[f] += gap;
+        count(
+                container(words, s, sessionRow, sessionId, decision, timeNs),
+                sessionRow,
+                decision,
+                downlink,
+                bytes,
+                timeNs);
+        if (f >= 0) {
+            int at = f << 2;
+            if ((flow[at + F_STATE] & 1) != 0) {
+                long gap = timeNs - flow[at + F_LAST_NS];
+                if (gap > 0 && gap <= activityNs) {
+                    flowActiveNs[f] += gap;
+                }
+                if (downlink) {
+                    flowDlPackets[f]++;
+                    flowDlBytes[f] += bytes;
+                } else {
+                    flowUlPackets[f]++;
+                    flowUlBytes[f] += bytes;
+                }
             }
-            if (downlink) {
-                flowDlPackets[f]++;
-                flowDlBytes[f] += bytes;
-            } else {
-                flowUlPackets[f]++;
-                flowUlBytes[f] += bytes;
-            }
+            flow[at + F_LAST_NS] = timeNs;
         }
-        flow[(f << 2) + F_LAST_NS] = timeNs;
         return decision;
     }
 
-    private void count(int c, boolean downlink, int bytes, long timeNs) {
-        if (downlink) {
-            cont[(c << 3) + C_DL_PACKETS]++;
-            cont[(c << 3) + C_DL_BYTES] += bytes;
-        } else {
-            cont[(c << 3) + C_UL_PACKETS]++;
-            cont[(c << 3) + C_UL_BYTES] += bytes;
+    private void count(int c, int sessionRow, int decision, boolean downlink, int bytes, long timeNs) {
+        int at = c << 3;
+        if (cont[at + C_FIRST_NS] == UNSET) {
+            join(c, sessionRow, decision, timeNs);
         }
-        touch(c, timeNs);
-    }
-
-    private void touch(int c, long timeNs) {
-        long gap = timeNs - cont[(c << 3) + C_LAST_NS];
-        lastActiveDelta = 0;
+        if (downlink) {
+            cont[at + C_DL_PACKETS]++;
+            cont[at + C_DL_BYTES] += bytes;
+        } else {
+            cont[at + C_UL_PACKETS]++;
+            cont[at + C_UL_BYTES] += bytes;
+        }
+        long gap = timeNs - cont[at + C_LAST_NS];
         if (gap > 0) {
             if (gap <= activityNs) {
-                cont[(c << 3) + C_ACTIVE_NS] += gap;
-                lastActiveDelta = gap;
+                cont[at + C_ACTIVE_NS] += gap;
             }
-            cont[(c << 3) + C_LAST_NS] = timeNs;
+            cont[at + C_LAST_NS] = timeNs;
         }
     }
 
-    /**
-     * The container of (session, decision). The session's last container is remembered per session row and checked
-     * against its key (rows move when containers close), which saves the hash probe for most packets.
-     */
-    private int container(int sessionRow, long sessionId, int decision, long timeNs) {
-        if (sessionRow >= containerHint.length) {
-            containerHint = Arrays.copyOf(containerHint, Math.max(sessionRow + 1, containerHint.length * 3 / 2));
+    /** The container's first usage in the current record (it may cut a record first, on the container limit). */
+    private void join(int c, int sessionRow, int decision, long timeNs) {
+        if (limitContainers) {
+            owner.joinRecord(sessionRow, containerIdOf[decision], timeNs);
         }
-        int hint = containerHint[sessionRow];
-        if (hint < containers.size() && containers.lo(hint) == decision && containers.hi(hint) == sessionId) {
-            return hint;
-        }
-        int c = containers.find(sessionId, decision);
-        if (c < 0) {
-            c = containers.insert(sessionId, decision);
-            if (c << 3 >= cont.length) {
-                growContainers(containers.capacity());
+        cont[(c << 3) + C_FIRST_NS] = timeNs;
+    }
+
+    /** The container of (session, decision): found through the session's service words, created on first use. */
+    private int container(long[] words, int s, int sessionRow, long sessionId, int decision, long timeNs) {
+        long mask = words[s + S_MASK];
+        if ((mask & (1L << decision)) != 0) {
+            int i = inlineSlot(words[s + S_ORDER], Math.min(INLINE, Long.bitCount(mask)), decision);
+            if (i >= 0) {
+                return (int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5));
             }
-            cont[(c << 3) + C_UL_PACKETS] = 0;
-            cont[(c << 3) + C_UL_BYTES] = 0;
-            cont[(c << 3) + C_DL_PACKETS] = 0;
-            cont[(c << 3) + C_DL_BYTES] = 0;
-            cont[(c << 3) + C_FIRST_NS] = timeNs;
-            cont[(c << 3) + C_LAST_NS] = timeNs;
-            cont[(c << 3) + C_ACTIVE_NS] = 0;
+            return overflowRow[overflow.find(sessionId, decision)];
         }
-        containerHint[sessionRow] = c;
+        int c;
+        if (freeCount > 0) {
+            c = freeRows[--freeCount];
+        } else {
+            c = nextRow++;
+            if (c << 3 >= cont.length) {
+                growContainers((c + 1) + ((c + 1) >> 1));
+            }
+        }
+        int at = c << 3;
+        cont[at + C_UL_PACKETS] = 0;
+        cont[at + C_UL_BYTES] = 0;
+        cont[at + C_DL_PACKETS] = 0;
+        cont[at + C_DL_BYTES] = 0;
+        cont[at + C_FIRST_NS] = UNSET;
+        cont[at + C_LAST_NS] = timeNs;
+        cont[at + C_ACTIVE_NS] = 0;
+        if (records) {
+            Arrays.fill(base, at, at + 8, 0);
+            base[at + B_FIRST_NS] = UNSET;
+        }
+        int i = Long.bitCount(mask);
+        if (i < INLINE) {
+            words[s + S_ORDER] |= (long) decision << (i << 3);
+            words[s + S_ROWS + (i >> 1)] |= (c & 0xFFFF_FFFFL) << ((i & 1) << 5);
+        } else {
+            int o = overflow.insert(sessionId, decision);
+            if (o >= overflowRow.length) {
+                overflowRow = Arrays.copyOf(overflowRow, overflow.capacity());
+            }
+            overflowRow[o] = c;
+        }
+        words[s + S_MASK] = mask | (1L << decision);
         return c;
     }
 
-    private void moveFlowUsage(int f, int sessionRow, long sessionId, int decision) {
+    private static int inlineSlot(long order, int n, int decision) {
+        for (int i = 0; i < n; i++) {
+            if ((int) ((order >>> (i << 3)) & 0xFF) == decision) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Clears a session's service words (a new session of the row starts with no containers). */
+    static void clearWords(long[] words, int s) {
+        words[s + S_MASK] = 0;
+        words[s + S_ORDER] = 0;
+        words[s + S_ROWS] = 0;
+        words[s + S_ROWS + 1] = 0;
+        words[s + S_ROWS + 2] = 0;
+        words[s + S_ROWS + 3] = 0;
+    }
+
+    /**
+     * A provisional flow was decided again: its usage so far moves to the new decision's container. Only usage not
+     * yet reported in an earlier record moves (the rest stays where that record put it).
+     */
+    private void moveFlowUsage(int f, long[] words, int s, int sessionRow, long sessionId, int decision) {
         redecided++;
-        int to = container(sessionRow, sessionId, decision, flow[(f << 2) + F_LAST_NS]);
-        int from = containers.find(sessionId, (int) flow[(f << 2) + F_DECISION]);
-        cont[(from << 3) + C_UL_PACKETS] -= flowUlPackets[f];
-        cont[(from << 3) + C_UL_BYTES] -= flowUlBytes[f];
-        cont[(from << 3) + C_DL_PACKETS] -= flowDlPackets[f];
-        cont[(from << 3) + C_DL_BYTES] -= flowDlBytes[f];
-        cont[(to << 3) + C_UL_PACKETS] += flowUlPackets[f];
-        cont[(to << 3) + C_UL_BYTES] += flowUlBytes[f];
-        cont[(to << 3) + C_DL_PACKETS] += flowDlPackets[f];
-        cont[(to << 3) + C_DL_BYTES] += flowDlBytes[f];
-        long active = Math.min(flowActiveNs[f], cont[(from << 3) + C_ACTIVE_NS]);
-        cont[(from << 3) + C_ACTIVE_NS] -= active;
-        cont[(to << 3) + C_ACTIVE_NS] += active;
-        moved = true;
-        movedFrom = (int) flow[(f << 2) + F_DECISION];
-        movedUlPackets = flowUlPackets[f];
-        movedUlBytes = flowUlBytes[f];
-        movedDlPackets = flowDlPackets[f];
-        movedDlBytes = flowDlBytes[f];
-        movedActiveNs = active;
-        movedFirstNs = flowFirstNs[f];
-        if (cont[(from << 3) + C_FIRST_NS] < cont[(to << 3) + C_FIRST_NS]) {
-            cont[(to << 3) + C_FIRST_NS] = cont[(from << 3) + C_FIRST_NS];
+        int at = f << 2;
+        int fromDecision = (int) flow[at + F_DECISION];
+        long flowFirst = flowFirstNs[f];
+        int from = container(words, s, sessionRow, sessionId, fromDecision, flow[at + F_LAST_NS]);
+        if (flowUlPackets[f] + flowDlPackets[f] == 0) {
+            return;
         }
-        if (cont[(from << 3) + C_LAST_NS] > cont[(to << 3) + C_LAST_NS]) {
-            cont[(to << 3) + C_LAST_NS] = cont[(from << 3) + C_LAST_NS];
+        int to = container(words, s, sessionRow, sessionId, decision, flowFirst);
+        if (cont[(to << 3) + C_FIRST_NS] == UNSET) {
+            // may cut a record (container limit) first: what that record reported no longer moves
+            join(to, sessionRow, decision, flowFirst);
         }
+        long ulPackets = movable(from, C_UL_PACKETS, flowUlPackets[f]);
+        long ulBytes = movable(from, C_UL_BYTES, flowUlBytes[f]);
+        long dlPackets = movable(from, C_DL_PACKETS, flowDlPackets[f]);
+        long dlBytes = movable(from, C_DL_BYTES, flowDlBytes[f]);
+        long active = movable(from, C_ACTIVE_NS, flowActiveNs[f]);
         clearFlowUsage(f);
+        int fa = from << 3;
+        int ta = to << 3;
+        cont[fa + C_UL_PACKETS] -= ulPackets;
+        cont[fa + C_UL_BYTES] -= ulBytes;
+        cont[fa + C_DL_PACKETS] -= dlPackets;
+        cont[fa + C_DL_BYTES] -= dlBytes;
+        cont[fa + C_ACTIVE_NS] -= active;
+        cont[ta + C_UL_PACKETS] += ulPackets;
+        cont[ta + C_UL_BYTES] += ulBytes;
+        cont[ta + C_DL_PACKETS] += dlPackets;
+        cont[ta + C_DL_BYTES] += dlBytes;
+        cont[ta + C_ACTIVE_NS] += active;
+        if (ulPackets + dlPackets > 0) {
+            cont[ta + C_FIRST_NS] = Math.min(cont[ta + C_FIRST_NS], flowFirst);
+            if (cont[fa + C_LAST_NS] > cont[ta + C_LAST_NS]) {
+                cont[ta + C_LAST_NS] = cont[fa + C_LAST_NS];
+            }
+        }
+    }
+
+    /** How much of a flow's usage in one column can leave container {@code c}: what it holds since the last record. */
+    private long movable(int c, int column, long amount) {
+        long held = cont[(c << 3) + column] - (records ? base[(c << 3) + column] : 0);
+        return Math.max(0, Math.min(amount, held));
     }
 
     private void clearFlowUsage(int f) {
@@ -245,114 +435,146 @@ final class ServiceMeter {
         flowActiveNs[f] = 0;
     }
 
-    /** The containers of a closing session, in decision order; they are removed. */
-    List<ServiceUsage> close(long sessionId, long decisions) {
-        if (decisions == 0) {
+    /**
+     * Reports each container's usage since the previous record to {@code recorder} (in the session's order of first
+     * use), and starts the next record. The processor calls it when it cuts a record and before a session closes.
+     */
+    void flush(long[] words, int s, long sessionId, SessionRecorder recorder, int handle) {
+        long mask = words[s + S_MASK];
+        int n = Long.bitCount(mask);
+        long order = words[s + S_ORDER];
+        long inline = 0;
+        for (int i = 0; i < Math.min(INLINE, n); i++) {
+            int decision = (int) ((order >>> (i << 3)) & 0xFF);
+            inline |= 1L << decision;
+            flushContainer((int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5)), decision, recorder, handle);
+        }
+        for (long rest = mask & ~inline; rest != 0; rest &= rest - 1) {
+            int decision = Long.numberOfTrailingZeros(rest);
+            flushContainer(overflowRow[overflow.find(sessionId, decision)], decision, recorder, handle);
+        }
+    }
+
+    private void flushContainer(int c, int decision, SessionRecorder recorder, int handle) {
+        int at = c << 3;
+        long first = cont[at + C_FIRST_NS];
+        if (first == UNSET) {
+            return;
+        }
+        recorder.onUsage(
+                handle,
+                rules.ratingGroup(decision),
+                rules.serviceId(decision),
+                cont[at + C_UL_BYTES] - base[at + C_UL_BYTES],
+                cont[at + C_DL_BYTES] - base[at + C_DL_BYTES],
+                cont[at + C_UL_PACKETS] - base[at + C_UL_PACKETS],
+                cont[at + C_DL_PACKETS] - base[at + C_DL_PACKETS],
+                first,
+                cont[at + C_LAST_NS],
+                cont[at + C_ACTIVE_NS] - base[at + C_ACTIVE_NS]);
+        base[at + C_UL_PACKETS] = cont[at + C_UL_PACKETS];
+        base[at + C_UL_BYTES] = cont[at + C_UL_BYTES];
+        base[at + C_DL_PACKETS] = cont[at + C_DL_PACKETS];
+        base[at + C_DL_BYTES] = cont[at + C_DL_BYTES];
+        base[at + C_ACTIVE_NS] = cont[at + C_ACTIVE_NS];
+        base[at + B_FIRST_NS] = Math.min(base[at + B_FIRST_NS], first);
+        cont[at + C_FIRST_NS] = UNSET;
+    }
+
+    /** The containers of a closing session (its whole usage), in decision order; their rows are freed. */
+    List<ServiceUsage> close(long[] words, int s, long sessionId) {
+        long mask = words[s + S_MASK];
+        if (mask == 0) {
             return List.of();
         }
-        List<ServiceUsage> services = new ArrayList<>(Long.bitCount(decisions));
-        for (long bits = decisions; bits != 0; bits &= bits - 1) {
+        int inlineCount = Math.min(INLINE, Long.bitCount(mask));
+        long order = words[s + S_ORDER];
+        List<ServiceUsage> services = new ArrayList<>(Long.bitCount(mask));
+        for (long bits = mask; bits != 0; bits &= bits - 1) {
             int decision = Long.numberOfTrailingZeros(bits);
-            int c = containers.find(sessionId, decision);
-            if (c < 0) {
-                continue;
+            int i = inlineSlot(order, inlineCount, decision);
+            int c;
+            if (i >= 0) {
+                c = (int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5));
+            } else {
+                int o = overflow.find(sessionId, decision);
+                c = overflowRow[o];
+                int moved = overflow.remove(o);
+                if (moved >= 0) {
+                    overflowRow[o] = overflowRow[moved];
+                }
             }
-            if (cont[(c << 3) + C_UL_PACKETS] + cont[(c << 3) + C_DL_PACKETS] > 0) {
+            int at = c << 3;
+            if (cont[at + C_UL_PACKETS] + cont[at + C_DL_PACKETS] > 0) {
+                long first = cont[at + C_FIRST_NS];
+                if (records) {
+                    first = Math.min(first, base[at + B_FIRST_NS]);
+                }
                 services.add(new ServiceUsage(
                         rules.ratingGroup(decision),
                         rules.serviceId(decision),
                         rules.label(decision),
-                        cont[(c << 3) + C_UL_PACKETS],
-                        cont[(c << 3) + C_UL_BYTES],
-                        cont[(c << 3) + C_DL_PACKETS],
-                        cont[(c << 3) + C_DL_BYTES],
-                        cont[(c << 3) + C_FIRST_NS],
-                        cont[(c << 3) + C_LAST_NS],
-                        cont[(c << 3) + C_ACTIVE_NS]));
+                        cont[at + C_UL_PACKETS],
+                        cont[at + C_UL_BYTES],
+                        cont[at + C_DL_PACKETS],
+                        cont[at + C_DL_BYTES],
+                        first == UNSET ? cont[at + C_LAST_NS] : first,
+                        cont[at + C_LAST_NS],
+                        cont[at + C_ACTIVE_NS]));
             }
-            int moved = containers.remove(c);
-            if (moved >= 0) {
-                cont[(c << 3) + C_UL_PACKETS] = cont[(moved << 3) + C_UL_PACKETS];
-                cont[(c << 3) + C_UL_BYTES] = cont[(moved << 3) + C_UL_BYTES];
-                cont[(c << 3) + C_DL_PACKETS] = cont[(moved << 3) + C_DL_PACKETS];
-                cont[(c << 3) + C_DL_BYTES] = cont[(moved << 3) + C_DL_BYTES];
-                cont[(c << 3) + C_FIRST_NS] = cont[(moved << 3) + C_FIRST_NS];
-                cont[(c << 3) + C_LAST_NS] = cont[(moved << 3) + C_LAST_NS];
-                cont[(c << 3) + C_ACTIVE_NS] = cont[(moved << 3) + C_ACTIVE_NS];
+            if (freeCount == freeRows.length) {
+                freeRows = Arrays.copyOf(freeRows, freeRows.length * 2);
             }
+            freeRows[freeCount++] = c;
         }
+        clearWords(words, s);
         return services;
     }
 
-    /** Forgets flows idle for longer than the flow idle timeout. */
+    /** Forgets flows idle for longer than the flow idle timeout, and rebuilds the filter from the flows that stay. */
     void sweep(long nowNs) {
         for (int f = flows.size() - 1; f >= 0; f--) {
             if (nowNs - flow[(f << 2) + F_LAST_NS] > flowIdleNs) {
-                int moved = flows.remove(f);
-                if (moved >= 0) {
-                    flow[(f << 2) + F_SESSION] = flow[(moved << 2) + F_SESSION];
-                    flow[(f << 2) + F_LAST_NS] = flow[(moved << 2) + F_LAST_NS];
-                    flow[(f << 2) + F_DECISION] = flow[(moved << 2) + F_DECISION];
-                    flow[(f << 2) + F_PROVISIONAL] = flow[(moved << 2) + F_PROVISIONAL];
-                    flowUlPackets[f] = flowUlPackets[moved];
-                    flowUlBytes[f] = flowUlBytes[moved];
-                    flowDlPackets[f] = flowDlPackets[moved];
-                    flowDlBytes[f] = flowDlBytes[moved];
-                    flowActiveNs[f] = flowActiveNs[moved];
-                    flowFirstNs[f] = flowFirstNs[moved];
-                }
+                removeFlow(f);
             }
+        }
+        Arrays.fill(filter, 0);
+        for (int f = flows.size() - 1; f >= 0; f--) {
+            int fh = (int) (flow[(f << 2) + F_STATE] >>> 32);
+            filter[(fh & FILTER_MASK) >>> 6] |= 1L << fh;
         }
     }
 
-    /** Active time the last packet added to its container. */
-    long lastActiveDelta() {
-        return lastActiveDelta;
-    }
-
-    /** Whether the last packet re-decided its flow and moved the flow's earlier usage to another decision. */
-    boolean moved() {
-        return moved;
-    }
-
-    int movedFrom() {
-        return movedFrom;
-    }
-
-    long movedUlPackets() {
-        return movedUlPackets;
-    }
-
-    long movedUlBytes() {
-        return movedUlBytes;
-    }
-
-    long movedDlPackets() {
-        return movedDlPackets;
-    }
-
-    long movedDlBytes() {
-        return movedDlBytes;
-    }
-
-    long movedActiveNs() {
-        return movedActiveNs;
-    }
-
-    long movedFirstNs() {
-        return movedFirstNs;
+    private void removeFlow(int f) {
+        int moved = flows.remove(f);
+        if (moved >= 0) {
+            System.arraycopy(flow, moved << 2, flow, f << 2, 4);
+            flowUlPackets[f] = flowUlPackets[moved];
+            flowUlBytes[f] = flowUlBytes[moved];
+            flowDlPackets[f] = flowDlPackets[moved];
+            flowDlBytes[f] = flowDlBytes[moved];
+            flowActiveNs[f] = flowActiveNs[moved];
+            flowFirstNs[f] = flowFirstNs[moved];
+            flowRecordNs[f] = flowRecordNs[moved];
+        }
     }
 
     ServiceRules rules() {
         return rules;
     }
 
+    /** Flows in the table now (provisional and name-decided ones). */
     int flows() {
         return flows.size();
     }
 
     long redecided() {
         return redecided;
+    }
+
+    /** Flows whose decision used a server name and were kept in the table. */
+    long pinned() {
+        return pinned;
     }
 
     private static long mix(long h) {
@@ -389,9 +611,13 @@ final class ServiceMeter {
         flowDlBytes = Arrays.copyOf(flowDlBytes == null ? new long[0] : flowDlBytes, rows);
         flowActiveNs = Arrays.copyOf(flowActiveNs == null ? new long[0] : flowActiveNs, rows);
         flowFirstNs = Arrays.copyOf(flowFirstNs == null ? new long[0] : flowFirstNs, rows);
+        flowRecordNs = Arrays.copyOf(flowRecordNs == null ? new long[0] : flowRecordNs, rows);
     }
 
     private void growContainers(int rows) {
         cont = Arrays.copyOf(cont == null ? new long[0] : cont, rows << 3);
+        if (records) {
+            base = Arrays.copyOf(base == null ? new long[0] : base, rows << 3);
+        }
     }
 }

@@ -1,12 +1,17 @@
 package io.chargeflow.flow;
 
 /**
- * Follows the life of every session of one processor, packet by packet, for the records billing needs (the CDR
- * assembler is one): a session opens, learns its subscriber, uses rating groups, meets a peer, and closes.
+ * Follows the life of every session of one processor for the records billing needs (the CDR assembler is one): a
+ * session opens, learns its subscriber, uses rating groups, meets a peer, has partial records cut, and closes.
+ *
+ * <p>The processor keeps the usage containers itself and reports them only when a record ends: before every
+ * {@link #onCut} and before {@link #onClose} it calls {@link #onUsage} once per container that has usage in the
+ * record, with the usage since the previous record. So nothing here runs per packet. The processor also decides when
+ * partial records are cut, on the limits of {@link FlowContext#recordLimits}, exactly at the packet that reaches
+ * them.
  *
  * <p>One recorder per processor, made by the factory set in {@link FlowContext#sessionRecorders}; every call comes
- * from that processor's thread, so an implementation keeps its state without locks. {@link #onUsage} is called per
- * packet and must not allocate or block.
+ * from that processor's thread, so an implementation keeps its state without locks.
  */
 public interface SessionRecorder {
 
@@ -20,8 +25,8 @@ public interface SessionRecorder {
     void onSubscriber(int handle, Subscriber subscriber);
 
     /**
-     * Usage deltas of one rating group: a packet, or (with negative values followed by positive ones) usage that
-     * moved to another rating group when the flow's server name became known.
+     * The usage of one container (rating group and service identifier) in the record that is about to end: octets,
+     * packets and active time since the previous record, first and last usage in this record.
      */
     void onUsage(
             int handle,
@@ -38,9 +43,12 @@ public interface SessionRecorder {
     /** The session exchanged traffic with another subscriber (key of that subscriber). */
     void onPeer(int handle, long peerHi, long peerLo);
 
-    /** Packet time moved on to {@code nowNs} (called at every sweep), for time-limit partial records. */
-    void onTime(long nowNs);
+    /** A partial record ends at {@code atNs} (its usage was just reported); the session goes on in a new record. */
+    void onCut(int handle, RecordCut cause, long atNs);
 
-    /** The session closed; {@code session} carries its totals and cause. The handle is free afterwards. */
+    /**
+     * The session closed; {@code session} carries its totals and cause (the last record's usage was just reported).
+     * The handle is free afterwards.
+     */
     void onClose(int handle, ClosedSession session);
 }

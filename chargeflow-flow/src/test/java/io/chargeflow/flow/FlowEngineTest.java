@@ -357,6 +357,7 @@ class FlowEngineTest {
         final Map<Integer, Map<Integer, long[]>> usage = new HashMap<>();
         final Map<Long, Map<Integer, long[]>> closed = new HashMap<>();
         final Map<Integer, Subscriber> subscribers = new HashMap<>();
+        final Map<RecordCut, Integer> cuts = new HashMap<>();
         int next;
 
         @Override
@@ -385,7 +386,9 @@ class FlowEngineTest {
         public void onPeer(int handle, long peerHi, long peerLo) {}
 
         @Override
-        public void onTime(long nowNs) {}
+        public void onCut(int handle, RecordCut cause, long atNs) {
+            cuts.merge(cause, 1, Integer::sum);
+        }
 
         @Override
         public void onClose(int handle, ClosedSession session) {
@@ -508,5 +511,208 @@ class FlowEngineTest {
             records += p.records();
         }
         assertThat(records).isEqualTo(20_000);
+    }
+
+    /** Tells, in order, what a recorder is told: usage per record, cuts and closes (times in ms after T0). */
+    static final class LoggingRecorder implements SessionRecorder {
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+        private static long ms(long ns) {
+            return (ns - T0) / 1_000_000;
+        }
+
+        @Override
+        public int onOpen(long sessionId, long keyHi, long keyLo, boolean downlink, long timeNs) {
+            events.add("open " + ms(timeNs));
+            return 0;
+        }
+
+        @Override
+        public void onSubscriber(int handle, Subscriber subscriber) {}
+
+        @Override
+        public void onUsage(
+                int handle, int rg, int sid, long ul, long dl, long ulP, long dlP, long f, long l, long active) {
+            events.add("rg=" + rg + " ul=" + ul + "/" + ulP + " dl=" + dl + "/" + dlP + " " + ms(f) + ".." + ms(l));
+        }
+
+        @Override
+        public void onPeer(int handle, long peerHi, long peerLo) {}
+
+        @Override
+        public void onCut(int handle, RecordCut cause, long atNs) {
+            events.add("cut " + cause + " " + ms(atNs));
+        }
+
+        @Override
+        public void onClose(int handle, ClosedSession session) {
+            events.add("close " + session.cause());
+        }
+    }
+
+    private List<String> recordEvents(ServiceRules rules, long volume, Duration time, int containers, Object... frames)
+            throws Exception {
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap();
+        for (int i = 0; i < frames.length; i += 2) {
+            pcap.frame(T0 + (Long) frames[i], (byte[]) frames[i + 1]);
+        }
+        LoggingRecorder recorder = new LoggingRecorder();
+        run(
+                new FlowContext()
+                        .processors(1)
+                        .serviceRules(rules)
+                        .recordLimits(volume, time, containers)
+                        .sessionRecorders(id -> recorder),
+                pcap);
+        return recorder.events;
+    }
+
+    private static byte[] udpTo(int port, int ipLength) {
+        return CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "198.51.100.7")
+                .udp(40000, port)
+                .payload(ipLength - 28)
+                .build();
+    }
+
+    private static final ServiceRules RECORD_RULES = ServiceRules.parse(
+            List.of("dns: rg=20 proto=udp port=53", "web: rg=10 proto=udp port=443", "default: rg=1"), "r");
+
+    @Test
+    void shouldCutAVolumeLimitRecordAtThePacketThatReachesTheLimit() throws Exception {
+        List<String> events = recordEvents(
+                RECORD_RULES,
+                1000,
+                Duration.ZERO,
+                0,
+                0L,
+                udpTo(443, 500),
+                SECOND,
+                udpTo(443, 500),
+                2 * SECOND,
+                udpTo(443, 400),
+                3 * SECOND,
+                udpTo(53, 700),
+                4 * SECOND,
+                udpTo(443, 500));
+        assertThat(events)
+                .containsExactly(
+                        "open 0",
+                        "rg=10 ul=1000/2 dl=0/0 0..1000",
+                        "cut VOLUME_LIMIT 1000",
+                        "rg=10 ul=400/1 dl=0/0 2000..2000",
+                        "rg=20 ul=700/1 dl=0/0 3000..3000",
+                        "cut VOLUME_LIMIT 3000",
+                        "rg=10 ul=500/1 dl=0/0 4000..4000",
+                        "close END_OF_INPUT");
+    }
+
+    @Test
+    void shouldCutATimeLimitRecordAtTheLimitBoundary() throws Exception {
+        List<String> events = recordEvents(
+                RECORD_RULES,
+                0,
+                Duration.ofSeconds(10),
+                0,
+                0L,
+                udpTo(443, 100),
+                4 * SECOND,
+                udpTo(443, 100),
+                12 * SECOND,
+                udpTo(53, 100),
+                25 * SECOND,
+                udpTo(443, 100));
+        assertThat(events)
+                .containsExactly(
+                        "open 0",
+                        "rg=10 ul=200/2 dl=0/0 0..4000",
+                        "cut TIME_LIMIT 10000",
+                        "rg=20 ul=100/1 dl=0/0 12000..12000",
+                        "cut TIME_LIMIT 20000",
+                        "rg=10 ul=100/1 dl=0/0 25000..25000",
+                        "close END_OF_INPUT");
+    }
+
+    @Test
+    void shouldCutBeforeAContainerBeyondTheLimitJoinsTheRecord() throws Exception {
+        List<String> events = recordEvents(
+                RECORD_RULES,
+                0,
+                Duration.ZERO,
+                2,
+                0L,
+                udpTo(443, 100),
+                SECOND,
+                udpTo(53, 110),
+                2 * SECOND,
+                udpTo(443, 120),
+                3 * SECOND,
+                udpTo(9999, 130),
+                4 * SECOND,
+                udpTo(53, 140));
+        assertThat(events)
+                .containsExactly(
+                        "open 0",
+                        "rg=10 ul=220/2 dl=0/0 0..2000",
+                        "rg=20 ul=110/1 dl=0/0 1000..1000",
+                        "cut MAX_CONTAINERS 3000",
+                        "rg=20 ul=140/1 dl=0/0 4000..4000",
+                        "rg=1 ul=130/1 dl=0/0 3000..3000",
+                        "close END_OF_INPUT");
+    }
+
+    @Test
+    void shouldKeepExactContainersBeyondEightDecisionsAcrossRecordsAndSessions() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lines.add("r" + i + ": rg=" + (100 + i) + " proto=udp port=" + (1000 + i));
+        }
+        lines.add("default: rg=1");
+        ServiceRules rules = ServiceRules.parse(lines, "r");
+        Random random = new Random(11);
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap();
+        Map<String, long[]> model = new HashMap<>();
+        long t = 0;
+        for (int i = 0; i < 3000; i++) {
+            // two sessions of the key (an idle gap in the middle), twelve rating groups and the default
+            t += i == 1500 ? 10 * 60 * SECOND : 1_000_000L;
+            int port = 1000 + random.nextInt(13);
+            int length = 28 + random.nextInt(1200);
+            pcap.frame(T0 + t, udpTo(port, length));
+            int rg = port < 1012 ? 100 + port - 1000 : 1;
+            long[] m = model.computeIfAbsent((i < 1500 ? "a" : "b") + rg, k -> new long[2]);
+            m[0]++;
+            m[1] += length;
+        }
+        List<SummingRecorder> recorders = Collections.synchronizedList(new ArrayList<>());
+        List<ClosedSession> sessions = run(
+                new FlowContext()
+                        .processors(1)
+                        .serviceRules(rules)
+                        .recordLimits(50_000, Duration.ZERO, 0)
+                        .sessionRecorders(id -> {
+                            SummingRecorder r = new SummingRecorder();
+                            recorders.add(r);
+                            return r;
+                        }),
+                pcap);
+        assertThat(sessions).hasSize(2);
+        Map<String, long[]> actual = new HashMap<>();
+        for (int s = 0; s < 2; s++) {
+            ClosedSession session = sessions.get(s);
+            assertThat(session.services()).hasSize(13);
+            Map<Integer, long[]> told = recorders.get(0).closed.get(session.sessionId());
+            for (ServiceUsage u : session.services()) {
+                actual.put((s == 0 ? "a" : "b") + u.ratingGroup(), new long[] {u.ulPackets(), u.ulBytes()});
+                assertThat(told.get(u.ratingGroup()))
+                        .as("records of rg %d add up to the container", u.ratingGroup())
+                        .containsExactly(u.ulBytes(), 0, u.ulPackets(), 0, u.activeNs());
+            }
+        }
+        assertThat(actual.keySet()).isEqualTo(model.keySet());
+        model.forEach((k, v) -> assertThat(actual.get(k)).as(k).containsExactly(v));
+        assertThat(lastEngine.processors().get(0).recordsCut()).isGreaterThan(20);
     }
 }

@@ -57,6 +57,14 @@ public final class KeyIndex {
         }
     }
 
+    /**
+     * The row number plus one in the key's home slot (0 when empty), without comparing keys: a load that brings the
+     * slot into the cache ahead of {@link #find} (the row it names is usually the key's).
+     */
+    public int probe(long keyHi, long keyLo) {
+        return slots[(int) SubscriberKeys.hash(keyHi, keyLo) & slotMask];
+    }
+
     /** Adds a key known to be absent and returns its row (== size before the call). May grow {@link #capacity()}. */
     public int insert(long keyHi, long keyLo) {
         if (size == capacity()) {

@@ -18,6 +18,7 @@ package io.chargeflow.flow.internal;
  *          bits 32..63  flow hash (the same for both directions of a flow)
  *  long 6  bits  0..15  subscriber-side port, bits 16..31 peer port, bit 32 ports known,
  *          bit  33      the packet carries transport payload
+ *          bit  34      TCP SYN (a connection opens: its first payload may name the server)
  *  long 7  name mask: bit i set when the packet (or a DNS answer seen for the peer address) revealed a server
  *          name matching service rule i
  * </pre>
@@ -38,6 +39,7 @@ public final class RecordLayout {
     public static final int PROTOCOL_SHIFT = 24;
     public static final long PORTS_KNOWN_BIT = 1L << 32;
     public static final long PAYLOAD_BIT = 1L << 33;
+    public static final long SYN_BIT = 1L << 34;
     public static final int FLOW_HASH_SHIFT = 32;
 
     private RecordLayout() {}
