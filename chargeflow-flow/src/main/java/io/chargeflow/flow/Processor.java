@@ -27,6 +27,11 @@ public final class Processor implements Runnable {
     static final int FLAG_EVER_PEER_TO_PEER = 8;
 
     private static final int MAX_BATCH = 4096;
+    /**
+     * Longs before row 0 of {@link #hot}: a large array starts at a G1 region boundary with its data 16 bytes in, so
+     * six longs put every row on a cache-line boundary and a row's hot fields in one line instead of two.
+     */
+    static final int ALIGN = Integer.getInteger("chargeflow.align", 6);
     /** Records metered together after their memory was prefetched (see {@link #prefetch}). */
     private static final int GROUP = 32;
 
@@ -247,9 +252,9 @@ public final class Processor implements Runnable {
         for (int i = 0; i < n; i++) {
             int row = entries[i] - 1;
             if (row >= 0) {
-                sink += sessions.lo(row) + hot[row << shift];
+                sink += sessions.lo(row) + hot[ALIGN + (row << shift)];
                 if (services != null) {
-                    sink += hot[(row << shift) + SERVICE_WORDS];
+                    sink += hot[(ALIGN + (row << shift)) + SERVICE_WORDS];
                 }
             }
         }
@@ -280,19 +285,19 @@ public final class Processor implements Runnable {
             nowNs = timeNs;
         }
         int row = sessions.find(keyHi, keyLo);
-        if (row >= 0 && (hot[(row << shift) + H_FLAGS] & FLAG_OPEN) != 0) {
-            if (useValidity && timeNs >= hot[(row << shift) + H_VALID_UNTIL_NS]) {
-                closeRow(row, CloseCause.BINDING_CHANGE, hot[(row << shift) + H_VALID_UNTIL_NS]);
-            } else if (timeNs - hot[(row << shift) + H_LAST_NS] > idleTimeoutNs) {
-                closeRow(row, CloseCause.IDLE_TIMEOUT, hot[(row << shift) + H_LAST_NS] + idleTimeoutNs);
+        if (row >= 0 && (hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_OPEN) != 0) {
+            if (useValidity && timeNs >= hot[(ALIGN + (row << shift)) + H_VALID_UNTIL_NS]) {
+                closeRow(row, CloseCause.BINDING_CHANGE, hot[(ALIGN + (row << shift)) + H_VALID_UNTIL_NS]);
+            } else if (timeNs - hot[(ALIGN + (row << shift)) + H_LAST_NS] > idleTimeoutNs) {
+                closeRow(row, CloseCause.IDLE_TIMEOUT, hot[(ALIGN + (row << shift)) + H_LAST_NS] + idleTimeoutNs);
             }
         }
         if (row < 0) {
             row = sessions.insert(keyHi, keyLo);
-            if ((row << shift) >= hot.length) {
+            if (ALIGN + ((row + 1) << shift) > hot.length) {
                 allocateColumns(sessions.capacity());
             }
-            hot[(row << shift) + H_FLAGS] = 0;
+            hot[(ALIGN + (row << shift)) + H_FLAGS] = 0;
             totalUlPackets[row] = 0;
             totalUlBytes[row] = 0;
             totalDlPackets[row] = 0;
@@ -301,23 +306,23 @@ public final class Processor implements Runnable {
             peerHi[row] = 0;
             peerLo[row] = 0;
         }
-        if ((hot[(row << shift) + H_FLAGS] & FLAG_OPEN) == 0) {
+        if ((hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_OPEN) == 0) {
             openSession(row, keyHi, keyLo, timeNs, RecordLayout.downlink(meta));
         }
-        if (services != null && timeNs >= hot[(row << shift) + S_NEXT_CUT_NS]) {
+        if (services != null && timeNs >= hot[(ALIGN + (row << shift)) + S_NEXT_CUT_NS]) {
             cutAtTimeLimit(row, timeNs);
         }
         int bytes = RecordLayout.bytes(meta);
         if (RecordLayout.downlink(meta)) {
-            hot[(row << shift) + H_DL_PACKETS]++;
-            hot[(row << shift) + H_DL_BYTES] += bytes;
+            hot[(ALIGN + (row << shift)) + H_DL_PACKETS]++;
+            hot[(ALIGN + (row << shift)) + H_DL_BYTES] += bytes;
         } else {
-            hot[(row << shift) + H_UL_PACKETS]++;
-            hot[(row << shift) + H_UL_BYTES] += bytes;
+            hot[(ALIGN + (row << shift)) + H_UL_PACKETS]++;
+            hot[(ALIGN + (row << shift)) + H_UL_BYTES] += bytes;
         }
         chargedBytes += bytes;
-        if (timeNs > hot[(row << shift) + H_LAST_NS]) {
-            hot[(row << shift) + H_LAST_NS] = timeNs;
+        if (timeNs > hot[(ALIGN + (row << shift)) + H_LAST_NS]) {
+            hot[(ALIGN + (row << shift)) + H_LAST_NS] = timeNs;
         }
         if (RecordLayout.peerIsSubscriber(meta)) {
             long hi = buffer[offset + RecordLayout.PEER_HI];
@@ -325,21 +330,23 @@ public final class Processor implements Runnable {
             boolean v4 = SubscriberKeys.isIpv4(hi, lo);
             hi = v4 ? hi : SubscriberKeys.maskHi(hi, ipv6PrefixLength);
             lo = v4 ? lo : SubscriberKeys.maskLo(lo, ipv6PrefixLength);
-            if ((hot[(row << shift) + H_FLAGS] & FLAG_PEER_TO_PEER) == 0 || peerHi[row] != hi || peerLo[row] != lo) {
+            if ((hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_PEER_TO_PEER) == 0
+                    || peerHi[row] != hi
+                    || peerLo[row] != lo) {
                 onNewPeer(row, keyHi, keyLo, hi, lo, timeNs);
             }
-            hot[(row << shift) + H_FLAGS] |= FLAG_PEER_TO_PEER | FLAG_EVER_PEER_TO_PEER;
+            hot[(ALIGN + (row << shift)) + H_FLAGS] |= FLAG_PEER_TO_PEER | FLAG_EVER_PEER_TO_PEER;
             peerHi[row] = hi;
             peerLo[row] = lo;
         }
         if (services != null) {
-            int words = (row << shift) + SERVICE_WORDS;
+            int words = (ALIGN + (row << shift)) + SERVICE_WORDS;
             inFlightBytes = bytes;
             services.onPacket(
                     hot,
                     words,
                     row,
-                    hot[(row << shift) + H_SESSION_ID],
+                    hot[(ALIGN + (row << shift)) + H_SESSION_ID],
                     keyHi,
                     keyLo,
                     buffer[offset + RecordLayout.PEER_HI],
@@ -350,8 +357,8 @@ public final class Processor implements Runnable {
                     timeNs,
                     recorder == null ? 0 : recordOpenNs[row]);
             inFlightBytes = 0;
-            if (hot[(row << shift) + H_UL_BYTES] + hot[(row << shift) + H_DL_BYTES]
-                    >= hot[(row << shift) + S_NEXT_CUT_VOLUME]) {
+            if (hot[(ALIGN + (row << shift)) + H_UL_BYTES] + hot[(ALIGN + (row << shift)) + H_DL_BYTES]
+                    >= hot[(ALIGN + (row << shift)) + S_NEXT_CUT_VOLUME]) {
                 cutRecord(row, RecordCut.VOLUME_LIMIT, Math.max(recordOpenNs[row], timeNs));
             }
         }
@@ -380,7 +387,11 @@ public final class Processor implements Runnable {
     /** Cuts a partial record of an open session: its containers' usage since the last record, then the cut. */
     private void cutRecord(int row, RecordCut cause, long atNs) {
         services.flush(
-                hot, (row << shift) + SERVICE_WORDS, hot[(row << shift) + H_SESSION_ID], recorder, recorderHandle[row]);
+                hot,
+                (ALIGN + (row << shift)) + SERVICE_WORDS,
+                hot[(ALIGN + (row << shift)) + H_SESSION_ID],
+                recorder,
+                recorderHandle[row]);
         recorder.onCut(recorderHandle[row], cause, atNs);
         recordsCut++;
         startRecord(row, atNs);
@@ -389,10 +400,11 @@ public final class Processor implements Runnable {
     private void startRecord(int row, long atNs) {
         recordOpenNs[row] = atNs;
         recordContainerIds[row] = 0;
-        hot[(row << shift) + S_NEXT_CUT_NS] = recordTimeLimitNs > 0 ? atNs + recordTimeLimitNs : Long.MAX_VALUE;
-        hot[(row << shift) + S_NEXT_CUT_VOLUME] = recordVolumeLimit > 0
-                ? hot[(row << shift) + H_UL_BYTES]
-                        + hot[(row << shift) + H_DL_BYTES]
+        hot[(ALIGN + (row << shift)) + S_NEXT_CUT_NS] =
+                recordTimeLimitNs > 0 ? atNs + recordTimeLimitNs : Long.MAX_VALUE;
+        hot[(ALIGN + (row << shift)) + S_NEXT_CUT_VOLUME] = recordVolumeLimit > 0
+                ? hot[(ALIGN + (row << shift)) + H_UL_BYTES]
+                        + hot[(ALIGN + (row << shift)) + H_DL_BYTES]
                         - inFlightBytes
                         + recordVolumeLimit
                 : Long.MAX_VALUE;
@@ -420,7 +432,7 @@ public final class Processor implements Runnable {
         lookupAnswers++;
         int row = sessions.find(answer.keyHi(), answer.keyLo());
         if (row >= 0
-                && (hot[(row << shift) + H_FLAGS] & FLAG_PEER_TO_PEER) != 0
+                && (hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_PEER_TO_PEER) != 0
                 && peerHi[row] == answer.peerHi()
                 && peerLo[row] == answer.peerLo()) {
             peerSubscriber[row] = answer.subscriber();
@@ -430,25 +442,27 @@ public final class Processor implements Runnable {
     }
 
     private void openSession(int row, long keyHi, long keyLo, long timeNs, boolean downlink) {
-        hot[(row << shift) + H_SESSION_ID] = ((long) id << 48) | nextSessionSequence++;
+        hot[(ALIGN + (row << shift)) + H_SESSION_ID] = ((long) id << 48) | nextSessionSequence++;
         firstNs[row] = timeNs;
-        hot[(row << shift) + H_LAST_NS] = timeNs;
-        hot[(row << shift) + H_UL_PACKETS] = 0;
-        hot[(row << shift) + H_UL_BYTES] = 0;
-        hot[(row << shift) + H_DL_PACKETS] = 0;
-        hot[(row << shift) + H_DL_BYTES] = 0;
+        hot[(ALIGN + (row << shift)) + H_LAST_NS] = timeNs;
+        hot[(ALIGN + (row << shift)) + H_UL_PACKETS] = 0;
+        hot[(ALIGN + (row << shift)) + H_UL_BYTES] = 0;
+        hot[(ALIGN + (row << shift)) + H_DL_PACKETS] = 0;
+        hot[(ALIGN + (row << shift)) + H_DL_BYTES] = 0;
         if (useValidity) {
-            hot[(row << shift) + H_VALID_UNTIL_NS] = Long.MAX_VALUE;
+            hot[(ALIGN + (row << shift)) + H_VALID_UNTIL_NS] = Long.MAX_VALUE;
         }
-        hot[(row << shift) + H_FLAGS] = (hot[(row << shift) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) | FLAG_OPEN;
+        hot[(ALIGN + (row << shift)) + H_FLAGS] =
+                (hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) | FLAG_OPEN;
         openCount++;
         if (services != null) {
-            ServiceMeter.clearWords(hot, (row << shift) + SERVICE_WORDS);
-            hot[(row << shift) + S_NEXT_CUT_NS] = Long.MAX_VALUE;
-            hot[(row << shift) + S_NEXT_CUT_VOLUME] = Long.MAX_VALUE;
+            ServiceMeter.clearWords(hot, (ALIGN + (row << shift)) + SERVICE_WORDS);
+            hot[(ALIGN + (row << shift)) + S_NEXT_CUT_NS] = Long.MAX_VALUE;
+            hot[(ALIGN + (row << shift)) + S_NEXT_CUT_VOLUME] = Long.MAX_VALUE;
         }
         if (recorder != null) {
-            recorderHandle[row] = recorder.onOpen(hot[(row << shift) + H_SESSION_ID], keyHi, keyLo, downlink, timeNs);
+            recorderHandle[row] =
+                    recorder.onOpen(hot[(ALIGN + (row << shift)) + H_SESSION_ID], keyHi, keyLo, downlink, timeNs);
             startRecord(row, timeNs);
         }
         subscriber[row] = null;
@@ -457,7 +471,7 @@ public final class Processor implements Runnable {
             peakSessions = openCount;
         }
         if (useDirectory) {
-            hot[(row << shift) + H_FLAGS] |= FLAG_LOOKUP_PENDING;
+            hot[(ALIGN + (row << shift)) + H_FLAGS] |= FLAG_LOOKUP_PENDING;
             pendingLookups++;
             lookups++;
             lookupThread = Thread.currentThread();
@@ -510,7 +524,7 @@ public final class Processor implements Runnable {
         lookupAnswers++;
         int row = sessions.find(answer.keyHi(), answer.keyLo());
         if (row < 0
-                || (hot[(row << shift) + H_FLAGS] & (FLAG_LOOKUP_PENDING | FLAG_OPEN))
+                || (hot[(ALIGN + (row << shift)) + H_FLAGS] & (FLAG_LOOKUP_PENDING | FLAG_OPEN))
                         != (FLAG_LOOKUP_PENDING | FLAG_OPEN)
                 || firstNs[row] / NANOS_PER_MS != answer.atTimeMs()) {
             // the session that asked is gone (its close already settled the pending count)
@@ -518,19 +532,20 @@ public final class Processor implements Runnable {
             return;
         }
         pendingLookups--;
-        hot[(row << shift) + H_FLAGS] &= ~FLAG_LOOKUP_PENDING;
+        hot[(ALIGN + (row << shift)) + H_FLAGS] &= ~FLAG_LOOKUP_PENDING;
         subscriber[row] = answer.subscriber();
         if (recorder != null && answer.subscriber() != null) {
             recorder.onSubscriber(recorderHandle[row], answer.subscriber());
         }
-        hot[(row << shift) + H_VALID_UNTIL_NS] = answer.validUntilMs() >= Long.MAX_VALUE / NANOS_PER_MS
+        hot[(ALIGN + (row << shift)) + H_VALID_UNTIL_NS] = answer.validUntilMs() >= Long.MAX_VALUE / NANOS_PER_MS
                 ? Long.MAX_VALUE
                 : answer.validUntilMs() * NANOS_PER_MS;
-        if (!immediate && hot[(row << shift) + H_LAST_NS] >= hot[(row << shift) + H_VALID_UNTIL_NS]) {
+        if (!immediate
+                && hot[(ALIGN + (row << shift)) + H_LAST_NS] >= hot[(ALIGN + (row << shift)) + H_VALID_UNTIL_NS]) {
             // a late answer (directory miss) for a binding that ended while its packets were metered: the session
             // ends at the binding's end; packets metered in between stay with it and are counted as straddling
             straddlingAnswers++;
-            closeRow(row, CloseCause.BINDING_CHANGE, hot[(row << shift) + H_VALID_UNTIL_NS]);
+            closeRow(row, CloseCause.BINDING_CHANGE, hot[(ALIGN + (row << shift)) + H_VALID_UNTIL_NS]);
         }
     }
 
@@ -556,21 +571,23 @@ public final class Processor implements Runnable {
     }
 
     private void closeIfOpen(int row, CloseRequest request) {
-        if (row >= 0 && (hot[(row << shift) + H_FLAGS] & FLAG_OPEN) != 0) {
+        if (row >= 0 && (hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_OPEN) != 0) {
             closeRow(
-                    row, request.cause(), Math.max(hot[(row << shift) + H_LAST_NS], request.atTimeMs() * NANOS_PER_MS));
+                    row,
+                    request.cause(),
+                    Math.max(hot[(ALIGN + (row << shift)) + H_LAST_NS], request.atTimeMs() * NANOS_PER_MS));
         }
     }
 
     private void sweep() {
         long now = nowNs;
         for (int row = sessions.size() - 1; row >= 0; row--) {
-            if ((hot[(row << shift) + H_FLAGS] & FLAG_OPEN) == 0) {
+            if ((hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_OPEN) == 0) {
                 continue;
             }
-            if (now - hot[(row << shift) + H_LAST_NS] > idleTimeoutNs) {
-                closeRow(row, CloseCause.IDLE_TIMEOUT, hot[(row << shift) + H_LAST_NS] + idleTimeoutNs);
-            } else if (recorder != null && now >= hot[(row << shift) + S_NEXT_CUT_NS]) {
+            if (now - hot[(ALIGN + (row << shift)) + H_LAST_NS] > idleTimeoutNs) {
+                closeRow(row, CloseCause.IDLE_TIMEOUT, hot[(ALIGN + (row << shift)) + H_LAST_NS] + idleTimeoutNs);
+            } else if (recorder != null && now >= hot[(ALIGN + (row << shift)) + S_NEXT_CUT_NS]) {
                 cutAtTimeLimit(row, now);
             }
         }
@@ -589,30 +606,30 @@ public final class Processor implements Runnable {
         }
         drainInbox();
         for (int row = sessions.size() - 1; row >= 0; row--) {
-            if ((hot[(row << shift) + H_FLAGS] & FLAG_OPEN) != 0) {
-                closeRow(row, CloseCause.END_OF_INPUT, hot[(row << shift) + H_LAST_NS]);
+            if ((hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_OPEN) != 0) {
+                closeRow(row, CloseCause.END_OF_INPUT, hot[(ALIGN + (row << shift)) + H_LAST_NS]);
             }
         }
     }
 
     private void closeRow(int row, CloseCause cause, long closeTimeNs) {
-        boolean p2p = (hot[(row << shift) + H_FLAGS] & FLAG_PEER_TO_PEER) != 0;
-        if ((hot[(row << shift) + H_FLAGS] & FLAG_LOOKUP_PENDING) != 0) {
+        boolean p2p = (hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_PEER_TO_PEER) != 0;
+        if ((hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_LOOKUP_PENDING) != 0) {
             // the answer, if it comes, finds no pending session and is counted as stale
             pendingLookups--;
         }
         ClosedSession closed = new ClosedSession(
-                hot[(row << shift) + H_SESSION_ID],
+                hot[(ALIGN + (row << shift)) + H_SESSION_ID],
                 id,
                 sessions.hi(row),
                 sessions.lo(row),
                 subscriber[row],
                 firstNs[row],
-                hot[(row << shift) + H_LAST_NS],
-                hot[(row << shift) + H_UL_PACKETS],
-                hot[(row << shift) + H_UL_BYTES],
-                hot[(row << shift) + H_DL_PACKETS],
-                hot[(row << shift) + H_DL_BYTES],
+                hot[(ALIGN + (row << shift)) + H_LAST_NS],
+                hot[(ALIGN + (row << shift)) + H_UL_PACKETS],
+                hot[(ALIGN + (row << shift)) + H_UL_BYTES],
+                hot[(ALIGN + (row << shift)) + H_DL_PACKETS],
+                hot[(ALIGN + (row << shift)) + H_DL_BYTES],
                 p2p,
                 peerHi[row],
                 peerLo[row],
@@ -621,12 +638,12 @@ public final class Processor implements Runnable {
                 closeTimeNs,
                 closeServices(row));
         // the row stays: it keeps the key's totals and last identity until the next session of the key
-        totalUlPackets[row] += hot[(row << shift) + H_UL_PACKETS];
-        totalUlBytes[row] += hot[(row << shift) + H_UL_BYTES];
-        totalDlPackets[row] += hot[(row << shift) + H_DL_PACKETS];
-        totalDlBytes[row] += hot[(row << shift) + H_DL_BYTES];
+        totalUlPackets[row] += hot[(ALIGN + (row << shift)) + H_UL_PACKETS];
+        totalUlBytes[row] += hot[(ALIGN + (row << shift)) + H_UL_BYTES];
+        totalDlPackets[row] += hot[(ALIGN + (row << shift)) + H_DL_PACKETS];
+        totalDlBytes[row] += hot[(ALIGN + (row << shift)) + H_DL_BYTES];
         sessionCount[row]++;
-        hot[(row << shift) + H_FLAGS] &= ~(FLAG_OPEN | FLAG_PEER_TO_PEER | FLAG_LOOKUP_PENDING);
+        hot[(ALIGN + (row << shift)) + H_FLAGS] &= ~(FLAG_OPEN | FLAG_PEER_TO_PEER | FLAG_LOOKUP_PENDING);
         openCount--;
         sessionsClosed++;
         if (recorder != null) {
@@ -640,8 +657,8 @@ public final class Processor implements Runnable {
         if (services == null) {
             return java.util.List.of();
         }
-        int words = (row << shift) + SERVICE_WORDS;
-        long sessionId = hot[(row << shift) + H_SESSION_ID];
+        int words = (ALIGN + (row << shift)) + SERVICE_WORDS;
+        long sessionId = hot[(ALIGN + (row << shift)) + H_SESSION_ID];
         if (recorder != null) {
             services.flush(hot, words, sessionId, recorder, recorderHandle[row]);
         }
@@ -649,7 +666,7 @@ public final class Processor implements Runnable {
     }
 
     private void allocateColumns(int rows) {
-        hot = hot == null ? new long[rows << shift] : Arrays.copyOf(hot, rows << shift);
+        hot = hot == null ? new long[ALIGN + (rows << shift)] : Arrays.copyOf(hot, ALIGN + (rows << shift));
         peerHi = grow(peerHi, rows);
         peerLo = grow(peerLo, rows);
         firstNs = grow(firstNs, rows);
@@ -692,7 +709,7 @@ public final class Processor implements Runnable {
                 totalDlPackets[row],
                 totalDlBytes[row],
                 sessionCount[row],
-                (hot[(row << shift) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) != 0,
+                (hot[(ALIGN + (row << shift)) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) != 0,
                 peerHi[row],
                 peerLo[row],
                 subscriber[row]);

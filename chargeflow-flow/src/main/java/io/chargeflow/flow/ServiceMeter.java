@@ -47,6 +47,8 @@ final class ServiceMeter {
     // baseline row (what earlier records reported), only with a recorder
     private static final int B_FIRST_NS = 4;
     static final long UNSET = Long.MAX_VALUE;
+    /** Longs before container row 0, so that rows start on cache lines (see {@link Processor#ALIGN}). */
+    private static final int ALIGN = Processor.ALIGN;
 
     // the session's service words, at an offset the processor gives (8 longs)
     /** Bit per decision the session used. */
@@ -284,7 +286,7 @@ final class ServiceMeter {
     }
 
     private void count(int c, int sessionRow, int decision, boolean downlink, int bytes, long timeNs) {
-        int at = c << 3;
+        int at = ALIGN + (c << 3);
         if (cont[at + C_FIRST_NS] == UNSET) {
             join(c, sessionRow, decision, timeNs);
         }
@@ -309,7 +311,7 @@ final class ServiceMeter {
         if (limitContainers) {
             owner.joinRecord(sessionRow, containerIdOf[decision], timeNs);
         }
-        cont[(c << 3) + C_FIRST_NS] = timeNs;
+        cont[ALIGN + (c << 3) + C_FIRST_NS] = timeNs;
     }
 
     /** The container of (session, decision): found through the session's service words, created on first use. */
@@ -327,11 +329,11 @@ final class ServiceMeter {
             c = freeRows[--freeCount];
         } else {
             c = nextRow++;
-            if (c << 3 >= cont.length) {
+            if (ALIGN + ((c + 1) << 3) > cont.length) {
                 growContainers((c + 1) + ((c + 1) >> 1));
             }
         }
-        int at = c << 3;
+        int at = ALIGN + (c << 3);
         cont[at + C_UL_PACKETS] = 0;
         cont[at + C_UL_BYTES] = 0;
         cont[at + C_DL_PACKETS] = 0;
@@ -391,7 +393,7 @@ final class ServiceMeter {
             return;
         }
         int to = container(words, s, sessionRow, sessionId, decision, flowFirst);
-        if (cont[(to << 3) + C_FIRST_NS] == UNSET) {
+        if (cont[ALIGN + (to << 3) + C_FIRST_NS] == UNSET) {
             // may cut a record (container limit) first: what that record reported no longer moves
             join(to, sessionRow, decision, flowFirst);
         }
@@ -401,8 +403,8 @@ final class ServiceMeter {
         long dlBytes = movable(from, C_DL_BYTES, flowDlBytes[f]);
         long active = movable(from, C_ACTIVE_NS, flowActiveNs[f]);
         clearFlowUsage(f);
-        int fa = from << 3;
-        int ta = to << 3;
+        int fa = ALIGN + (from << 3);
+        int ta = ALIGN + (to << 3);
         cont[fa + C_UL_PACKETS] -= ulPackets;
         cont[fa + C_UL_BYTES] -= ulBytes;
         cont[fa + C_DL_PACKETS] -= dlPackets;
@@ -423,7 +425,7 @@ final class ServiceMeter {
 
     /** How much of a flow's usage in one column can leave container {@code c}: what it holds since the last record. */
     private long movable(int c, int column, long amount) {
-        long held = cont[(c << 3) + column] - (records ? base[(c << 3) + column] : 0);
+        long held = cont[ALIGN + (c << 3) + column] - (records ? base[ALIGN + (c << 3) + column] : 0);
         return Math.max(0, Math.min(amount, held));
     }
 
@@ -456,7 +458,7 @@ final class ServiceMeter {
     }
 
     private void flushContainer(int c, int decision, SessionRecorder recorder, int handle) {
-        int at = c << 3;
+        int at = ALIGN + (c << 3);
         long first = cont[at + C_FIRST_NS];
         if (first == UNSET) {
             return;
@@ -504,7 +506,7 @@ final class ServiceMeter {
                     overflowRow[o] = overflowRow[moved];
                 }
             }
-            int at = c << 3;
+            int at = ALIGN + (c << 3);
             if (cont[at + C_UL_PACKETS] + cont[at + C_DL_PACKETS] > 0) {
                 long first = cont[at + C_FIRST_NS];
                 if (records) {
@@ -615,9 +617,9 @@ final class ServiceMeter {
     }
 
     private void growContainers(int rows) {
-        cont = Arrays.copyOf(cont == null ? new long[0] : cont, rows << 3);
+        cont = Arrays.copyOf(cont == null ? new long[0] : cont, ALIGN + (rows << 3));
         if (records) {
-            base = Arrays.copyOf(base == null ? new long[0] : base, rows << 3);
+            base = Arrays.copyOf(base == null ? new long[0] : base, ALIGN + (rows << 3));
         }
     }
 }
