@@ -348,7 +348,8 @@ public final class FlowManager implements FrameHandler {
             if (++spins < 100) {
                 Thread.onSpinWait();
             } else {
-                LockSupport.parkNanos(10_000);
+                // a full ring holds milliseconds of work: back off up to 160 µs rather than wake the core every 10 µs
+                LockSupport.parkNanos(10_000L << Math.min(4, (spins - 100) >> 2));
             }
         }
         return offset;
