@@ -22,11 +22,15 @@ import java.util.List;
  * filter over the reader's flow hash keeps the table out of the way of every other packet (one load from a small
  * bitmap instead of a probe into a large table).
  *
- * <p><b>Containers.</b> One row of eight longs (one cache line) per (session, decision). A session finds its
- * containers through eight service words that the processor keeps right after the session's own hot fields (same
- * cache line pair): the decisions the session used, the first eight of them in order of first use, and their container
- * rows, so a packet touches the session's row and its container's row and nothing else. Sessions with more than eight
- * decisions find the rest through an overflow index. Container rows never move; closed ones are reused.
+ * <p><b>Containers.</b> One per (session, decision), in two rows. The hot row, four longs (half a cache line), is
+ * all a packet touches: packets and octets per direction packed in one long each (packets above bit 40; both move to
+ * the cold row long before either field could overflow), last usage, and active time with a flag for "has usage in
+ * the current record". The cold row (eight longs) holds the spilled counters and the first-usage times; it is touched
+ * when a container joins a record, spills, moves or ends. A session finds its containers through eight service words
+ * that the processor keeps right after the session's own hot fields (same cache line pair): the decisions the session
+ * used, the first eight of them in order of first use, and their container rows, so a packet touches the session's
+ * row and its container's hot row and nothing else. More decisions go through an overflow index. Container rows never
+ * move; closed ones are reused.
  *
  * <p><b>Records.</b> With a {@link SessionRecorder}, containers also keep what was already reported in earlier records
  * (a baseline, touched only when a record is cut), and a container's first-usage time is that of the current record:
@@ -34,18 +38,31 @@ import java.util.List;
  */
 final class ServiceMeter {
     private static final int TCP = 6;
-    // container row
-    private static final int C_UL_PACKETS = 0;
-    private static final int C_UL_BYTES = 1;
-    private static final int C_DL_PACKETS = 2;
-    private static final int C_DL_BYTES = 3;
-    /** First usage in the current record, {@link #UNSET} when the container has no usage since the last cut. */
-    private static final int C_FIRST_NS = 4;
+    // container row, four longs (half a cache line): what every packet touches
+    /** Uplink packets (bits 40..63) and octets (bits 0..39), moved to the cold row before either can overflow. */
+    private static final int C_UL = 0;
 
-    private static final int C_LAST_NS = 5;
-    private static final int C_ACTIVE_NS = 6;
-    // baseline row (what earlier records reported), only with a recorder
-    private static final int B_FIRST_NS = 4;
+    private static final int C_DL = 1;
+    private static final int C_LAST_NS = 2;
+    /** Active time; bit 63 set while the container has usage in the current record. */
+    private static final int C_ACTIVE_NS = 3;
+
+    private static final long JOINED = Long.MIN_VALUE;
+    private static final long OCTETS = (1L << 40) - 1;
+    private static final long ONE_PACKET = 1L << 40;
+    /** A packed counter is spilled once its packets reach 2^23 or its octets 2^39: far from either limit. */
+    private static final long SPILL = (1L << 63) | (1L << 39);
+    // cold row, eight longs, touched when a container joins a record, spills, moves or ends
+    private static final int K_UL_PACKETS = 0;
+    private static final int K_UL_BYTES = 1;
+    private static final int K_DL_PACKETS = 2;
+    private static final int K_DL_BYTES = 3;
+    /** First usage in the current record. */
+    private static final int K_FIRST_NS = 4;
+    /** First usage of the session (over the records already reported). */
+    private static final int K_SESSION_FIRST_NS = 5;
+    // baseline row (records only), eight longs: what earlier records reported, columns 0..3 as in the cold row
+    private static final int B_ACTIVE_NS = 4;
     static final long UNSET = Long.MAX_VALUE;
     /** Longs before container row 0, so that rows start on cache lines (see {@link Processor#ALIGN}). */
     private static final int ALIGN = Processor.ALIGN;
@@ -101,6 +118,8 @@ final class ServiceMeter {
 
     private int[] overflowRow = new int[16];
     private long[] cont;
+    /** Cold container rows, eight longs each (see K_*). */
+    private long[] cold;
     /** Container rows free for reuse (rows never move: the service words point at them). */
     private int[] freeRows = new int[64];
 
@@ -286,16 +305,15 @@ final class ServiceMeter {
     }
 
     private void count(int c, int sessionRow, int decision, boolean downlink, int bytes, long timeNs) {
-        int at = ALIGN + (c << 3);
-        if (cont[at + C_FIRST_NS] == UNSET) {
+        int at = ALIGN + (c << 2);
+        if (cont[at + C_ACTIVE_NS] >= 0) {
             join(c, sessionRow, decision, timeNs);
         }
-        if (downlink) {
-            cont[at + C_DL_PACKETS]++;
-            cont[at + C_DL_BYTES] += bytes;
-        } else {
-            cont[at + C_UL_PACKETS]++;
-            cont[at + C_UL_BYTES] += bytes;
+        int d = at + (downlink ? C_DL : C_UL);
+        long v = cont[d] + (ONE_PACKET | bytes);
+        cont[d] = v;
+        if ((v & SPILL) != 0) {
+            spill(c);
         }
         long gap = timeNs - cont[at + C_LAST_NS];
         if (gap > 0) {
@@ -306,12 +324,37 @@ final class ServiceMeter {
         }
     }
 
+    /** Moves both packed counters of container {@code c} into its cold row. */
+    private void spill(int c) {
+        int at = ALIGN + (c << 2);
+        int k = ALIGN + (c << 3);
+        long ul = cont[at + C_UL];
+        long dl = cont[at + C_DL];
+        cold[k + K_UL_PACKETS] += ul >>> 40;
+        cold[k + K_UL_BYTES] += ul & OCTETS;
+        cold[k + K_DL_PACKETS] += dl >>> 40;
+        cold[k + K_DL_BYTES] += dl & OCTETS;
+        cont[at + C_UL] = 0;
+        cont[at + C_DL] = 0;
+    }
+
+    /** A whole counter of container {@code c} (column 0..3 as K_*): cold row plus packed part. */
+    private long total(int c, int column) {
+        long packed = cont[ALIGN + (c << 2) + (column < 2 ? C_UL : C_DL)];
+        return cold[ALIGN + (c << 3) + column] + ((column & 1) == 0 ? packed >>> 40 : packed & OCTETS);
+    }
+
+    private long active(int c) {
+        return cont[ALIGN + (c << 2) + C_ACTIVE_NS] & Long.MAX_VALUE;
+    }
+
     /** The container's first usage in the current record (it may cut a record first, on the container limit). */
     private void join(int c, int sessionRow, int decision, long timeNs) {
         if (limitContainers) {
             owner.joinRecord(sessionRow, containerIdOf[decision], timeNs);
         }
-        cont[ALIGN + (c << 3) + C_FIRST_NS] = timeNs;
+        cont[ALIGN + (c << 2) + C_ACTIVE_NS] |= JOINED;
+        cold[ALIGN + (c << 3) + K_FIRST_NS] = timeNs;
     }
 
     /** The container of (session, decision): found through the session's service words, created on first use. */
@@ -329,21 +372,21 @@ final class ServiceMeter {
             c = freeRows[--freeCount];
         } else {
             c = nextRow++;
-            if (ALIGN + ((c + 1) << 3) > cont.length) {
+            if (ALIGN + ((c + 1) << 3) > cold.length) {
                 growContainers((c + 1) + ((c + 1) >> 1));
             }
         }
-        int at = ALIGN + (c << 3);
-        cont[at + C_UL_PACKETS] = 0;
-        cont[at + C_UL_BYTES] = 0;
-        cont[at + C_DL_PACKETS] = 0;
-        cont[at + C_DL_BYTES] = 0;
-        cont[at + C_FIRST_NS] = UNSET;
+        int at = ALIGN + (c << 2);
+        cont[at + C_UL] = 0;
+        cont[at + C_DL] = 0;
         cont[at + C_LAST_NS] = timeNs;
         cont[at + C_ACTIVE_NS] = 0;
+        int k = ALIGN + (c << 3);
+        Arrays.fill(cold, k, k + 8, 0);
+        cold[k + K_FIRST_NS] = UNSET;
+        cold[k + K_SESSION_FIRST_NS] = UNSET;
         if (records) {
-            Arrays.fill(base, at, at + 8, 0);
-            base[at + B_FIRST_NS] = UNSET;
+            Arrays.fill(base, k, k + 8, 0);
         }
         int i = Long.bitCount(mask);
         if (i < INLINE) {
@@ -393,39 +436,42 @@ final class ServiceMeter {
             return;
         }
         int to = container(words, s, sessionRow, sessionId, decision, flowFirst);
-        if (cont[ALIGN + (to << 3) + C_FIRST_NS] == UNSET) {
+        if (cont[ALIGN + (to << 2) + C_ACTIVE_NS] >= 0) {
             // may cut a record (container limit) first: what that record reported no longer moves
             join(to, sessionRow, decision, flowFirst);
         }
-        long ulPackets = movable(from, C_UL_PACKETS, flowUlPackets[f]);
-        long ulBytes = movable(from, C_UL_BYTES, flowUlBytes[f]);
-        long dlPackets = movable(from, C_DL_PACKETS, flowDlPackets[f]);
-        long dlBytes = movable(from, C_DL_BYTES, flowDlBytes[f]);
-        long active = movable(from, C_ACTIVE_NS, flowActiveNs[f]);
+        spill(from);
+        spill(to);
+        long ulPackets = movable(from, K_UL_PACKETS, flowUlPackets[f]);
+        long ulBytes = movable(from, K_UL_BYTES, flowUlBytes[f]);
+        long dlPackets = movable(from, K_DL_PACKETS, flowDlPackets[f]);
+        long dlBytes = movable(from, K_DL_BYTES, flowDlBytes[f]);
+        long active = Math.max(
+                0, Math.min(flowActiveNs[f], active(from) - (records ? base[ALIGN + (from << 3) + B_ACTIVE_NS] : 0)));
         clearFlowUsage(f);
-        int fa = ALIGN + (from << 3);
-        int ta = ALIGN + (to << 3);
-        cont[fa + C_UL_PACKETS] -= ulPackets;
-        cont[fa + C_UL_BYTES] -= ulBytes;
-        cont[fa + C_DL_PACKETS] -= dlPackets;
-        cont[fa + C_DL_BYTES] -= dlBytes;
-        cont[fa + C_ACTIVE_NS] -= active;
-        cont[ta + C_UL_PACKETS] += ulPackets;
-        cont[ta + C_UL_BYTES] += ulBytes;
-        cont[ta + C_DL_PACKETS] += dlPackets;
-        cont[ta + C_DL_BYTES] += dlBytes;
-        cont[ta + C_ACTIVE_NS] += active;
+        int kf = ALIGN + (from << 3);
+        int kt = ALIGN + (to << 3);
+        cold[kf + K_UL_PACKETS] -= ulPackets;
+        cold[kf + K_UL_BYTES] -= ulBytes;
+        cold[kf + K_DL_PACKETS] -= dlPackets;
+        cold[kf + K_DL_BYTES] -= dlBytes;
+        cold[kt + K_UL_PACKETS] += ulPackets;
+        cold[kt + K_UL_BYTES] += ulBytes;
+        cold[kt + K_DL_PACKETS] += dlPackets;
+        cold[kt + K_DL_BYTES] += dlBytes;
+        cont[ALIGN + (from << 2) + C_ACTIVE_NS] -= active;
+        cont[ALIGN + (to << 2) + C_ACTIVE_NS] += active;
         if (ulPackets + dlPackets > 0) {
-            cont[ta + C_FIRST_NS] = Math.min(cont[ta + C_FIRST_NS], flowFirst);
-            if (cont[fa + C_LAST_NS] > cont[ta + C_LAST_NS]) {
-                cont[ta + C_LAST_NS] = cont[fa + C_LAST_NS];
+            cold[kt + K_FIRST_NS] = Math.min(cold[kt + K_FIRST_NS], flowFirst);
+            if (cont[ALIGN + (from << 2) + C_LAST_NS] > cont[ALIGN + (to << 2) + C_LAST_NS]) {
+                cont[ALIGN + (to << 2) + C_LAST_NS] = cont[ALIGN + (from << 2) + C_LAST_NS];
             }
         }
     }
 
     /** How much of a flow's usage in one column can leave container {@code c}: what it holds since the last record. */
     private long movable(int c, int column, long amount) {
-        long held = cont[ALIGN + (c << 3) + column] - (records ? base[ALIGN + (c << 3) + column] : 0);
+        long held = total(c, column) - (records ? base[ALIGN + (c << 3) + column] : 0);
         return Math.max(0, Math.min(amount, held));
     }
 
@@ -458,29 +504,36 @@ final class ServiceMeter {
     }
 
     private void flushContainer(int c, int decision, SessionRecorder recorder, int handle) {
-        int at = ALIGN + (c << 3);
-        long first = cont[at + C_FIRST_NS];
-        if (first == UNSET) {
+        int at = ALIGN + (c << 2);
+        if (cont[at + C_ACTIVE_NS] >= 0) {
             return;
         }
+        int k = ALIGN + (c << 3);
+        long first = cold[k + K_FIRST_NS];
+        long ulPackets = total(c, K_UL_PACKETS);
+        long ulBytes = total(c, K_UL_BYTES);
+        long dlPackets = total(c, K_DL_PACKETS);
+        long dlBytes = total(c, K_DL_BYTES);
+        long active = active(c);
         recorder.onUsage(
                 handle,
                 rules.ratingGroup(decision),
                 rules.serviceId(decision),
-                cont[at + C_UL_BYTES] - base[at + C_UL_BYTES],
-                cont[at + C_DL_BYTES] - base[at + C_DL_BYTES],
-                cont[at + C_UL_PACKETS] - base[at + C_UL_PACKETS],
-                cont[at + C_DL_PACKETS] - base[at + C_DL_PACKETS],
+                ulBytes - base[k + K_UL_BYTES],
+                dlBytes - base[k + K_DL_BYTES],
+                ulPackets - base[k + K_UL_PACKETS],
+                dlPackets - base[k + K_DL_PACKETS],
                 first,
                 cont[at + C_LAST_NS],
-                cont[at + C_ACTIVE_NS] - base[at + C_ACTIVE_NS]);
-        base[at + C_UL_PACKETS] = cont[at + C_UL_PACKETS];
-        base[at + C_UL_BYTES] = cont[at + C_UL_BYTES];
-        base[at + C_DL_PACKETS] = cont[at + C_DL_PACKETS];
-        base[at + C_DL_BYTES] = cont[at + C_DL_BYTES];
-        base[at + C_ACTIVE_NS] = cont[at + C_ACTIVE_NS];
-        base[at + B_FIRST_NS] = Math.min(base[at + B_FIRST_NS], first);
-        cont[at + C_FIRST_NS] = UNSET;
+                active - base[k + B_ACTIVE_NS]);
+        base[k + K_UL_PACKETS] = ulPackets;
+        base[k + K_UL_BYTES] = ulBytes;
+        base[k + K_DL_PACKETS] = dlPackets;
+        base[k + K_DL_BYTES] = dlBytes;
+        base[k + B_ACTIVE_NS] = active;
+        cold[k + K_SESSION_FIRST_NS] = Math.min(cold[k + K_SESSION_FIRST_NS], first);
+        cold[k + K_FIRST_NS] = UNSET;
+        cont[at + C_ACTIVE_NS] &= Long.MAX_VALUE;
     }
 
     /** The containers of a closing session (its whole usage), in decision order; their rows are freed. */
@@ -506,23 +559,26 @@ final class ServiceMeter {
                     overflowRow[o] = overflowRow[moved];
                 }
             }
-            int at = ALIGN + (c << 3);
-            if (cont[at + C_UL_PACKETS] + cont[at + C_DL_PACKETS] > 0) {
-                long first = cont[at + C_FIRST_NS];
-                if (records) {
-                    first = Math.min(first, base[at + B_FIRST_NS]);
+            int at = ALIGN + (c << 2);
+            int k = ALIGN + (c << 3);
+            long ulPackets = total(c, K_UL_PACKETS);
+            long dlPackets = total(c, K_DL_PACKETS);
+            if (ulPackets + dlPackets > 0) {
+                long first = cold[k + K_SESSION_FIRST_NS];
+                if (cont[at + C_ACTIVE_NS] < 0) {
+                    first = Math.min(first, cold[k + K_FIRST_NS]);
                 }
                 services.add(new ServiceUsage(
                         rules.ratingGroup(decision),
                         rules.serviceId(decision),
                         rules.label(decision),
-                        cont[at + C_UL_PACKETS],
-                        cont[at + C_UL_BYTES],
-                        cont[at + C_DL_PACKETS],
-                        cont[at + C_DL_BYTES],
+                        ulPackets,
+                        total(c, K_UL_BYTES),
+                        dlPackets,
+                        total(c, K_DL_BYTES),
                         first == UNSET ? cont[at + C_LAST_NS] : first,
                         cont[at + C_LAST_NS],
-                        cont[at + C_ACTIVE_NS]));
+                        active(c)));
             }
             if (freeCount == freeRows.length) {
                 freeRows = Arrays.copyOf(freeRows, freeRows.length * 2);
@@ -617,7 +673,8 @@ final class ServiceMeter {
     }
 
     private void growContainers(int rows) {
-        cont = Arrays.copyOf(cont == null ? new long[0] : cont, ALIGN + (rows << 3));
+        cont = Arrays.copyOf(cont == null ? new long[0] : cont, ALIGN + (rows << 2));
+        cold = Arrays.copyOf(cold == null ? new long[0] : cold, ALIGN + (rows << 3));
         if (records) {
             base = Arrays.copyOf(base == null ? new long[0] : base, ALIGN + (rows << 3));
         }

@@ -1,0 +1,49 @@
+package io.chargeflow.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chargeflow.flow.internal.RecordLayout;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServiceMeterTest {
+    private static final long T0 = 1_700_000_000_000_000_000L;
+
+    @Test
+    void shouldCountExactlyPastTheLimitsOfThePackedCounters() {
+        ServiceRules rules = ServiceRules.parse(List.of("dns: rg=20 proto=udp port=53", "default: rg=1"), "r");
+        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        long[] words = new long[8];
+        long ports = RecordLayout.PORTS_KNOWN_BIT | (53L << 16) | 40000;
+        long ulPackets = 0;
+        long ulBytes = 0;
+        long dlPackets = 0;
+        long dlBytes = 0;
+        // 17M uplink packets pass 2^24 packets (the packed field); the first 1.2M, of 1,000,000 octets, pass 2^40
+        // octets
+        for (int i = 0; i < 17_000_000; i++) {
+            boolean downlink = i % 1000 == 999;
+            int bytes = i < 1_200_000 ? 1_000_000 : 64 + (i & 511);
+            long meta = RecordLayout.meta(bytes, downlink, false, 17, 7);
+            meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, ports, meta, 0, T0 + i * 1000L, T0);
+            if (downlink) {
+                dlPackets++;
+                dlBytes += bytes;
+            } else {
+                ulPackets++;
+                ulBytes += bytes;
+            }
+        }
+        assertThat(ulPackets).isGreaterThan(1L << 24);
+        assertThat(ulBytes).isGreaterThan(1L << 40);
+        List<ServiceUsage> usage = meter.close(words, 0, 42);
+        assertThat(usage).hasSize(1);
+        ServiceUsage dns = usage.get(0);
+        assertThat(dns.ratingGroup()).isEqualTo(20);
+        assertThat(new long[] {dns.ulPackets(), dns.ulBytes(), dns.dlPackets(), dns.dlBytes()})
+                .containsExactly(ulPackets, ulBytes, dlPackets, dlBytes);
+        assertThat(dns.firstUsageNs()).isEqualTo(T0);
+        assertThat(dns.lastUsageNs()).isEqualTo(T0 + 16_999_999 * 1000L);
+        assertThat(dns.activeNs()).isEqualTo(16_999_999 * 1000L);
+    }
+}
