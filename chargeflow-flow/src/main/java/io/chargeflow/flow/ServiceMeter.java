@@ -194,13 +194,7 @@ final class ServiceMeter {
         boolean downlink = RecordLayout.downlink(meta);
         if (protocol != TCP || !usesNames) {
             int decision = rules.decide(protocol, serverPort, portKnown, peerHi, peerLo, nameMask);
-            count(
-                    container(words, s, sessionRow, sessionId, decision, timeNs),
-                    sessionRow,
-                    decision,
-                    downlink,
-                    bytes,
-                    timeNs);
+            count(words, s, sessionRow, sessionId, decision, downlink, bytes, timeNs);
             return decision;
         }
         boolean payload = (ports & RecordLayout.PAYLOAD_BIT) != 0;
@@ -240,13 +234,7 @@ final class ServiceMeter {
                     // decided without a name: its packets decide the same on their own from now on
                     removeFlow(f);
                     f = -1;
-                    count(
-                            container(words, s, sessionRow, sessionId, decided, timeNs),
-                            sessionRow,
-                            decided,
-                            downlink,
-                            bytes,
-                            timeNs);
+                    count(words, s, sessionRow, sessionId, decided, downlink, bytes, timeNs);
                     return decided;
                 }
                 pinned++;
@@ -277,13 +265,7 @@ final class ServiceMeter {
                 }
             }
         }
-        count(
-                container(words, s, sessionRow, sessionId, decision, timeNs),
-                sessionRow,
-                decision,
-                downlink,
-                bytes,
-                timeNs);
+        count(words, s, sessionRow, sessionId, decision, downlink, bytes, timeNs);
         if (f >= 0) {
             int at = f << 2;
             if ((flow[at + F_STATE] & 1) != 0) {
@@ -302,6 +284,25 @@ final class ServiceMeter {
             flow[at + F_LAST_NS] = timeNs;
         }
         return decision;
+    }
+
+    /** Counts the packet in the session's container of {@code decision}. */
+    private void count(
+            long[] words,
+            int s,
+            int sessionRow,
+            long sessionId,
+            int decision,
+            boolean downlink,
+            int bytes,
+            long timeNs) {
+        count(
+                container(words, s, sessionRow, sessionId, decision, timeNs),
+                sessionRow,
+                decision,
+                downlink,
+                bytes,
+                timeNs);
     }
 
     private void count(int c, int sessionRow, int decision, boolean downlink, int bytes, long timeNs) {
