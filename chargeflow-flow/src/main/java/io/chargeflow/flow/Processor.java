@@ -69,7 +69,10 @@ public final class Processor implements Runnable {
     private static final int H_FLAGS = 6;
     private static final int H_VALID_UNTIL_NS = 7;
     private long[] hot;
-    /** log2 of a session's longs in {@link #hot}: 3 (one cache line), or 4 with the service words of a ServiceMeter. */
+    /**
+     * log2 of a session's longs in {@link #hot}: 3 (one cache line), or 5 with a ServiceMeter (its service words and
+     * the hot rows of the session's first four containers: four cache lines).
+     */
     private final int shift;
     /** Where a session's service words start in its hot row (after the eight hot fields). */
     private static final int SERVICE_WORDS = 8;
@@ -158,7 +161,7 @@ public final class Processor implements Runnable {
                         context.activityTimeout().toNanos(),
                         recorder == null ? null : this,
                         recordMaxContainers > 0);
-        this.shift = services == null ? 3 : 4;
+        this.shift = services == null ? 3 : 5;
         allocateColumns(sessions.capacity());
     }
 
@@ -254,7 +257,9 @@ public final class Processor implements Runnable {
             if (row >= 0) {
                 sink += sessions.lo(row) + hot[ALIGN + (row << shift)];
                 if (services != null) {
-                    sink += hot[(ALIGN + (row << shift)) + SERVICE_WORDS];
+                    // the service words and the first containers' hot rows: the rest of the session's row
+                    int at = ALIGN + (row << shift);
+                    sink += hot[at + SERVICE_WORDS] + hot[at + SERVICE_WORDS + 8] + hot[at + SERVICE_WORDS + 16];
                 }
             }
         }

@@ -22,15 +22,15 @@ import java.util.List;
  * filter over the reader's flow hash keeps the table out of the way of every other packet (one load from a small
  * bitmap instead of a probe into a large table).
  *
- * <p><b>Containers.</b> One per (session, decision), in two rows. The hot row, four longs (half a cache line), is
- * all a packet touches: packets and octets per direction packed in one long each (packets above bit 40; both move to
- * the cold row long before either field could overflow), last usage, and active time with a flag for "has usage in
- * the current record". The cold row (eight longs) holds the spilled counters and the first-usage times; it is touched
- * when a container joins a record, spills, moves or ends. A session finds its containers through eight service words
- * that the processor keeps right after the session's own hot fields (same cache line pair): the decisions the session
- * used, the first eight of them in order of first use, and their container rows, so a packet touches the session's
- * row and its container's hot row and nothing else. More decisions go through an overflow index. Container rows never
- * move; closed ones are reused.
+ * <p><b>Containers.</b> One per (session, decision), in two rows. The hot row, four longs (32 bytes), is all a packet
+ * touches: packets and octets per direction packed in one long each (packets above bit 40; both move to the cold row
+ * long before either field could overflow), last usage, and active time with a flag for "has usage in the current
+ * record". The hot rows of a session's first four containers live inside the session's own row, after eight service
+ * words (the decisions the session used, the first eight of them in order of first use, and their container rows), so
+ * most packets touch one session row of four cache lines, all at known addresses and prefetched with the row. Later
+ * containers keep their hot rows in a table of their own; more than eight decisions go through an overflow index. The
+ * cold row (eight longs) holds the spilled counters and the first-usage times; it is touched when a container joins a
+ * record, spills, moves or ends. Container rows never move; closed ones are reused.
  *
  * <p><b>Records.</b> With a {@link SessionRecorder}, containers also keep what was already reported in earlier records
  * (a baseline, touched only when a record is cut), and a container's first-usage time is that of the current record:
@@ -76,6 +76,13 @@ final class ServiceMeter {
     static final int S_ROWS = 2;
 
     static final int INLINE = 8;
+    /**
+     * The first four containers of a session keep their hot row inside the session's row, right after the service
+     * words (longs 8..23 from the service words' start): a packet then touches one row of known lines.
+     */
+    static final int INLINE_HOT = 4;
+    /** Longs the service meter uses from the start of a session's service words: 8 words, 4 hot container rows. */
+    static final int WORDS = 8 + INLINE_HOT * 4;
 
     // flow row
     private static final int F_SESSION = 0;
@@ -120,6 +127,16 @@ final class ServiceMeter {
     private long[] cont;
     /** Cold container rows, eight longs each (see K_*). */
     private long[] cold;
+    /**
+     * Where each container's hot row is: an index into the session rows (the processor's array, passed with every
+     * call) when it is one of the session's first four containers, else {@code -1 - index} into {@link #cont}.
+     */
+    private int[] hotAt = new int[0];
+    /** The processor's session rows, as passed to the call in progress. */
+    private long[] rowWords;
+    // the hot row of the container the last container() call returned
+    private long[] lastHot;
+    private int lastAt;
     /** Container rows free for reuse (rows never move: the service words point at them). */
     private int[] freeRows = new int[64];
 
@@ -187,6 +204,7 @@ final class ServiceMeter {
             long nameMask,
             long timeNs,
             long recordNs) {
+        rowWords = words;
         int protocol = RecordLayout.protocol(meta);
         boolean portKnown = (ports & RecordLayout.PORTS_KNOWN_BIT) != 0;
         int serverPort = (int) (ports >>> 16) & 0xFFFF;
@@ -306,47 +324,66 @@ final class ServiceMeter {
     }
 
     private void count(int c, int sessionRow, int decision, boolean downlink, int bytes, long timeNs) {
-        int at = ALIGN + (c << 2);
-        if (cont[at + C_ACTIVE_NS] >= 0) {
+        long[] a = lastHot;
+        int at = lastAt;
+        if (a[at + C_ACTIVE_NS] >= 0) {
             join(c, sessionRow, decision, timeNs);
         }
         int d = at + (downlink ? C_DL : C_UL);
-        long v = cont[d] + (ONE_PACKET | bytes);
-        cont[d] = v;
+        long v = a[d] + (ONE_PACKET | bytes);
+        a[d] = v;
         if ((v & SPILL) != 0) {
             spill(c);
         }
-        long gap = timeNs - cont[at + C_LAST_NS];
+        long gap = timeNs - a[at + C_LAST_NS];
         if (gap > 0) {
             if (gap <= activityNs) {
-                cont[at + C_ACTIVE_NS] += gap;
+                a[at + C_ACTIVE_NS] += gap;
             }
-            cont[at + C_LAST_NS] = timeNs;
+            a[at + C_LAST_NS] = timeNs;
         }
+    }
+
+    private long[] hotArray(int c) {
+        return hotAt[c] >= 0 ? rowWords : cont;
+    }
+
+    private int hotIndex(int c) {
+        int at = hotAt[c];
+        return at >= 0 ? at : -1 - at;
     }
 
     /** Moves both packed counters of container {@code c} into its cold row. */
     private void spill(int c) {
-        int at = ALIGN + (c << 2);
+        long[] a = hotArray(c);
+        int at = hotIndex(c);
         int k = ALIGN + (c << 3);
-        long ul = cont[at + C_UL];
-        long dl = cont[at + C_DL];
+        long ul = a[at + C_UL];
+        long dl = a[at + C_DL];
         cold[k + K_UL_PACKETS] += ul >>> 40;
         cold[k + K_UL_BYTES] += ul & OCTETS;
         cold[k + K_DL_PACKETS] += dl >>> 40;
         cold[k + K_DL_BYTES] += dl & OCTETS;
-        cont[at + C_UL] = 0;
-        cont[at + C_DL] = 0;
+        a[at + C_UL] = 0;
+        a[at + C_DL] = 0;
     }
 
     /** A whole counter of container {@code c} (column 0..3 as K_*): cold row plus packed part. */
     private long total(int c, int column) {
-        long packed = cont[ALIGN + (c << 2) + (column < 2 ? C_UL : C_DL)];
+        long packed = hotArray(c)[hotIndex(c) + (column < 2 ? C_UL : C_DL)];
         return cold[ALIGN + (c << 3) + column] + ((column & 1) == 0 ? packed >>> 40 : packed & OCTETS);
     }
 
     private long active(int c) {
-        return cont[ALIGN + (c << 2) + C_ACTIVE_NS] & Long.MAX_VALUE;
+        return hotArray(c)[hotIndex(c) + C_ACTIVE_NS] & Long.MAX_VALUE;
+    }
+
+    private long last(int c) {
+        return hotArray(c)[hotIndex(c) + C_LAST_NS];
+    }
+
+    private boolean joined(int c) {
+        return hotArray(c)[hotIndex(c) + C_ACTIVE_NS] < 0;
     }
 
     /** The container's first usage in the current record (it may cut a record first, on the container limit). */
@@ -354,7 +391,7 @@ final class ServiceMeter {
         if (limitContainers) {
             owner.joinRecord(sessionRow, containerIdOf[decision], timeNs);
         }
-        cont[ALIGN + (c << 2) + C_ACTIVE_NS] |= JOINED;
+        hotArray(c)[hotIndex(c) + C_ACTIVE_NS] |= JOINED;
         cold[ALIGN + (c << 3) + K_FIRST_NS] = timeNs;
     }
 
@@ -363,10 +400,17 @@ final class ServiceMeter {
         long mask = words[s + S_MASK];
         if ((mask & (1L << decision)) != 0) {
             int i = inlineSlot(words[s + S_ORDER], Math.min(INLINE, Long.bitCount(mask)), decision);
-            if (i >= 0) {
-                return (int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5));
+            int c = i >= 0
+                    ? (int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5))
+                    : overflowRow[overflow.find(sessionId, decision)];
+            if (i >= 0 && i < INLINE_HOT) {
+                lastHot = words;
+                lastAt = s + 8 + (i << 2);
+            } else {
+                lastHot = cont;
+                lastAt = ALIGN + (c << 2);
             }
-            return overflowRow[overflow.find(sessionId, decision)];
+            return c;
         }
         int c;
         if (freeCount > 0) {
@@ -377,11 +421,24 @@ final class ServiceMeter {
                 growContainers((c + 1) + ((c + 1) >> 1));
             }
         }
-        int at = ALIGN + (c << 2);
-        cont[at + C_UL] = 0;
-        cont[at + C_DL] = 0;
-        cont[at + C_LAST_NS] = timeNs;
-        cont[at + C_ACTIVE_NS] = 0;
+        int slot = Long.bitCount(mask);
+        long[] a;
+        int at;
+        if (slot < INLINE_HOT) {
+            a = words;
+            at = s + 8 + (slot << 2);
+            hotAt[c] = at;
+        } else {
+            a = cont;
+            at = ALIGN + (c << 2);
+            hotAt[c] = -1 - at;
+        }
+        a[at + C_UL] = 0;
+        a[at + C_DL] = 0;
+        a[at + C_LAST_NS] = timeNs;
+        a[at + C_ACTIVE_NS] = 0;
+        lastHot = a;
+        lastAt = at;
         int k = ALIGN + (c << 3);
         Arrays.fill(cold, k, k + 8, 0);
         cold[k + K_FIRST_NS] = UNSET;
@@ -437,7 +494,7 @@ final class ServiceMeter {
             return;
         }
         int to = container(words, s, sessionRow, sessionId, decision, flowFirst);
-        if (cont[ALIGN + (to << 2) + C_ACTIVE_NS] >= 0) {
+        if (!joined(to)) {
             // may cut a record (container limit) first: what that record reported no longer moves
             join(to, sessionRow, decision, flowFirst);
         }
@@ -460,12 +517,12 @@ final class ServiceMeter {
         cold[kt + K_UL_BYTES] += ulBytes;
         cold[kt + K_DL_PACKETS] += dlPackets;
         cold[kt + K_DL_BYTES] += dlBytes;
-        cont[ALIGN + (from << 2) + C_ACTIVE_NS] -= active;
-        cont[ALIGN + (to << 2) + C_ACTIVE_NS] += active;
+        hotArray(from)[hotIndex(from) + C_ACTIVE_NS] -= active;
+        hotArray(to)[hotIndex(to) + C_ACTIVE_NS] += active;
         if (ulPackets + dlPackets > 0) {
             cold[kt + K_FIRST_NS] = Math.min(cold[kt + K_FIRST_NS], flowFirst);
-            if (cont[ALIGN + (from << 2) + C_LAST_NS] > cont[ALIGN + (to << 2) + C_LAST_NS]) {
-                cont[ALIGN + (to << 2) + C_LAST_NS] = cont[ALIGN + (from << 2) + C_LAST_NS];
+            if (last(from) > last(to)) {
+                hotArray(to)[hotIndex(to) + C_LAST_NS] = last(from);
             }
         }
     }
@@ -489,6 +546,7 @@ final class ServiceMeter {
      * use), and starts the next record. The processor calls it when it cuts a record and before a session closes.
      */
     void flush(long[] words, int s, long sessionId, SessionRecorder recorder, int handle) {
+        rowWords = words;
         long mask = words[s + S_MASK];
         int n = Long.bitCount(mask);
         long order = words[s + S_ORDER];
@@ -505,8 +563,7 @@ final class ServiceMeter {
     }
 
     private void flushContainer(int c, int decision, SessionRecorder recorder, int handle) {
-        int at = ALIGN + (c << 2);
-        if (cont[at + C_ACTIVE_NS] >= 0) {
+        if (!joined(c)) {
             return;
         }
         int k = ALIGN + (c << 3);
@@ -525,7 +582,7 @@ final class ServiceMeter {
                 ulPackets - base[k + K_UL_PACKETS],
                 dlPackets - base[k + K_DL_PACKETS],
                 first,
-                cont[at + C_LAST_NS],
+                last(c),
                 active - base[k + B_ACTIVE_NS]);
         base[k + K_UL_PACKETS] = ulPackets;
         base[k + K_UL_BYTES] = ulBytes;
@@ -534,11 +591,12 @@ final class ServiceMeter {
         base[k + B_ACTIVE_NS] = active;
         cold[k + K_SESSION_FIRST_NS] = Math.min(cold[k + K_SESSION_FIRST_NS], first);
         cold[k + K_FIRST_NS] = UNSET;
-        cont[at + C_ACTIVE_NS] &= Long.MAX_VALUE;
+        hotArray(c)[hotIndex(c) + C_ACTIVE_NS] &= Long.MAX_VALUE;
     }
 
     /** The containers of a closing session (its whole usage), in decision order; their rows are freed. */
     List<ServiceUsage> close(long[] words, int s, long sessionId) {
+        rowWords = words;
         long mask = words[s + S_MASK];
         if (mask == 0) {
             return List.of();
@@ -560,13 +618,12 @@ final class ServiceMeter {
                     overflowRow[o] = overflowRow[moved];
                 }
             }
-            int at = ALIGN + (c << 2);
             int k = ALIGN + (c << 3);
             long ulPackets = total(c, K_UL_PACKETS);
             long dlPackets = total(c, K_DL_PACKETS);
             if (ulPackets + dlPackets > 0) {
                 long first = cold[k + K_SESSION_FIRST_NS];
-                if (cont[at + C_ACTIVE_NS] < 0) {
+                if (joined(c)) {
                     first = Math.min(first, cold[k + K_FIRST_NS]);
                 }
                 services.add(new ServiceUsage(
@@ -577,8 +634,8 @@ final class ServiceMeter {
                         total(c, K_UL_BYTES),
                         dlPackets,
                         total(c, K_DL_BYTES),
-                        first == UNSET ? cont[at + C_LAST_NS] : first,
-                        cont[at + C_LAST_NS],
+                        first == UNSET ? last(c) : first,
+                        last(c),
                         active(c)));
             }
             if (freeCount == freeRows.length) {
@@ -675,6 +732,7 @@ final class ServiceMeter {
 
     private void growContainers(int rows) {
         cont = Arrays.copyOf(cont == null ? new long[0] : cont, ALIGN + (rows << 2));
+        hotAt = Arrays.copyOf(hotAt, rows);
         cold = Arrays.copyOf(cold == null ? new long[0] : cold, ALIGN + (rows << 3));
         if (records) {
             base = Arrays.copyOf(base == null ? new long[0] : base, ALIGN + (rows << 3));

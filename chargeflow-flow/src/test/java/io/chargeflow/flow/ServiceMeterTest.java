@@ -13,7 +13,7 @@ class ServiceMeterTest {
     void shouldCountExactlyPastTheLimitsOfThePackedCounters() {
         ServiceRules rules = ServiceRules.parse(List.of("dns: rg=20 proto=udp port=53", "default: rg=1"), "r");
         ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
-        long[] words = new long[8];
+        long[] words = new long[ServiceMeter.WORDS];
         long ports = RecordLayout.PORTS_KNOWN_BIT | (53L << 16) | 40000;
         long ulPackets = 0;
         long ulBytes = 0;
