@@ -31,7 +31,7 @@ public final class Processor implements Runnable {
      * Longs before row 0 of {@link #hot}: a large array starts at a G1 region boundary with its data 16 bytes in, so
      * six longs put every row on a cache-line boundary and a row's hot fields in one line instead of two.
      */
-    static final int ALIGN = Integer.getInteger("chargeflow.align", 6);
+    static final int ALIGN = 6;
     /** Records metered together after their memory was prefetched (see {@link #prefetch}). */
     private static final int GROUP = 32;
 
