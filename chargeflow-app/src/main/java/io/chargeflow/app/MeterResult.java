@@ -45,8 +45,17 @@ final class MeterResult {
     final long[] processorRecords;
     final long elapsedNanos;
     final int processors;
+    /** CPU time of the reading thread (decode, side rules, hand-off), or -1 where the JVM cannot tell. */
+    final long readerCpuNanos;
+    /** CPU time of each processor thread, or -1. */
+    final long[] processorCpuNanos;
 
-    MeterResult(FlowEngine engine, List<String> captures, List<CaptureStats> stats, long elapsedNanos) {
+    MeterResult(
+            FlowEngine engine,
+            List<String> captures,
+            List<CaptureStats> stats,
+            long elapsedNanos,
+            long readerCpuNanos) {
         FlowManager fm = engine.flowManager();
         this.engine = engine;
         this.subscribers = engine.subscriberKeys();
@@ -91,11 +100,14 @@ final class MeterResult {
         List<Processor> ps = engine.processors();
         processors = ps.size();
         processorRecords = new long[ps.size()];
+        processorCpuNanos = new long[ps.size()];
+        this.readerCpuNanos = readerCpuNanos;
         long opened = 0;
         long closed = 0;
         long peak = 0;
         for (int i = 0; i < ps.size(); i++) {
             processorRecords[i] = ps.get(i).records();
+            processorCpuNanos[i] = ps.get(i).cpuNanos();
             opened += ps.get(i).sessionsOpened();
             closed += ps.get(i).sessionsClosed();
             peak += ps.get(i).peakSessions();
@@ -180,6 +192,13 @@ final class MeterResult {
         m.put("capture_problems", captureProblems);
         m.put("backpressure_waits", backpressureWaits);
         m.put("elapsed_seconds", elapsedNanos / 1e9);
+        List<Double> processorCpu = new ArrayList<>();
+        for (long ns : processorCpuNanos) {
+            processorCpu.add(ns < 0 ? -1.0 : ns / 1e9);
+        }
+        m.put(
+                "cpu_seconds",
+                Map.of("reader", readerCpuNanos < 0 ? -1.0 : readerCpuNanos / 1e9, "processors", processorCpu));
         m.put("packets_per_second", Math.round(packetsPerSecond()));
         return m;
     }

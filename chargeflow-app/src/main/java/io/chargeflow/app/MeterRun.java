@@ -3,6 +3,7 @@ package io.chargeflow.app;
 import io.chargeflow.flow.ClosedSession;
 import io.chargeflow.flow.FlowContext;
 import io.chargeflow.flow.FlowEngine;
+import io.chargeflow.flow.Processor;
 import io.chargeflow.flow.SessionListener;
 import io.chargeflow.packet.CaptureSource;
 import io.chargeflow.packet.CaptureStats;
@@ -52,6 +53,7 @@ final class MeterRun {
             List<CaptureStats> stats = new ArrayList<>();
             List<String> names = new ArrayList<>();
             long t0 = System.nanoTime();
+            long cpu0 = Processor.threadCpuNanos();
             engine.start();
             if (directory != null) {
                 directory.attach(engine);
@@ -74,7 +76,8 @@ final class MeterRun {
             if (progress != null) {
                 progress.done();
             }
-            return new MeterResult(engine, names, stats, elapsed);
+            long cpu1 = Processor.threadCpuNanos();
+            return new MeterResult(engine, names, stats, elapsed, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
         }
     }
 

@@ -121,6 +121,15 @@ final class Reports {
             share.append(String.format(" p%d=%.1f%%", i, total == 0 ? 0.0 : r.processorRecords[i] * 100.0 / total));
         }
         err.printf("  processors:   %d,%s%n", r.processors, share);
+        if (r.readerCpuNanos >= 0) {
+            StringBuilder cpu = new StringBuilder();
+            for (long ns : r.processorCpuNanos) {
+                cpu.append(cpu.isEmpty() ? "" : " + ").append(String.format("%.2f", ns / 1e9));
+            }
+            err.printf(
+                    "  cpu:          reader %.2f s, processors %s s, in %.2f s of wall time%n",
+                    r.readerCpuNanos / 1e9, cpu, r.elapsedNanos / 1e9);
+        }
     }
 
     /** The per-subscriber report: the top {@code limit} keys by total bytes (a bounded heap over the totals). */

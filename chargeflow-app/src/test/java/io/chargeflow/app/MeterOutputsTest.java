@@ -46,6 +46,8 @@ class MeterOutputsTest {
         int code = Main.execute(
                 "meter",
                 "--quiet",
+                "--processors",
+                "2",
                 "--idle-timeout",
                 "30s",
                 "--out",
@@ -77,5 +79,10 @@ class MeterOutputsTest {
         String json = Files.readString(summary);
         assertThat(json).contains("\"closed\" : " + sessionLines.size());
         assertThat(json).contains("\"bytes\" : " + ulBytes).contains("\"bytes\" : " + dlBytes);
+        // CPU per thread: the reader's, and one figure per processor (2 processors here)
+        Matcher cpu = Pattern.compile("\"cpu_seconds\" : \\{[^}]*\"processors\" : \\[ ([^\\]]*) \\]")
+                .matcher(json);
+        assertThat(cpu.find()).as(json).isTrue();
+        assertThat(cpu.group(1).split(", ")).hasSize(2).allMatch(v -> Double.parseDouble(v) >= 0);
     }
 }

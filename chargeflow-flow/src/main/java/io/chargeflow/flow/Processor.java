@@ -114,6 +114,7 @@ public final class Processor implements Runnable {
     private int pendingLookups;
     private volatile Throwable failure;
     private volatile boolean finished;
+    private volatile long cpuNanos = -1;
 
     // counters: written by this thread, read by others after join (or approximately while running)
     private long records;
@@ -181,8 +182,20 @@ public final class Processor implements Runnable {
         } catch (Throwable t) {
             failure = t;
         } finally {
+            cpuNanos = threadCpuNanos();
             finished = true;
         }
+    }
+
+    /** CPU time of the calling thread in nanoseconds, or -1 where the JVM cannot tell. */
+    public static long threadCpuNanos() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        return bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : -1;
+    }
+
+    /** CPU time this processor's thread used, once it finished (-1 before, or where the JVM cannot tell). */
+    public long cpuNanos() {
+        return cpuNanos;
     }
 
     private void runLoop() {
