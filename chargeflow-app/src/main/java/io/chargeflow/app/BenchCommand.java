@@ -96,6 +96,7 @@ final class BenchCommand implements Callable<Integer> {
                 + (database.given() ? " subscriber directory" : "");
         for (int round = 0; round <= rounds; round++) {
             double mpps = once(file, null, false);
+            String plainCpu = lastCpu;
             String label = round == 0 ? "warm-up" : "round " + round;
             if (round > 0) {
                 plain.add(mpps);
@@ -105,9 +106,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (round > 0) {
                     withRules.add(r);
                 }
-                out.printf("%-8s %.2f Mpps; with%s %.2f Mpps%n", label, mpps, with, r);
+                out.printf("%-8s %.2f Mpps%s; with%s %.2f Mpps%s%n", label, mpps, plainCpu, with, r, lastCpu);
             } else {
-                out.printf("%-8s %.2f Mpps%n", label, mpps);
+                out.printf("%-8s %.2f Mpps%s%n", label, mpps, plainCpu);
             }
             out.flush();
         }
@@ -143,6 +144,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         try {
             MeterResult result = MeterRun.run(List.of(file), context, null, null, null);
+            lastCpu = cpu(result);
             return result.packetsPerSecond() / 1e6;
         } finally {
             if (journal != null) {
@@ -150,6 +152,20 @@ final class BenchCommand implements Callable<Integer> {
                 DemoCommand.deleteRecursively(journalDir);
             }
         }
+    }
+
+    /** CPU seconds of the last run's threads, e.g. "reader 0.91 s, processors 0.42 + 0.40 s". */
+    private String lastCpu = "";
+
+    private static String cpu(MeterResult r) {
+        if (r.readerCpuNanos < 0) {
+            return "";
+        }
+        StringBuilder processors = new StringBuilder();
+        for (long ns : r.processorCpuNanos) {
+            processors.append(processors.isEmpty() ? "" : " + ").append(String.format("%.2f", ns / 1e9));
+        }
+        return String.format(" (cpu: reader %.2f s, processors %s s)", r.readerCpuNanos / 1e9, processors);
     }
 
     private static double median(List<Double> values) {
