@@ -136,7 +136,6 @@ public final class FlowContext {
         return sessionRecorders;
     }
 
-    /** The rating group recorded for all usage when no service rules are set (default 1). */
     /**
      * Limits of one record of a session (with {@link #sessionRecorders}): a partial record is cut at the packet that
      * brings its octets to {@code volumeOctets}, at the first packet or sweep {@code time} after it opened (cut at the
@@ -165,6 +164,7 @@ public final class FlowContext {
         return recordMaxContainers;
     }
 
+    /** The rating group recorded for all usage when no service rules are set (default 1). */
     public FlowContext defaultRatingGroup(int ratingGroup) {
         if (ratingGroup < 0) {
             throw new IllegalArgumentException("default-rating-group=" + ratingGroup + " must be >= 0");

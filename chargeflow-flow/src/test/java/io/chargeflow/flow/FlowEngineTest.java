@@ -713,6 +713,8 @@ class FlowEngineTest {
         }
         assertThat(actual.keySet()).isEqualTo(model.keySet());
         model.forEach((k, v) -> assertThat(actual.get(k)).as(k).containsExactly(v));
-        assertThat(lastEngine.processors().get(0).recordsCut()).isGreaterThan(20);
+        long cut = lastEngine.processors().get(0).recordsCut();
+        assertThat(cut).isGreaterThan(20);
+        assertThat(recorders.get(0).cuts).containsExactly(Map.entry(RecordCut.VOLUME_LIMIT, (int) cut));
     }
 }
