@@ -124,7 +124,12 @@ final class ServiceMeter {
     private final KeyIndex overflow;
 
     private int[] overflowRow = new int[16];
-    private long[] cont;
+    /** Hot rows of the containers that do not fit in their session's row, four longs each; rows are reused. */
+    private long[] cont = new long[ALIGN + (1024 << 2)];
+
+    private int[] freeExternal = new int[64];
+    private int freeExternalCount;
+    private int nextExternal;
     /** Cold container rows, eight longs each (see K_*). */
     private long[] cold;
     /**
@@ -144,9 +149,6 @@ final class ServiceMeter {
     private int nextRow;
     /** Baselines, eight longs per container row: usage already in earlier records and the session's first usage. */
     private long[] base;
-
-    private long redecided;
-    private long pinned;
 
     /**
      * @param owner the processor, told when a container joins the current record (for the container limit of
@@ -255,7 +257,6 @@ final class ServiceMeter {
                     count(words, s, sessionRow, sessionId, decided, downlink, bytes, timeNs);
                     return decided;
                 }
-                pinned++;
             }
             decision = (int) flow[at + F_DECISION];
         } else {
@@ -278,9 +279,6 @@ final class ServiceMeter {
                 flowRecordNs[f] = recordNs;
                 clearFlowUsage(f);
                 filter[(fh & FILTER_MASK) >>> 6] |= 1L << fh;
-                if (!opening) {
-                    pinned++;
-                }
             }
         }
         count(words, s, sessionRow, sessionId, decision, downlink, bytes, timeNs);
@@ -314,16 +312,8 @@ final class ServiceMeter {
             boolean downlink,
             int bytes,
             long timeNs) {
-        count(
-                container(words, s, sessionRow, sessionId, decision, timeNs),
-                sessionRow,
-                decision,
-                downlink,
-                bytes,
-                timeNs);
-    }
-
-    private void count(int c, int sessionRow, int decision, boolean downlink, int bytes, long timeNs) {
+        int c = container(words, s, sessionRow, sessionId, decision, timeNs);
+        // container() left where c's hot row is: saves looking it up again
         long[] a = lastHot;
         int at = lastAt;
         if (a[at + C_ACTIVE_NS] >= 0) {
@@ -408,7 +398,7 @@ final class ServiceMeter {
                 lastAt = s + 8 + (i << 2);
             } else {
                 lastHot = cont;
-                lastAt = ALIGN + (c << 2);
+                lastAt = -1 - hotAt[c];
             }
             return c;
         }
@@ -429,8 +419,8 @@ final class ServiceMeter {
             at = s + 8 + (slot << 2);
             hotAt[c] = at;
         } else {
+            at = ALIGN + (externalRow() << 2); // may grow the table: take the array after
             a = cont;
-            at = ALIGN + (c << 2);
             hotAt[c] = -1 - at;
         }
         a[at + C_UL] = 0;
@@ -461,6 +451,18 @@ final class ServiceMeter {
         return c;
     }
 
+    /** A free hot row in {@link #cont}. */
+    private int externalRow() {
+        if (freeExternalCount > 0) {
+            return freeExternal[--freeExternalCount];
+        }
+        int e = nextExternal++;
+        if (ALIGN + ((e + 1) << 2) > cont.length) {
+            cont = Arrays.copyOf(cont, ALIGN + ((e + 1 + (e >> 1)) << 2));
+        }
+        return e;
+    }
+
     private static int inlineSlot(long order, int n, int decision) {
         for (int i = 0; i < n; i++) {
             if ((int) ((order >>> (i << 3)) & 0xFF) == decision) {
@@ -485,7 +487,6 @@ final class ServiceMeter {
      * yet reported in an earlier record moves (the rest stays where that record put it).
      */
     private void moveFlowUsage(int f, long[] words, int s, int sessionRow, long sessionId, int decision) {
-        redecided++;
         int at = f << 2;
         int fromDecision = (int) flow[at + F_DECISION];
         long flowFirst = flowFirstNs[f];
@@ -638,6 +639,12 @@ final class ServiceMeter {
                         last(c),
                         active(c)));
             }
+            if (hotAt[c] < 0) {
+                if (freeExternalCount == freeExternal.length) {
+                    freeExternal = Arrays.copyOf(freeExternal, freeExternal.length * 2);
+                }
+                freeExternal[freeExternalCount++] = ((-1 - hotAt[c]) - ALIGN) >> 2;
+            }
             if (freeCount == freeRows.length) {
                 freeRows = Arrays.copyOf(freeRows, freeRows.length * 2);
             }
@@ -673,24 +680,6 @@ final class ServiceMeter {
             flowFirstNs[f] = flowFirstNs[moved];
             flowRecordNs[f] = flowRecordNs[moved];
         }
-    }
-
-    ServiceRules rules() {
-        return rules;
-    }
-
-    /** Flows in the table now (provisional and name-decided ones). */
-    int flows() {
-        return flows.size();
-    }
-
-    long redecided() {
-        return redecided;
-    }
-
-    /** Flows whose decision used a server name and were kept in the table. */
-    long pinned() {
-        return pinned;
     }
 
     private static long mix(long h) {
@@ -731,7 +720,6 @@ final class ServiceMeter {
     }
 
     private void growContainers(int rows) {
-        cont = Arrays.copyOf(cont == null ? new long[0] : cont, ALIGN + (rows << 2));
         hotAt = Arrays.copyOf(hotAt, rows);
         cold = Arrays.copyOf(cold == null ? new long[0] : cold, ALIGN + (rows << 3));
         if (records) {

@@ -46,4 +46,52 @@ class ServiceMeterTest {
         assertThat(dns.lastUsageNs()).isEqualTo(T0 + 16_999_999 * 1000L);
         assertThat(dns.activeNs()).isEqualTo(16_999_999 * 1000L);
     }
+
+    @Test
+    void shouldKeepEverySessionsContainersApartWhenTheirHotRowsLeaveTheSessionRowAndAreReused() {
+        List<String> lines = new java.util.ArrayList<>();
+        for (int port = 1; port <= 7; port++) {
+            lines.add("r" + port + ": rg=" + (10 * port) + " proto=udp port=" + port);
+        }
+        lines.add("default: rg=1");
+        ServiceRules rules = ServiceRules.parse(lines, "r");
+        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        int sessions = 600;
+        long[] words = new long[sessions * ServiceMeter.WORDS];
+        java.util.Random random = new java.util.Random(23);
+        for (int round = 0; round < 2; round++) {
+            // 7 decisions per session: 3 of them keep their hot rows outside the session row (1,800 > 1,024 rows)
+            long[][] expected = new long[sessions][8];
+            for (int i = 0; i < 40 * sessions; i++) {
+                int session = random.nextInt(sessions);
+                int port = 1 + random.nextInt(7);
+                int bytes = 28 + random.nextInt(1400);
+                long ports = RecordLayout.PORTS_KNOWN_BIT | ((long) port << 16) | 40000;
+                long meta = RecordLayout.meta(bytes, false, false, 17, 7);
+                meter.onPacket(
+                        words,
+                        session * ServiceMeter.WORDS,
+                        session,
+                        round * 1000L + session,
+                        0,
+                        session,
+                        0,
+                        2,
+                        ports,
+                        meta,
+                        0,
+                        T0 + i,
+                        T0);
+                expected[session][port] += bytes;
+            }
+            for (int session = 0; session < sessions; session++) {
+                List<ServiceUsage> usage = meter.close(words, session * ServiceMeter.WORDS, round * 1000L + session);
+                long[] actual = new long[8];
+                for (ServiceUsage u : usage) {
+                    actual[u.ratingGroup() / 10] = u.ulBytes();
+                }
+                assertThat(actual).as("round %d session %d", round, session).containsExactly(expected[session]);
+            }
+        }
+    }
 }
