@@ -161,11 +161,7 @@ final class BenchCommand implements Callable<Integer> {
         if (r.readerCpuNanos < 0) {
             return "";
         }
-        StringBuilder processors = new StringBuilder();
-        for (long ns : r.processorCpuNanos) {
-            processors.append(processors.isEmpty() ? "" : " + ").append(String.format("%.2f", ns / 1e9));
-        }
-        return String.format(" (cpu: reader %.2f s, processors %s s)", r.readerCpuNanos / 1e9, processors);
+        return String.format(" (cpu: reader %.2f s, processors %s s)", r.readerCpuNanos / 1e9, r.processorCpuText());
     }
 
     private static double median(List<Double> values) {

@@ -73,6 +73,15 @@ final class CdrOptions {
                 JournalContext.defaults(journal, (sequence, type, attachment) -> acknowledged.incrementAndGet())
                         .withCommitWindowNanos(commitWindow.toNanos()));
         int perProcessor = Math.max(4096, context.expectedSubscribers() / context.processors());
+        if (volumeLimit < 0) {
+            throw new UserException("--cdr-volume-limit=" + volumeLimit + " must be 0 (never) or a number of octets");
+        }
+        if (timeLimit.isNegative()) {
+            throw new UserException("--cdr-time-limit=" + timeLimit + " must not be negative");
+        }
+        if (maxContainers < 0 || maxContainers > 64) {
+            throw new UserException("--cdr-max-containers=" + maxContainers + " must be 0 (unlimited) to 64");
+        }
         // the processors enforce the record limits at the exact packet; the assembler cuts where it is told
         context.recordLimits(volumeLimit, timeLimit, maxContainers);
         AssemblerContext assembler = new AssemblerContext(nodeId, 0, 0, 0, perProcessor);

@@ -118,6 +118,15 @@ final class MeterResult {
         this.elapsedNanos = elapsedNanos;
     }
 
+    /** The processors' CPU seconds, e.g. "0.42 + 0.40". */
+    String processorCpuText() {
+        StringBuilder text = new StringBuilder();
+        for (long ns : processorCpuNanos) {
+            text.append(text.isEmpty() ? "" : " + ").append(String.format("%.2f", ns / 1e9));
+        }
+        return text.toString();
+    }
+
     /** Visits every subscriber's totals in key order. */
     void forEachSubscriber(io.chargeflow.flow.Processor.KeyVisitor visitor) {
         engine.forEachSubscriber(visitor);

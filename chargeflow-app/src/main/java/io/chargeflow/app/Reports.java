@@ -122,13 +122,9 @@ final class Reports {
         }
         err.printf("  processors:   %d,%s%n", r.processors, share);
         if (r.readerCpuNanos >= 0) {
-            StringBuilder cpu = new StringBuilder();
-            for (long ns : r.processorCpuNanos) {
-                cpu.append(cpu.isEmpty() ? "" : " + ").append(String.format("%.2f", ns / 1e9));
-            }
             err.printf(
                     "  cpu:          reader %.2f s, processors %s s, in %.2f s of wall time%n",
-                    r.readerCpuNanos / 1e9, cpu, r.elapsedNanos / 1e9);
+                    r.readerCpuNanos / 1e9, r.processorCpuText(), r.elapsedNanos / 1e9);
         }
     }
 

@@ -84,6 +84,13 @@ class CommandLineErrorsTest {
         assertThat(run(1, "meter", "--quiet", "--processors", "0", "a.pcap")).contains("processors=0");
         assertThat(run(1, "meter", "--quiet", "--subscriber-pool", "10.0.0.0/40", "a.pcap"))
                 .contains("subscriber-pool=10.0.0.0/40");
+        String journal = dir.resolve("journal").toString();
+        assertThat(run(1, "meter", "--quiet", "--journal", journal, "--cdr-volume-limit", "-5", "a.pcap"))
+                .contains("--cdr-volume-limit=-5");
+        assertThat(run(1, "meter", "--quiet", "--journal", journal, "--cdr-max-containers", "65", "a.pcap"))
+                .contains("--cdr-max-containers=65 must be 0 (unlimited) to 64");
+        assertThat(run(1, "meter", "--quiet", "--journal", journal, "--cdr-time-limit", "-1s", "a.pcap"))
+                .contains("--cdr-time-limit");
         assertThat(run(2, "meter", "--idle-timeout", "soon", "a.pcap")).contains("'soon' is not a duration");
         assertThat(run(2, "meter", "--no-such-option", "a.pcap")).contains("Unknown option");
         assertThat(run(2, "meter")).contains("Missing required parameter");
