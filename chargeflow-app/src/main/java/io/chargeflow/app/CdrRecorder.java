@@ -87,13 +87,9 @@ final class CdrRecorder implements SessionRecorder {
                 dlOctets,
                 ulPackets,
                 dlPackets,
-                toMs(firstUsageNs),
-                toMs(lastUsageNs),
+                firstUsageNs / NS_PER_MS,
+                lastUsageNs / NS_PER_MS,
                 activeNs / NS_PER_MS);
-    }
-
-    private static long toMs(long ns) {
-        return ns == Long.MAX_VALUE || ns == Long.MIN_VALUE ? ns : ns / NS_PER_MS;
     }
 
     @Override
