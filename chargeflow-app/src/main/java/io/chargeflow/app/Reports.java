@@ -1,11 +1,9 @@
 package io.chargeflow.app;
 
 import io.chargeflow.flow.SubscriberKeys;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,36 +26,37 @@ final class Reports {
 
     /** usage.csv: the five columns, plus imsi,msisdn,account when {@code withIdentity}; streamed in key order. */
     static void writeUsageCsv(Path file, MeterResult result, boolean withIdentity) throws IOException {
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        try (AsciiWriter out = new AsciiWriter(Files.newOutputStream(file))) {
             out.write(USAGE_HEADER);
             if (withIdentity) {
                 out.write(",imsi,msisdn,account");
             }
             out.write('\n');
-            StringBuilder line = new StringBuilder(128);
             try {
                 result.forEachSubscriber((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) -> {
-                    line.setLength(0);
-                    line.append(SubscriberKeys.format(hi, lo, result.ipv6PrefixLength))
-                            .append(',')
-                            .append(ulP)
-                            .append(',')
-                            .append(ulB)
-                            .append(',')
-                            .append(dlP)
-                            .append(',')
-                            .append(dlB);
-                    if (withIdentity) {
-                        line.append(',')
-                                .append(csv(identity == null ? null : identity.imsi()))
-                                .append(',')
-                                .append(csv(identity == null ? null : identity.msisdn()))
-                                .append(',')
-                                .append(csv(identity == null ? null : identity.account()));
-                    }
-                    line.append('\n');
                     try {
-                        out.append(line);
+                        if (SubscriberKeys.isIpv4(hi, lo)) {
+                            out.ipv4((int) lo);
+                        } else {
+                            out.write(SubscriberKeys.format(hi, lo, result.ipv6PrefixLength));
+                        }
+                        out.write(',')
+                                .write(ulP)
+                                .write(',')
+                                .write(ulB)
+                                .write(',')
+                                .write(dlP)
+                                .write(',')
+                                .write(dlB);
+                        if (withIdentity) {
+                            out.write(',')
+                                    .write(csv(identity == null ? null : identity.imsi()))
+                                    .write(',')
+                                    .write(csv(identity == null ? null : identity.msisdn()))
+                                    .write(',')
+                                    .write(csv(identity == null ? null : identity.account()));
+                        }
+                        out.write('\n');
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

