@@ -62,6 +62,53 @@ class FlowEngineTest {
     }
 
     @Test
+    void shouldVisitSubscribersInKeyOrderAcrossTheWholeAddressSpaceAndProcessors() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap();
+        List<long[]> expected = new ArrayList<>();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        // the ends of the range and its sign boundary, then random addresses (every first octet possible)
+        List<Integer> addresses = new ArrayList<>(List.of(0, 1, 0x7FFF_FFFF, 0x8000_0000, 0x8000_0001, 0xFFFF_FFFF));
+        for (int i = 0; i < 300; i++) {
+            addresses.add(random.nextInt());
+        }
+        long t = T0;
+        for (int address : addresses) {
+            if (!seen.add(address)) {
+                continue;
+            }
+            String src = (address >>> 24) + "." + (address >>> 16 & 0xFF) + "." + (address >>> 8 & 0xFF) + "."
+                    + (address & 0xFF);
+            pcap.frame(t++, udp(100, src, "192.0.2.1", 10));
+            expected.add(new long[] {0, SubscriberKeys.ipv4Lo(address)});
+        }
+        for (int i = 0; i < 40; i++) {
+            long hi = random.nextLong();
+            String src =
+                    String.format("%x:%x:%x:%x::1", hi >>> 48, hi >>> 32 & 0xFFFF, hi >>> 16 & 0xFFFF, hi & 0xFFFF);
+            byte[] frame = CaptureBuilder.frame()
+                    .ethernet()
+                    .vlan(100)
+                    .ipv6(src, "2001:db8::1")
+                    .udp(40000, 443)
+                    .payload(10)
+                    .build();
+            pcap.frame(t++, frame);
+            expected.add(new long[] {hi, 0});
+        }
+        expected.sort((a, b) -> Processor.compareKeys(a[0], a[1], b[0], b[1]));
+        run(new FlowContext().processors(3), pcap);
+        List<long[]> visited = new ArrayList<>();
+        lastEngine.forEachSubscriber((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) ->
+                visited.add(new long[] {hi, lo}));
+        assertThat(visited).as("seed %d", seed).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(visited.get(i)).as("seed %d, row %d", seed, i).containsExactly(expected.get(i));
+        }
+    }
+
+    @Test
     void shouldChargeSourceUplinkAndDestinationDownlinkWhenSidesComeFromVlans() throws Exception {
         CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
                 .frame(T0, udp(100, "10.0.0.1", "8.8.8.8", 100)) // 128 IP bytes uplink for 10.0.0.1
