@@ -38,6 +38,9 @@ public final class FlowManager implements FrameHandler {
     private static final int MAX_LEARNED = 1 << 20;
     private final ServiceRules serviceRules;
     private final boolean sniffNames;
+    /** Whether processors meter rating groups (rules, or CDRs with the default one): they read every record field. */
+    private final boolean serviceFields;
+
     private final byte[] name = new byte[NameSniffer.MAX_NAME + 1];
     private final KeyIndex learned = new KeyIndex(1024);
     private long[] learnedMask = new long[learned.capacity()];
@@ -80,6 +83,7 @@ public final class FlowManager implements FrameHandler {
         this.processors = processors;
         this.serviceRules = context.serviceRules();
         this.sniffNames = serviceRules != null && serviceRules.usesNames();
+        this.serviceFields = serviceRules != null || context.sessionRecorders() != null;
     }
 
     @Override
@@ -233,18 +237,28 @@ public final class FlowManager implements FrameHandler {
         long[] buffer = ring.buffer;
         buffer[offset + RecordLayout.KEY_HI] = keyHi;
         buffer[offset + RecordLayout.KEY_LO] = keyLo;
-        buffer[offset + RecordLayout.PEER_HI] = peerHi;
-        buffer[offset + RecordLayout.PEER_LO] = peerLo;
         buffer[offset + RecordLayout.TIME_NS] = timeNs;
-        buffer[offset + RecordLayout.META] =
-                RecordLayout.meta(p.ipLength, downlink, peerIsSubscriber, p.protocol, flowHash(p));
-        int subscriberPort = downlink ? p.dstPort : p.srcPort;
-        int peerPort = downlink ? p.srcPort : p.dstPort;
-        buffer[offset + RecordLayout.PORTS] =
-                (p.hasPorts ? RecordLayout.PORTS_KNOWN_BIT | ((long) peerPort << 16) | subscriberPort : 0)
-                        | (p.payloadCapturedLength > 0 ? RecordLayout.PAYLOAD_BIT : 0)
-                        | ((p.tcpFlags & 0x02) != 0 ? RecordLayout.SYN_BIT : 0);
-        buffer[offset + RecordLayout.HINT] = nameMask;
+        if (serviceFields) {
+            buffer[offset + RecordLayout.PEER_HI] = peerHi;
+            buffer[offset + RecordLayout.PEER_LO] = peerLo;
+            buffer[offset + RecordLayout.META] =
+                    RecordLayout.meta(p.ipLength, downlink, peerIsSubscriber, p.protocol, flowHash(p));
+            int subscriberPort = downlink ? p.dstPort : p.srcPort;
+            int peerPort = downlink ? p.srcPort : p.dstPort;
+            buffer[offset + RecordLayout.PORTS] =
+                    (p.hasPorts ? RecordLayout.PORTS_KNOWN_BIT | ((long) peerPort << 16) | subscriberPort : 0)
+                            | (p.payloadCapturedLength > 0 ? RecordLayout.PAYLOAD_BIT : 0)
+                            | ((p.tcpFlags & 0x02) != 0 ? RecordLayout.SYN_BIT : 0);
+            buffer[offset + RecordLayout.HINT] = nameMask;
+        } else {
+            // processors without rating groups read only the key, time and meta, and the peer of a peer-to-peer record
+            if (peerIsSubscriber) {
+                buffer[offset + RecordLayout.PEER_HI] = peerHi;
+                buffer[offset + RecordLayout.PEER_LO] = peerLo;
+            }
+            buffer[offset + RecordLayout.META] =
+                    RecordLayout.meta(p.ipLength, downlink, peerIsSubscriber, p.protocol, 0);
+        }
         ring.commit();
         if (++unpublished[target] >= PUBLISH_BATCH) {
             ring.publish();

@@ -53,11 +53,6 @@ final class EthernetFlyweight extends Flyweight {
         return u16(at);
     }
 
-    /** The VLAN id of the tag whose TCI is at {@code at}. */
-    int vlanIdAt(int at) {
-        return u16(at) & 0x0FFF;
-    }
-
     /** Whether the MPLS entry at {@code at} is the bottom of the stack. */
     boolean mplsBottomAt(int at) {
         return (u8(at + 2) & 0x01) != 0;

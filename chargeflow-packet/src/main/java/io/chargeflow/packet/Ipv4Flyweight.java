@@ -28,28 +28,6 @@ final class Ipv4Flyweight extends Flyweight {
         return u8(0) >>> 4;
     }
 
-    /** Header length in bytes (IHL times 4). */
-    int headerLength() {
-        return (u8(0) & 0x0F) * 4;
-    }
-
-    int totalLength() {
-        return u16(2);
-    }
-
-    boolean moreFragments() {
-        return (u16(6) & 0x2000) != 0;
-    }
-
-    /** Fragment offset in 8-byte units. */
-    int fragmentOffset() {
-        return u16(6) & 0x1FFF;
-    }
-
-    int protocol() {
-        return u8(9);
-    }
-
     int source() {
         return i32(12);
     }

@@ -182,13 +182,15 @@ public final class PacketDecoder {
             if (pos + EthernetFlyweight.TAG_LENGTH > captured) {
                 return MalformedReason.TRUNCATED_LINK_HEADER;
             }
-            int vlanId = ethernet.vlanIdAt(pos);
+            // one read per tag: the TCI (VLAN id in its low 12 bits), then the next ethertype
+            int tag = ethernet.i32(pos);
+            int vlanId = (tag >>> 16) & 0x0FFF;
             if (out.vlanDepth == 0) {
                 out.outerVlan = vlanId;
             }
             out.innerVlan = vlanId;
             out.vlanDepth++;
-            etherType = ethernet.etherTypeAt(pos + 2);
+            etherType = tag & 0xFFFF;
             pos += EthernetFlyweight.TAG_LENGTH;
         }
         switch (etherType) {
@@ -283,18 +285,22 @@ public final class PacketDecoder {
             return MalformedReason.TRUNCATED_IP_HEADER;
         }
         ipv4.wrap(segment, frameOffset + at, capturedAvailable);
-        int headerLength = ipv4.headerLength();
+        // the fixed header in five 32-bit reads: version/IHL/TOS/total length, id/flags/offset, TTL/protocol,
+        // source, destination
+        int word0 = ipv4.i32(0);
+        int headerLength = ((word0 >>> 24) & 0x0F) * 4;
         if (headerLength < Ipv4Flyweight.MIN_HEADER_LENGTH || headerLength > capturedAvailable) {
             return MalformedReason.BAD_IHL;
         }
-        int totalLength = ipv4.totalLength();
+        int totalLength = word0 & 0xFFFF;
         if (totalLength < headerLength) {
             return MalformedReason.IP_LENGTH_SHORTER_THAN_HEADER;
         }
         if (totalLength > wireAvailable) {
             return MalformedReason.IP_LENGTH_EXCEEDS_FRAME;
         }
-        int fragmentOffset = ipv4.fragmentOffset();
+        int flagsAndOffset = ipv4.i32(4) & 0xFFFF;
+        int fragmentOffset = flagsAndOffset & 0x1FFF;
         out.ipVersion = 4;
         out.srcV4 = ipv4.source();
         out.dstV4 = ipv4.destination();
@@ -303,8 +309,8 @@ public final class PacketDecoder {
         out.dstHi = 0;
         out.dstLo = 0;
         out.ipLength = totalLength;
-        out.protocol = ipv4.protocol();
-        out.fragment = fragmentOffset != 0 || ipv4.moreFragments();
+        out.protocol = (ipv4.i32(8) >>> 16) & 0xFF;
+        out.fragment = fragmentOffset != 0 || (flagsAndOffset & 0x2000) != 0;
         laterFragment = fragmentOffset != 0;
         upperAt = at + headerLength;
         upperCaptured = Math.min(capturedAvailable, totalLength) - headerLength;
@@ -448,8 +454,10 @@ public final class PacketDecoder {
                 if (upperCaptured < TransportFlyweight.TCP_MIN_HEADER) {
                     return;
                 }
-                out.tcpFlags = transport.tcpFlags();
-                headerLength = Math.max(TransportFlyweight.TCP_MIN_HEADER, transport.tcpHeaderLength());
+                // data offset and flags in one read
+                int offsetAndFlags = transport.u16(12);
+                out.tcpFlags = offsetAndFlags & 0xFF;
+                headerLength = Math.max(TransportFlyweight.TCP_MIN_HEADER, (offsetAndFlags >>> 12) * 4);
                 ports();
             }
             case TransportFlyweight.UDP -> {
@@ -484,9 +492,10 @@ public final class PacketDecoder {
     }
 
     private void ports() {
+        int ports = transport.i32(0);
         out.hasPorts = true;
-        out.srcPort = transport.sourcePort();
-        out.dstPort = transport.destinationPort();
+        out.srcPort = ports >>> 16;
+        out.dstPort = ports & 0xFFFF;
     }
 
     /**

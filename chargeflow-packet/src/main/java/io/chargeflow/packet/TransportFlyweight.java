@@ -32,25 +32,8 @@ final class TransportFlyweight extends Flyweight {
     static final int SCTP_HEADER = 12;
     static final int ICMP_HEADER = 8;
 
-    int sourcePort() {
-        return u16(0);
-    }
-
-    int destinationPort() {
-        return u16(2);
-    }
-
     int udpLength() {
         return u16(4);
-    }
-
-    /** TCP header length in bytes (data offset times 4). */
-    int tcpHeaderLength() {
-        return (u8(12) >>> 4) * 4;
-    }
-
-    int tcpFlags() {
-        return u8(13);
     }
 
     int icmpType() {
