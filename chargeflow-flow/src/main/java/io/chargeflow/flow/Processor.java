@@ -28,6 +28,11 @@ public final class Processor implements Runnable {
 
     private static final int MAX_BATCH = 4096;
     /**
+     * Initialises the close causes with this class: the first idle timeout of a run otherwise met an uninitialised
+     * class in the JIT-compiled packet path and sent it back to the interpreter for a recompile.
+     */
+    private static final CloseCause[] CLOSE_CAUSES = CloseCause.values();
+    /**
      * Longs before row 0 of {@link #hot}: a large array starts at a G1 region boundary with its data 16 bytes in, so
      * six longs put every row on a cache-line boundary and a row's hot fields in one line instead of two.
      */
