@@ -320,6 +320,27 @@ class PacketDecoderTest {
         assertThat(p.payloadCapturedLength).isEqualTo(5);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {16, 17, 18, 20, 30})
+    void shouldReadTransportHeaderWhenTheExtensionChainIsLong(int options) {
+        // 14 + 40 + 8 per header: the TCP header starts 190 to 294 bytes into the frame
+        CaptureBuilder.Frame builder = frame().ethernet().ipv6("2001:db8::a", "2001:db8::b");
+        for (int i = 0; i < options; i++) {
+            builder.destinationOptions();
+        }
+        byte[] f = builder.tcp(1234, 80, 0x12).payload(5).build();
+        int tcpAt = 14 + 40 + 8 * options;
+
+        assertThat(decode(f)).isEqualTo(MalformedReason.NONE);
+        assertThat(p.protocol).isEqualTo(6);
+        assertThat(p.srcPort).isEqualTo(1234);
+        assertThat(p.dstPort).isEqualTo(80);
+        assertThat(p.tcpFlags).isEqualTo(0x12);
+        assertThat(p.ipLength).isEqualTo(40 + 8 * options + 20 + 5);
+        assertThat(p.payloadOffset).isEqualTo(BASE + tcpAt + 20);
+        assertThat(p.payloadCapturedLength).isEqualTo(5);
+    }
+
     @Test
     void shouldReadPortsOnlyFromFirstFragmentWhenIpv6HasFragmentHeader() {
         assertThat(decode(frame().ethernet()
