@@ -26,35 +26,6 @@ final class GtpuFlyweight extends Flyweight {
     static final int OPTIONAL_LENGTH = 4;
     static final int G_PDU = 255;
 
-    int version() {
-        return u8(0) >>> 5;
-    }
-
-    boolean protocolTypeGtp() {
-        return (u8(0) & 0x10) != 0;
-    }
-
-    /** Whether any of E, S, PN is set, so the 4 optional octets are present. */
-    boolean hasOptionalFields() {
-        return (u8(0) & 0x07) != 0;
-    }
-
-    boolean hasExtensions() {
-        return (u8(0) & 0x04) != 0;
-    }
-
-    int messageType() {
-        return u8(1);
-    }
-
-    int messageLength() {
-        return u16(2);
-    }
-
-    long teid() {
-        return Integer.toUnsignedLong(i32(4));
-    }
-
     int nextExtensionType() {
         return u8(11);
     }

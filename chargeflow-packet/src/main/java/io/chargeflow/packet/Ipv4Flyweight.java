@@ -28,10 +28,6 @@ final class Ipv4Flyweight extends Flyweight {
         return u8(0) >>> 4;
     }
 
-    int source() {
-        return i32(12);
-    }
-
     int destination() {
         return i32(16);
     }

@@ -285,9 +285,10 @@ public final class PacketDecoder {
             return MalformedReason.TRUNCATED_IP_HEADER;
         }
         ipv4.wrap(segment, frameOffset + at, capturedAvailable);
-        // the fixed header in five 32-bit reads: version/IHL/TOS/total length, id/flags/offset, TTL/protocol,
-        // source, destination
-        int word0 = ipv4.i32(0);
+        // the fixed header in three reads: version/IHL/TOS/total length/id/flags/offset, TTL/protocol/checksum/source,
+        // destination
+        long words01 = ipv4.i64(0);
+        int word0 = (int) (words01 >>> 32);
         int headerLength = ((word0 >>> 24) & 0x0F) * 4;
         if (headerLength < Ipv4Flyweight.MIN_HEADER_LENGTH || headerLength > capturedAvailable) {
             return MalformedReason.BAD_IHL;
@@ -299,17 +300,18 @@ public final class PacketDecoder {
         if (totalLength > wireAvailable) {
             return MalformedReason.IP_LENGTH_EXCEEDS_FRAME;
         }
-        int flagsAndOffset = ipv4.i32(4) & 0xFFFF;
+        int flagsAndOffset = (int) words01 & 0xFFFF;
         int fragmentOffset = flagsAndOffset & 0x1FFF;
         out.ipVersion = 4;
-        out.srcV4 = ipv4.source();
+        long words23 = ipv4.i64(8);
+        out.srcV4 = (int) words23;
         out.dstV4 = ipv4.destination();
         out.srcHi = 0;
         out.srcLo = 0;
         out.dstHi = 0;
         out.dstLo = 0;
         out.ipLength = totalLength;
-        out.protocol = (ipv4.i32(8) >>> 16) & 0xFF;
+        out.protocol = (int) (words23 >>> 48) & 0xFF;
         out.fragment = fragmentOffset != 0 || (flagsAndOffset & 0x2000) != 0;
         laterFragment = fragmentOffset != 0;
         upperAt = at + headerLength;
@@ -520,21 +522,24 @@ public final class PacketDecoder {
                     : MalformedReason.BAD_GTP;
         }
         gtpu.wrap(segment, frameOffset + gtpAt, gtpCapturedEnd - gtpAt);
-        if (gtpu.version() != 1 || !gtpu.protocolTypeGtp()) {
+        // the mandatory header in one read: flags, message type, length, TEID
+        long header = gtpu.i64(0);
+        int flags = (int) (header >>> 56) & 0xFF;
+        if ((flags >>> 5) != 1 || (flags & 0x10) == 0) {
             return MalformedReason.BAD_GTP;
         }
-        int messageEnd = gtpAt + GtpuFlyweight.MANDATORY_LENGTH + gtpu.messageLength();
+        int messageEnd = gtpAt + GtpuFlyweight.MANDATORY_LENGTH + ((int) (header >>> 32) & 0xFFFF);
         if (messageEnd > gtpWireEnd) {
             return MalformedReason.BAD_GTP;
         }
-        out.teid = gtpu.teid();
+        out.teid = header & 0xFFFF_FFFFL;
         out.tunnelSrcV4 = tunnelSrc;
         out.tunnelDstV4 = tunnelDst;
-        if (gtpu.messageType() != GtpuFlyweight.G_PDU) {
+        if (((int) (header >>> 48) & 0xFF) != GtpuFlyweight.G_PDU) {
             return MalformedReason.GTP_NOT_GPDU;
         }
         int innerAt = gtpAt + GtpuFlyweight.MANDATORY_LENGTH;
-        if (gtpu.hasOptionalFields()) {
+        if ((flags & 0x07) != 0) {
             innerAt += GtpuFlyweight.OPTIONAL_LENGTH;
             if (innerAt > messageEnd) {
                 return MalformedReason.BAD_GTP;
@@ -542,7 +547,7 @@ public final class PacketDecoder {
             if (innerAt > gtpCapturedEnd) {
                 return MalformedReason.TRUNCATED_TUNNEL;
             }
-            int next = gtpu.hasExtensions() ? gtpu.nextExtensionType() : 0;
+            int next = (flags & 0x04) != 0 ? gtpu.nextExtensionType() : 0;
             for (int count = 0; next != 0; count++) {
                 if (count >= MAX_GTP_EXTENSIONS || innerAt + 1 > messageEnd) {
                     return MalformedReason.BAD_GTP;
