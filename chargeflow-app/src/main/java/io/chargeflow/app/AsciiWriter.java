@@ -91,6 +91,62 @@ final class AsciiWriter implements AutoCloseable {
         return this;
     }
 
+    /**
+     * An IPv6 address in RFC 5952 form (as {@link io.chargeflow.packet.AddressFormat#ipv6Prefix} writes it), with
+     * {@code /prefixLength} unless it is 128.
+     */
+    AsciiWriter ipv6(long hi, long lo, int prefixLength) throws IOException {
+        room(43);
+        // the longest run of two or more zero groups (the first when tied) becomes "::"
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (group(hi, lo, i) != 0) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < 8 && group(hi, lo, i) == 0) {
+                i++;
+            }
+            if (i - start > bestLength) {
+                bestStart = start;
+                bestLength = i - start;
+            }
+        }
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                buffer[length++] = ':';
+                buffer[length++] = ':';
+                i += bestLength - 1;
+                continue;
+            }
+            if (i > 0 && buffer[length - 1] != ':') {
+                buffer[length++] = ':';
+            }
+            int g = group(hi, lo, i);
+            boolean started = false;
+            for (int shift = 12; shift >= 0; shift -= 4) {
+                int nibble = (g >>> shift) & 0xF;
+                if (nibble != 0 || started || shift == 0) {
+                    buffer[length++] = HEX[nibble];
+                    started = true;
+                }
+            }
+        }
+        if (prefixLength < 128) {
+            buffer[length++] = '/';
+            write(prefixLength);
+        }
+        return this;
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static int group(long hi, long lo, int i) {
+        return (int) ((i < 4 ? hi : lo) >>> (48 - 16 * (i & 3))) & 0xFFFF;
+    }
+
     private static int digits(long value) {
         int n = 1;
         for (long v = value; v >= 10; v /= 10) {

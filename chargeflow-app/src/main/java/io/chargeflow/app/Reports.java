@@ -38,7 +38,7 @@ final class Reports {
                         if (SubscriberKeys.isIpv4(hi, lo)) {
                             out.ipv4((int) lo);
                         } else {
-                            out.write(SubscriberKeys.format(hi, lo, result.ipv6PrefixLength));
+                            out.ipv6(hi, lo, result.ipv6PrefixLength);
                         }
                         out.write(',')
                                 .write(ulP)

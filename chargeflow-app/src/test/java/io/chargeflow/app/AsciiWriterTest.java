@@ -61,6 +61,37 @@ class AsciiWriterTest {
     }
 
     @Test
+    void shouldWriteIpv6AsAddressFormatDoes() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StringBuilder expected = new StringBuilder();
+        try (AsciiWriter out = new AsciiWriter(bytes)) {
+            for (int i = 0; i < 5000; i++) {
+                // groups drawn from {0, 1, 0xabcd, random} so zero runs of every length and place occur
+                long[] halves = new long[2];
+                for (int g = 0; g < 8; g++) {
+                    long value = switch (random.nextInt(4)) {
+                        case 0, 1 -> 0;
+                        case 2 -> random.nextBoolean() ? 1 : 0xABCD;
+                        default -> random.nextInt(0x10000);
+                    };
+                    halves[g / 4] |= value << (48 - 16 * (g % 4));
+                }
+                int prefix = i % 3 == 0 ? 128 : 1 + random.nextInt(127);
+                out.ipv6(halves[0], halves[1], prefix).write('\n');
+                expected.append(io.chargeflow.packet.AddressFormat.ipv6Prefix(halves[0], halves[1], prefix))
+                        .append('\n');
+            }
+            out.ipv6(0, 0, 128).write('\n').ipv6(-1, -1, 64).write('\n');
+            expected.append("::\nffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/64\n");
+        }
+        assertThat(bytes.toString(StandardCharsets.US_ASCII))
+                .as("seed %d", seed)
+                .isEqualTo(expected.toString());
+    }
+
+    @Test
     void shouldWriteTextAsUtf8AcrossBufferBoundaries() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         String ascii = "x".repeat(70_000);

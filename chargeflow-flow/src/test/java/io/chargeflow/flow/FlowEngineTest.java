@@ -61,8 +61,9 @@ class FlowEngineTest {
         return SubscriberKeys.ipv4Lo((a << 24) | (b << 16) | (c << 8) | d);
     }
 
-    @Test
-    void shouldVisitSubscribersInKeyOrderAcrossTheWholeAddressSpaceAndProcessors() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {64, 128})
+    void shouldVisitSubscribersInKeyOrderAcrossTheWholeAddressSpaceAndProcessors(int ipv6Prefix) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         CaptureBuilder.Pcap pcap = CaptureBuilder.pcap();
@@ -84,9 +85,19 @@ class FlowEngineTest {
             expected.add(new long[] {0, SubscriberKeys.ipv4Lo(address)});
         }
         for (int i = 0; i < 40; i++) {
-            long hi = random.nextLong();
-            String src =
-                    String.format("%x:%x:%x:%x::1", hi >>> 48, hi >>> 32 & 0xFFFF, hi >>> 16 & 0xFFFF, hi & 0xFFFF);
+            // a few shared /64s (so that, keyed by full address, the low half decides), both signs in each half
+            long hi = i % 4 == 0 ? random.nextLong() : (i % 2 == 0 ? 0x2001_0db8_0000_0001L : 0xFE80_0000_0000_0000L);
+            long lo = random.nextLong();
+            String src = String.format(
+                    "%x:%x:%x:%x:%x:%x:%x:%x",
+                    hi >>> 48,
+                    hi >>> 32 & 0xFFFF,
+                    hi >>> 16 & 0xFFFF,
+                    hi & 0xFFFF,
+                    lo >>> 48,
+                    lo >>> 32 & 0xFFFF,
+                    lo >>> 16 & 0xFFFF,
+                    lo & 0xFFFF);
             byte[] frame = CaptureBuilder.frame()
                     .ethernet()
                     .vlan(100)
@@ -95,10 +106,13 @@ class FlowEngineTest {
                     .payload(10)
                     .build();
             pcap.frame(t++, frame);
-            expected.add(new long[] {hi, 0});
+            long[] key = {hi, ipv6Prefix == 128 ? lo : 0};
+            if (expected.stream().noneMatch(k -> k[0] == key[0] && k[1] == key[1])) {
+                expected.add(key);
+            }
         }
         expected.sort((a, b) -> Processor.compareKeys(a[0], a[1], b[0], b[1]));
-        run(new FlowContext().processors(3), pcap);
+        run(new FlowContext().processors(3).ipv6PrefixLength(ipv6Prefix), pcap);
         List<long[]> visited = new ArrayList<>();
         lastEngine.forEachSubscriber((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) ->
                 visited.add(new long[] {hi, lo}));
