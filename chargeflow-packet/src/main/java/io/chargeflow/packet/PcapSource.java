@@ -66,9 +66,10 @@ final class PcapSource implements CaptureSource {
     private final int maxRecord;
     private final CaptureStats stats = new CaptureStats();
     /** Constant layouts, so the JIT folds every record-header read into a plain (byte-swapped) load. */
-    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private final boolean bigEndian;
     private long position = FILE_HEADER;
     private boolean ended;
@@ -123,9 +124,10 @@ final class PcapSource implements CaptureSource {
         stats.fileBytesRead = FILE_HEADER;
     }
 
-    private int recordInt(long at) {
+    /** Two 32-bit header fields at once, in the file's byte order (the first field in the high half when big-endian). */
+    private long recordLong(long at) {
         long local = at - windowBase;
-        return bigEndian ? data.get(INT_BE, local) : data.get(INT_LE, local);
+        return bigEndian ? data.get(LONG_BE, local) : data.get(LONG_LE, local);
     }
 
     /**
@@ -192,8 +194,10 @@ final class PcapSource implements CaptureSource {
                 truncatedTail(at, "record header cut by the end of the file (" + remaining + " of 16 bytes)");
                 break;
             }
-            int captured = recordInt(at + 8);
-            int original = recordInt(at + 12);
+            // the record header in two reads: (seconds, fraction), then (captured, original length)
+            long lengths = recordLong(at + 8);
+            int captured = bigEndian ? (int) (lengths >>> 32) : (int) lengths;
+            int original = bigEndian ? (int) lengths : (int) (lengths >>> 32);
             if (captured < 0 || captured > maxRecord) {
                 stats.brokenRecords++;
                 stats.recordProblem("offset " + at + ": record length " + Integer.toUnsignedLong(captured)
@@ -213,8 +217,9 @@ final class PcapSource implements CaptureSource {
                                 + " bytes left)");
                 break;
             }
-            long seconds = Integer.toUnsignedLong(recordInt(at));
-            long fraction = Integer.toUnsignedLong(recordInt(at + 4));
+            long time = recordLong(at);
+            long seconds = bigEndian ? time >>> 32 : time & 0xFFFF_FFFFL;
+            long fraction = bigEndian ? time & 0xFFFF_FFFFL : time >>> 32;
             long timestampNs = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1000L);
             int wire = original < captured ? captured : original;
             if (captured < wire) {
