@@ -16,19 +16,7 @@ import picocli.CommandLine.Command;
         name = "chargeflow",
         mixinStandardHelpOptions = true,
         version = "chargeflow 0.1.0",
-        description = "Charging engine: meters subscriber traffic from captures, charges it, writes CDRs.",
-        subcommands = {
-            DemoCommand.class,
-            MeterCommand.class,
-            GenCommand.class,
-            BenchCommand.class,
-            CdrCommand.class,
-            BillCommand.class,
-            SubscribersCommand.Group.class,
-            SubscribersCommand.Bindings.class,
-            SubscribersCommand.Radius.class,
-            DiameterCommand.class
-        })
+        description = "Charging engine: meters subscriber traffic from captures, charges it, writes CDRs.")
 public final class Main {
     private Main() {}
 
@@ -36,7 +24,7 @@ public final class Main {
         System.exit(execute(args));
     }
 
-    /** The subcommands, in help order (the same list as the {@code subcommands} of the annotation above). */
+    /** The subcommands, in help order. */
     private static final Class<?>[] SUBCOMMANDS = {
         DemoCommand.class,
         MeterCommand.class,
@@ -74,7 +62,11 @@ public final class Main {
                 }
             }
         }
-        return new CommandLine(new Main());
+        CommandLine all = new CommandLine(new Main());
+        for (Class<?> command : SUBCOMMANDS) {
+            all.addSubcommand(new CommandLine(command));
+        }
+        return all;
     }
 
     private static CommandLine configure(CommandLine cli) {
