@@ -52,6 +52,16 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void shouldNameTheJournalWhenItIsMissingOrAFile() throws Exception {
+        assertThat(run(1, "cdr", "verify", dir.resolve("none").toString()))
+                .isEqualTo("chargeflow: error: " + dir.resolve("none") + ": no such journal directory\n");
+        err.reset();
+        Path file = Files.createFile(dir.resolve("journal.txt"));
+        assertThat(run(1, "cdr", "dump", file.toString()))
+                .isEqualTo("chargeflow: error: " + file + ": is a file, not a journal directory\n");
+    }
+
+    @Test
     void shouldSayEmptyWhenCaptureHasNoBytes() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.pcap"));
         assertThat(run(1, "meter", "--quiet", "--out", dir.resolve("u.csv").toString(), empty.toString()))
