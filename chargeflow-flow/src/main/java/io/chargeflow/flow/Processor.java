@@ -387,7 +387,7 @@ public final class Processor implements Runnable {
                     meta,
                     buffer[offset + RecordLayout.HINT],
                     timeNs,
-                    recorder == null ? 0 : recordOpenNs[row]);
+                    recordOpenNs);
             inFlightBytes = 0;
             if (hot[rowAt(row) + H_UL_BYTES] + hot[rowAt(row) + H_DL_BYTES] >= hot[rowAt(row) + S_NEXT_CUT_VOLUME]) {
                 cutRecord(row, RecordCut.VOLUME_LIMIT, Math.max(recordOpenNs[row], timeNs));

@@ -25,7 +25,7 @@ class ServiceMeterTest {
             boolean downlink = i % 1000 == 999;
             int bytes = i < 1_200_000 ? 1_000_000 : 64 + (i & 511);
             long meta = RecordLayout.meta(bytes, downlink, false, 17, 7);
-            meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, ports, meta, 0, T0 + i * 1000L, T0);
+            meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, ports, meta, 0, T0 + i * 1000L, null);
             if (downlink) {
                 dlPackets++;
                 dlBytes += bytes;
@@ -81,7 +81,7 @@ class ServiceMeterTest {
                         meta,
                         0,
                         T0 + i,
-                        T0);
+                        null);
                 expected[session][port] += bytes;
             }
             for (int session = 0; session < sessions; session++) {
