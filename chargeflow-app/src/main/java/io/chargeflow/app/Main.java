@@ -38,10 +38,6 @@ public final class Main {
         DiameterCommand.class
     };
 
-    /** The root command with one subcommand only: what a run of that subcommand parses against. */
-    @Command(name = "chargeflow", mixinStandardHelpOptions = true, version = "chargeflow 0.1.0")
-    static final class Single {}
-
     /** Runs the command line and returns the exit code (tests call this in-process). */
     public static int execute(String... args) {
         return configure(commandLine(args)).execute(args);
@@ -50,23 +46,22 @@ public final class Main {
     /**
      * The command model for these arguments. Building picocli's model of every subcommand (their options, mixins and
      * converters, by reflection) took about 0.3 s of a run's start; a run names its subcommand first, so only that
-     * one is built. Help and unknown commands get the whole model.
+     * one is added to the root. Help and unknown commands get all of them.
      */
     static CommandLine commandLine(String... args) {
-        if (args.length > 0) {
-            for (Class<?> command : SUBCOMMANDS) {
-                if (command.getAnnotation(Command.class).name().equals(args[0])) {
-                    CommandLine cli = new CommandLine(new Single());
-                    cli.addSubcommand(new CommandLine(command));
-                    return cli;
-                }
+        Class<?> named = null;
+        for (Class<?> command : SUBCOMMANDS) {
+            if (args.length > 0 && command.getAnnotation(Command.class).name().equals(args[0])) {
+                named = command;
             }
         }
-        CommandLine all = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main());
         for (Class<?> command : SUBCOMMANDS) {
-            all.addSubcommand(new CommandLine(command));
+            if (named == null || command == named) {
+                cli.addSubcommand(new CommandLine(command));
+            }
         }
-        return all;
+        return cli;
     }
 
     private static CommandLine configure(CommandLine cli) {
