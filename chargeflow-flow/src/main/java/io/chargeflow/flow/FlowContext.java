@@ -181,6 +181,19 @@ public final class FlowContext {
         return serviceRules;
     }
 
+    /**
+     * The rules processors meter rating groups by: the configured ones; without them, when records are written, a
+     * built-in rule that puts everything in the default rating group (records need containers); otherwise null, and
+     * processors keep session totals only. The flow manager writes the record fields the rules read only when there
+     * are rules.
+     */
+    public ServiceRules meteringRules() {
+        if (serviceRules != null || sessionRecorders == null) {
+            return serviceRules;
+        }
+        return ServiceRules.parse(java.util.List.of("default: rg=" + defaultRatingGroup + " sid=0"), "built-in");
+    }
+
     public Duration flowIdleTimeout() {
         return flowIdleTimeout;
     }

@@ -83,7 +83,7 @@ public final class FlowManager implements FrameHandler {
         this.processors = processors;
         this.serviceRules = context.serviceRules();
         this.sniffNames = serviceRules != null && serviceRules.usesNames();
-        this.serviceFields = serviceRules != null || context.sessionRecorders() != null;
+        this.serviceFields = context.meteringRules() != null;
     }
 
     @Override
@@ -238,11 +238,14 @@ public final class FlowManager implements FrameHandler {
         buffer[offset + RecordLayout.KEY_HI] = keyHi;
         buffer[offset + RecordLayout.KEY_LO] = keyLo;
         buffer[offset + RecordLayout.TIME_NS] = timeNs;
-        if (serviceFields) {
+        buffer[offset + RecordLayout.META] =
+                RecordLayout.meta(p.ipLength, downlink, peerIsSubscriber, p.protocol, serviceFields ? flowHash(p) : 0);
+        // processors without rating groups read only the key, time and meta, and the peer of a peer-to-peer record
+        if (serviceFields || peerIsSubscriber) {
             buffer[offset + RecordLayout.PEER_HI] = peerHi;
             buffer[offset + RecordLayout.PEER_LO] = peerLo;
-            buffer[offset + RecordLayout.META] =
-                    RecordLayout.meta(p.ipLength, downlink, peerIsSubscriber, p.protocol, flowHash(p));
+        }
+        if (serviceFields) {
             int subscriberPort = downlink ? p.dstPort : p.srcPort;
             int peerPort = downlink ? p.srcPort : p.dstPort;
             buffer[offset + RecordLayout.PORTS] =
@@ -250,14 +253,6 @@ public final class FlowManager implements FrameHandler {
                             | (p.payloadCapturedLength > 0 ? RecordLayout.PAYLOAD_BIT : 0)
                             | ((p.tcpFlags & 0x02) != 0 ? RecordLayout.SYN_BIT : 0);
             buffer[offset + RecordLayout.HINT] = nameMask;
-        } else {
-            // processors without rating groups read only the key, time and meta, and the peer of a peer-to-peer record
-            if (peerIsSubscriber) {
-                buffer[offset + RecordLayout.PEER_HI] = peerHi;
-                buffer[offset + RecordLayout.PEER_LO] = peerLo;
-            }
-            buffer[offset + RecordLayout.META] =
-                    RecordLayout.meta(p.ipLength, downlink, peerIsSubscriber, p.protocol, 0);
         }
         ring.commit();
         if (++unpublished[target] >= PUBLISH_BATCH) {

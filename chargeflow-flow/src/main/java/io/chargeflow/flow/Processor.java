@@ -27,11 +27,12 @@ public final class Processor implements Runnable {
     static final int FLAG_EVER_PEER_TO_PEER = 8;
 
     private static final int MAX_BATCH = 4096;
-    /**
-     * Initialises the close causes with this class: the first idle timeout of a run otherwise met an uninitialised
-     * class in the JIT-compiled packet path and sent it back to the interpreter for a recompile.
-     */
-    private static final CloseCause[] CLOSE_CAUSES = CloseCause.values();
+
+    static {
+        // the close causes are initialised with this class: the first idle timeout of a run otherwise met an
+        // uninitialised class in the JIT-compiled packet path and sent it back to the interpreter for a recompile
+        CloseCause.values();
+    }
     /**
      * Longs before row 0 of {@link #hot}: a large array starts at a G1 region boundary with its data 16 bytes in, so
      * six longs put every row on a cache-line boundary and a row's hot fields in one line instead of two.
@@ -162,12 +163,7 @@ public final class Processor implements Runnable {
         this.recordVolumeLimit = context.recordVolumeLimit();
         this.recordTimeLimitNs = context.recordTimeLimit().toNanos();
         this.recordMaxContainers = context.recordMaxContainers();
-        ServiceRules rules = context.serviceRules();
-        if (rules == null && recorder != null) {
-            // records need containers: without rules, everything is the default rating group
-            rules = ServiceRules.parse(
-                    java.util.List.of("default: rg=" + context.defaultRatingGroup() + " sid=0"), "built-in");
-        }
+        ServiceRules rules = context.meteringRules();
         this.services = rules == null
                 ? null
                 : new ServiceMeter(
@@ -332,10 +328,10 @@ public final class Processor implements Runnable {
                 allocateColumns(sessions.capacity());
             }
             hot[rowAt(row) + H_FLAGS] = 0;
-            totals[TOTALS_ALIGN + (row << 2) + T_UL_PACKETS] = 0;
-            totals[TOTALS_ALIGN + (row << 2) + T_UL_BYTES] = 0;
-            totals[TOTALS_ALIGN + (row << 2) + T_DL_PACKETS] = 0;
-            totals[TOTALS_ALIGN + (row << 2) + T_DL_BYTES] = 0;
+            totals[totalsAt(row) + T_UL_PACKETS] = 0;
+            totals[totalsAt(row) + T_UL_BYTES] = 0;
+            totals[totalsAt(row) + T_DL_PACKETS] = 0;
+            totals[totalsAt(row) + T_DL_BYTES] = 0;
             sessionCount[row] = 0;
             peerHi[row] = 0;
             peerLo[row] = 0;
@@ -653,10 +649,10 @@ public final class Processor implements Runnable {
                 closeTimeNs,
                 closeServices(row));
         // the row stays: it keeps the key's totals and last identity until the next session of the key
-        totals[TOTALS_ALIGN + (row << 2) + T_UL_PACKETS] += hot[rowAt(row) + H_UL_PACKETS];
-        totals[TOTALS_ALIGN + (row << 2) + T_UL_BYTES] += hot[rowAt(row) + H_UL_BYTES];
-        totals[TOTALS_ALIGN + (row << 2) + T_DL_PACKETS] += hot[rowAt(row) + H_DL_PACKETS];
-        totals[TOTALS_ALIGN + (row << 2) + T_DL_BYTES] += hot[rowAt(row) + H_DL_BYTES];
+        totals[totalsAt(row) + T_UL_PACKETS] += hot[rowAt(row) + H_UL_PACKETS];
+        totals[totalsAt(row) + T_UL_BYTES] += hot[rowAt(row) + H_UL_BYTES];
+        totals[totalsAt(row) + T_DL_PACKETS] += hot[rowAt(row) + H_DL_PACKETS];
+        totals[totalsAt(row) + T_DL_BYTES] += hot[rowAt(row) + H_DL_BYTES];
         sessionCount[row]++;
         hot[rowAt(row) + H_FLAGS] &= ~(FLAG_OPEN | FLAG_PEER_TO_PEER | FLAG_LOOKUP_PENDING);
         openCount--;
@@ -681,6 +677,11 @@ public final class Processor implements Runnable {
     }
 
     /** Where session row {@code row} starts in {@link #hot}. */
+    /** Where a key's totals start in {@link #totals}. */
+    private static int totalsAt(int row) {
+        return TOTALS_ALIGN + (row << 2);
+    }
+
     private int rowAt(int row) {
         return ALIGN + (row << shift);
     }
@@ -721,10 +722,10 @@ public final class Processor implements Runnable {
         visitor.visit(
                 sessions.hi(row),
                 sessions.lo(row),
-                totals[TOTALS_ALIGN + (row << 2) + T_UL_PACKETS],
-                totals[TOTALS_ALIGN + (row << 2) + T_UL_BYTES],
-                totals[TOTALS_ALIGN + (row << 2) + T_DL_PACKETS],
-                totals[TOTALS_ALIGN + (row << 2) + T_DL_BYTES],
+                totals[totalsAt(row) + T_UL_PACKETS],
+                totals[totalsAt(row) + T_UL_BYTES],
+                totals[totalsAt(row) + T_DL_PACKETS],
+                totals[totalsAt(row) + T_DL_BYTES],
                 sessionCount[row],
                 (hot[rowAt(row) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) != 0,
                 peerHi[row],
