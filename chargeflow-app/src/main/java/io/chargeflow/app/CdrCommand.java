@@ -33,7 +33,7 @@ final class CdrCommand {
                 case "csv" -> CdrFormat.CSV;
                 default -> throw new UserException("--format=" + format + " is not jsonl or csv");
             };
-            requireJournal(dir);
+            MeterRun.checkDirectory(dir, "journal");
             PrintStream out = new PrintStream(System.out, false);
             int code = CdrCommands.dump(dir, f, out, System.err);
             out.flush();
@@ -51,18 +51,8 @@ final class CdrCommand {
 
         @Override
         public Integer call() {
-            requireJournal(dir);
+            MeterRun.checkDirectory(dir, "journal");
             return CdrCommands.verify(dir, System.out, System.err);
-        }
-    }
-
-    /** A journal the user named must be a directory: one clear line otherwise, as for every other file. */
-    static void requireJournal(Path dir) {
-        if (!java.nio.file.Files.exists(dir)) {
-            throw new UserException(dir + ": no such journal directory");
-        }
-        if (!java.nio.file.Files.isDirectory(dir)) {
-            throw new UserException(dir + ": is a file, not a journal directory");
         }
     }
 }

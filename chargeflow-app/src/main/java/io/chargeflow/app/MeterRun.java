@@ -113,4 +113,14 @@ final class MeterRun {
             throw new UserException(file + ": not readable (permission denied)");
         }
     }
+
+    /** A directory the user named must exist and be a directory: one clear line otherwise. */
+    static void checkDirectory(Path dir, String what) {
+        if (!Files.exists(dir)) {
+            throw new UserException(dir + ": no such directory (" + what + ")");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UserException(dir + ": is a file, not a " + what + " directory");
+        }
+    }
 }

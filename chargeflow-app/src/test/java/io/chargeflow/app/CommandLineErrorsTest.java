@@ -54,7 +54,7 @@ class CommandLineErrorsTest {
     @Test
     void shouldNameTheJournalWhenItIsMissingOrAFile() throws Exception {
         assertThat(run(1, "cdr", "verify", dir.resolve("none").toString()))
-                .isEqualTo("chargeflow: error: " + dir.resolve("none") + ": no such journal directory\n");
+                .isEqualTo("chargeflow: error: " + dir.resolve("none") + ": no such directory (journal)\n");
         err.reset();
         Path file = Files.createFile(dir.resolve("journal.txt"));
         assertThat(run(1, "cdr", "dump", file.toString()))
