@@ -1,14 +1,13 @@
 package io.chargeflow.cdr;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Turns the life of each session into a gap-free chain of PGW-CDRs: partial records cut on the configured volume
  * limit, time limit and number of containers, and a final record, with the close cause, that ends the chain.
- * One assembler per processor, called only on that processor's thread (no locks); session state lives in a
- * preallocated table of reusable slots, so usage updates allocate nothing; a record allocates only when it is cut.
+ * One assembler per processor, called only on that processor's thread (no locks). Session state lives in one
+ * preallocated array, a cache line per session, and the containers of open records in a pool of reused rows, so usage
+ * updates allocate nothing and touch a few lines; a record allocates only when it is cut.
  *
  * <p>Call sequence for the flow side:
  * <pre>
@@ -22,26 +21,65 @@ import java.util.List;
  * container limits are checked on every call, the time limit on every call and in {@link #onTime}.
  */
 public final class CdrAssembler {
-    private static final int INITIAL_CONTAINERS = 4;
+    // per session (handle): eight longs in one array, a cache line each
+    private static final int STRIDE = 8;
+    private static final int S_CHARGING_ID = 0;
+    private static final int S_OPENING_MS = 1;
+    private static final int S_VOLUME = 2;
+    private static final int S_PEER_HI = 3;
+    private static final int S_PEER_LO = 4;
+    /** Bit 0: open; bit 1: peer-to-peer; bits 32..63: the next record sequence number. */
+    private static final int S_FLAGS = 5;
+    /** First container row of the open record (low 32 bits, -1: none), last one (high 32 bits). */
+    private static final int S_CHAIN = 6;
+
+    private static final int S_CONTAINERS = 7;
+    private static final long OPEN = 1;
+    private static final long PEER_TO_PEER = 2;
+    // per container row: eight longs
+    private static final int C_SERVICE = 0;
+    private static final int C_UL = 1;
+    private static final int C_DL = 2;
+    private static final int C_UL_PACKETS = 3;
+    private static final int C_DL_PACKETS = 4;
+    private static final int C_FIRST = 5;
+    private static final int C_LAST = 6;
+    private static final int C_ACTIVE = 7;
+    /**
+     * Longs before row 0 of each table: a large array starts at a G1 region boundary with its data 16 bytes in, so six
+     * longs put every row on a cache-line boundary.
+     */
+    private static final int ALIGN = 6;
 
     private final AssemblerContext context;
     private final CdrSink sink;
-    private Session[] sessions;
+    private long[] state;
+    private SessionIdentity[] identities;
     private int[] freeSlots;
     private int freeCount;
     private int openCount;
     private long recordsCut;
+    /**
+     * Containers of open records, reused last-freed-first: a record's rows are freed when it is cut, so the next
+     * record takes the same few rows back while they are still in the cache.
+     */
+    private long[] containers = new long[ALIGN + (64 << 3)];
+
+    private int[] nextContainer = new int[64];
+    private int freeContainer = -1;
+    private int usedContainers;
 
     public CdrAssembler(AssemblerContext context, CdrSink sink) {
         this.context = context;
         this.sink = sink;
-        this.sessions = new Session[context.maxSessions()];
-        this.freeSlots = new int[context.maxSessions()];
-        for (int i = 0; i < sessions.length; i++) {
-            sessions[i] = new Session();
-            freeSlots[i] = sessions.length - 1 - i;
+        int slots = context.maxSessions();
+        this.state = new long[ALIGN + slots * STRIDE];
+        this.identities = new SessionIdentity[slots];
+        this.freeSlots = new int[slots];
+        for (int i = 0; i < slots; i++) {
+            freeSlots[i] = slots - 1 - i;
         }
-        this.freeCount = sessions.length;
+        this.freeCount = slots;
     }
 
     /**
@@ -50,33 +88,31 @@ public final class CdrAssembler {
      * concurrent sessions than foreseen keeps charging instead of failing.
      */
     public int open(long chargingID, SessionIdentity identity, long openTimeMs) {
+        java.util.Objects.requireNonNull(identity, "identity");
         if (freeCount == 0) {
             grow();
         }
         int handle = freeSlots[--freeCount];
-        Session s = sessions[handle];
-        s.open = true;
-        s.chargingID = chargingID;
-        s.identity = identity;
-        s.recordOpeningTimeMs = openTimeMs;
-        s.nextRecordSequence = 1;
-        s.containerCount = 0;
-        s.recordVolume = 0;
-        s.peerToPeer = false;
-        s.peerHi = 0;
-        s.peerLo = 0;
+        int at = at(handle);
+        state[at + S_CHARGING_ID] = chargingID;
+        state[at + S_OPENING_MS] = openTimeMs;
+        state[at + S_VOLUME] = 0;
+        state[at + S_PEER_HI] = 0;
+        state[at + S_PEER_LO] = 0;
+        state[at + S_FLAGS] = (1L << 32) | OPEN;
+        state[at + S_CHAIN] = -1;
+        state[at + S_CONTAINERS] = 0;
+        identities[handle] = identity;
         openCount++;
         return handle;
     }
 
     private void grow() {
-        int old = sessions.length;
+        int old = identities.length;
         int size = old * 2;
-        sessions = java.util.Arrays.copyOf(sessions, size);
-        freeSlots = java.util.Arrays.copyOf(freeSlots, size);
-        for (int i = old; i < size; i++) {
-            sessions[i] = new Session();
-        }
+        state = Arrays.copyOf(state, ALIGN + size * STRIDE);
+        identities = Arrays.copyOf(identities, size);
+        freeSlots = Arrays.copyOf(freeSlots, size);
         for (int i = 0; i < size - old; i++) {
             freeSlots[freeCount++] = size - 1 - i;
         }
@@ -84,7 +120,8 @@ public final class CdrAssembler {
 
     /** The identity records of the session are written with now. */
     public SessionIdentity identity(int handle) {
-        return session(handle).identity;
+        session(handle);
+        return identities[handle];
     }
 
     /**
@@ -92,15 +129,16 @@ public final class CdrAssembler {
      * the open record and every later one carry the new identity.
      */
     public void identify(int handle, SessionIdentity identity) {
-        session(handle).identity = java.util.Objects.requireNonNull(identity, "identity");
+        session(handle);
+        identities[handle] = java.util.Objects.requireNonNull(identity, "identity");
     }
 
     /** Records the peer subscriber of a peer-to-peer session (written into this and later records). */
     public void onPeer(int handle, long peerHi, long peerLo) {
-        Session s = session(handle);
-        s.peerToPeer = true;
-        s.peerHi = peerHi;
-        s.peerLo = peerLo;
+        int at = session(handle);
+        state[at + S_FLAGS] |= PEER_TO_PEER;
+        state[at + S_PEER_HI] = peerHi;
+        state[at + S_PEER_LO] = peerLo;
     }
 
     /**
@@ -118,28 +156,79 @@ public final class CdrAssembler {
             long firstUsageMs,
             long lastUsageMs,
             long activeMs) {
-        Session s = session(handle);
-        if (context.timeLimitMs() > 0 && lastUsageMs - s.recordOpeningTimeMs >= context.timeLimitMs()) {
-            cutAtTimeLimit(s, lastUsageMs);
+        int at = session(handle);
+        if (context.timeLimitMs() > 0 && lastUsageMs - state[at + S_OPENING_MS] >= context.timeLimitMs()) {
+            cutAtTimeLimit(handle, lastUsageMs);
         }
-        int c = s.find(ratingGroup, serviceId);
+        long service = service(ratingGroup, serviceId);
+        int c = find(at, service);
         if (c < 0) {
-            if (context.maxChangeConditions() > 0 && s.containerCount >= context.maxChangeConditions()) {
-                cut(s, CauseForRecClosing.MAX_CHANGE_COND, Math.max(s.recordOpeningTimeMs, firstUsageMs));
+            if (context.maxChangeConditions() > 0 && state[at + S_CONTAINERS] >= context.maxChangeConditions()) {
+                cut(handle, CauseForRecClosing.MAX_CHANGE_COND, Math.max(state[at + S_OPENING_MS], firstUsageMs));
             }
-            c = s.add(ratingGroup, serviceId, firstUsageMs);
+            c = add(at, service, firstUsageMs);
         }
-        s.ul[c] += ulOctets;
-        s.dl[c] += dlOctets;
-        s.ulPk[c] += ulPackets;
-        s.dlPk[c] += dlPackets;
-        s.first[c] = Math.min(s.first[c], firstUsageMs);
-        s.last[c] = Math.max(s.last[c], lastUsageMs);
-        s.active[c] += activeMs;
-        s.recordVolume += ulOctets + dlOctets;
-        if (context.volumeLimitOctets() > 0 && s.recordVolume >= context.volumeLimitOctets()) {
-            cut(s, CauseForRecClosing.VOLUME_LIMIT, Math.max(s.recordOpeningTimeMs, lastUsageMs));
+        int k = ALIGN + (c << 3);
+        long[] rows = containers;
+        rows[k + C_UL] += ulOctets;
+        rows[k + C_DL] += dlOctets;
+        rows[k + C_UL_PACKETS] += ulPackets;
+        rows[k + C_DL_PACKETS] += dlPackets;
+        rows[k + C_FIRST] = Math.min(rows[k + C_FIRST], firstUsageMs);
+        rows[k + C_LAST] = Math.max(rows[k + C_LAST], lastUsageMs);
+        rows[k + C_ACTIVE] += activeMs;
+        state[at + S_VOLUME] += ulOctets + dlOctets;
+        if (context.volumeLimitOctets() > 0 && state[at + S_VOLUME] >= context.volumeLimitOctets()) {
+            cut(handle, CauseForRecClosing.VOLUME_LIMIT, Math.max(state[at + S_OPENING_MS], lastUsageMs));
         }
+    }
+
+    private static long service(int ratingGroup, int serviceId) {
+        return ((long) ratingGroup << 32) | (serviceId & 0xFFFF_FFFFL);
+    }
+
+    /** The open record's container row of a service, or -1. */
+    private int find(int at, long service) {
+        for (int c = (int) state[at + S_CHAIN]; c >= 0; c = nextContainer[c]) {
+            if (containers[ALIGN + (c << 3) + C_SERVICE] == service) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /** A new container at the end of the open record's list. */
+    private int add(int at, long service, long firstUsageMs) {
+        int c = freeContainer;
+        if (c >= 0) {
+            freeContainer = nextContainer[c];
+        } else {
+            c = usedContainers++;
+            if (c == nextContainer.length) {
+                nextContainer = Arrays.copyOf(nextContainer, c * 2);
+                containers = Arrays.copyOf(containers, ALIGN + ((c * 2) << 3));
+            }
+        }
+        int k = ALIGN + (c << 3);
+        containers[k + C_SERVICE] = service;
+        containers[k + C_UL] = 0;
+        containers[k + C_DL] = 0;
+        containers[k + C_UL_PACKETS] = 0;
+        containers[k + C_DL_PACKETS] = 0;
+        containers[k + C_FIRST] = firstUsageMs;
+        containers[k + C_LAST] = firstUsageMs;
+        containers[k + C_ACTIVE] = 0;
+        nextContainer[c] = -1;
+        long chain = state[at + S_CHAIN];
+        int head = (int) chain;
+        if (head < 0) {
+            state[at + S_CHAIN] = ((long) c << 32) | c;
+        } else {
+            nextContainer[(int) (chain >>> 32)] = c;
+            state[at + S_CHAIN] = ((long) c << 32) | (head & 0xFFFF_FFFFL);
+        }
+        state[at + S_CONTAINERS]++;
+        return c;
     }
 
     /**
@@ -151,9 +240,10 @@ public final class CdrAssembler {
             return 0;
         }
         int cut = 0;
-        for (Session s : sessions) {
-            if (s.open && nowMs - s.recordOpeningTimeMs >= context.timeLimitMs()) {
-                cutAtTimeLimit(s, nowMs);
+        for (int handle = 0; handle < identities.length; handle++) {
+            int at = at(handle);
+            if ((state[at + S_FLAGS] & OPEN) != 0 && nowMs - state[at + S_OPENING_MS] >= context.timeLimitMs()) {
+                cutAtTimeLimit(handle, nowMs);
                 cut++;
             }
         }
@@ -164,10 +254,10 @@ public final class CdrAssembler {
      * One timeLimit record, closed at the last time-limit boundary at or before {@code nowMs}: a session idle for
      * several limits gets one longer record rather than a run of empty ones.
      */
-    private void cutAtTimeLimit(Session s, long nowMs) {
+    private void cutAtTimeLimit(int handle, long nowMs) {
         long limit = context.timeLimitMs();
-        long boundary = s.recordOpeningTimeMs + (nowMs - s.recordOpeningTimeMs) / limit * limit;
-        cut(s, CauseForRecClosing.TIME_LIMIT, boundary);
+        long opening = state[at(handle) + S_OPENING_MS];
+        cut(handle, CauseForRecClosing.TIME_LIMIT, opening + (nowMs - opening) / limit * limit);
     }
 
     /**
@@ -178,8 +268,8 @@ public final class CdrAssembler {
         if (cause.isFinal()) {
             throw new IllegalArgumentException("cause=" + cause + " closes the session; use close()");
         }
-        Session s = session(handle);
-        cut(s, cause, Math.max(cutTimeMs, s.recordOpeningTimeMs));
+        int at = session(handle);
+        emit(handle, cause, Math.max(cutTimeMs, state[at + S_OPENING_MS]));
     }
 
     /**
@@ -190,10 +280,10 @@ public final class CdrAssembler {
         if (!cause.isFinal()) {
             throw new IllegalArgumentException("cause=" + cause + " is a partial-record cause, not a closing one");
         }
-        Session s = session(handle);
-        cut(s, cause, Math.max(closeTimeMs, s.recordOpeningTimeMs));
-        s.open = false;
-        s.identity = null;
+        int at = session(handle);
+        emit(handle, cause, Math.max(closeTimeMs, state[at + S_OPENING_MS]));
+        state[at + S_FLAGS] = 0;
+        identities[handle] = null;
         freeSlots[freeCount++] = handle;
         openCount--;
     }
@@ -203,8 +293,8 @@ public final class CdrAssembler {
      */
     public int closeAll(CauseForRecClosing cause, long closeTimeMs) {
         int closed = 0;
-        for (int handle = 0; handle < sessions.length && openCount > 0; handle++) {
-            if (sessions[handle].open) {
+        for (int handle = 0; handle < identities.length && openCount > 0; handle++) {
+            if ((state[at(handle) + S_FLAGS] & OPEN) != 0) {
                 close(handle, cause, closeTimeMs);
                 closed++;
             }
@@ -222,7 +312,9 @@ public final class CdrAssembler {
         return recordsCut;
     }
 
-    private void cut(Session s, CauseForRecClosing cause, long cutTimeMs) {
+    /** Ends the open record with {@code cause} at {@code cutTimeMs}: the record goes to the sink, the next one opens. */
+    private void emit(int handle, CauseForRecClosing cause, long cutTimeMs) {
+        int at = at(handle);
         int scc = switch (cause) {
             case VOLUME_LIMIT -> ServiceData.SCC_VOLUME_LIMIT | ServiceData.SCC_RECORD_CLOSURE;
             case TIME_LIMIT -> ServiceData.SCC_TIME_LIMIT | ServiceData.SCC_RECORD_CLOSURE;
@@ -230,117 +322,73 @@ public final class CdrAssembler {
             case MAX_CHANGE_COND -> ServiceData.SCC_RECORD_CLOSURE;
             default -> ServiceData.SCC_SERVICE_STOP;
         };
-        List<ServiceData> list = new ArrayList<>(s.containerCount);
-        for (int i = 0; i < s.containerCount; i++) {
-            list.add(new ServiceData(
-                    s.rg[i],
-                    s.sid[i],
-                    s.ul[i],
-                    s.dl[i],
-                    s.ulPk[i],
-                    s.dlPk[i],
-                    s.first[i],
-                    s.last[i],
-                    s.active[i],
+        ServiceData[] list = new ServiceData[(int) state[at + S_CONTAINERS]];
+        int n = 0;
+        int last = -1;
+        for (int c = (int) state[at + S_CHAIN]; c >= 0; c = nextContainer[c]) {
+            int k = ALIGN + (c << 3);
+            long service = containers[k + C_SERVICE];
+            list[n++] = new ServiceData(
+                    (int) (service >> 32),
+                    (int) service,
+                    containers[k + C_UL],
+                    containers[k + C_DL],
+                    containers[k + C_UL_PACKETS],
+                    containers[k + C_DL_PACKETS],
+                    containers[k + C_FIRST],
+                    containers[k + C_LAST],
+                    containers[k + C_ACTIVE],
                     scc,
-                    0));
+                    0);
+            last = c;
         }
-        SessionIdentity id = s.identity;
+        if (last >= 0) {
+            // the record's rows go back to the front of the free list, the first of them on top
+            nextContainer[last] = freeContainer;
+            freeContainer = (int) state[at + S_CHAIN];
+        }
+        SessionIdentity id = identities[handle];
+        long flags = state[at + S_FLAGS];
         PgwRecord cdr = new PgwRecord(
                 PgwRecord.PGW_RECORD,
                 id.servedIMSI(),
                 id.servedMSISDN(),
                 id.servedPDPPDNAddress(),
-                s.chargingID,
+                state[at + S_CHARGING_ID],
                 context.nodeID(),
-                s.recordOpeningTimeMs,
-                cutTimeMs - s.recordOpeningTimeMs,
+                state[at + S_OPENING_MS],
+                cutTimeMs - state[at + S_OPENING_MS],
                 cause,
-                s.nextRecordSequence++,
+                (int) (flags >>> 32),
                 0,
-                list,
+                java.util.Arrays.asList(list),
                 id.chargingSide(),
                 id.subscriberKeyHi(),
                 id.subscriberKeyLo(),
-                s.peerToPeer,
-                s.peerHi,
-                s.peerLo,
+                (flags & PEER_TO_PEER) != 0,
+                state[at + S_PEER_HI],
+                state[at + S_PEER_LO],
                 id.subscriberId(),
                 id.account(),
                 id.plan());
-        s.containerCount = 0;
-        s.recordVolume = 0;
-        s.recordOpeningTimeMs = cutTimeMs;
+        state[at + S_FLAGS] = flags + (1L << 32);
+        state[at + S_CHAIN] = -1;
+        state[at + S_CONTAINERS] = 0;
+        state[at + S_VOLUME] = 0;
+        state[at + S_OPENING_MS] = cutTimeMs;
         recordsCut++;
         sink.onCdr(cdr);
     }
 
-    private Session session(int handle) {
-        if (handle < 0 || handle >= sessions.length || !sessions[handle].open) {
-            throw new IllegalStateException("handle=" + handle + " is not an open session");
-        }
-        return sessions[handle];
+    private static int at(int handle) {
+        return ALIGN + handle * STRIDE;
     }
 
-    /** One reusable slot: the open record's containers as parallel arrays, grown rarely and kept. */
-    private static final class Session {
-        boolean open;
-        long chargingID;
-        SessionIdentity identity;
-        long recordOpeningTimeMs;
-        int nextRecordSequence;
-        long recordVolume;
-        boolean peerToPeer;
-        long peerHi;
-        long peerLo;
-        int containerCount;
-        int[] rg = new int[INITIAL_CONTAINERS];
-        int[] sid = new int[INITIAL_CONTAINERS];
-        long[] ul = new long[INITIAL_CONTAINERS];
-        long[] dl = new long[INITIAL_CONTAINERS];
-        long[] ulPk = new long[INITIAL_CONTAINERS];
-        long[] dlPk = new long[INITIAL_CONTAINERS];
-        long[] first = new long[INITIAL_CONTAINERS];
-        long[] last = new long[INITIAL_CONTAINERS];
-        long[] active = new long[INITIAL_CONTAINERS];
-
-        int find(int ratingGroup, int serviceId) {
-            for (int i = 0; i < containerCount; i++) {
-                if (rg[i] == ratingGroup && sid[i] == serviceId) {
-                    return i;
-                }
-            }
-            return -1;
+    /** Where an open session's state starts. */
+    private int session(int handle) {
+        if (handle < 0 || handle >= identities.length || (state[at(handle) + S_FLAGS] & OPEN) == 0) {
+            throw new IllegalStateException("handle=" + handle + " is not an open session");
         }
-
-        int add(int ratingGroup, int serviceId, long firstUsageMs) {
-            if (containerCount == rg.length) {
-                grow();
-            }
-            int i = containerCount++;
-            rg[i] = ratingGroup;
-            sid[i] = serviceId;
-            ul[i] = 0;
-            dl[i] = 0;
-            ulPk[i] = 0;
-            dlPk[i] = 0;
-            first[i] = firstUsageMs;
-            last[i] = firstUsageMs;
-            active[i] = 0;
-            return i;
-        }
-
-        private void grow() {
-            int n = rg.length * 2;
-            rg = Arrays.copyOf(rg, n);
-            sid = Arrays.copyOf(sid, n);
-            ul = Arrays.copyOf(ul, n);
-            dl = Arrays.copyOf(dl, n);
-            ulPk = Arrays.copyOf(ulPk, n);
-            dlPk = Arrays.copyOf(dlPk, n);
-            first = Arrays.copyOf(first, n);
-            last = Arrays.copyOf(last, n);
-            active = Arrays.copyOf(active, n);
-        }
+        return at(handle);
     }
 }

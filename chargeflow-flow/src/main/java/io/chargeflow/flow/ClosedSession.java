@@ -18,7 +18,8 @@ package io.chargeflow.flow;
  * @param peerSubscriber the peer's holder from the directory, when peer-to-peer and known; else null
  * @param cause why it closed
  * @param closeTimeNs packet time at which it closed
- * @param services the usage per rating group, in order of first use (empty when no service rules are set)
+ * @param services the usage per rating group, in order of first use (empty when no service rules are set, and when
+ *     the processor's listener is {@link SessionListener#NONE}: a recorder has the usage from its own calls)
  */
 public record ClosedSession(
         long sessionId,

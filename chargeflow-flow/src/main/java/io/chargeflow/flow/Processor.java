@@ -370,25 +370,41 @@ public final class Processor implements Runnable {
         if (services != null) {
             int words = rowAt(row) + SERVICE_WORDS;
             inFlightBytes = bytes;
-            services.onPacket(
+            if (!services.countCommon(
                     hot,
                     words,
-                    row,
-                    hot[rowAt(row) + H_SESSION_ID],
-                    keyHi,
-                    keyLo,
                     buffer[offset + RecordLayout.PEER_HI],
                     buffer[offset + RecordLayout.PEER_LO],
                     buffer[offset + RecordLayout.PORTS],
                     meta,
                     buffer[offset + RecordLayout.HINT],
-                    timeNs,
-                    recordOpenNs);
+                    timeNs)) {
+                meterService(row, words, keyHi, keyLo, buffer, offset, meta, timeNs);
+            }
             inFlightBytes = 0;
             if (hot[rowAt(row) + H_UL_BYTES] + hot[rowAt(row) + H_DL_BYTES] >= hot[rowAt(row) + S_NEXT_CUT_VOLUME]) {
                 cutRecord(row, RecordCut.VOLUME_LIMIT, Math.max(recordOpenNs[row], timeNs));
             }
         }
+    }
+
+    /** The packets {@link ServiceMeter#countCommon} leaves: new containers, flows the table follows, spills. */
+    private void meterService(
+            int row, int words, long keyHi, long keyLo, long[] buffer, int offset, long meta, long timeNs) {
+        services.onPacket(
+                hot,
+                words,
+                row,
+                hot[rowAt(row) + H_SESSION_ID],
+                keyHi,
+                keyLo,
+                buffer[offset + RecordLayout.PEER_HI],
+                buffer[offset + RecordLayout.PEER_LO],
+                buffer[offset + RecordLayout.PORTS],
+                meta,
+                buffer[offset + RecordLayout.HINT],
+                timeNs,
+                recordOpenNs);
     }
 
     /** A time-limit record, cut at the last limit boundary at or before {@code nowNs}. */
@@ -673,7 +689,7 @@ public final class Processor implements Runnable {
         if (recorder != null) {
             services.flush(hot, words, sessionId, recorder, recorderHandle[row]);
         }
-        return services.close(hot, words, sessionId);
+        return services.close(hot, words, sessionId, listener != SessionListener.NONE);
     }
 
     /** Where session row {@code row} starts in {@link #hot}. */

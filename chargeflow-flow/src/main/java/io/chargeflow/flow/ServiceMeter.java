@@ -198,6 +198,58 @@ final class ServiceMeter {
     }
 
     /**
+     * The common packet, counted without calls: its decision needs no flow table (not a TCP packet under name rules,
+     * or one whose flow the table does not follow and that neither names a server nor opens a connection), and it
+     * goes to one of the session's first four containers that already has usage in the current record and does not
+     * need spilling. Returns false, having changed nothing, for every other packet: {@link #onPacket} meters those.
+     * Small on purpose, so that the JIT inlines it into the processor's packet loop.
+     */
+    boolean countCommon(
+            long[] words, int s, long peerHi, long peerLo, long ports, long meta, long nameMask, long timeNs) {
+        int protocol = RecordLayout.protocol(meta);
+        if (protocol == TCP && usesNames) {
+            int fh = RecordLayout.flowHash(meta);
+            if ((filter[(fh & FILTER_MASK) >>> 6] & (1L << fh)) != 0
+                    || nameMask != 0
+                    || (ports & (RecordLayout.SYN_BIT | RecordLayout.PAYLOAD_BIT)) == RecordLayout.SYN_BIT) {
+                return false;
+            }
+        }
+        int decision = rules.decide(
+                protocol,
+                (int) (ports >>> 16) & 0xFFFF,
+                (ports & RecordLayout.PORTS_KNOWN_BIT) != 0,
+                peerHi,
+                peerLo,
+                nameMask);
+        if ((words[s + S_MASK] & (1L << decision)) == 0) {
+            return false;
+        }
+        // the decision's slot in the order word (a byte per slot): its first byte equal to the decision. The slots in
+        // use come first and hold distinct decisions, so an unused (zero) slot never comes before the true one
+        long x = words[s + S_ORDER] ^ (decision * 0x0101_0101_0101_0101L);
+        int i = Long.numberOfTrailingZeros((x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L) >>> 3;
+        if (i >= INLINE_HOT) {
+            return false;
+        }
+        int at = s + 8 + (i << 2);
+        int d = at + ((meta & RecordLayout.DOWNLINK_BIT) != 0 ? C_DL : C_UL);
+        long v = words[d] + (ONE_PACKET | RecordLayout.bytes(meta));
+        if (words[at + C_ACTIVE_NS] >= 0 || (v & SPILL) != 0) {
+            return false;
+        }
+        words[d] = v;
+        long gap = timeNs - words[at + C_LAST_NS];
+        if (gap > 0) {
+            if (gap <= activityNs) {
+                words[at + C_ACTIVE_NS] += gap;
+            }
+            words[at + C_LAST_NS] = timeNs;
+        }
+        return true;
+    }
+
+    /**
      * Meters one packet of a session and returns its decision. {@code s} is the offset of the session's service words
      * in {@code words}; {@code recordOpenNs} holds, by session row, when each session's current record opened (null
      * without records).
@@ -605,8 +657,11 @@ final class ServiceMeter {
         hotArray(c)[hotIndex(c) + C_ACTIVE_NS] &= Long.MAX_VALUE;
     }
 
-    /** The containers of a closing session (its whole usage), in decision order; their rows are freed. */
-    List<ServiceUsage> close(long[] words, int s, long sessionId) {
+    /**
+     * The containers of a closing session (its whole usage), in decision order; their rows are freed. Without
+     * {@code collect} (nobody reads them) the rows are only freed and the list is empty.
+     */
+    List<ServiceUsage> close(long[] words, int s, long sessionId, boolean collect) {
         rowWords = words;
         long mask = words[s + S_MASK];
         if (mask == 0) {
@@ -614,7 +669,7 @@ final class ServiceMeter {
         }
         int inlineCount = Math.min(INLINE, Long.bitCount(mask));
         long order = words[s + S_ORDER];
-        List<ServiceUsage> services = new ArrayList<>(Long.bitCount(mask));
+        List<ServiceUsage> services = collect ? new ArrayList<>(Long.bitCount(mask)) : List.of();
         for (long bits = mask; bits != 0; bits &= bits - 1) {
             int decision = Long.numberOfTrailingZeros(bits);
             int i = inlineSlot(order, inlineCount, decision);
@@ -630,8 +685,8 @@ final class ServiceMeter {
                 }
             }
             int k = ALIGN + (c << 3);
-            long ulPackets = total(c, K_UL_PACKETS);
-            long dlPackets = total(c, K_DL_PACKETS);
+            long ulPackets = collect ? total(c, K_UL_PACKETS) : 0;
+            long dlPackets = collect ? total(c, K_DL_PACKETS) : 0;
             if (ulPackets + dlPackets > 0) {
                 long first = cold[k + K_SESSION_FIRST_NS];
                 if (joined(c)) {

@@ -1,8 +1,13 @@
 package io.chargeflow.bench.flow;
 
+import io.chargeflow.flow.ClosedSession;
 import io.chargeflow.flow.FlowContext;
 import io.chargeflow.flow.FlowEngine;
 import io.chargeflow.flow.Processor;
+import io.chargeflow.flow.RecordCut;
+import io.chargeflow.flow.ServiceRules;
+import io.chargeflow.flow.SessionRecorder;
+import io.chargeflow.flow.Subscriber;
 import io.chargeflow.flow.SubscriberKeys;
 import io.chargeflow.flow.internal.RecordLayout;
 import io.chargeflow.flow.internal.RecordRing;
@@ -25,9 +30,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One processor metering records from its ring, driven on the benchmark thread (the processor thread is never
- * started): the cost per packet of the session-table lookup and the counters, for a given number of subscribers.
+ * started): the cost per packet of the session-table lookup and the counters, for a given number of subscribers;
+ * with {@code mode=rules} also the rating-group decision and the usage containers (the rules of
+ * examples/services.rules), with {@code mode=records} also what partial records need per packet (a recorder that
+ * keeps nothing: sessions do not close here). The records follow the generator's flow mix: per subscriber eight
+ * flows, TCP 443 and 80, QUIC, DNS, RTP and ICMP, one TCP packet in 64 a SYN without payload.
  *
- * <pre>java -jar chargeflow-bench/target/benchmarks.jar ProcessorBenchmark -f 1 -wi 3 -i 5</pre>
+ * <pre>java -jar chargeflow-bench/target/benchmarks.jar ProcessorBenchmark -f 1 -wi 3 -i 5 -p mode=plain,rules</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,25 +50,72 @@ public class ProcessorBenchmark {
     @Param({"1000", "100000", "1000000"})
     int subscribers;
 
+    @Param({"plain", "rules", "records"})
+    String mode;
+
+    private static final java.util.List<String> RULES = java.util.List.of(
+            "video:     rg=100 sid=1001 name=video.example.com,*.video.example.com,*.googlevideo.com",
+            "voice:     rg=40  sid=4001 proto=udp port=5060,10000-20000",
+            "dns:       rg=20  sid=2001 proto=udp port=53",
+            "web:       rg=10  sid=1    proto=tcp port=80,443,8080",
+            "quic:      rg=11  sid=2    proto=udp port=443",
+            "icmp:      rg=30  sid=3    proto=icmp",
+            "icmpv6:    rg=30  sid=3    proto=icmpv6",
+            "default:   rg=1   sid=0");
+
     private RecordRing ring;
     private Processor processor;
     private long[] keys;
+    private long[] metas;
+    private long[] ports;
     private int next;
     private long timeNs = 1_700_000_000_000_000_000L;
 
     @Setup(Level.Trial)
     public void setUp() {
-        FlowEngine engine = new FlowEngine(new FlowContext()
+        FlowContext context = new FlowContext()
                 .processors(1)
                 .ringCapacity(BATCH * 2)
                 .expectedSubscribers(subscribers)
-                .idleTimeout(Duration.ofDays(1)));
+                .idleTimeout(Duration.ofSeconds(10))
+                .flowIdleTimeout(Duration.ofSeconds(2));
+        if (!mode.equals("plain")) {
+            context.serviceRules(ServiceRules.parse(RULES, "benchmark"));
+        }
+        if (mode.equals("records")) {
+            context.sessionRecorders(id -> new NoRecorder());
+        }
+        FlowEngine engine = new FlowEngine(context);
         ring = engine.ring(0);
         processor = engine.processors().get(0);
         SplittableRandom random = new SplittableRandom(7);
         keys = new long[1 << 20];
+        metas = new long[keys.length];
+        ports = new long[keys.length];
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = SubscriberKeys.ipv4Lo(0x0A000000 + random.nextInt(subscribers));
+            int subscriber = random.nextInt(subscribers);
+            keys[i] = SubscriberKeys.ipv4Lo(0x0A000000 + subscriber);
+            int flow = random.nextInt(8);
+            int kind = (int) ((subscriber * 0x9E3779B97F4A7C15L + flow * 0xC2B2AE3D27D4EB4FL) >>> 57) % 100;
+            int protocol;
+            int serverPort;
+            boolean syn = false;
+            if (kind < 60) {
+                protocol = 6;
+                serverPort = kind < 50 ? 443 : 80;
+                syn = random.nextInt(64) == 0;
+            } else if (kind < 97) {
+                protocol = 17;
+                serverPort = kind < 80 ? 443 : kind < 90 ? 53 : 16384 + 2 * random.nextInt(8192);
+            } else {
+                protocol = 1;
+                serverPort = 0;
+            }
+            boolean downlink = random.nextInt(5) < 3;
+            int flowHash = (int) SubscriberKeys.hash(subscriber, flow);
+            metas[i] = RecordLayout.meta(syn ? 40 : 40 + random.nextInt(1400), downlink, false, protocol, flowHash);
+            ports[i] = (protocol == 1 ? 0 : RecordLayout.PORTS_KNOWN_BIT | ((long) serverPort << 16) | (32768 + flow))
+                    | (syn ? RecordLayout.SYN_BIT : RecordLayout.PAYLOAD_BIT);
         }
     }
 
@@ -70,13 +126,18 @@ public class ProcessorBenchmark {
         for (int i = 0; i < BATCH; i++) {
             int offset = ring.claim();
             buffer[offset + RecordLayout.KEY_HI] = 0;
-            buffer[offset + RecordLayout.KEY_LO] = keys[next++ & (keys.length - 1)];
+            int r = next++ & (keys.length - 1);
+            buffer[offset + RecordLayout.KEY_LO] = keys[r];
             buffer[offset + RecordLayout.PEER_HI] = 0;
             buffer[offset + RecordLayout.PEER_LO] = SubscriberKeys.ipv4Lo(0x08080808);
             buffer[offset + RecordLayout.TIME_NS] = timeNs;
-            buffer[offset + RecordLayout.META] = RecordLayout.meta(576, (i & 1) == 0, false, 6, i);
+            buffer[offset + RecordLayout.META] = metas[r];
+            buffer[offset + RecordLayout.PORTS] = ports[r];
+            buffer[offset + RecordLayout.HINT] = 0;
             ring.commit();
-            timeNs += 100;
+            // a microsecond a packet: every key comes back well within the idle timeout, and the sweeps (every
+            // 1.25 s of packet time) forget idle flows as they would on a capture
+            timeNs += 1000;
         }
         ring.publish();
         int done = 0;
@@ -84,5 +145,40 @@ public class ProcessorBenchmark {
             done += processor.doWork();
         }
         return done;
+    }
+
+    /** A recorder that keeps nothing: the processor's own per-packet record bookkeeping is what is measured. */
+    private static final class NoRecorder implements SessionRecorder {
+        private int handles;
+
+        @Override
+        public int onOpen(long sessionId, long keyHi, long keyLo, boolean downlink, long timeNs) {
+            return handles++;
+        }
+
+        @Override
+        public void onSubscriber(int handle, Subscriber subscriber) {}
+
+        @Override
+        public void onUsage(
+                int handle,
+                int ratingGroup,
+                int serviceId,
+                long ulOctets,
+                long dlOctets,
+                long ulPackets,
+                long dlPackets,
+                long firstUsageNs,
+                long lastUsageNs,
+                long activeNs) {}
+
+        @Override
+        public void onPeer(int handle, long peerHi, long peerLo) {}
+
+        @Override
+        public void onCut(int handle, RecordCut cause, long atNs) {}
+
+        @Override
+        public void onClose(int handle, ClosedSession session) {}
     }
 }
