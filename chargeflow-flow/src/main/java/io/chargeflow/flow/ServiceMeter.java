@@ -18,9 +18,11 @@ import java.util.List;
  * (5-tuple key, idle timeout on packet time): a flow whose decision used a server name (the ClientHello carries the
  * SNI once; later packets of the flow must keep its decision), and a flow that opened with a SYN and has carried no
  * payload yet: it stays provisional until its first payload packet, which decides it again, and the handshake's
- * usage moves to the container of the final decision, so a server name still counts from the first packet. A bit
- * filter over the reader's flow hash keeps the table out of the way of every other packet (one load from a small
- * bitmap instead of a probe into a large table).
+ * usage moves to the container of the final decision, so a server name still counts from the first packet. A
+ * counting filter over the reader's flow hash keeps the table out of the way of every other packet (one byte load
+ * from a small array instead of a probe into a large table). It counts the flows in the table per bucket, so a flow
+ * that leaves the table (decided at its first payload) leaves the filter too: with a bit per bucket, the rest of
+ * every such flow took the table's path until the next sweep.
  *
  * <p><b>Containers.</b> One per (session, decision), in two rows. The hot row, four longs (32 bytes), is all a packet
  * touches: packets and octets per direction packed in one long each (packets above bit 40; both move to the cold row
@@ -91,7 +93,7 @@ final class ServiceMeter {
     /** Bit 0: provisional; bits 32..63: the reader's flow hash (to rebuild the filter). */
     private static final int F_STATE = 3;
 
-    private static final int FILTER_BITS = 21;
+    private static final int FILTER_BITS = 18;
     private static final int FILTER_MASK = (1 << FILTER_BITS) - 1;
 
     private final ServiceRules rules;
@@ -117,8 +119,11 @@ final class ServiceMeter {
     private long[] flowFirstNs;
     /** The session's record opening time when the flow's usage started (usage of an earlier record stays there). */
     private long[] flowRecordNs;
-    /** Bit per (flow hash mod 2^21): set for every flow in the table (and some that left it since the last sweep). */
-    private final long[] filter = new long[1 << (FILTER_BITS - 6)];
+    /**
+     * Flows in the table per (flow hash mod 2^18), unsigned; a bucket that reaches 255 stays there until the next
+     * sweep counts afresh.
+     */
+    private final byte[] filter = new byte[1 << FILTER_BITS];
 
     /** Container rows beyond a session's first eight decisions: (session id, decision) to row. */
     private final KeyIndex overflow;
@@ -209,7 +214,7 @@ final class ServiceMeter {
         int protocol = RecordLayout.protocol(meta);
         if (protocol == TCP && usesNames) {
             int fh = RecordLayout.flowHash(meta);
-            if ((filter[(fh & FILTER_MASK) >>> 6] & (1L << fh)) != 0
+            if (filter[fh & FILTER_MASK] != 0
                     || nameMask != 0
                     || (ports & (RecordLayout.SYN_BIT | RecordLayout.PAYLOAD_BIT)) == RecordLayout.SYN_BIT) {
                 return false;
@@ -284,7 +289,7 @@ final class ServiceMeter {
         int f = -1;
         long fa = 0;
         long fb = 0;
-        if ((filter[(fh & FILTER_MASK) >>> 6] & (1L << fh)) != 0) {
+        if (filter[fh & FILTER_MASK] != 0) {
             fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
             fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
             f = flows.find(fa, fb);
@@ -340,7 +345,7 @@ final class ServiceMeter {
                 flowFirstNs[f] = timeNs;
                 flowRecordNs[f] = recordOpen(recordOpenNs, sessionRow);
                 clearFlowUsage(f);
-                filter[(fh & FILTER_MASK) >>> 6] |= 1L << fh;
+                addToFilter(fh);
             }
         }
         count(words, s, sessionRow, sessionId, decision, downlink, bytes, timeNs);
@@ -726,14 +731,24 @@ final class ServiceMeter {
                 removeFlow(f);
             }
         }
-        Arrays.fill(filter, 0);
+        // counted afresh: buckets that reached 255 stopped counting
+        Arrays.fill(filter, (byte) 0);
         for (int f = flows.size() - 1; f >= 0; f--) {
-            int fh = (int) (flow[(f << 2) + F_STATE] >>> 32);
-            filter[(fh & FILTER_MASK) >>> 6] |= 1L << fh;
+            addToFilter((int) (flow[(f << 2) + F_STATE] >>> 32));
+        }
+    }
+
+    private void addToFilter(int fh) {
+        if (filter[fh & FILTER_MASK] != -1) {
+            filter[fh & FILTER_MASK]++;
         }
     }
 
     private void removeFlow(int f) {
+        int fh = (int) (flow[(f << 2) + F_STATE] >>> 32);
+        if (filter[fh & FILTER_MASK] != -1) {
+            filter[fh & FILTER_MASK]--;
+        }
         int moved = flows.remove(f);
         if (moved >= 0) {
             System.arraycopy(flow, moved << 2, flow, f << 2, 4);
