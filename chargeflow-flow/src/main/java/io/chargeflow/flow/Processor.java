@@ -88,38 +88,43 @@ public final class Processor implements Runnable {
     private static final int S_NEXT_CUT_NS = SERVICE_WORDS + 7;
 
     private final KeyIndex sessions;
-    private long[] peerHi;
-    private long[] peerLo;
-    private long[] firstNs;
+    /**
+     * What a key's sessions need only when they open, close, meet a peer or cut a record, and the key's totals over
+     * its closed sessions: one row a key, a cache line (two with records), where ten columns of their own were ten
+     * cache misses for every new key and every close.
+     */
+    private long[] cold;
+    /** log2 of a row's longs in {@link #cold}: 3, or 4 with records. */
+    private final int coldShift;
+
+    private static final int K_UL_PACKETS = 0;
+    private static final int K_UL_BYTES = 1;
+    private static final int K_DL_PACKETS = 2;
+    private static final int K_DL_BYTES = 3;
+    /** Packet time of the open session's first packet. */
+    private static final int K_FIRST_NS = 4;
+    /** The last peer subscriber's key. */
+    private static final int K_PEER_HI = 5;
+
+    private static final int K_PEER_LO = 6;
+    /** Sessions the key had (low 32 bits); the recorder's handle of the open session (high 32 bits). */
+    private static final int K_COUNT_HANDLE = 7;
+    /** Records only: when the session's current record opened. */
+    private static final int K_RECORD_OPEN_NS = 8;
+    /** Records only: bit per container id with usage in the current record. */
+    private static final int K_RECORD_CONTAINERS = 9;
+    /** The directory's holder of the session (null without a directory: the column is never made). */
     private Subscriber[] subscriber;
-    /** The directory's holder of the session's peer-to-peer peer, once asked and answered. */
+    /** The directory's holder of the session's peer-to-peer peer, once asked and answered (with a directory). */
     private Subscriber[] peerSubscriber;
 
-    /**
-     * A key's totals over its closed sessions, four longs a row (uplink packets and bytes, downlink packets and
-     * bytes): one cache line for the two rows that share it, where four columns were four misses for every new key,
-     * every close and every row of the report.
-     */
-    private long[] totals;
-
-    /** Longs before row 0 of {@link #totals}: with the array's data 16 bytes after a line boundary, rows never straddle. */
-    private static final int TOTALS_ALIGN = 2;
-
-    private static final int T_UL_PACKETS = 0;
-    private static final int T_UL_BYTES = 1;
-    private static final int T_DL_PACKETS = 2;
-    private static final int T_DL_BYTES = 3;
-    private int[] sessionCount;
     private int openCount;
     private final ServiceMeter services;
     private final SessionRecorder recorder;
-    private int[] recorderHandle;
     // records (with a recorder): limits, and per session the opening time and container ids of the current record
     private final long recordVolumeLimit;
     private final long recordTimeLimitNs;
     private final int recordMaxContainers;
-    private long[] recordOpenNs;
-    private long[] recordContainerIds;
     private long recordsCut;
     /** Octets of the packet being metered while a record may be cut inside it (they belong to the next record). */
     private int inFlightBytes;
@@ -174,6 +179,7 @@ public final class Processor implements Runnable {
                         recorder == null ? null : this,
                         recordMaxContainers > 0);
         this.shift = services == null ? 3 : 5;
+        this.coldShift = recorder == null ? 3 : 4;
         allocateColumns(sessions.capacity());
     }
 
@@ -328,13 +334,14 @@ public final class Processor implements Runnable {
                 allocateColumns(sessions.capacity());
             }
             hot[rowAt(row) + H_FLAGS] = 0;
-            totals[totalsAt(row) + T_UL_PACKETS] = 0;
-            totals[totalsAt(row) + T_UL_BYTES] = 0;
-            totals[totalsAt(row) + T_DL_PACKETS] = 0;
-            totals[totalsAt(row) + T_DL_BYTES] = 0;
-            sessionCount[row] = 0;
-            peerHi[row] = 0;
-            peerLo[row] = 0;
+            int k = coldAt(row);
+            cold[k + K_UL_PACKETS] = 0;
+            cold[k + K_UL_BYTES] = 0;
+            cold[k + K_DL_PACKETS] = 0;
+            cold[k + K_DL_BYTES] = 0;
+            cold[k + K_COUNT_HANDLE] = 0;
+            cold[k + K_PEER_HI] = 0;
+            cold[k + K_PEER_LO] = 0;
         }
         if ((hot[rowAt(row) + H_FLAGS] & FLAG_OPEN) == 0) {
             openSession(row, keyHi, keyLo, timeNs, RecordLayout.downlink(meta));
@@ -360,12 +367,15 @@ public final class Processor implements Runnable {
             boolean v4 = SubscriberKeys.isIpv4(hi, lo);
             hi = v4 ? hi : SubscriberKeys.maskHi(hi, ipv6PrefixLength);
             lo = v4 ? lo : SubscriberKeys.maskLo(lo, ipv6PrefixLength);
-            if ((hot[rowAt(row) + H_FLAGS] & FLAG_PEER_TO_PEER) == 0 || peerHi[row] != hi || peerLo[row] != lo) {
+            int k = coldAt(row);
+            if ((hot[rowAt(row) + H_FLAGS] & FLAG_PEER_TO_PEER) == 0
+                    || cold[k + K_PEER_HI] != hi
+                    || cold[k + K_PEER_LO] != lo) {
                 onNewPeer(row, keyHi, keyLo, hi, lo, timeNs);
             }
             hot[rowAt(row) + H_FLAGS] |= FLAG_PEER_TO_PEER | FLAG_EVER_PEER_TO_PEER;
-            peerHi[row] = hi;
-            peerLo[row] = lo;
+            cold[k + K_PEER_HI] = hi;
+            cold[k + K_PEER_LO] = lo;
         }
         if (services != null) {
             int words = rowAt(row) + SERVICE_WORDS;
@@ -383,7 +393,7 @@ public final class Processor implements Runnable {
             }
             inFlightBytes = 0;
             if (hot[rowAt(row) + H_UL_BYTES] + hot[rowAt(row) + H_DL_BYTES] >= hot[rowAt(row) + S_NEXT_CUT_VOLUME]) {
-                cutRecord(row, RecordCut.VOLUME_LIMIT, Math.max(recordOpenNs[row], timeNs));
+                cutRecord(row, RecordCut.VOLUME_LIMIT, Math.max(recordOpenNs(row), timeNs));
             }
         }
     }
@@ -403,13 +413,12 @@ public final class Processor implements Runnable {
                 buffer[offset + RecordLayout.PORTS],
                 meta,
                 buffer[offset + RecordLayout.HINT],
-                timeNs,
-                recordOpenNs);
+                timeNs);
     }
 
     /** A time-limit record, cut at the last limit boundary at or before {@code nowNs}. */
     private void cutAtTimeLimit(int row, long nowNs) {
-        long open = recordOpenNs[row];
+        long open = recordOpenNs(row);
         cutRecord(row, RecordCut.TIME_LIMIT, open + (nowNs - open) / recordTimeLimitNs * recordTimeLimitNs);
     }
 
@@ -419,25 +428,25 @@ public final class Processor implements Runnable {
      */
     void joinRecord(int row, int containerId, long timeNs) {
         long bit = 1L << containerId;
-        if ((recordContainerIds[row] & bit) == 0) {
-            if (Long.bitCount(recordContainerIds[row]) >= recordMaxContainers) {
-                cutRecord(row, RecordCut.MAX_CONTAINERS, Math.max(recordOpenNs[row], timeNs));
+        if ((cold[coldAt(row) + K_RECORD_CONTAINERS] & bit) == 0) {
+            if (Long.bitCount(cold[coldAt(row) + K_RECORD_CONTAINERS]) >= recordMaxContainers) {
+                cutRecord(row, RecordCut.MAX_CONTAINERS, Math.max(recordOpenNs(row), timeNs));
             }
-            recordContainerIds[row] |= bit;
+            cold[coldAt(row) + K_RECORD_CONTAINERS] |= bit;
         }
     }
 
     /** Cuts a partial record of an open session: its containers' usage since the last record, then the cut. */
     private void cutRecord(int row, RecordCut cause, long atNs) {
-        services.flush(hot, rowAt(row) + SERVICE_WORDS, hot[rowAt(row) + H_SESSION_ID], recorder, recorderHandle[row]);
-        recorder.onCut(recorderHandle[row], cause, atNs);
+        services.flush(hot, rowAt(row) + SERVICE_WORDS, hot[rowAt(row) + H_SESSION_ID], recorder, handle(row));
+        recorder.onCut(handle(row), cause, atNs);
         recordsCut++;
         startRecord(row, atNs);
     }
 
     private void startRecord(int row, long atNs) {
-        recordOpenNs[row] = atNs;
-        recordContainerIds[row] = 0;
+        cold[coldAt(row) + K_RECORD_OPEN_NS] = atNs;
+        cold[coldAt(row) + K_RECORD_CONTAINERS] = 0;
         hot[rowAt(row) + S_NEXT_CUT_NS] = recordTimeLimitNs > 0 ? atNs + recordTimeLimitNs : Long.MAX_VALUE;
         hot[rowAt(row) + S_NEXT_CUT_VOLUME] = recordVolumeLimit > 0
                 ? hot[rowAt(row) + H_UL_BYTES] + hot[rowAt(row) + H_DL_BYTES] - inFlightBytes + recordVolumeLimit
@@ -447,10 +456,10 @@ public final class Processor implements Runnable {
     /** A session met a (new) peer subscriber: tell the recorder, and ask the directory who the peer is. */
     private void onNewPeer(int row, long keyHi, long keyLo, long peerKeyHi, long peerKeyLo, long timeNs) {
         if (recorder != null) {
-            recorder.onPeer(recorderHandle[row], peerKeyHi, peerKeyLo);
+            recorder.onPeer(handle(row), peerKeyHi, peerKeyLo);
         }
-        peerSubscriber[row] = null;
         if (useDirectory) {
+            peerSubscriber[row] = null;
             lookups++;
             directory.lookup(
                     peerKeyHi,
@@ -467,8 +476,8 @@ public final class Processor implements Runnable {
         int row = sessions.find(answer.keyHi(), answer.keyLo());
         if (row >= 0
                 && (hot[rowAt(row) + H_FLAGS] & FLAG_PEER_TO_PEER) != 0
-                && peerHi[row] == answer.peerHi()
-                && peerLo[row] == answer.peerLo()) {
+                && cold[coldAt(row) + K_PEER_HI] == answer.peerHi()
+                && cold[coldAt(row) + K_PEER_LO] == answer.peerLo()) {
             peerSubscriber[row] = answer.subscriber();
         } else {
             staleAnswers++;
@@ -477,7 +486,7 @@ public final class Processor implements Runnable {
 
     private void openSession(int row, long keyHi, long keyLo, long timeNs, boolean downlink) {
         hot[rowAt(row) + H_SESSION_ID] = ((long) id << 48) | nextSessionSequence++;
-        firstNs[row] = timeNs;
+        cold[coldAt(row) + K_FIRST_NS] = timeNs;
         hot[rowAt(row) + H_LAST_NS] = timeNs;
         hot[rowAt(row) + H_UL_PACKETS] = 0;
         hot[rowAt(row) + H_UL_BYTES] = 0;
@@ -494,10 +503,14 @@ public final class Processor implements Runnable {
             hot[rowAt(row) + S_NEXT_CUT_VOLUME] = Long.MAX_VALUE;
         }
         if (recorder != null) {
-            recorderHandle[row] = recorder.onOpen(hot[rowAt(row) + H_SESSION_ID], keyHi, keyLo, downlink, timeNs);
+            long handle = recorder.onOpen(hot[rowAt(row) + H_SESSION_ID], keyHi, keyLo, downlink, timeNs);
+            int k = coldAt(row);
+            cold[k + K_COUNT_HANDLE] = (cold[k + K_COUNT_HANDLE] & 0xFFFF_FFFFL) | (handle << 32);
             startRecord(row, timeNs);
         }
-        subscriber[row] = null;
+        if (useDirectory) {
+            subscriber[row] = null;
+        }
         sessionsOpened++;
         if (openCount > peakSessions) {
             peakSessions = openCount;
@@ -557,7 +570,7 @@ public final class Processor implements Runnable {
         int row = sessions.find(answer.keyHi(), answer.keyLo());
         if (row < 0
                 || (hot[rowAt(row) + H_FLAGS] & (FLAG_LOOKUP_PENDING | FLAG_OPEN)) != (FLAG_LOOKUP_PENDING | FLAG_OPEN)
-                || firstNs[row] / NANOS_PER_MS != answer.atTimeMs()) {
+                || cold[coldAt(row) + K_FIRST_NS] / NANOS_PER_MS != answer.atTimeMs()) {
             // the session that asked is gone (its close already settled the pending count)
             staleAnswers++;
             return;
@@ -566,7 +579,7 @@ public final class Processor implements Runnable {
         hot[rowAt(row) + H_FLAGS] &= ~FLAG_LOOKUP_PENDING;
         subscriber[row] = answer.subscriber();
         if (recorder != null && answer.subscriber() != null) {
-            recorder.onSubscriber(recorderHandle[row], answer.subscriber());
+            recorder.onSubscriber(handle(row), answer.subscriber());
         }
         hot[rowAt(row) + H_VALID_UNTIL_NS] = answer.validUntilMs() >= Long.MAX_VALUE / NANOS_PER_MS
                 ? Long.MAX_VALUE
@@ -645,36 +658,37 @@ public final class Processor implements Runnable {
             // the answer, if it comes, finds no pending session and is counted as stale
             pendingLookups--;
         }
+        int k = coldAt(row);
         ClosedSession closed = new ClosedSession(
                 hot[rowAt(row) + H_SESSION_ID],
                 id,
                 sessions.hi(row),
                 sessions.lo(row),
-                subscriber[row],
-                firstNs[row],
+                subscriberOf(row),
+                cold[k + K_FIRST_NS],
                 hot[rowAt(row) + H_LAST_NS],
                 hot[rowAt(row) + H_UL_PACKETS],
                 hot[rowAt(row) + H_UL_BYTES],
                 hot[rowAt(row) + H_DL_PACKETS],
                 hot[rowAt(row) + H_DL_BYTES],
                 p2p,
-                peerHi[row],
-                peerLo[row],
-                p2p ? peerSubscriber[row] : null,
+                cold[k + K_PEER_HI],
+                cold[k + K_PEER_LO],
+                p2p && useDirectory ? peerSubscriber[row] : null,
                 cause,
                 closeTimeNs,
                 closeServices(row));
         // the row stays: it keeps the key's totals and last identity until the next session of the key
-        totals[totalsAt(row) + T_UL_PACKETS] += hot[rowAt(row) + H_UL_PACKETS];
-        totals[totalsAt(row) + T_UL_BYTES] += hot[rowAt(row) + H_UL_BYTES];
-        totals[totalsAt(row) + T_DL_PACKETS] += hot[rowAt(row) + H_DL_PACKETS];
-        totals[totalsAt(row) + T_DL_BYTES] += hot[rowAt(row) + H_DL_BYTES];
-        sessionCount[row]++;
+        cold[k + K_UL_PACKETS] += hot[rowAt(row) + H_UL_PACKETS];
+        cold[k + K_UL_BYTES] += hot[rowAt(row) + H_UL_BYTES];
+        cold[k + K_DL_PACKETS] += hot[rowAt(row) + H_DL_PACKETS];
+        cold[k + K_DL_BYTES] += hot[rowAt(row) + H_DL_BYTES];
+        cold[k + K_COUNT_HANDLE]++;
         hot[rowAt(row) + H_FLAGS] &= ~(FLAG_OPEN | FLAG_PEER_TO_PEER | FLAG_LOOKUP_PENDING);
         openCount--;
         sessionsClosed++;
         if (recorder != null) {
-            recorder.onClose(recorderHandle[row], closed);
+            recorder.onClose(handle(row), closed);
         }
         listener.onSessionClosed(closed);
     }
@@ -687,39 +701,42 @@ public final class Processor implements Runnable {
         int words = rowAt(row) + SERVICE_WORDS;
         long sessionId = hot[rowAt(row) + H_SESSION_ID];
         if (recorder != null) {
-            services.flush(hot, words, sessionId, recorder, recorderHandle[row]);
+            services.flush(hot, words, sessionId, recorder, handle(row));
         }
         return services.close(hot, words, sessionId, listener != SessionListener.NONE);
     }
 
     /** Where session row {@code row} starts in {@link #hot}. */
-    /** Where a key's totals start in {@link #totals}. */
-    private static int totalsAt(int row) {
-        return TOTALS_ALIGN + (row << 2);
-    }
-
     private int rowAt(int row) {
         return ALIGN + (row << shift);
     }
 
-    private void allocateColumns(int rows) {
-        hot = hot == null ? new long[rowAt(rows)] : Arrays.copyOf(hot, rowAt(rows));
-        peerHi = grow(peerHi, rows);
-        peerLo = grow(peerLo, rows);
-        firstNs = grow(firstNs, rows);
-        recordOpenNs = recorder != null ? grow(recordOpenNs, rows) : null;
-        recordContainerIds = recorder != null ? grow(recordContainerIds, rows) : null;
-        recorderHandle = recorder != null
-                ? (recorderHandle == null ? new int[rows] : Arrays.copyOf(recorderHandle, rows))
-                : null;
-        totals = grow(totals, TOTALS_ALIGN + (rows << 2));
-        sessionCount = sessionCount == null ? new int[rows] : Arrays.copyOf(sessionCount, rows);
-        subscriber = subscriber == null ? new Subscriber[rows] : Arrays.copyOf(subscriber, rows);
-        peerSubscriber = peerSubscriber == null ? new Subscriber[rows] : Arrays.copyOf(peerSubscriber, rows);
+    /** Where a key's row starts in {@link #cold}. */
+    private int coldAt(int row) {
+        return ALIGN + (row << coldShift);
     }
 
-    private static long[] grow(long[] column, int rows) {
-        return column == null ? new long[rows] : Arrays.copyOf(column, rows);
+    /** The recorder's handle of the open session of {@code row} (with records). */
+    private int handle(int row) {
+        return (int) (cold[coldAt(row) + K_COUNT_HANDLE] >>> 32);
+    }
+
+    /** When the current record of the open session of {@code row} opened (with records). */
+    long recordOpenNs(int row) {
+        return cold[coldAt(row) + K_RECORD_OPEN_NS];
+    }
+
+    private Subscriber subscriberOf(int row) {
+        return useDirectory ? subscriber[row] : null;
+    }
+
+    private void allocateColumns(int rows) {
+        hot = hot == null ? new long[rowAt(rows)] : Arrays.copyOf(hot, rowAt(rows));
+        cold = cold == null ? new long[coldAt(rows)] : Arrays.copyOf(cold, coldAt(rows));
+        if (useDirectory) {
+            subscriber = subscriber == null ? new Subscriber[rows] : Arrays.copyOf(subscriber, rows);
+            peerSubscriber = peerSubscriber == null ? new Subscriber[rows] : Arrays.copyOf(peerSubscriber, rows);
+        }
     }
 
     // ---- results, read after the thread finished ----
@@ -738,15 +755,15 @@ public final class Processor implements Runnable {
         visitor.visit(
                 sessions.hi(row),
                 sessions.lo(row),
-                totals[totalsAt(row) + T_UL_PACKETS],
-                totals[totalsAt(row) + T_UL_BYTES],
-                totals[totalsAt(row) + T_DL_PACKETS],
-                totals[totalsAt(row) + T_DL_BYTES],
-                sessionCount[row],
+                cold[coldAt(row) + K_UL_PACKETS],
+                cold[coldAt(row) + K_UL_BYTES],
+                cold[coldAt(row) + K_DL_PACKETS],
+                cold[coldAt(row) + K_DL_BYTES],
+                (int) cold[coldAt(row) + K_COUNT_HANDLE],
                 (hot[rowAt(row) + H_FLAGS] & FLAG_EVER_PEER_TO_PEER) != 0,
-                peerHi[row],
-                peerLo[row],
-                subscriber[row]);
+                cold[coldAt(row) + K_PEER_HI],
+                cold[coldAt(row) + K_PEER_LO],
+                subscriberOf(row));
     }
 
     int compareRows(int row, Processor other, int otherRow) {

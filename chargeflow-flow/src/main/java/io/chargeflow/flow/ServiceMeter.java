@@ -194,12 +194,11 @@ final class ServiceMeter {
     }
 
     /**
-     * When the session's current record opened (0 without records). Read only for the flows the table follows: it is a
-     * column of its own, and reading it for every packet was a cache miss per packet, a sixth of the processors' time
-     * with CDRs.
+     * When the session's current record opened (0 without records). Read only for the flows the table follows: it
+     * lies outside the session's hot row, and reading it for every packet was a cache miss per packet.
      */
-    private static long recordOpen(long[] recordOpenNs, int sessionRow) {
-        return recordOpenNs == null ? 0 : recordOpenNs[sessionRow];
+    private long recordOpen(int sessionRow) {
+        return records ? owner.recordOpenNs(sessionRow) : 0;
     }
 
     /**
@@ -256,8 +255,7 @@ final class ServiceMeter {
 
     /**
      * Meters one packet of a session and returns its decision. {@code s} is the offset of the session's service words
-     * in {@code words}; {@code recordOpenNs} holds, by session row, when each session's current record opened (null
-     * without records).
+     * in {@code words}.
      */
     int onPacket(
             long[] words,
@@ -271,8 +269,7 @@ final class ServiceMeter {
             long ports,
             long meta,
             long nameMask,
-            long timeNs,
-            long[] recordOpenNs) {
+            long timeNs) {
         rowWords = words;
         int protocol = RecordLayout.protocol(meta);
         boolean portKnown = (ports & RecordLayout.PORTS_KNOWN_BIT) != 0;
@@ -302,11 +299,11 @@ final class ServiceMeter {
                 flow[at + F_SESSION] = sessionId;
                 flow[at + F_STATE] &= ~1L;
                 flowFirstNs[f] = timeNs;
-                flowRecordNs[f] = recordOpen(recordOpenNs, sessionRow);
+                flowRecordNs[f] = recordOpen(sessionRow);
                 clearFlowUsage(f);
-            } else if ((flow[at + F_STATE] & 1) != 0 && flowRecordNs[f] != recordOpen(recordOpenNs, sessionRow)) {
+            } else if ((flow[at + F_STATE] & 1) != 0 && flowRecordNs[f] != recordOpen(sessionRow)) {
                 // a record was cut since the handshake's packets: they are reported there and stay there
-                flowRecordNs[f] = recordOpen(recordOpenNs, sessionRow);
+                flowRecordNs[f] = recordOpen(sessionRow);
                 flowFirstNs[f] = timeNs;
                 clearFlowUsage(f);
             }
@@ -343,7 +340,7 @@ final class ServiceMeter {
                 flow[at + F_DECISION] = decision;
                 flow[at + F_STATE] = ((long) fh << 32) | (opening ? 1 : 0);
                 flowFirstNs[f] = timeNs;
-                flowRecordNs[f] = recordOpen(recordOpenNs, sessionRow);
+                flowRecordNs[f] = recordOpen(sessionRow);
                 clearFlowUsage(f);
                 addToFilter(fh);
             }

@@ -25,7 +25,7 @@ class ServiceMeterTest {
             boolean downlink = i % 1000 == 999;
             int bytes = i < 1_200_000 ? 1_000_000 : 64 + (i & 511);
             long meta = RecordLayout.meta(bytes, downlink, false, 17, 7);
-            meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, ports, meta, 0, T0 + i * 1000L, null);
+            meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, ports, meta, 0, T0 + i * 1000L);
             if (downlink) {
                 dlPackets++;
                 dlBytes += bytes;
@@ -80,8 +80,7 @@ class ServiceMeterTest {
                         ports,
                         meta,
                         0,
-                        T0 + i,
-                        null);
+                        T0 + i);
                 expected[session][port] += bytes;
             }
             for (int session = 0; session < sessions; session++) {
@@ -131,11 +130,11 @@ class ServiceMeterTest {
             long peerLo = SubscriberKeys.ipv4Lo(0x08080800 + flow);
             time += random.nextInt(100) == 0 ? 90_000_000_000L : random.nextInt(2_000_000);
             int s = session * ServiceMeter.WORDS;
-            full.onPacket(fullWords, s, session, session, 0, session, 0, peerLo, ports, meta, nameMask, time, null);
+            full.onPacket(fullWords, s, session, session, 0, session, 0, peerLo, ports, meta, nameMask, time);
             if (fast.countCommon(fastWords, s, 0, peerLo, ports, meta, nameMask, time)) {
                 common++;
             } else {
-                fast.onPacket(fastWords, s, session, session, 0, session, 0, peerLo, ports, meta, nameMask, time, null);
+                fast.onPacket(fastWords, s, session, session, 0, session, 0, peerLo, ports, meta, nameMask, time);
             }
             if (i % 100_000 == 99_999) {
                 fast.sweep(time);
