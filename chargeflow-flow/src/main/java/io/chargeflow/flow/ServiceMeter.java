@@ -35,7 +35,7 @@ import java.util.List;
  * record, spills, moves or ends. Container rows never move; closed ones are reused.
  *
  * <p><b>Records.</b> With a {@link SessionRecorder}, containers also keep what was already reported in earlier records
- * (a baseline, touched only when a record is cut), and a container's first-usage time is that of the current record:
+ * (a baseline in the cold row's second line, touched only when a record is cut), and a container's first-usage time is that of the current record:
  * {@link #flush} reports each container's usage since the previous record.
  */
 final class ServiceMeter {
@@ -63,8 +63,13 @@ final class ServiceMeter {
     private static final int K_FIRST_NS = 4;
     /** First usage of the session (over the records already reported). */
     private static final int K_SESSION_FIRST_NS = 5;
-    // baseline row (records only), eight longs: what earlier records reported, columns 0..3 as in the cold row
-    private static final int B_ACTIVE_NS = 4;
+    /**
+     * Records only: the cold row's second line is the baseline, what earlier records reported (columns 0..3 as in the
+     * first line, then the active time), so a flush reads and writes one row of two adjacent lines.
+     */
+    private static final int BASE = 8;
+
+    private static final int B_ACTIVE_NS = BASE + 4;
     static final long UNSET = Long.MAX_VALUE;
     /** Longs before container row 0, so that rows start on cache lines (see {@link Processor#ALIGN}). */
     private static final int ALIGN = Processor.ALIGN;
@@ -135,7 +140,7 @@ final class ServiceMeter {
     private int[] freeExternal = new int[64];
     private int freeExternalCount;
     private int nextExternal;
-    /** Cold container rows, eight longs each (see K_*). */
+    /** Cold container rows, eight longs each (see K_*), sixteen with records (the baseline follows, see BASE). */
     private long[] cold;
     /**
      * Where each container's hot row is: an index into the session rows (the processor's array, passed with every
@@ -152,8 +157,8 @@ final class ServiceMeter {
 
     private int freeCount;
     private int nextRow;
-    /** Baselines, eight longs per container row: usage already in earlier records and the session's first usage. */
-    private long[] base;
+    /** log2 of a cold row's longs: 3, or 4 with records (the baseline). */
+    private final int coldShift;
 
     /**
      * @param owner the processor, told when a container joins the current record (for the container limit of
@@ -176,6 +181,7 @@ final class ServiceMeter {
         this.owner = owner;
         this.records = owner != null;
         this.limitContainers = owner != null && limitContainers;
+        this.coldShift = records ? 4 : 3;
         this.containerIdOf = new int[rules.size() + 1];
         for (int d = 0; d <= rules.size(); d++) {
             int id = d;
@@ -398,6 +404,11 @@ final class ServiceMeter {
         }
     }
 
+    /** Where container {@code c}'s cold row starts. */
+    private int coldAt(int c) {
+        return ALIGN + (c << coldShift);
+    }
+
     private long[] hotArray(int c) {
         return hotAt[c] >= 0 ? rowWords : cont;
     }
@@ -411,7 +422,7 @@ final class ServiceMeter {
     private void spill(int c) {
         long[] a = hotArray(c);
         int at = hotIndex(c);
-        int k = ALIGN + (c << 3);
+        int k = coldAt(c);
         long ul = a[at + C_UL];
         long dl = a[at + C_DL];
         cold[k + K_UL_PACKETS] += ul >>> 40;
@@ -425,7 +436,7 @@ final class ServiceMeter {
     /** A whole counter of container {@code c} (column 0..3 as K_*): cold row plus packed part. */
     private long total(int c, int column) {
         long packed = hotArray(c)[hotIndex(c) + (column < 2 ? C_UL : C_DL)];
-        return cold[ALIGN + (c << 3) + column] + ((column & 1) == 0 ? packed >>> 40 : packed & OCTETS);
+        return cold[coldAt(c) + column] + ((column & 1) == 0 ? packed >>> 40 : packed & OCTETS);
     }
 
     private long active(int c) {
@@ -446,7 +457,7 @@ final class ServiceMeter {
             owner.joinRecord(sessionRow, containerIdOf[decision], timeNs);
         }
         hotArray(c)[hotIndex(c) + C_ACTIVE_NS] |= JOINED;
-        cold[ALIGN + (c << 3) + K_FIRST_NS] = timeNs;
+        cold[coldAt(c) + K_FIRST_NS] = timeNs;
     }
 
     /** The container of (session, decision): found through the session's service words, created on first use. */
@@ -471,7 +482,7 @@ final class ServiceMeter {
             c = freeRows[--freeCount];
         } else {
             c = nextRow++;
-            if (ALIGN + ((c + 1) << 3) > cold.length) {
+            if (coldAt(c + 1) > cold.length) {
                 growContainers((c + 1) + ((c + 1) >> 1));
             }
         }
@@ -493,13 +504,10 @@ final class ServiceMeter {
         a[at + C_ACTIVE_NS] = 0;
         lastHot = a;
         lastAt = at;
-        int k = ALIGN + (c << 3);
-        Arrays.fill(cold, k, k + 8, 0);
+        int k = coldAt(c);
+        Arrays.fill(cold, k, k + (1 << coldShift), 0);
         cold[k + K_FIRST_NS] = UNSET;
         cold[k + K_SESSION_FIRST_NS] = UNSET;
-        if (records) {
-            Arrays.fill(base, k, k + 8, 0);
-        }
         int i = Long.bitCount(mask);
         if (i < INLINE) {
             words[s + S_ORDER] |= (long) decision << (i << 3);
@@ -569,11 +577,11 @@ final class ServiceMeter {
         long ulBytes = movable(from, K_UL_BYTES, flowUlBytes[f]);
         long dlPackets = movable(from, K_DL_PACKETS, flowDlPackets[f]);
         long dlBytes = movable(from, K_DL_BYTES, flowDlBytes[f]);
-        long active = Math.max(
-                0, Math.min(flowActiveNs[f], active(from) - (records ? base[ALIGN + (from << 3) + B_ACTIVE_NS] : 0)));
+        long active =
+                Math.max(0, Math.min(flowActiveNs[f], active(from) - (records ? cold[coldAt(from) + B_ACTIVE_NS] : 0)));
         clearFlowUsage(f);
-        int kf = ALIGN + (from << 3);
-        int kt = ALIGN + (to << 3);
+        int kf = coldAt(from);
+        int kt = coldAt(to);
         cold[kf + K_UL_PACKETS] -= ulPackets;
         cold[kf + K_UL_BYTES] -= ulBytes;
         cold[kf + K_DL_PACKETS] -= dlPackets;
@@ -594,7 +602,7 @@ final class ServiceMeter {
 
     /** How much of a flow's usage in one column can leave container {@code c}: what it holds since the last record. */
     private long movable(int c, int column, long amount) {
-        long held = total(c, column) - (records ? base[ALIGN + (c << 3) + column] : 0);
+        long held = total(c, column) - (records ? cold[coldAt(c) + BASE + column] : 0);
         return Math.max(0, Math.min(amount, held));
     }
 
@@ -631,7 +639,7 @@ final class ServiceMeter {
         if (!joined(c)) {
             return;
         }
-        int k = ALIGN + (c << 3);
+        int k = coldAt(c);
         long first = cold[k + K_FIRST_NS];
         long ulPackets = total(c, K_UL_PACKETS);
         long ulBytes = total(c, K_UL_BYTES);
@@ -642,18 +650,18 @@ final class ServiceMeter {
                 handle,
                 rules.ratingGroup(decision),
                 rules.serviceId(decision),
-                ulBytes - base[k + K_UL_BYTES],
-                dlBytes - base[k + K_DL_BYTES],
-                ulPackets - base[k + K_UL_PACKETS],
-                dlPackets - base[k + K_DL_PACKETS],
+                ulBytes - cold[k + BASE + K_UL_BYTES],
+                dlBytes - cold[k + BASE + K_DL_BYTES],
+                ulPackets - cold[k + BASE + K_UL_PACKETS],
+                dlPackets - cold[k + BASE + K_DL_PACKETS],
                 first,
                 last(c),
-                active - base[k + B_ACTIVE_NS]);
-        base[k + K_UL_PACKETS] = ulPackets;
-        base[k + K_UL_BYTES] = ulBytes;
-        base[k + K_DL_PACKETS] = dlPackets;
-        base[k + K_DL_BYTES] = dlBytes;
-        base[k + B_ACTIVE_NS] = active;
+                active - cold[k + B_ACTIVE_NS]);
+        cold[k + BASE + K_UL_PACKETS] = ulPackets;
+        cold[k + BASE + K_UL_BYTES] = ulBytes;
+        cold[k + BASE + K_DL_PACKETS] = dlPackets;
+        cold[k + BASE + K_DL_BYTES] = dlBytes;
+        cold[k + B_ACTIVE_NS] = active;
         cold[k + K_SESSION_FIRST_NS] = Math.min(cold[k + K_SESSION_FIRST_NS], first);
         cold[k + K_FIRST_NS] = UNSET;
         hotArray(c)[hotIndex(c) + C_ACTIVE_NS] &= Long.MAX_VALUE;
@@ -686,7 +694,7 @@ final class ServiceMeter {
                     overflowRow[o] = overflowRow[moved];
                 }
             }
-            int k = ALIGN + (c << 3);
+            int k = coldAt(c);
             long ulPackets = collect ? total(c, K_UL_PACKETS) : 0;
             long dlPackets = collect ? total(c, K_DL_PACKETS) : 0;
             if (ulPackets + dlPackets > 0) {
@@ -798,9 +806,6 @@ final class ServiceMeter {
 
     private void growContainers(int rows) {
         hotAt = Arrays.copyOf(hotAt, rows);
-        cold = Arrays.copyOf(cold == null ? new long[0] : cold, ALIGN + (rows << 3));
-        if (records) {
-            base = Arrays.copyOf(base == null ? new long[0] : base, ALIGN + (rows << 3));
-        }
+        cold = Arrays.copyOf(cold == null ? new long[0] : cold, coldAt(rows));
     }
 }
