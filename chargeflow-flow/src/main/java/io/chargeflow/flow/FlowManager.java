@@ -9,6 +9,7 @@ import io.chargeflow.packet.FrameHandler;
 import io.chargeflow.packet.MalformedReason;
 import io.chargeflow.packet.PacketDecoder;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,6 +43,9 @@ public final class FlowManager implements FrameHandler {
     private final boolean serviceFields;
 
     private final byte[] name = new byte[NameSniffer.MAX_NAME + 1];
+    /** A payload the sniffer parses, copied out of the capture (a captured frame is at most 65,535 bytes). */
+    private final byte[] payload = new byte[65_536];
+
     private final KeyIndex learned = new KeyIndex(1024);
     private long[] learnedMask = new long[learned.capacity()];
     private long answerMask;
@@ -261,25 +265,39 @@ public final class FlowManager implements FrameHandler {
         }
     }
 
-    /** Rule mask of the server name this packet reveals (SNI, Host, DNS question); learns DNS answers. */
+    /**
+     * Rule mask of the server name this packet reveals (SNI, Host, DNS question); learns DNS answers. A payload that
+     * may name its server (a few bytes tell) is copied to {@link #payload} in one bulk copy and parsed there.
+     */
     private long sniff(MemorySegment data, DecodedPacket p) {
+        int len = p.payloadCapturedLength;
+        long off = p.payloadOffset;
         int n;
         if (p.protocol == 6) {
-            n = NameSniffer.tlsServerName(data, p.payloadOffset, p.payloadCapturedLength, name);
+            if (len < 16
+                    || !NameSniffer.mayNameServer(
+                            data.get(ValueLayout.JAVA_BYTE, off) & 0xFF,
+                            data.get(ValueLayout.JAVA_BYTE, off + 1) & 0xFF,
+                            data.get(ValueLayout.JAVA_BYTE, off + 5) & 0xFF)) {
+                return 0;
+            }
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, payload, 0, len);
+            n = NameSniffer.tlsServerName(payload, 0, len, name);
             if (n == 0) {
-                n = NameSniffer.httpHost(data, p.payloadOffset, p.payloadCapturedLength, name);
+                n = NameSniffer.httpHost(payload, 0, len, name);
             }
             if (n > 0) {
                 namesSeen++;
                 return serviceRules.matchName(name, n);
             }
-        } else if (p.protocol == 17 && p.hasPorts && p.srcPort == 53) {
-            n = NameSniffer.dnsQuestion(data, p.payloadOffset, p.payloadCapturedLength, name);
+        } else if (p.protocol == 17 && p.hasPorts && p.srcPort == 53 && len > 0) {
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, payload, 0, len);
+            n = NameSniffer.dnsQuestion(payload, 0, len, name);
             if (n > 0) {
                 namesSeen++;
                 answerMask = serviceRules.matchName(name, n);
                 if (answerMask != 0) {
-                    NameSniffer.dnsAnswers(data, p.payloadOffset, p.payloadCapturedLength, learnSink);
+                    NameSniffer.dnsAnswers(payload, 0, len, learnSink);
                 }
             }
         }

@@ -1,13 +1,11 @@
 package io.chargeflow.flow.internal;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-
 /**
  * Reads the server name a flow reveals in its first payload bytes: the TLS ClientHello server_name extension
  * (RFC 6066 §3), the HTTP/1.x Host header, or the question of a DNS response (RFC 1035 §4.1) together with the
- * A/AAAA addresses of its answers. Reader thread; works on the captured bytes in place, never reads past them, and
- * writes the lower-case name into a caller's buffer: no allocation.
+ * A/AAAA addresses of its answers. Reader thread; works on a byte array (the reader copies a candidate payload there
+ * in one bulk copy: parsing byte by byte through a memory segment paid a bounds and liveness check per byte), never
+ * reads outside {@code [off, off+len)}, and writes the lower-case name into a caller's buffer: no allocation.
  */
 public final class NameSniffer {
     /** Longest DNS name (RFC 1035 §3.1). */
@@ -15,12 +13,26 @@ public final class NameSniffer {
 
     private NameSniffer() {}
 
-    private static int u8(MemorySegment s, long at) {
-        return s.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
+    private static int u8(byte[] s, int at) {
+        return s[at] & 0xFF;
     }
 
-    private static int u16(MemorySegment s, long at) {
+    private static int u16(byte[] s, int at) {
         return (u8(s, at) << 8) | u8(s, at + 1);
+    }
+
+    private static int u32(byte[] s, int at) {
+        return (u16(s, at) << 16) | u16(s, at + 2);
+    }
+
+    /**
+     * Whether a TCP payload that starts with bytes {@code b0}, {@code b1} and has {@code b5} at offset 5 may name its
+     * server: a TLS ClientHello (record type 22, version 3.x, handshake type 1) or an HTTP/1.x request (its method's
+     * first letter). The reader tests this on the captured bytes before it copies them for {@link #tlsServerName} or
+     * {@link #httpHost}.
+     */
+    public static boolean mayNameServer(int b0, int b1, int b5) {
+        return (b0 == 22 && b1 == 3 && b5 == 1) || b0 == 'G' || b0 == 'P' || b0 == 'H' || b0 == 'D' || b0 == 'O';
     }
 
     /**
@@ -34,12 +46,12 @@ public final class NameSniffer {
      * server_name (type 0): list_length(2) { name_type(1)=0 name_length(2) name }
      * </pre>
      */
-    public static int tlsServerName(MemorySegment s, long off, int len, byte[] out) {
+    public static int tlsServerName(byte[] s, int off, int len, byte[] out) {
         if (len < 48 || u8(s, off) != 22 || u8(s, off + 1) != 3 || u8(s, off + 5) != 1) {
             return 0;
         }
-        long end = off + len;
-        long p = off + 9 + 2 + 32;
+        int end = off + len;
+        int p = off + 9 + 2 + 32;
         if (p >= end) {
             return 0;
         }
@@ -55,7 +67,7 @@ public final class NameSniffer {
         if (p + 2 > end) {
             return 0;
         }
-        long extEnd = Math.min(end, p + 2 + u16(s, p));
+        int extEnd = Math.min(end, p + 2 + u16(s, p));
         p += 2;
         while (p + 4 <= extEnd) {
             int type = u16(s, p);
@@ -66,7 +78,7 @@ public final class NameSniffer {
                     return 0;
                 }
                 int nameLen = u16(s, p + 3);
-                long name = p + 5;
+                int name = p + 5;
                 if (nameLen == 0 || nameLen > MAX_NAME || name + nameLen > extEnd) {
                     return 0;
                 }
@@ -78,27 +90,27 @@ public final class NameSniffer {
     }
 
     /** The Host header of an HTTP/1.x request at {@code [off, off+len)} (port removed); 0 when none. */
-    public static int httpHost(MemorySegment s, long off, int len, byte[] out) {
+    public static int httpHost(byte[] s, int off, int len, byte[] out) {
         if (len < 16 || !startsWithMethod(s, off)) {
             return 0;
         }
-        long end = off + Math.min(len, 4096);
-        for (long p = off; p + 7 < end; p++) {
+        int end = off + Math.min(len, 4096);
+        for (int p = off; p + 7 < end; p++) {
             if (u8(s, p) == '\n'
                     && (u8(s, p + 1) | 0x20) == 'h'
                     && (u8(s, p + 2) | 0x20) == 'o'
                     && (u8(s, p + 3) | 0x20) == 's'
                     && (u8(s, p + 4) | 0x20) == 't'
                     && u8(s, p + 5) == ':') {
-                long q = p + 6;
+                int q = p + 6;
                 while (q < end && (u8(s, q) == ' ' || u8(s, q) == '\t')) {
                     q++;
                 }
-                long start = q;
+                int start = q;
                 while (q < end && u8(s, q) != '\r' && u8(s, q) != '\n' && u8(s, q) != ':' && u8(s, q) != ' ') {
                     q++;
                 }
-                int n = (int) (q - start);
+                int n = q - start;
                 if (q >= end || n == 0 || n > MAX_NAME) {
                     return 0;
                 }
@@ -108,7 +120,7 @@ public final class NameSniffer {
         return 0;
     }
 
-    private static boolean startsWithMethod(MemorySegment s, long off) {
+    private static boolean startsWithMethod(byte[] s, int off) {
         int c0 = u8(s, off);
         int c1 = u8(s, off + 1);
         int c2 = u8(s, off + 2);
@@ -135,12 +147,12 @@ public final class NameSniffer {
      * The question name of a DNS response at {@code [off, off+len)}; 0 when it is not a response with one question.
      * Follow with {@link #dnsAnswers} to read its addresses.
      */
-    public static int dnsQuestion(MemorySegment s, long off, int len, byte[] out) {
+    public static int dnsQuestion(byte[] s, int off, int len, byte[] out) {
         if (len < 17 || (u8(s, off + 2) & 0x80) == 0 || u16(s, off + 4) != 1) {
             return 0;
         }
-        long end = off + len;
-        long p = off + 12;
+        int end = off + len;
+        int p = off + 12;
         int n = 0;
         while (p < end) {
             int label = u8(s, p);
@@ -160,10 +172,10 @@ public final class NameSniffer {
     }
 
     /** Calls {@code sink} for every A and AAAA answer of a DNS response; returns how many. */
-    public static int dnsAnswers(MemorySegment s, long off, int len, AnswerSink sink) {
-        long end = off + len;
+    public static int dnsAnswers(byte[] s, int off, int len, AnswerSink sink) {
+        int end = off + len;
         int answers = u16(s, off + 6);
-        long p = skipName(s, off + 12, end);
+        int p = skipName(s, off + 12, end);
         if (p < 0 || p + 4 > end) {
             return 0;
         }
@@ -176,15 +188,17 @@ public final class NameSniffer {
             }
             int type = u16(s, p);
             int rdLength = u16(s, p + 8);
-            long rdata = p + 10;
+            int rdata = p + 10;
             if (rdata + rdLength > end) {
                 return found;
             }
             if (type == 1 && rdLength == 4) {
-                sink.onAddress(0, 0x0000_FFFF_0000_0000L | (s.get(BE_INT, rdata) & 0xFFFF_FFFFL));
+                sink.onAddress(0, 0x0000_FFFF_0000_0000L | (u32(s, rdata) & 0xFFFF_FFFFL));
                 found++;
             } else if (type == 28 && rdLength == 16) {
-                sink.onAddress(s.get(BE_LONG, rdata), s.get(BE_LONG, rdata + 8));
+                sink.onAddress(
+                        ((long) u32(s, rdata) << 32) | (u32(s, rdata + 4) & 0xFFFF_FFFFL),
+                        ((long) u32(s, rdata + 8) << 32) | (u32(s, rdata + 12) & 0xFFFF_FFFFL));
                 found++;
             }
             p = rdata + rdLength;
@@ -192,13 +206,8 @@ public final class NameSniffer {
         return found;
     }
 
-    private static final ValueLayout.OfInt BE_INT =
-            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong BE_LONG =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
-
     /** Position after a (possibly compressed) name, or -1. */
-    private static long skipName(MemorySegment s, long p, long end) {
+    private static int skipName(byte[] s, int p, int end) {
         for (int hops = 0; p < end && hops < 128; hops++) {
             int label = u8(s, p);
             if (label == 0) {
@@ -215,11 +224,11 @@ public final class NameSniffer {
         return -1;
     }
 
-    private static int copyLower(MemorySegment s, long from, int n, byte[] out) {
+    private static int copyLower(byte[] s, int from, int n, byte[] out) {
         return copyLower(s, from, n, out, 0);
     }
 
-    private static int copyLower(MemorySegment s, long from, int n, byte[] out, int at) {
+    private static int copyLower(byte[] s, int from, int n, byte[] out, int at) {
         for (int i = 0; i < n; i++) {
             int c = u8(s, from + i);
             out[at + i] = (byte) (c >= 'A' && c <= 'Z' ? c | 0x20 : c);

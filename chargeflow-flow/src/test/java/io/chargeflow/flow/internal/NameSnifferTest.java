@@ -3,7 +3,6 @@ package io.chargeflow.flow.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +84,7 @@ public class NameSnifferTest {
     void shouldExtractServerNameWhenClientHelloCarriesSni() {
         byte[] hello = clientHello("Video.Example.COM");
         byte[] out = new byte[256];
-        int n = NameSniffer.tlsServerName(MemorySegment.ofArray(hello), 0, hello.length, out);
+        int n = NameSniffer.tlsServerName(hello, 0, hello.length, out);
         assertThat(new String(out, 0, n, StandardCharsets.US_ASCII)).isEqualTo("video.example.com");
     }
 
@@ -94,7 +93,7 @@ public class NameSnifferTest {
         byte[] hello = clientHello("video.example.com");
         byte[] out = new byte[256];
         for (int len = 0; len < hello.length; len++) {
-            assertThat(NameSniffer.tlsServerName(MemorySegment.ofArray(hello), 0, len, out))
+            assertThat(NameSniffer.tlsServerName(java.util.Arrays.copyOf(hello, len), 0, len, out))
                     .isZero();
         }
     }
@@ -104,7 +103,7 @@ public class NameSnifferTest {
         byte[] req = "GET /a HTTP/1.1\r\nUser-Agent: x\r\nHOST: Www.Example.org:8080\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[256];
-        int n = NameSniffer.httpHost(MemorySegment.ofArray(req), 0, req.length, out);
+        int n = NameSniffer.httpHost(req, 0, req.length, out);
         assertThat(new String(out, 0, n, StandardCharsets.US_ASCII)).isEqualTo("www.example.org");
     }
 
@@ -112,11 +111,10 @@ public class NameSnifferTest {
     void shouldReadQuestionAndAnswersWhenDnsResponse() {
         byte[] dns = dnsResponse("cdn.video.example.com", 0x0A000001, 0xC0000207);
         byte[] out = new byte[256];
-        MemorySegment seg = MemorySegment.ofArray(dns);
-        int n = NameSniffer.dnsQuestion(seg, 0, dns.length, out);
+        int n = NameSniffer.dnsQuestion(dns, 0, dns.length, out);
         assertThat(new String(out, 0, n, StandardCharsets.US_ASCII)).isEqualTo("cdn.video.example.com");
         List<Long> answers = new ArrayList<>();
-        assertThat(NameSniffer.dnsAnswers(seg, 0, dns.length, (hi, lo) -> answers.add(lo)))
+        assertThat(NameSniffer.dnsAnswers(dns, 0, dns.length, (hi, lo) -> answers.add(lo)))
                 .isEqualTo(2);
         assertThat(answers).containsExactly(0xFFFF0A000001L, 0xFFFFC0000207L);
     }
@@ -137,13 +135,16 @@ public class NameSnifferTest {
                     b[random.nextInt(b.length)] = (byte) random.nextInt();
                 }
             }
-            MemorySegment seg = MemorySegment.ofArray(b);
             int len = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+            // exactly the bytes given, at an offset: a read outside [off, off+len) throws
+            int off = random.nextInt(3);
+            byte[] seg = new byte[off + len];
+            System.arraycopy(b, 0, seg, off, len);
             try {
-                NameSniffer.tlsServerName(seg, 0, len, out);
-                NameSniffer.httpHost(seg, 0, len, out);
-                if (NameSniffer.dnsQuestion(seg, 0, len, out) > 0) {
-                    NameSniffer.dnsAnswers(seg, 0, len, (hi, lo) -> {});
+                NameSniffer.tlsServerName(seg, off, len, out);
+                NameSniffer.httpHost(seg, off, len, out);
+                if (NameSniffer.dnsQuestion(seg, off, len, out) > 0) {
+                    NameSniffer.dnsAnswers(seg, off, len, (hi, lo) -> {});
                 }
             } catch (RuntimeException e) {
                 throw new AssertionError("seed=" + seed + " iteration=" + i, e);
