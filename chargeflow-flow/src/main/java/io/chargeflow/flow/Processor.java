@@ -42,6 +42,8 @@ public final class Processor implements Runnable {
     private static final int GROUP = 32;
 
     private final int[] groupEntries = new int[GROUP];
+    /** With rules: the flow-index slots of the group's packets whose flow the flow table may follow (0: none). */
+    private final int[] groupFlows = new int[GROUP];
     /** Sum of the prefetch loads (kept only so that they are not optimised away). */
     private long prefetched;
 
@@ -271,16 +273,29 @@ public final class Processor implements Runnable {
     /**
      * Group prefetching: before a group of records is metered, the memory they will touch is loaded in two stages,
      * each a loop of independent loads over the whole group (index slots; then keys and every cache line of the
-     * session rows, which with rules hold the first containers too), so the cache misses of a group overlap instead of
+     * session rows, which with rules hold the first containers too; with rules also the flow-table entries of the
+     * packets whose flows the table follows), so the cache misses of a group overlap instead of
      * being paid one after the other per packet. The loads change nothing; their sum goes to a field so that the
      * compiler keeps them. Measured by processor CPU on a 2M-frame, 100k-subscriber capture with rules: 0.27-0.29 s
      * with it, 0.34-0.39 s without.
      */
     private void prefetch(long[] buffer, int first, int n) {
         int[] entries = groupEntries;
+        int[] flowEntries = groupFlows;
         for (int i = 0; i < n; i++) {
             int o = ring.offsetOf(first + i);
-            entries[i] = sessions.probe(buffer[o + RecordLayout.KEY_HI], buffer[o + RecordLayout.KEY_LO]);
+            long keyHi = buffer[o + RecordLayout.KEY_HI];
+            long keyLo = buffer[o + RecordLayout.KEY_LO];
+            entries[i] = sessions.probe(keyHi, keyLo);
+            if (services != null) {
+                flowEntries[i] = services.probeFlow(
+                        keyHi,
+                        keyLo,
+                        buffer[o + RecordLayout.PEER_HI],
+                        buffer[o + RecordLayout.PEER_LO],
+                        buffer[o + RecordLayout.PORTS],
+                        buffer[o + RecordLayout.META]);
+            }
         }
         long sink = 0;
         for (int i = 0; i < n; i++) {
@@ -292,6 +307,9 @@ public final class Processor implements Runnable {
                     int at = rowAt(row);
                     sink += hot[at + SERVICE_WORDS] + hot[at + SERVICE_WORDS + 8] + hot[at + SERVICE_WORDS + 16];
                 }
+            }
+            if (services != null) {
+                sink += services.loadFlow(flowEntries[i]);
             }
         }
         prefetched += sink;

@@ -208,6 +208,26 @@ final class ServiceMeter {
     }
 
     /**
+     * Prefetching, stage one: the home slot in the flow index of a packet whose flow the table may follow (a TCP
+     * packet under name rules that the filter lets through), or 0. See {@link Processor}'s group prefetching.
+     */
+    int probeFlow(long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta) {
+        int protocol = RecordLayout.protocol(meta);
+        if (protocol != TCP || !usesNames || filter[RecordLayout.flowHash(meta) & FILTER_MASK] == 0) {
+            return 0;
+        }
+        return flows.probe(
+                flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol),
+                flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol));
+    }
+
+    /** Prefetching, stage two: loads the key and the row of the flow a {@link #probeFlow} slot names. */
+    long loadFlow(int entry) {
+        int f = entry - 1;
+        return f >= 0 ? flows.lo(f) + flow[(f << 2) + F_LAST_NS] : 0;
+    }
+
+    /**
      * The common packet, counted without calls: its decision needs no flow table (not a TCP packet under name rules,
      * or one whose flow the table does not follow and that neither names a server nor opens a connection), and it
      * goes to one of the session's first four containers that already has usage in the current record and does not
