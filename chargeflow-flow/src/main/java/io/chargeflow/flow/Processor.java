@@ -401,6 +401,9 @@ public final class Processor implements Runnable {
             if (!services.countCommon(
                     hot,
                     words,
+                    hot[rowAt(row) + H_SESSION_ID],
+                    keyHi,
+                    keyLo,
                     buffer[offset + RecordLayout.PEER_HI],
                     buffer[offset + RecordLayout.PEER_LO],
                     buffer[offset + RecordLayout.PORTS],

@@ -228,30 +228,35 @@ final class ServiceMeter {
     }
 
     /**
-     * The common packet, counted without calls: its decision needs no flow table (not a TCP packet under name rules,
-     * or one whose flow the table does not follow and that neither names a server nor opens a connection), and it
+     * The common packet, counted without the call chain of {@link #onPacket}: its decision needs no change to the
+     * flow table (not a TCP packet under name rules; a packet of a flow the table holds decided for this session,
+     * which keeps that decision; or one whose flow the table does not hold and that neither names a server nor opens
+     * a connection), and it
      * goes to one of the session's first four containers that already has usage in the current record and does not
      * need spilling. Returns false, having changed nothing, for every other packet: {@link #onPacket} meters those.
      * Small on purpose, so that the JIT inlines it into the processor's packet loop.
      */
     boolean countCommon(
-            long[] words, int s, long peerHi, long peerLo, long ports, long meta, long nameMask, long timeNs) {
+            long[] words,
+            int s,
+            long sessionId,
+            long keyHi,
+            long keyLo,
+            long peerHi,
+            long peerLo,
+            long ports,
+            long meta,
+            long nameMask,
+            long timeNs) {
         int protocol = RecordLayout.protocol(meta);
-        if (protocol == TCP && usesNames) {
-            int fh = RecordLayout.flowHash(meta);
-            if (filter[fh & FILTER_MASK] != 0
-                    || nameMask != 0
-                    || (ports & (RecordLayout.SYN_BIT | RecordLayout.PAYLOAD_BIT)) == RecordLayout.SYN_BIT) {
-                return false;
-            }
+        int f = protocol == TCP && usesNames
+                ? nameFlow(sessionId, keyHi, keyLo, peerHi, peerLo, ports, meta, nameMask)
+                : -1;
+        if (f == -2) {
+            return false;
         }
-        int decision = rules.decide(
-                protocol,
-                (int) (ports >>> 16) & 0xFFFF,
-                (ports & RecordLayout.PORTS_KNOWN_BIT) != 0,
-                peerHi,
-                peerLo,
-                nameMask);
+        int decision =
+                f >= 0 ? (int) flow[(f << 2) + F_DECISION] : rules.decide(protocol, ports, peerHi, peerLo, nameMask);
         if ((words[s + S_MASK] & (1L << decision)) == 0) {
             return false;
         }
@@ -276,7 +281,32 @@ final class ServiceMeter {
             }
             words[at + C_LAST_NS] = timeNs;
         }
+        if (f >= 0) {
+            flow[(f << 2) + F_LAST_NS] = timeNs;
+        }
         return true;
+    }
+
+    /**
+     * For {@link #countCommon}, a TCP packet under name rules: the flow-table row of its flow when the table holds it
+     * decided for this session (its packets keep that decision); -1 when the table does not hold the flow and the
+     * packet decides on its own; -2 when the packet needs {@link #onPacket} (its flow is provisional or was another
+     * session's, or it names a server or opens a connection).
+     */
+    private int nameFlow(
+            long sessionId, long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta, long nameMask) {
+        if (filter[RecordLayout.flowHash(meta) & FILTER_MASK] != 0) {
+            int f = flows.find(
+                    flowHashA(keyHi, keyLo, peerHi, peerLo, ports, TCP),
+                    flowHashB(keyHi, keyLo, peerHi, peerLo, ports, TCP));
+            if (f >= 0) {
+                int at = f << 2;
+                return flow[at + F_SESSION] == sessionId && (flow[at + F_STATE] & 1) == 0 ? f : -2;
+            }
+        }
+        return nameMask != 0 || (ports & (RecordLayout.SYN_BIT | RecordLayout.PAYLOAD_BIT)) == RecordLayout.SYN_BIT
+                ? -2
+                : -1;
     }
 
     /**

@@ -200,6 +200,17 @@ public final class ServiceRules {
         return labels.length;
     }
 
+    /** {@link #decide} with the server port as a record carries it (see RecordLayout's ports word). */
+    int decide(int ipProtocol, long ports, long serverHi, long serverLo, long nameMask) {
+        return decide(
+                ipProtocol,
+                (int) (ports >>> 16) & 0xFFFF,
+                (ports & io.chargeflow.flow.internal.RecordLayout.PORTS_KNOWN_BIT) != 0,
+                serverHi,
+                serverLo,
+                nameMask);
+    }
+
     /** {@link #decide} the plain way, rule by rule in order: the reference the precomputed tables are tested against. */
     int decideByWalking(
             int ipProtocol, int serverPort, boolean portKnown, long serverHi, long serverLo, long nameMask) {

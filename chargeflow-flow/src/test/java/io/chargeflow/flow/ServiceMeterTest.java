@@ -131,7 +131,7 @@ class ServiceMeterTest {
             time += random.nextInt(100) == 0 ? 90_000_000_000L : random.nextInt(2_000_000);
             int s = session * ServiceMeter.WORDS;
             full.onPacket(fullWords, s, session, session, 0, session, 0, peerLo, ports, meta, nameMask, time);
-            if (fast.countCommon(fastWords, s, 0, peerLo, ports, meta, nameMask, time)) {
+            if (fast.countCommon(fastWords, s, session, 0, session, 0, peerLo, ports, meta, nameMask, time)) {
                 common++;
             } else {
                 fast.onPacket(fastWords, s, session, session, 0, session, 0, peerLo, ports, meta, nameMask, time);
