@@ -395,6 +395,9 @@ final class ServiceMeter {
                 flow[at + F_SESSION] = sessionId;
                 flow[at + F_DECISION] = decision;
                 flow[at + F_STATE] = ((long) fh << 32) | (opening ? 1 : 0);
+                // a reused row holds the last packet time of the flow that had it: the first packet has no gap before
+                // it
+                flow[at + F_LAST_NS] = timeNs;
                 flowFirstNs[f] = timeNs;
                 flowRecordNs[f] = recordOpen(sessionRow);
                 clearFlowUsage(f);

@@ -152,4 +152,40 @@ class ServiceMeterTest {
                     .containsExactlyElementsOf(expected);
         }
     }
+
+    @Test
+    void shouldGiveANewFlowNoActiveTimeFromTheFlowWhoseTableRowItReuses() throws Exception {
+        ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
+        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        long[] words = new long[ServiceMeter.WORDS];
+        long second = 1_000_000_000L;
+        // flows X, Y, Z of one session to port 443; X and Y open with a SYN, X is decided by its first payload and
+        // leaves the table (Y's row moves into X's), then Z opens in the row Y left and is decided by a name
+        meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, tcp(40001, true), tcpMeta(1), 0, T0);
+        meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, tcp(40002, true), tcpMeta(2), 0, T0 + second);
+        meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, tcp(40001, false), tcpMeta(1), 0, T0 + 2 * second);
+        meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, tcp(40003, true), tcpMeta(3), 0, T0 + 10 * second);
+        meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, tcp(40003, false), tcpMeta(3), 1, T0 + 11 * second);
+        java.util.Map<Integer, ServiceUsage> byRg = new java.util.HashMap<>();
+        for (ServiceUsage u : meter.close(words, 0, 42, true)) {
+            byRg.put(u.ratingGroup(), u);
+        }
+        // web was active from 0 to 10 s (the gaps before Z's handshake stay there); Z took to video only its own
+        // usage: two packets and the second between them. A row that kept Y's last packet time gave Z 9 s of
+        // activity it never had, moved out of web
+        assertThat(byRg.get(10).activeNs()).isEqualTo(10 * second);
+        assertThat(byRg.get(100).ulPackets()).isEqualTo(2);
+        assertThat(byRg.get(100).activeNs()).isEqualTo(second);
+    }
+
+    private static long tcp(int clientPort, boolean syn) {
+        return RecordLayout.PORTS_KNOWN_BIT
+                | (443L << 16)
+                | clientPort
+                | (syn ? RecordLayout.SYN_BIT : RecordLayout.PAYLOAD_BIT);
+    }
+
+    private static long tcpMeta(int flowHash) {
+        return RecordLayout.meta(100, false, false, 6, flowHash);
+    }
 }
