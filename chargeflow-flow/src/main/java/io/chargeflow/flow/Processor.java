@@ -271,12 +271,12 @@ public final class Processor implements Runnable {
     }
 
     /**
-     * Group prefetching: before a group of records is metered, the memory they will touch is loaded in two stages,
-     * each a loop of independent loads over the whole group (index slots; then keys and every cache line of the
-     * session rows, which with rules hold the first containers too, and for a key the index does not hold the row it
-     * will take; with rules also the flow-table entries of the
-     * packets whose flows the table follows), so the cache misses of a group overlap instead of
-     * being paid one after the other per packet. The loads change nothing; their sum goes to a field so that the
+     * Group prefetching: before a group of records is metered, the memory they will touch is loaded in stages,
+     * each a loop of independent loads over the whole group, so the cache misses of a group overlap instead of being
+     * paid one after the other per packet: index slots (with rules also the flow filter's byte); then keys and every
+     * cache line of the session rows, which with rules hold the first containers too, or for a key the index does not
+     * hold the row it will take (with rules also the flow-index slots of the packets the filter lets through); then,
+     * with rules, those flows' rows. Each stage tests only what an earlier stage loaded, so no test waits on a miss. The loads change nothing; their sum goes to a field so that the
      * compiler keeps them. Measured by processor CPU on a 2M-frame, 100k-subscriber capture with rules: 0.27-0.29 s
      * with it, 0.34-0.39 s without.
      */
@@ -285,17 +285,10 @@ public final class Processor implements Runnable {
         int[] flowEntries = groupFlows;
         for (int i = 0; i < n; i++) {
             int o = ring.offsetOf(first + i);
-            long keyHi = buffer[o + RecordLayout.KEY_HI];
-            long keyLo = buffer[o + RecordLayout.KEY_LO];
-            entries[i] = sessions.probe(keyHi, keyLo);
+            entries[i] = sessions.probe(buffer[o + RecordLayout.KEY_HI], buffer[o + RecordLayout.KEY_LO]);
             if (services != null) {
-                flowEntries[i] = services.probeFlow(
-                        keyHi,
-                        keyLo,
-                        buffer[o + RecordLayout.PEER_HI],
-                        buffer[o + RecordLayout.PEER_LO],
-                        buffer[o + RecordLayout.PORTS],
-                        buffer[o + RecordLayout.META]);
+                // the flow filter's byte, loaded here so that the next stage's test of it does not wait
+                flowEntries[i] = services.flowFilter(buffer[o + RecordLayout.META]);
             }
         }
         long sink = 0;
@@ -318,8 +311,22 @@ public final class Processor implements Runnable {
                     sink += hot[at + SERVICE_WORDS] + hot[at + SERVICE_WORDS + 8] + hot[at + SERVICE_WORDS + 16];
                 }
             }
-            if (services != null) {
-                sink += services.loadFlow(flowEntries[i]);
+            if (services != null && flowEntries[i] != 0) {
+                int o = ring.offsetOf(first + i);
+                flowEntries[i] = services.probeFlow(
+                        buffer[o + RecordLayout.KEY_HI],
+                        buffer[o + RecordLayout.KEY_LO],
+                        buffer[o + RecordLayout.PEER_HI],
+                        buffer[o + RecordLayout.PEER_LO],
+                        buffer[o + RecordLayout.PORTS],
+                        buffer[o + RecordLayout.META]);
+            }
+        }
+        if (services != null) {
+            for (int i = 0; i < n; i++) {
+                if (flowEntries[i] != 0) {
+                    sink += services.loadFlow(flowEntries[i]);
+                }
             }
         }
         prefetched += sink;

@@ -208,20 +208,21 @@ final class ServiceMeter {
     }
 
     /**
-     * Prefetching, stage one: the home slot in the flow index of a packet whose flow the table may follow (a TCP
-     * packet under name rules that the filter lets through), or 0. See {@link Processor}'s group prefetching.
+     * Prefetching, stage one: the flow filter's count for a TCP packet under name rules (non-zero: the table may hold
+     * its flow), else 0. See {@link Processor}'s group prefetching.
      */
-    int probeFlow(long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta) {
-        int protocol = RecordLayout.protocol(meta);
-        if (protocol != TCP || !usesNames || filter[RecordLayout.flowHash(meta) & FILTER_MASK] == 0) {
-            return 0;
-        }
-        return flows.probe(
-                flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol),
-                flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol));
+    int flowFilter(long meta) {
+        return RecordLayout.protocol(meta) == TCP && usesNames ? filter[RecordLayout.flowHash(meta) & FILTER_MASK] : 0;
     }
 
-    /** Prefetching, stage two: loads the key and the row of the flow a {@link #probeFlow} slot names. */
+    /** Prefetching, stage two, for a packet {@link #flowFilter} let through: its flow's home slot in the flow index. */
+    int probeFlow(long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta) {
+        return flows.probe(
+                flowHashA(keyHi, keyLo, peerHi, peerLo, ports, TCP),
+                flowHashB(keyHi, keyLo, peerHi, peerLo, ports, TCP));
+    }
+
+    /** Prefetching, stage three: loads the key and the row of the flow a {@link #probeFlow} slot names. */
     long loadFlow(int entry) {
         int f = entry - 1;
         return f >= 0 ? flows.lo(f) + flow[(f << 2) + F_LAST_NS] : 0;
