@@ -40,7 +40,7 @@ public final class Processor implements Runnable {
      */
     static final int ALIGN = 6;
     /** Records metered together after their memory was prefetched (see {@link #prefetch}). */
-    private static final int GROUP = 32;
+    private static final int GROUP = 64;
 
     private final int[] groupEntries = new int[GROUP];
     /** With rules: the flow-index slots of the group's packets whose flow the flow table may follow (0: none). */
