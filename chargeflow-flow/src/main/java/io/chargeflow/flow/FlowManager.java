@@ -270,7 +270,8 @@ public final class FlowManager implements FrameHandler {
      * may name its server (a few bytes tell) is copied to {@link #payload} in one bulk copy and parsed there.
      */
     private long sniff(MemorySegment data, DecodedPacket p) {
-        int len = p.payloadCapturedLength;
+        // an IP payload is under 64 KiB (jumbograms are rejected by the decoder); the bound keeps the copy safe anyway
+        int len = Math.min(p.payloadCapturedLength, payload.length);
         long off = p.payloadOffset;
         int n;
         if (p.protocol == 6) {
