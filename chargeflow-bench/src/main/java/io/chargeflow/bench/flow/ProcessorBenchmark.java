@@ -54,7 +54,8 @@ public class ProcessorBenchmark {
     String mode;
 
     private static final java.util.List<String> RULES = java.util.List.of(
-            "video:     rg=100 sid=1001 name=video.example.com,*.video.example.com,*.googlevideo.com",
+            "video:     rg=100 sid=1001 name=video.example.com,*.video.example.com,video.example.net,"
+                    + "edge.streaming.example,*.googlevideo.com",
             "voice:     rg=40  sid=4001 proto=udp port=5060,10000-20000",
             "dns:       rg=20  sid=2001 proto=udp port=53",
             "web:       rg=10  sid=1    proto=tcp port=80,443,8080",
