@@ -684,6 +684,14 @@ public final class Processor implements Runnable {
             }
         }
         drainInbox();
+        // a last sweep at the input's last packet time: a session idle past its timeout by then closes as idle in
+        // every run of the same input, where it depended on whether a sweep had come since (sweeps follow the
+        // reader's watermark, which a processor takes when its ring happens to be empty)
+        long watermark = ring.watermarkNs();
+        if (watermark > nowNs) {
+            nowNs = watermark;
+        }
+        sweep();
         for (int row = sessions.size() - 1; row >= 0; row--) {
             if ((hot[rowAt(row) + H_FLAGS] & FLAG_OPEN) != 0) {
                 closeRow(row, CloseCause.END_OF_INPUT, hot[rowAt(row) + H_LAST_NS]);
