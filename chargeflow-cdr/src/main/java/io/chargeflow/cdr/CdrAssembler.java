@@ -312,7 +312,7 @@ public final class CdrAssembler {
         return recordsCut;
     }
 
-    /** Ends the open record with {@code cause} at {@code cutTimeMs}: the record goes to the sink, the next one opens. */
+    /** Ends the open record with {@code cause} at {@code cutTimeMs}: the record goes to the sink, the next opens. */
     private void emit(int handle, CauseForRecClosing cause, long cutTimeMs) {
         int at = at(handle);
         int scc = switch (cause) {

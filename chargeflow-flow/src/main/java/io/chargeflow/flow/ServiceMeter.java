@@ -35,8 +35,8 @@ import java.util.List;
  * record, spills, moves or ends. Container rows never move; closed ones are reused.
  *
  * <p><b>Records.</b> With a {@link SessionRecorder}, containers also keep what was already reported in earlier records
- * (a baseline in the cold row's second line, touched only when a record is cut), and a container's first-usage time is that of the current record:
- * {@link #flush} reports each container's usage since the previous record.
+ * (a baseline in the cold row's second line, touched only when a record is cut), and a container's first-usage time
+ * is that of the current record: {@link #flush} reports each container's usage since the previous record.
  */
 final class ServiceMeter {
     private static final int TCP = 6;
