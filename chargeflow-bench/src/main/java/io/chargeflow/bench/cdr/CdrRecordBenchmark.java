@@ -1,0 +1,114 @@
+package io.chargeflow.bench.cdr;
+
+import io.chargeflow.cdr.AssemblerContext;
+import io.chargeflow.cdr.CauseForRecClosing;
+import io.chargeflow.cdr.CdrAssembler;
+import io.chargeflow.cdr.CdrCodec;
+import io.chargeflow.cdr.ChargingSide;
+import io.chargeflow.cdr.PgwRecord;
+import io.chargeflow.cdr.SessionIdentity;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What one session's record costs a processor when the session closes, without the journal's I/O: the assembler is
+ * told the usage of five containers (as the flow side reports them at a close), closes the session into a PGW-CDR,
+ * and the record is encoded as {@code JournalCdrSink} encodes it (into a reused buffer, then copied out exactly). The
+ * sessions' slots are taken round-robin over {@code sessions}, so their state is as cold as at the end of a run with
+ * that many sessions; {@code sink=none} leaves the encoding out. End-to-end runs cannot resolve these fractions of a
+ * microsecond; this benchmark can.
+ *
+ * <pre>java -jar chargeflow-bench/target/benchmarks.jar CdrRecordBenchmark -f 1 -wi 3 -i 5</pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "-XX:+UseCompactObjectHeaders")
+public class CdrRecordBenchmark {
+    private static final long T0 = 1_767_225_600_000L;
+    private static final int[] RATING_GROUPS = {10, 11, 20, 100, 1};
+
+    @Param({"1000", "100000"})
+    int sessions;
+
+    /** {@code encode}: the record is encoded as the journal sink does; {@code none}: the assembler alone. */
+    @Param({"encode", "none"})
+    String sink;
+
+    private CdrAssembler assembler;
+    private SessionIdentity[] identities;
+    private ByteBuffer scratch = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
+    private long encodedBytes;
+    /** The last record ({@code sink=none}): kept, so that building it is not optimised away. */
+    private PgwRecord last;
+
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        assembler = new CdrAssembler(
+                AssemblerContext.unlimited("chargeflow"), sink.equals("encode") ? this::encode : cdr -> last = cdr);
+        identities = new SessionIdentity[sessions];
+        for (int i = 0; i < sessions; i++) {
+            int address = 0x0A000000 + i;
+            identities[i] = new SessionIdentity(
+                    null,
+                    null,
+                    (address >>> 24) + "." + (address >>> 16 & 255) + "." + (address >>> 8 & 255) + "."
+                            + (address & 255),
+                    ChargingSide.SUBSCRIBER,
+                    0,
+                    0x0000_FFFF_0000_0000L | address,
+                    0,
+                    null,
+                    null);
+        }
+        // every session open, as at the end of a run
+        for (int i = 0; i < sessions; i++) {
+            assembler.open(i, identities[i], T0);
+        }
+    }
+
+    /** The sink: encodes as the journal sink does, and keeps a sum so that nothing is optimised away. */
+    private void encode(PgwRecord cdr) {
+        int max = CdrCodec.maxEncodedSize(cdr);
+        if (scratch.capacity() < max) {
+            scratch = ByteBuffer.allocate(Math.max(max, scratch.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        scratch.clear();
+        CdrCodec.encode(cdr, scratch);
+        byte[] payload = new byte[scratch.position()];
+        scratch.flip().get(payload);
+        encodedBytes += payload.length;
+    }
+
+    /** One session: five containers' usage, the close (final record, encoded), and the session opened again. */
+    @Benchmark
+    public long closeSession() {
+        int handle = next;
+        next = next + 1 == sessions ? 0 : next + 1;
+        for (int k = 0; k < RATING_GROUPS.length; k++) {
+            assembler.onUsage(
+                    handle, RATING_GROUPS[k], k, 1000 + k, 20_000 + k, 3, 17, T0 + k, T0 + 60_000 + k, 55_000);
+        }
+        assembler.close(handle, CauseForRecClosing.NORMAL_RELEASE, T0 + 300_000);
+        // the freed slot is the one taken next, so the same handle opens again
+        assembler.open(handle, identities[handle], T0);
+        return encodedBytes + (last == null ? 0 : last.chargingID());
+    }
+}
