@@ -87,6 +87,25 @@ public final class CdrCodec {
         return 4 + 32 + 5 * 10 + strings + 5 + cdr.listOfServiceData().size() * (11 * 10);
     }
 
+    /**
+     * Encodes records into exactly-sized arrays through one reused scratch buffer (it grows when a record needs more),
+     * so a record costs one array of its own size. One per thread: the scratch is not shared.
+     */
+    public static final class Encoder {
+        private ByteBuffer scratch = ByteBuffer.allocate(1024).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+        public byte[] encode(PgwRecord cdr) {
+            int max = maxEncodedSize(cdr);
+            if (scratch.capacity() < max) {
+                scratch = ByteBuffer.allocate(Math.max(max, scratch.capacity() * 2))
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            }
+            scratch.clear();
+            CdrCodec.encode(cdr, scratch);
+            return java.util.Arrays.copyOf(scratch.array(), scratch.position());
+        }
+    }
+
     /** Encodes into a new exactly-sized array (control plane and tests). */
     public static byte[] encode(PgwRecord cdr) {
         ByteBuffer buffer = ByteBuffer.allocate(maxEncodedSize(cdr)).order(java.nio.ByteOrder.LITTLE_ENDIAN);

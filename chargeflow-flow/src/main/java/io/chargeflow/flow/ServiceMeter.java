@@ -232,9 +232,8 @@ final class ServiceMeter {
      * The common packet, counted without the call chain of {@link #onPacket}: its decision needs no change to the
      * flow table (not a TCP packet under name rules; a packet of a flow the table holds decided for this session,
      * which keeps that decision; or one whose flow the table does not hold and that neither names a server nor opens
-     * a connection), and it
-     * goes to one of the session's first four containers that already has usage in the current record and does not
-     * need spilling. Returns false, having changed nothing, for every other packet: {@link #onPacket} meters those.
+     * a connection), and it goes to one of the session's first four containers that already has usage in the current
+     * record and does not need spilling. Returns false, having changed nothing, for every other packet: {@link #onPacket} meters those.
      * Small on purpose, so that the JIT inlines it into the processor's packet loop.
      */
     boolean countCommon(
@@ -261,10 +260,8 @@ final class ServiceMeter {
         if ((words[s + S_MASK] & (1L << decision)) == 0) {
             return false;
         }
-        // the decision's slot in the order word (a byte per slot): its first byte equal to the decision. The slots in
-        // use come first and hold distinct decisions, so an unused (zero) slot never comes before the true one
-        long x = words[s + S_ORDER] ^ (decision * 0x0101_0101_0101_0101L);
-        int i = Long.numberOfTrailingZeros((x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L) >>> 3;
+        // the mask holds the decision, so it is in the order word unless the session has more than eight decisions
+        int i = firstByte(words[s + S_ORDER], decision);
         if (i >= INLINE_HOT) {
             return false;
         }
@@ -275,13 +272,7 @@ final class ServiceMeter {
             return false;
         }
         words[d] = v;
-        long gap = timeNs - words[at + C_LAST_NS];
-        if (gap > 0) {
-            if (gap <= activityNs) {
-                words[at + C_ACTIVE_NS] += gap;
-            }
-            words[at + C_LAST_NS] = timeNs;
-        }
+        touch(words, at, timeNs);
         if (f >= 0) {
             flow[(f << 2) + F_LAST_NS] = timeNs;
         }
@@ -449,6 +440,11 @@ final class ServiceMeter {
         if ((v & SPILL) != 0) {
             spill(c);
         }
+        touch(a, at, timeNs);
+    }
+
+    /** A packet at {@code timeNs} in the container whose hot row is at {@code at}: last usage and active time. */
+    private void touch(long[] a, int at, long timeNs) {
         long gap = timeNs - a[at + C_LAST_NS];
         if (gap > 0) {
             if (gap <= activityNs) {
@@ -589,13 +585,20 @@ final class ServiceMeter {
         return e;
     }
 
+    /** The slot of {@code decision} among the first {@code n} of the order word's bytes, or -1. */
     private static int inlineSlot(long order, int n, int decision) {
-        for (int i = 0; i < n; i++) {
-            if ((int) ((order >>> (i << 3)) & 0xFF) == decision) {
-                return i;
-            }
-        }
-        return -1;
+        int i = firstByte(order, decision);
+        return i < n ? i : -1;
+    }
+
+    /**
+     * The index (0..7) of the first byte of {@code order} equal to {@code decision}, 8 when none: a SWAR search of
+     * the eight bytes at once. The slots in use come first and hold distinct decisions, so for a decision in use an
+     * unused (zero) byte never comes before its own.
+     */
+    private static int firstByte(long order, int decision) {
+        long x = order ^ (decision * 0x0101_0101_0101_0101L);
+        return Long.numberOfTrailingZeros((x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L) >>> 3;
     }
 
     /** Clears a session's service words (a new session of the row starts with no containers). */

@@ -7,8 +7,6 @@ import io.chargeflow.cdr.CdrCodec;
 import io.chargeflow.cdr.ChargingSide;
 import io.chargeflow.cdr.PgwRecord;
 import io.chargeflow.cdr.SessionIdentity;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,9 +22,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What one session's record costs a processor when the session closes, without the journal's I/O: the assembler is
- * told the usage of five containers (as the flow side reports them at a close), closes the session into a PGW-CDR,
- * and the record is encoded as {@code JournalCdrSink} encodes it (into a reused buffer, then copied out exactly). The
+ * What one session's record costs a processor when the session closes, without the journal's I/O: the assembler is told
+ * the usage of five containers (as the flow side reports them at a close), closes the session into a PGW-CDR, and the
+ * record is encoded as {@code JournalCdrSink} encodes it ({@code CdrCodec.Encoder}, the journal sink's encoder). The
  * sessions' slots are taken round-robin over {@code sessions}, so their state is as cold as at the end of a run with
  * that many sessions; {@code sink=none} leaves the encoding out. End-to-end runs cannot resolve these fractions of a
  * microsecond; this benchmark can.
@@ -52,7 +50,7 @@ public class CdrRecordBenchmark {
 
     private CdrAssembler assembler;
     private SessionIdentity[] identities;
-    private ByteBuffer scratch = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
+    private final CdrCodec.Encoder encoder = new CdrCodec.Encoder();
     private long encodedBytes;
     /** The last record ({@code sink=none}): kept, so that building it is not optimised away. */
     private PgwRecord last;
@@ -86,15 +84,7 @@ public class CdrRecordBenchmark {
 
     /** The sink: encodes as the journal sink does, and keeps a sum so that nothing is optimised away. */
     private void encode(PgwRecord cdr) {
-        int max = CdrCodec.maxEncodedSize(cdr);
-        if (scratch.capacity() < max) {
-            scratch = ByteBuffer.allocate(Math.max(max, scratch.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
-        }
-        scratch.clear();
-        CdrCodec.encode(cdr, scratch);
-        byte[] payload = new byte[scratch.position()];
-        scratch.flip().get(payload);
-        encodedBytes += payload.length;
+        encodedBytes += encoder.encode(cdr).length;
     }
 
     /** One session: five containers' usage, the close (final record, encoded), and the session opened again. */
