@@ -191,8 +191,16 @@ public final class FlowContext {
         if (serviceRules != null || sessionRecorders == null) {
             return serviceRules;
         }
-        return ServiceRules.parse(java.util.List.of("default: rg=" + defaultRatingGroup + " sid=0"), "built-in");
+        // made once and shared by the processors and the flow manager (its tables take half a megabyte)
+        if (builtInRules == null || builtInRules.ratingGroup(builtInRules.size()) != defaultRatingGroup) {
+            builtInRules =
+                    ServiceRules.parse(java.util.List.of("default: rg=" + defaultRatingGroup + " sid=0"), "built-in");
+        }
+        return builtInRules;
     }
+
+    /** The built-in rule of {@link #meteringRules}, once made (for the default rating group it names). */
+    private ServiceRules builtInRules;
 
     public Duration flowIdleTimeout() {
         return flowIdleTimeout;
