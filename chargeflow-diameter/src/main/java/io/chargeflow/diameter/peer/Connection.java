@@ -27,6 +27,12 @@ public interface Connection {
     /** True while the outbound buffer is under its high-water mark (the peer is reading fast enough). */
     boolean isWritable();
 
+    /**
+     * Bytes sent but not yet taken by the socket: queued for the I/O thread plus the transport's own outbound buffer.
+     * A peer that reads slowly is still given requests until this passes the node's outbound limit.
+     */
+    long queuedBytes();
+
     /** Nanoseconds (System.nanoTime) since which the connection has been unwritable, or 0 when it is writable. */
     long unwritableSinceNs();
 

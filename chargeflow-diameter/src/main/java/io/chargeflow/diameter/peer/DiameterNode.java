@@ -137,14 +137,24 @@ public final class DiameterNode implements AutoCloseable {
         }
         Peer peer = select(destinationRealm, applicationId, null);
         if (peer == null) {
-            counters.increment(DiameterCounter.REQUESTS_NO_ROUTE);
-            listener.onFailure(RequestFailure.NO_ROUTE);
-            return;
+            // no peer of the realm drains its output: queue on an open one unless it is over the outbound limit
+            peer = selectQueued(destinationRealm, applicationId, null);
+            if (peer == null) {
+                counters.increment(DiameterCounter.REQUESTS_NO_ROUTE);
+                listener.onFailure(RequestFailure.NO_ROUTE);
+                return;
+            }
         }
         Link link = peer.active;
         if (link == null) {
             counters.increment(DiameterCounter.REQUESTS_NO_ROUTE);
             listener.onFailure(RequestFailure.NO_ROUTE);
+            return;
+        }
+        Connection connection = link.connection;
+        if (connection != null && !connection.isWritable() && connection.queuedBytes() >= context.maxOutboundBytes()) {
+            counters.increment(DiameterCounter.REQUESTS_BACKPRESSURE);
+            listener.onFailure(RequestFailure.BACKPRESSURE);
             return;
         }
         int hbh = nextHopByHopId();
@@ -515,6 +525,9 @@ public final class DiameterNode implements AutoCloseable {
                 continue;
             }
             Peer alternate = select(request.realm, request.applicationId, peer);
+            if (alternate == null) {
+                alternate = selectQueued(request.realm, request.applicationId, peer);
+            }
             Link link = alternate == null ? null : alternate.active;
             if (link != null) {
                 byte[] copy = request.message.clone();
@@ -550,10 +563,20 @@ public final class DiameterNode implements AutoCloseable {
     }
 
     private Peer select(String realm, int applicationId, Peer exclude, boolean defaultRoute) {
+        return select(realm, applicationId, exclude, defaultRoute, true);
+    }
+
+    /** As {@link #select(String, int, Peer)} among open peers whose output is above the high-water mark. */
+    private Peer selectQueued(String realm, int applicationId, Peer exclude) {
+        Peer best = select(realm, applicationId, exclude, false, false);
+        return best != null ? best : select(realm, applicationId, exclude, true, false);
+    }
+
+    private Peer select(String realm, int applicationId, Peer exclude, boolean defaultRoute, boolean draining) {
         Peer best = null;
         int bestPriority = Integer.MAX_VALUE;
         for (Peer peer : peers) {
-            if (peer == exclude || !peer.isRoutable()) {
+            if (peer == exclude || !(draining ? peer.isRoutable() : peer.isOpenAndOkay())) {
                 continue;
             }
             String peerRealm = peer.config != null && peer.config.realm() != null ? peer.config.realm() : peer.realm;

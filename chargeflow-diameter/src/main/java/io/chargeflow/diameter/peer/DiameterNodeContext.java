@@ -36,6 +36,7 @@ public final class DiameterNodeContext {
     private long dpaTimeoutMs = 2_000;
     private int maxInboundPending = 10_000;
     private long writeStallTimeoutMs = 10_000;
+    private long maxOutboundBytes = 32L << 20;
     private int duplicateCacheSize = 4_096;
     private int ioThreads = 2;
     private long tickMs = 10;
@@ -160,6 +161,18 @@ public final class DiameterNodeContext {
     /** How long a peer may stop reading (our output stays above the high-water mark) before it is cut off. */
     public DiameterNodeContext writeStallTimeoutMs(long writeStallTimeoutMs) {
         this.writeStallTimeoutMs = writeStallTimeoutMs;
+        return this;
+    }
+
+    /**
+     * Bytes of requests that may wait for one connection whose peer reads slowly (output above the high-water mark);
+     * a request beyond it fails at once with {@link RequestFailure#BACKPRESSURE}, counted as REQUESTS_BACKPRESSURE.
+     */
+    public DiameterNodeContext maxOutboundBytes(long maxOutboundBytes) {
+        if (maxOutboundBytes <= 0) {
+            throw new IllegalArgumentException("maxOutboundBytes=" + maxOutboundBytes);
+        }
+        this.maxOutboundBytes = maxOutboundBytes;
         return this;
     }
 
@@ -316,6 +329,10 @@ public final class DiameterNodeContext {
 
     public long writeStallTimeoutMs() {
         return writeStallTimeoutMs;
+    }
+
+    public long maxOutboundBytes() {
+        return maxOutboundBytes;
     }
 
     public int duplicateCacheSize() {

@@ -103,6 +103,15 @@ final class Peer {
         return state.isOpen() && watchdog == WatchdogState.OKAY && c != null && c.isWritable();
     }
 
+    /**
+     * Open with watchdog OKAY but possibly above its high-water mark: taken when no peer of the realm drains, as long
+     * as its output stays under the node's outbound limit (a burst of pipelined requests is queued, not refused).
+     */
+    boolean isOpenAndOkay() {
+        Link link = active;
+        return state.isOpen() && watchdog == WatchdogState.OKAY && link != null && link.connection != null;
+    }
+
     // Closed / Start / I-Snd-Conn-Req / Wait-Conn-Ack
     synchronized void start(long nowNs) {
         stopping = false;

@@ -4,6 +4,7 @@ import io.chargeflow.diameter.peer.Connection;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
@@ -24,6 +25,7 @@ final class NettyConnection implements Connection {
     private volatile long unwritableSinceNs;
     private final Runnable flushTask = this::flushNow;
     private final java.util.Queue<byte[]> outbound = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong outboundBytes = new java.util.concurrent.atomic.AtomicLong();
 
     NettyConnection(String dialled) {
         this.dialled = dialled;
@@ -39,6 +41,7 @@ final class NettyConnection implements Connection {
         if (c == null) {
             return;
         }
+        outboundBytes.addAndGet(message.length);
         outbound.offer(message);
         // the flag is cleared before the queue is drained, so a message offered while a drain runs is either
         // taken by that drain or schedules the next one: none is left unflushed
@@ -55,6 +58,7 @@ final class NettyConnection implements Connection {
         }
         byte[] message;
         while ((message = outbound.poll()) != null) {
+            outboundBytes.addAndGet(-message.length);
             c.write(Unpooled.wrappedBuffer(message), c.voidPromise());
         }
         c.flush();
@@ -85,6 +89,7 @@ final class NettyConnection implements Connection {
         Channel c = channel;
         if (c != null) {
             outbound.clear();
+            outboundBytes.set(0);
             c.close();
         }
     }
@@ -105,6 +110,13 @@ final class NettyConnection implements Connection {
     public boolean isWritable() {
         Channel c = channel;
         return c != null && c.isWritable();
+    }
+
+    @Override
+    public long queuedBytes() {
+        Channel c = channel;
+        ChannelOutboundBuffer buffer = c == null ? null : c.unsafe().outboundBuffer();
+        return Math.max(0, outboundBytes.get()) + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
     }
 
     @Override

@@ -112,6 +112,11 @@ final class RecordingTransport implements Transport {
         }
 
         @Override
+        public long queuedBytes() {
+            return c.queuedBytes();
+        }
+
+        @Override
         public long unwritableSinceNs() {
             return c.unwritableSinceNs();
         }

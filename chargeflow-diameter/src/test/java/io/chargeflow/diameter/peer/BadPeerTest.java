@@ -201,4 +201,51 @@ class BadPeerTest {
             }
         }
     }
+
+    @Test
+    void shouldQueueRequestsForPeerThatReadsSlowlyAndRefuseThemWithBackpressureOverTheLimit() throws Exception {
+        long limit = 4L << 20;
+        try (ServerSocket slow = new ServerSocket(0)) {
+            PeerConfig toSlow = PeerConfig.of("127.0.0.1", slow.getLocalPort(), "slow.test", "slow.realm");
+            try (DiameterNode client = Nodes.start(Nodes.context("client.test", "client.realm")
+                            .peer(toSlow)
+                            .maxOutboundBytes(limit));
+                    Socket accepted = slow.accept();
+                    RawPeer raw = new RawPeer(accepted)) {
+                DiameterMessage cer = raw.read();
+                raw.send(RawPeer.cea(cer.hopByHopId(), cer.endToEndId(), "slow.test", "slow.realm", 2001));
+                client.whenOpen(toSlow).get(5, TimeUnit.SECONDS);
+                byte[] filler = new byte[32_000];
+                int sent = 0;
+                RequestFailure refused = null;
+                long sentBytes = 0;
+                // the peer reads nothing more: the socket buffers fill, then the connection's queue, up to the limit
+                while (refused == null && sent < 10_000) {
+                    java.util.concurrent.CompletableFuture<DiameterMessage> future =
+                            client.send("slow.realm", 4, 272, e -> {
+                                e.putUtf8(Avp.SESSION_ID, "client.test;1;x");
+                                e.putUnsigned32(Avp.AUTH_APPLICATION_ID, 4);
+                                e.putOctets(Avp.CLASS, filler);
+                            });
+                    if (future.isCompletedExceptionally()) {
+                        refused = ((RequestFailedException) future.exceptionNow()).failure();
+                    } else {
+                        sent++;
+                        sentBytes += filler.length;
+                        if (sent % 64 == 0) {
+                            Thread.sleep(5); // lets the I/O thread move the queue into the socket
+                        }
+                    }
+                }
+                assertThat(refused).isEqualTo(RequestFailure.BACKPRESSURE);
+                assertThat(client.counters().get(DiameterCounter.REQUESTS_BACKPRESSURE))
+                        .isEqualTo(1);
+                assertThat(client.counters().get(DiameterCounter.REQUESTS_NO_ROUTE))
+                        .isZero();
+                // nothing was refused before the queue held the limit
+                assertThat(sentBytes).isGreaterThanOrEqualTo(limit);
+                assertThat(client.pendingRequests()).isEqualTo(sent);
+            }
+        }
+    }
 }
