@@ -51,6 +51,15 @@ public final class ServiceRules {
     // protocol and port criteria a server port satisfies (bit i = rule i), and those that hold without a port.
     private final int[] protocolIndex = new int[256];
     private final long[][] portCandidates;
+    /**
+     * The same candidates as {@link #portCandidates} in a quarter of the memory when the rules make at most 256
+     * distinct sets (nearly always): a byte per (protocol index, port) naming the set in {@link #candidateSets}. 64 KiB
+     * a protocol stays in the cache where the 512 KiB of longs did not (random server ports of UDP missed it); null
+     * when there are more sets.
+     */
+    private final byte[] portSet;
+
+    private final long[] candidateSets;
     private final long[] portlessCandidates;
     private final long nameRules;
     private final long prefixRules;
@@ -122,6 +131,27 @@ public final class ServiceRules {
             portCandidates[t] = table;
             portlessCandidates[t] = portless;
         }
+        java.util.Map<Long, Integer> sets = new java.util.LinkedHashMap<>();
+        for (long[] table : portCandidates) {
+            for (long candidates : table) {
+                if (sets.size() <= 256) {
+                    sets.putIfAbsent(candidates, sets.size());
+                }
+            }
+        }
+        if (sets.size() <= 256) {
+            candidateSets = new long[sets.size()];
+            sets.forEach((candidates, id) -> candidateSets[id] = candidates);
+            portSet = new byte[portCandidates.length << 16];
+            for (int t = 0; t < portCandidates.length; t++) {
+                for (int port = 0; port < 65536; port++) {
+                    portSet[(t << 16) | port] = (byte) (int) sets.get(portCandidates[t][port]);
+                }
+            }
+        } else {
+            candidateSets = null;
+            portSet = null;
+        }
     }
 
     /** Parses a rules file; every mistake names the file and line. */
@@ -185,7 +215,11 @@ public final class ServiceRules {
      */
     public int decide(int ipProtocol, int serverPort, boolean portKnown, long serverHi, long serverLo, long nameMask) {
         int t = protocolIndex[ipProtocol & 0xFF];
-        long candidates = portKnown ? portCandidates[t][serverPort & 0xFFFF] : portlessCandidates[t];
+        long candidates = !portKnown
+                ? portlessCandidates[t]
+                : portSet != null
+                        ? candidateSets[portSet[(t << 16) | (serverPort & 0xFFFF)] & 0xFF]
+                        : portCandidates[t][serverPort & 0xFFFF];
         candidates &= ~nameRules | nameMask;
         while (candidates != 0) {
             int i = Long.numberOfTrailingZeros(candidates);
@@ -198,6 +232,11 @@ public final class ServiceRules {
             candidates &= candidates - 1;
         }
         return labels.length;
+    }
+
+    /** Whether decisions use the byte-per-port candidate sets (at most 256 distinct ones), else a long per port. */
+    boolean compactPortSets() {
+        return portSet != null;
     }
 
     /** {@link #decide} with the server port as a record carries it (see RecordLayout's ports word). */

@@ -101,6 +101,34 @@ class ServiceRulesTest {
         }
         lines.add("default: rg=1");
         ServiceRules rules = ServiceRules.parse(lines, "random-" + seed);
+        assertThat(rules.compactPortSets()).isTrue();
+        assertDecidesLikeTheWalk(rules, random, seed);
+    }
+
+    @Test
+    void shouldDecideLikeTheRuleWalkWhenRulesMakeMoreThan256PortSets() {
+        java.util.Random random = new java.util.Random(7);
+        List<String> lines = new java.util.ArrayList<>();
+        for (int r = 0; r < 60; r++) {
+            // overlapping ranges: every boundary starts another set of candidate rules
+            StringBuilder line = new StringBuilder("r" + r + ": rg=" + (100 + r) + (r % 3 == 0 ? " proto=tcp" : ""));
+            line.append(" port=");
+            for (int k = 0; k < 5; k++) {
+                int a = random.nextInt(2200);
+                line.append(k == 0 ? "" : ",").append(a).append('-').append(a + random.nextInt(400));
+            }
+            if (r % 7 == 0) {
+                line.append(" prefix=10.").append(r % 4).append(".0.0/16");
+            }
+            lines.add(line.toString());
+        }
+        lines.add("default: rg=1");
+        ServiceRules rules = ServiceRules.parse(lines, "fragmented");
+        assertThat(rules.compactPortSets()).isFalse();
+        assertDecidesLikeTheWalk(rules, random, 7);
+    }
+
+    private static void assertDecidesLikeTheWalk(ServiceRules rules, java.util.Random random, long seed) {
         int[] protoNumbers = {6, 17, 1, 132, 47, 58, 0, 255};
         for (int i = 0; i < 200_000; i++) {
             int proto = protoNumbers[random.nextInt(protoNumbers.length)];
