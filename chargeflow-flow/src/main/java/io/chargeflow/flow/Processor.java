@@ -79,16 +79,21 @@ public final class Processor implements Runnable {
     private static final int H_VALID_UNTIL_NS = 7;
     private long[] hot;
     /**
-     * log2 of a session's longs in {@link #hot}: 3 (one cache line), or 5 with a ServiceMeter (its service words and
-     * the hot rows of the session's first four containers: four cache lines).
+     * log2 of a session's longs in {@link #hot}: 3 (one cache line), or 5 with a ServiceMeter: four cache lines, of
+     * which a packet touches two. With rating groups the first line holds, instead of the session's octet and packet
+     * totals (the sum of its containers, taken at the close), the service meter's decision words and the record
+     * limits; the second line the container rows (touched when a container starts, a record is cut or the session
+     * closes); the third and fourth the hot rows of the first four containers.
      */
     private final int shift;
-    /** Where a session's service words start in its hot row (after the eight hot fields). */
-    private static final int SERVICE_WORDS = 8;
-    /** Service word 6: session octets at which the next volume-limit record is cut (MAX_VALUE: never). */
-    private static final int S_NEXT_CUT_VOLUME = SERVICE_WORDS + 6;
-    /** Service word 7: packet time at which the next time-limit record is cut (MAX_VALUE: never). */
-    private static final int S_NEXT_CUT_NS = SERVICE_WORDS + 7;
+    /** Where a session's service words start in its hot row (over the totals, which rating groups do not keep). */
+    private static final int SERVICE_WORDS = 2;
+    /** With rating groups: octets the current record may still take before a volume-limit record is cut. */
+    private static final int S_VOLUME_LEFT = SERVICE_WORDS + 2;
+    /** With rating groups: packet time at which the next time-limit record is cut (MAX_VALUE: never). */
+    private static final int S_NEXT_CUT_NS = SERVICE_WORDS + 3;
+    /** Where the hot rows of a session's first containers start (the third line of its row). */
+    private static final int INLINE_CONTAINERS = SERVICE_WORDS + ServiceMeter.HOT;
 
     private final KeyIndex sessions;
     /**
@@ -307,9 +312,9 @@ public final class Processor implements Runnable {
             if (row >= 0) {
                 sink += hot[rowAt(row)];
                 if (services != null) {
-                    // the service words and the first containers' hot rows: the rest of the session's row
-                    int at = rowAt(row);
-                    sink += hot[at + SERVICE_WORDS] + hot[at + SERVICE_WORDS + 8] + hot[at + SERVICE_WORDS + 16];
+                    // the first containers' hot rows (the decision words share the first line)
+                    int at = rowAt(row) + INLINE_CONTAINERS;
+                    sink += hot[at] + hot[at + 8];
                 }
             }
             if (services != null && flowEntries[i] != 0) {
@@ -386,7 +391,11 @@ public final class Processor implements Runnable {
             cutAtTimeLimit(row, timeNs);
         }
         int bytes = RecordLayout.bytes(meta);
-        if (RecordLayout.downlink(meta)) {
+        if (services != null) {
+            // the totals are the containers' (see shift); the record's volume left goes down before the packet is
+            // metered, so that a record cut while it is metered gives the packet to the next record
+            hot[rowAt(row) + S_VOLUME_LEFT] -= bytes;
+        } else if (RecordLayout.downlink(meta)) {
             hot[rowAt(row) + H_DL_PACKETS]++;
             hot[rowAt(row) + H_DL_BYTES] += bytes;
         } else {
@@ -431,7 +440,7 @@ public final class Processor implements Runnable {
                 meterService(row, words, keyHi, keyLo, buffer, offset, meta, timeNs);
             }
             inFlightBytes = 0;
-            if (hot[rowAt(row) + H_UL_BYTES] + hot[rowAt(row) + H_DL_BYTES] >= hot[rowAt(row) + S_NEXT_CUT_VOLUME]) {
+            if (hot[rowAt(row) + S_VOLUME_LEFT] <= 0) {
                 cutRecord(row, RecordCut.VOLUME_LIMIT, Math.max(recordOpenNs(row), timeNs));
             }
         }
@@ -487,9 +496,8 @@ public final class Processor implements Runnable {
         cold[coldAt(row) + K_RECORD_OPEN_NS] = atNs;
         cold[coldAt(row) + K_RECORD_CONTAINERS] = 0;
         hot[rowAt(row) + S_NEXT_CUT_NS] = recordTimeLimitNs > 0 ? atNs + recordTimeLimitNs : Long.MAX_VALUE;
-        hot[rowAt(row) + S_NEXT_CUT_VOLUME] = recordVolumeLimit > 0
-                ? hot[rowAt(row) + H_UL_BYTES] + hot[rowAt(row) + H_DL_BYTES] - inFlightBytes + recordVolumeLimit
-                : Long.MAX_VALUE;
+        // a packet being metered now was already taken off: it belongs to the new record
+        hot[rowAt(row) + S_VOLUME_LEFT] = recordVolumeLimit > 0 ? recordVolumeLimit - inFlightBytes : Long.MAX_VALUE;
     }
 
     /** A session met a (new) peer subscriber: tell the recorder, and ask the directory who the peer is. */
@@ -527,10 +535,12 @@ public final class Processor implements Runnable {
         hot[rowAt(row) + H_SESSION_ID] = ((long) id << 48) | nextSessionSequence++;
         cold[coldAt(row) + K_FIRST_NS] = timeNs;
         hot[rowAt(row) + H_LAST_NS] = timeNs;
-        hot[rowAt(row) + H_UL_PACKETS] = 0;
-        hot[rowAt(row) + H_UL_BYTES] = 0;
-        hot[rowAt(row) + H_DL_PACKETS] = 0;
-        hot[rowAt(row) + H_DL_BYTES] = 0;
+        if (services == null) {
+            hot[rowAt(row) + H_UL_PACKETS] = 0;
+            hot[rowAt(row) + H_UL_BYTES] = 0;
+            hot[rowAt(row) + H_DL_PACKETS] = 0;
+            hot[rowAt(row) + H_DL_BYTES] = 0;
+        }
         if (useValidity) {
             hot[rowAt(row) + H_VALID_UNTIL_NS] = Long.MAX_VALUE;
         }
@@ -539,7 +549,7 @@ public final class Processor implements Runnable {
         if (services != null) {
             ServiceMeter.clearWords(hot, rowAt(row) + SERVICE_WORDS);
             hot[rowAt(row) + S_NEXT_CUT_NS] = Long.MAX_VALUE;
-            hot[rowAt(row) + S_NEXT_CUT_VOLUME] = Long.MAX_VALUE;
+            hot[rowAt(row) + S_VOLUME_LEFT] = Long.MAX_VALUE;
         }
         if (recorder != null) {
             long handle = recorder.onOpen(hot[rowAt(row) + H_SESSION_ID], keyHi, keyLo, downlink, timeNs);
@@ -706,6 +716,23 @@ public final class Processor implements Runnable {
             pendingLookups--;
         }
         int k = coldAt(row);
+        java.util.List<ServiceUsage> usage = closeServices(row);
+        long ulPackets;
+        long ulBytes;
+        long dlPackets;
+        long dlBytes;
+        if (services != null) {
+            long[] totals = services.closedTotals;
+            ulPackets = totals[0];
+            ulBytes = totals[1];
+            dlPackets = totals[2];
+            dlBytes = totals[3];
+        } else {
+            ulPackets = hot[rowAt(row) + H_UL_PACKETS];
+            ulBytes = hot[rowAt(row) + H_UL_BYTES];
+            dlPackets = hot[rowAt(row) + H_DL_PACKETS];
+            dlBytes = hot[rowAt(row) + H_DL_BYTES];
+        }
         ClosedSession closed = new ClosedSession(
                 hot[rowAt(row) + H_SESSION_ID],
                 id,
@@ -714,22 +741,22 @@ public final class Processor implements Runnable {
                 subscriberOf(row),
                 cold[k + K_FIRST_NS],
                 hot[rowAt(row) + H_LAST_NS],
-                hot[rowAt(row) + H_UL_PACKETS],
-                hot[rowAt(row) + H_UL_BYTES],
-                hot[rowAt(row) + H_DL_PACKETS],
-                hot[rowAt(row) + H_DL_BYTES],
+                ulPackets,
+                ulBytes,
+                dlPackets,
+                dlBytes,
                 p2p,
                 cold[k + K_PEER_HI],
                 cold[k + K_PEER_LO],
                 p2p && useDirectory ? peerSubscriber[row] : null,
                 cause,
                 closeTimeNs,
-                closeServices(row));
+                usage);
         // the row stays: it keeps the key's totals and last identity until the next session of the key
-        cold[k + K_UL_PACKETS] += hot[rowAt(row) + H_UL_PACKETS];
-        cold[k + K_UL_BYTES] += hot[rowAt(row) + H_UL_BYTES];
-        cold[k + K_DL_PACKETS] += hot[rowAt(row) + H_DL_PACKETS];
-        cold[k + K_DL_BYTES] += hot[rowAt(row) + H_DL_BYTES];
+        cold[k + K_UL_PACKETS] += ulPackets;
+        cold[k + K_UL_BYTES] += ulBytes;
+        cold[k + K_DL_PACKETS] += dlPackets;
+        cold[k + K_DL_BYTES] += dlBytes;
         cold[k + K_COUNT_HANDLE]++;
         hot[rowAt(row) + H_FLAGS] &= ~(FLAG_OPEN | FLAG_PEER_TO_PEER | FLAG_LOOKUP_PENDING);
         openCount--;

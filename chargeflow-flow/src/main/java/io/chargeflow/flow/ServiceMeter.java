@@ -27,9 +27,10 @@ import java.util.List;
  * <p><b>Containers.</b> One per (session, decision), in two rows. The hot row, four longs (32 bytes), is all a packet
  * touches: packets and octets per direction packed in one long each (packets above bit 40; both move to the cold row
  * long before either field could overflow), last usage, and active time with a flag for "has usage in the current
- * record". The hot rows of a session's first four containers live inside the session's own row, after eight service
- * words (the decisions the session used, the first eight of them in order of first use, and their container rows), so
- * most packets touch one session row of four cache lines, all at known addresses and prefetched with the row. Later
+ * record". The hot rows of a session's first four containers live inside the session's own row, next to the service
+ * words (the decisions the session used and the first eight of them in order of first use, in the row's first line;
+ * their container rows in its second), so most packets touch two lines of the session's row, the first and their
+ * container's, at known addresses and prefetched with the row. Later
  * containers keep their hot rows in a table of their own; more than eight decisions go through an overflow index. The
  * cold row (eight longs) holds the spilled counters and the first-usage times; it is touched when a container joins a
  * record, spills, moves or ends. Container rows never move; closed ones are reused.
@@ -74,13 +75,15 @@ final class ServiceMeter {
     /** Longs before container row 0, so that rows start on cache lines (see {@link Processor#ALIGN}). */
     private static final int ALIGN = Processor.ALIGN;
 
-    // the session's service words, at an offset the processor gives (8 longs)
+    // the session's service words, at an offset s the processor gives: s+0, s+1 in the line every packet touches,
+    // s+6..s+9 in a line only container changes and record cuts touch, the inline hot rows from s+14. The words in
+    // between (s+2..s+5, s+10..s+13) are the processor's.
     /** Bit per decision the session used. */
     static final int S_MASK = 0;
     /** The first eight decisions of the session in order of first use, a byte each. */
     static final int S_ORDER = 1;
-    /** Container rows of those eight decisions, two ints per long (words 2..5). */
-    static final int S_ROWS = 2;
+    /** Container rows of those eight decisions, two ints per long (words 6..9). */
+    static final int S_ROWS = 6;
 
     static final int INLINE = 8;
     /**
@@ -88,8 +91,10 @@ final class ServiceMeter {
      * words (longs 8..23 from the service words' start): a packet then touches one row of known lines.
      */
     static final int INLINE_HOT = 4;
-    /** Longs the service meter uses from the start of a session's service words: 8 words, 4 hot container rows. */
-    static final int WORDS = 8 + INLINE_HOT * 4;
+    /** Where the inline hot rows start, from the service words' start (a cache line boundary in the processor's row). */
+    static final int HOT = 14;
+    /** Longs the service meter's layout spans from the start of a session's service words. */
+    static final int WORDS = HOT + INLINE_HOT * 4;
 
     // flow row
     private static final int F_SESSION = 0;
@@ -147,6 +152,12 @@ final class ServiceMeter {
      * call) when it is one of the session's first four containers, else {@code -1 - index} into {@link #cont}.
      */
     private int[] hotAt = new int[0];
+    /**
+     * The session totals of the last {@link #close}: uplink packets, uplink octets, downlink packets, downlink octets.
+     * With rating groups the processor keeps no per-packet session totals of its own: they are these sums.
+     */
+    final long[] closedTotals = new long[4];
+
     /** The processor's session rows, as passed to the call in progress. */
     private long[] rowWords;
     // the hot row of the container the last container() call returned
@@ -250,7 +261,7 @@ final class ServiceMeter {
             long timeNs) {
         int protocol = RecordLayout.protocol(meta);
         int f = protocol == TCP && usesNames
-                ? nameFlow(sessionId, keyHi, keyLo, peerHi, peerLo, ports, meta, nameMask)
+                ? nameFlow(sessionId, keyHi, keyLo, peerHi, peerLo, ports, meta, nameMask, timeNs)
                 : -1;
         if (f == -2) {
             return false;
@@ -265,7 +276,7 @@ final class ServiceMeter {
         if (i >= INLINE_HOT) {
             return false;
         }
-        int at = s + 8 + (i << 2);
+        int at = s + HOT + (i << 2);
         int d = at + ((meta & RecordLayout.DOWNLINK_BIT) != 0 ? C_DL : C_UL);
         long v = words[d] + (ONE_PACKET | RecordLayout.bytes(meta));
         if (words[at + C_ACTIVE_NS] >= 0 || (v & SPILL) != 0) {
@@ -286,14 +297,27 @@ final class ServiceMeter {
      * session's, or it names a server or opens a connection).
      */
     private int nameFlow(
-            long sessionId, long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta, long nameMask) {
+            long sessionId,
+            long keyHi,
+            long keyLo,
+            long peerHi,
+            long peerLo,
+            long ports,
+            long meta,
+            long nameMask,
+            long timeNs) {
         if (filter[RecordLayout.flowHash(meta) & FILTER_MASK] != 0) {
             int f = flows.find(
                     flowHashA(keyHi, keyLo, peerHi, peerLo, ports, TCP),
                     flowHashB(keyHi, keyLo, peerHi, peerLo, ports, TCP));
             if (f >= 0) {
                 int at = f << 2;
-                return flow[at + F_SESSION] == sessionId && (flow[at + F_STATE] & 1) == 0 ? f : -2;
+                // an idle flow the sweep has not removed yet goes the long way, which removes it
+                return flow[at + F_SESSION] == sessionId
+                                && (flow[at + F_STATE] & 1) == 0
+                                && timeNs - flow[at + F_LAST_NS] <= flowIdleNs
+                        ? f
+                        : -2;
             }
         }
         return nameMask != 0 || (ports & (RecordLayout.SYN_BIT | RecordLayout.PAYLOAD_BIT)) == RecordLayout.SYN_BIT
@@ -338,6 +362,12 @@ final class ServiceMeter {
             fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
             fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
             f = flows.find(fa, fb);
+            if (f >= 0 && timeNs - flow[(f << 2) + F_LAST_NS] > flowIdleNs) {
+                // idle past its timeout: gone, whether or not a sweep came since (sweeps follow the reader's
+                // watermark, so leaving it would make the packet's decision depend on thread timing)
+                removeFlow(f);
+                f = -1;
+            }
         }
         int decision;
         if (f >= 0) {
@@ -520,7 +550,7 @@ final class ServiceMeter {
                     : overflowRow[overflow.find(sessionId, decision)];
             if (i >= 0 && i < INLINE_HOT) {
                 lastHot = words;
-                lastAt = s + 8 + (i << 2);
+                lastAt = s + HOT + (i << 2);
             } else {
                 lastHot = cont;
                 lastAt = -1 - hotAt[c];
@@ -541,7 +571,7 @@ final class ServiceMeter {
         int at;
         if (slot < INLINE_HOT) {
             a = words;
-            at = s + 8 + (slot << 2);
+            at = s + HOT + (slot << 2);
             hotAt[c] = at;
         } else {
             at = ALIGN + (externalRow() << 2); // may grow the table: take the array after
@@ -726,10 +756,16 @@ final class ServiceMeter {
 
     /**
      * The containers of a closing session (its whole usage), in decision order; their rows are freed. Without
-     * {@code collect} (nobody reads them) the rows are only freed and the list is empty.
+     * {@code collect} (nobody reads them) the rows are only freed and the list is empty. The session's totals (the sum
+     * of its containers: every packet of the session is counted in exactly one) are left in {@link #closedTotals}.
      */
     List<ServiceUsage> close(long[] words, int s, long sessionId, boolean collect) {
         rowWords = words;
+        long[] totals = closedTotals;
+        totals[0] = 0;
+        totals[1] = 0;
+        totals[2] = 0;
+        totals[3] = 0;
         long mask = words[s + S_MASK];
         if (mask == 0) {
             return List.of();
@@ -752,9 +788,15 @@ final class ServiceMeter {
                 }
             }
             int k = coldAt(c);
-            long ulPackets = collect ? total(c, K_UL_PACKETS) : 0;
-            long dlPackets = collect ? total(c, K_DL_PACKETS) : 0;
-            if (ulPackets + dlPackets > 0) {
+            long ulPackets = total(c, K_UL_PACKETS);
+            long ulBytes = total(c, K_UL_BYTES);
+            long dlPackets = total(c, K_DL_PACKETS);
+            long dlBytes = total(c, K_DL_BYTES);
+            totals[K_UL_PACKETS] += ulPackets;
+            totals[K_UL_BYTES] += ulBytes;
+            totals[K_DL_PACKETS] += dlPackets;
+            totals[K_DL_BYTES] += dlBytes;
+            if (collect && ulPackets + dlPackets > 0) {
                 long first = cold[k + K_SESSION_FIRST_NS];
                 if (joined(c)) {
                     first = Math.min(first, cold[k + K_FIRST_NS]);
@@ -764,9 +806,9 @@ final class ServiceMeter {
                         rules.serviceId(decision),
                         rules.label(decision),
                         ulPackets,
-                        total(c, K_UL_BYTES),
+                        ulBytes,
                         dlPackets,
-                        total(c, K_DL_BYTES),
+                        dlBytes,
                         first == UNSET ? last(c) : first,
                         last(c),
                         active(c)));

@@ -153,6 +153,66 @@ class ServiceMeterTest {
         }
     }
 
+    /**
+     * Sweeps follow the reader's watermark, so when one comes is a matter of thread timing: a flow idle past its
+     * timeout must be gone for its next packet whether or not a sweep removed it.
+     */
+    @Test
+    void shouldDecideTheSameWhetherOrNotASweepRemovedAnIdleFlow() throws Exception {
+        ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
+        ServiceMeter often = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        ServiceMeter rarely = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        int sessions = 50;
+        long[] oftenWords = new long[sessions * ServiceMeter.WORDS];
+        long[] rarelyWords = new long[sessions * ServiceMeter.WORDS];
+        java.util.Random random = new java.util.Random(43);
+        long time = T0;
+        int idleReturns = 0;
+        long[] lastSeen = new long[sessions * 4];
+        for (int i = 0; i < 300_000; i++) {
+            int session = random.nextInt(sessions);
+            int flow = random.nextInt(4);
+            // the flows open with a SYN now and then, and name the server often enough to be held decided
+            boolean syn = random.nextInt(16) == 0;
+            boolean payload = !syn || random.nextInt(4) == 0;
+            long nameMask = random.nextInt(8) == 0 ? 1 : 0;
+            long meta = RecordLayout.meta(40 + random.nextInt(1400), random.nextBoolean(), false, 6, (int)
+                    SubscriberKeys.hash(session, flow));
+            long ports = RecordLayout.PORTS_KNOWN_BIT
+                    | (443L << 16)
+                    | (40000 + flow)
+                    | (payload ? RecordLayout.PAYLOAD_BIT : 0)
+                    | (syn ? RecordLayout.SYN_BIT : 0);
+            long peerLo = SubscriberKeys.ipv4Lo(0x08080800 + flow);
+            time += random.nextInt(100) == 0 ? 30_000_000_000L : random.nextInt(2_000_000);
+            int key = session * 4 + flow;
+            if (lastSeen[key] != 0 && time - lastSeen[key] > 120_000_000_000L) {
+                idleReturns++;
+            }
+            lastSeen[key] = time;
+            int s = session * ServiceMeter.WORDS;
+            if (!often.countCommon(oftenWords, s, session, 0, session, 0, peerLo, ports, meta, nameMask, time)) {
+                often.onPacket(oftenWords, s, session, session, 0, session, 0, peerLo, ports, meta, nameMask, time);
+            }
+            if (!rarely.countCommon(rarelyWords, s, session, 0, session, 0, peerLo, ports, meta, nameMask, time)) {
+                rarely.onPacket(rarelyWords, s, session, session, 0, session, 0, peerLo, ports, meta, nameMask, time);
+            }
+            if (i % 500 == 499) {
+                often.sweep(time);
+            }
+        }
+        // the stream has flows that come back after their idle timeout
+        assertThat(idleReturns).isGreaterThan(1000);
+        for (int session = 0; session < sessions; session++) {
+            int s = session * ServiceMeter.WORDS;
+            List<ServiceUsage> expected = often.close(oftenWords, s, session, true);
+            assertThat(expected).hasSizeGreaterThan(1);
+            assertThat(rarely.close(rarelyWords, s, session, true))
+                    .as("session %d", session)
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
     @Test
     void shouldGiveANewFlowNoActiveTimeFromTheFlowWhoseTableRowItReuses() throws Exception {
         ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
