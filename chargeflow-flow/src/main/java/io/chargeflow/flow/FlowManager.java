@@ -48,6 +48,12 @@ public final class FlowManager implements FrameHandler {
 
     private final KeyIndex learned = new KeyIndex(1024);
     private long[] learnedMask = new long[learned.capacity()];
+    /**
+     * A bit per (address hash mod 2^16) of the learned addresses: most packets' servers were never learned, and one
+     * load from 8 KiB tells them so, where the index lookup hashed the address and probed a slot for every record.
+     */
+    private final long[] learnedBits = new long[1 << 10];
+
     private long answerMask;
     private final NameSniffer.AnswerSink learnSink = this::learn;
     private long namesSeen;
@@ -226,7 +232,7 @@ public final class FlowManager implements FrameHandler {
         if (peerIsSubscriber) {
             peerToPeerPackets++;
         }
-        if (sniffNames && learned.size() > 0) {
+        if (sniffNames && (learnedBits[learnedBit(peerHi, peerLo) >>> 6] & (1L << learnedBit(peerHi, peerLo))) != 0) {
             int row = learned.find(peerHi, peerLo);
             if (row >= 0) {
                 nameMask |= learnedMask[row];
@@ -310,14 +316,21 @@ public final class FlowManager implements FrameHandler {
         if (row < 0) {
             if (learned.size() >= MAX_LEARNED) {
                 learned.clear();
+                java.util.Arrays.fill(learnedBits, 0);
             }
             row = learned.insert(hi, lo);
+            learnedBits[learnedBit(hi, lo) >>> 6] |= 1L << learnedBit(hi, lo);
             if (row >= learnedMask.length) {
                 learnedMask = java.util.Arrays.copyOf(learnedMask, learned.capacity());
             }
             learnedMask[row] = 0;
         }
         learnedMask[row] |= answerMask;
+    }
+
+    /** A 16-bit hash of an address for {@link #learnedBits} (a shift by it uses its low six bits). */
+    private static int learnedBit(long hi, long lo) {
+        return (int) ((lo ^ (lo >>> 32) ^ hi ^ (hi >>> 32)) * 0x9E37_79B9L) >>> 16;
     }
 
     private void learnTunnel(DecodedPacket p) {

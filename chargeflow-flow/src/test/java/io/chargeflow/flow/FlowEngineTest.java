@@ -302,6 +302,66 @@ class FlowEngineTest {
     }
 
     @Test
+    void shouldDecideByTheAddressADnsAnswerGaveForANameOfARule() throws Exception {
+        ServiceRules rules = ServiceRules.parse(
+                List.of(
+                        "video: rg=100 sid=1 name=*.video.example.com",
+                        "web: rg=10 proto=tcp port=443",
+                        "default: rg=1"),
+                "rules");
+        byte[] answerPayload = io.chargeflow.flow.internal.NameSnifferTest.dnsResponse(
+                "cdn.video.example.com", (203 << 24) | (113 << 8) | 77, (203 << 24) | (113 << 8) | 78);
+        byte[] answer = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv4("9.9.9.9", "10.0.0.1")
+                .udp(53, 5353)
+                .payload(answerPayload)
+                .build();
+        // no name in these payloads: only the answer's addresses tell video from web
+        byte[] toLearned = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "203.0.113.78")
+                .tcp(5000, 443, 0x18)
+                .payload(100)
+                .build();
+        byte[] fromLearned = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv4("203.0.113.77", "10.0.0.1")
+                .tcp(443, 5002, 0x18)
+                .payload(300)
+                .build();
+        byte[] toOther = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "203.0.113.79")
+                .tcp(5001, 443, 0x18)
+                .payload(100)
+                .build();
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
+                .frame(T0, toLearned)
+                .frame(T0 + SECOND, answer)
+                .frame(T0 + 2 * SECOND, toLearned)
+                .frame(T0 + 3 * SECOND, fromLearned)
+                .frame(T0 + 4 * SECOND, toOther);
+        List<ClosedSession> sessions = run(new FlowContext().processors(1).serviceRules(rules), pcap);
+        assertThat(sessions).hasSize(1);
+        Map<Integer, ServiceUsage> byRg = new HashMap<>();
+        sessions.get(0).services().forEach(s -> byRg.put(s.ratingGroup(), s));
+        assertThat(byRg).containsOnlyKeys(100, 10, 1);
+        // before the answer the address was nobody's: web; after it, video both ways
+        assertThat(List.of(
+                        byRg.get(100).ulPackets(),
+                        byRg.get(100).ulBytes(),
+                        byRg.get(100).dlBytes()))
+                .containsExactly(1L, 140L, 340L);
+        assertThat(List.of(byRg.get(10).ulPackets(), byRg.get(10).ulBytes())).containsExactly(2L, 280L);
+        assertThat(byRg.get(1).dlBytes()).isEqualTo(28L + answerPayload.length);
+    }
+
+    @Test
     void shouldMoveHandshakeToNamedRatingGroupWhenSniArrives() throws Exception {
         ServiceRules rules = ServiceRules.parse(
                 List.of(

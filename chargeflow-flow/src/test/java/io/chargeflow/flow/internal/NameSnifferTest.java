@@ -48,7 +48,7 @@ public class NameSnifferTest {
         return rec.toByteArray();
     }
 
-    static byte[] dnsResponse(String question, int... ipv4Answers) {
+    public static byte[] dnsResponse(String question, int... ipv4Answers) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(new byte[] {0x12, 0x34, (byte) 0x81, (byte) 0x80, 0, 1, 0, (byte) ipv4Answers.length, 0, 0, 0, 0});
         for (String label : question.split("\\.")) {
