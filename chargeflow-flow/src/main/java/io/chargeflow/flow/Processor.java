@@ -184,8 +184,7 @@ public final class Processor implements Runnable {
                         expected,
                         context.flowIdleTimeout().toNanos(),
                         context.activityTimeout().toNanos(),
-                        recorder == null ? null : this,
-                        recordMaxContainers > 0);
+                        recorder == null ? null : this);
         this.shift = services == null ? 3 : 5;
         this.coldShift = recorder == null ? 3 : 4;
         allocateColumns(sessions.capacity());
@@ -464,10 +463,22 @@ public final class Processor implements Runnable {
                 timeNs);
     }
 
-    /** A time-limit record, cut at the last limit boundary at or before {@code nowNs}. */
+    /**
+     * The record's time limit is due at {@code nowNs} (a packet at or after it, a sweep, or a close). A record with
+     * usage is cut at its boundary; an empty one is not emitted: it stays open and its cut moves to the first boundary
+     * after {@code nowNs}. So a record ends at the first boundary after its first usage, and the records of a session
+     * idle for several limits are one longer record, not a run of empty ones. That is the same whenever the check comes:
+     * a packet at or after the boundary makes it before it is metered, and a sweep only after every packet up to its
+     * time was metered; sweeps follow the reader's watermark, so records that depended on them differed between runs.
+     */
     private void cutAtTimeLimit(int row, long nowNs) {
-        long open = recordOpenNs(row);
-        cutRecord(row, RecordCut.TIME_LIMIT, open + (nowNs - open) / recordTimeLimitNs * recordTimeLimitNs);
+        if (cold[coldAt(row) + K_RECORD_CONTAINERS] != 0) {
+            cutRecord(row, RecordCut.TIME_LIMIT, hot[rowAt(row) + S_NEXT_CUT_NS]);
+        }
+        if (nowNs >= hot[rowAt(row) + S_NEXT_CUT_NS]) {
+            long open = recordOpenNs(row);
+            hot[rowAt(row) + S_NEXT_CUT_NS] = open + ((nowNs - open) / recordTimeLimitNs + 1) * recordTimeLimitNs;
+        }
     }
 
     /**
@@ -477,7 +488,8 @@ public final class Processor implements Runnable {
     void joinRecord(int row, int containerId, long timeNs) {
         long bit = 1L << containerId;
         if ((cold[coldAt(row) + K_RECORD_CONTAINERS] & bit) == 0) {
-            if (Long.bitCount(cold[coldAt(row) + K_RECORD_CONTAINERS]) >= recordMaxContainers) {
+            if (recordMaxContainers > 0
+                    && Long.bitCount(cold[coldAt(row) + K_RECORD_CONTAINERS]) >= recordMaxContainers) {
                 cutRecord(row, RecordCut.MAX_CONTAINERS, Math.max(recordOpenNs(row), timeNs));
             }
             cold[coldAt(row) + K_RECORD_CONTAINERS] |= bit;
@@ -733,6 +745,10 @@ public final class Processor implements Runnable {
     }
 
     private void closeRow(int row, CloseCause cause, long closeTimeNs) {
+        if (recorder != null && closeTimeNs >= hot[rowAt(row) + S_NEXT_CUT_NS]) {
+            // a limit the record reached before the close is cut first, as a sweep before the close would have
+            cutAtTimeLimit(row, closeTimeNs);
+        }
         boolean p2p = (hot[rowAt(row) + H_FLAGS] & FLAG_PEER_TO_PEER) != 0;
         if ((hot[rowAt(row) + H_FLAGS] & FLAG_LOOKUP_PENDING) != 0) {
             // the answer, if it comes, finds no pending session and is counted as stale

@@ -115,7 +115,6 @@ final class ServiceMeter {
 
     private final Processor owner;
     private final boolean records;
-    private final boolean limitContainers;
 
     private final KeyIndex flows;
     /** Flow columns interleaved, four longs per flow: session id, last packet time, decision, state. */
@@ -175,13 +174,7 @@ final class ServiceMeter {
      * @param owner the processor, told when a container joins the current record (for the container limit of
      *     records); null when no records are kept
      */
-    ServiceMeter(
-            ServiceRules rules,
-            int expectedSessions,
-            long flowIdleNs,
-            long activityNs,
-            Processor owner,
-            boolean limitContainers) {
+    ServiceMeter(ServiceRules rules, int expectedSessions, long flowIdleNs, long activityNs, Processor owner) {
         if (rules.size() + 1 > 64) {
             throw new IllegalArgumentException("rules=" + rules.size() + " exceed 63");
         }
@@ -191,7 +184,6 @@ final class ServiceMeter {
         this.usesNames = rules.usesNames();
         this.owner = owner;
         this.records = owner != null;
-        this.limitContainers = owner != null && limitContainers;
         this.coldShift = records ? 4 : 3;
         this.containerIdOf = new int[rules.size() + 1];
         for (int d = 0; d <= rules.size(); d++) {
@@ -531,9 +523,12 @@ final class ServiceMeter {
         return hotArray(c)[hotIndex(c) + C_ACTIVE_NS] < 0;
     }
 
-    /** The container's first usage in the current record (it may cut a record first, on the container limit). */
+    /**
+     * The container's first usage in the current record: the processor notes that the record has usage (it may cut
+     * the record first, on the container limit).
+     */
     private void join(int c, int sessionRow, int decision, long timeNs) {
-        if (limitContainers) {
+        if (records) {
             owner.joinRecord(sessionRow, containerIdOf[decision], timeNs);
         }
         hotArray(c)[hotIndex(c) + C_ACTIVE_NS] |= JOINED;

@@ -756,6 +756,94 @@ class FlowEngineTest {
                         "close END_OF_INPUT");
     }
 
+    /** Events per subscriber key (low word), for runs with more than one session. */
+    static final class KeyedRecorder implements SessionRecorder {
+        final Map<Long, List<String>> events = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<Long> keys = Collections.synchronizedList(new ArrayList<>());
+
+        private List<String> of(int handle) {
+            return events.computeIfAbsent(keys.get(handle), k -> Collections.synchronizedList(new ArrayList<>()));
+        }
+
+        @Override
+        public int onOpen(long sessionId, long keyHi, long keyLo, boolean downlink, long timeNs) {
+            keys.add(keyLo);
+            int handle = keys.size() - 1;
+            of(handle).add("open " + LoggingRecorder.ms(timeNs));
+            return handle;
+        }
+
+        @Override
+        public void onSubscriber(int handle, Subscriber subscriber) {}
+
+        @Override
+        public void onUsage(
+                int handle, int rg, int sid, long ul, long dl, long ulP, long dlP, long f, long l, long active) {
+            of(handle)
+                    .add("rg=" + rg + " ul=" + ul + "/" + ulP + " dl=" + dl + "/" + dlP + " " + LoggingRecorder.ms(f)
+                            + ".." + LoggingRecorder.ms(l));
+        }
+
+        @Override
+        public void onPeer(int handle, long peerHi, long peerLo) {}
+
+        @Override
+        public void onCut(int handle, RecordCut cause, long atNs) {
+            of(handle).add("cut " + cause + " " + LoggingRecorder.ms(atNs));
+        }
+
+        @Override
+        public void onClose(int handle, ClosedSession session) {
+            of(handle).add("close " + session.cause());
+        }
+    }
+
+    /**
+     * Sweeps come when a processor's packet time passes the sweep interval, here through another subscriber's packets:
+     * they must not change where a time limit cuts an idle session's records, nor add empty ones.
+     */
+    @Test
+    void shouldCutTheSameTimeLimitRecordsWhetherOrNotSweepsCameInBetween() throws Exception {
+        byte[] other = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.2", "198.51.100.7")
+                .udp(40000, 443)
+                .payload(72)
+                .build();
+        Map<String, List<String>> bySweeps = new HashMap<>();
+        for (boolean sweeps : new boolean[] {false, true}) {
+            CaptureBuilder.Pcap pcap = CaptureBuilder.pcap().frame(T0, udpTo(443, 100));
+            if (sweeps) {
+                // a sweep every 7.5 s of packet time (an eighth of the idle timeout): at 12, 21 and 29 s
+                pcap.frame(T0 + 12 * SECOND, other)
+                        .frame(T0 + 21 * SECOND, other)
+                        .frame(T0 + 29 * SECOND, other);
+            }
+            pcap.frame(T0 + 35 * SECOND, udpTo(443, 100));
+            KeyedRecorder recorder = new KeyedRecorder();
+            run(
+                    new FlowContext()
+                            .processors(1)
+                            .idleTimeout(Duration.ofSeconds(60))
+                            .serviceRules(RECORD_RULES)
+                            .recordLimits(0, Duration.ofSeconds(10), 0)
+                            .sessionRecorders(id -> recorder),
+                    pcap);
+            bySweeps.put(sweeps ? "with sweeps" : "without", recorder.events.get(SubscriberKeys.ipv4Lo(0x0a000001)));
+        }
+        // the record ends at the first boundary after its usage; the idle stretch after it is one record, which the
+        // packet at 35 s starts to fill and the end of input closes
+        List<String> expected = List.of(
+                "open 0",
+                "rg=10 ul=100/1 dl=0/0 0..0",
+                "cut TIME_LIMIT 10000",
+                "rg=10 ul=100/1 dl=0/0 35000..35000",
+                "close END_OF_INPUT");
+        assertThat(bySweeps.get("without")).containsExactlyElementsOf(expected);
+        assertThat(bySweeps.get("with sweeps")).containsExactlyElementsOf(expected);
+    }
+
     @Test
     void shouldCutBeforeAContainerBeyondTheLimitJoinsTheRecord() throws Exception {
         List<String> events = recordEvents(
