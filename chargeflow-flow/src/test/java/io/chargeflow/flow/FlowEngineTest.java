@@ -635,17 +635,28 @@ class FlowEngineTest {
     }
 
     /** Tells, in order, what a recorder is told: usage per record, cuts and closes (times in ms after T0). */
+    /** Every session's events in order, and each subscriber key's (low word) apart, for runs with several sessions. */
     static final class LoggingRecorder implements SessionRecorder {
         final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        final Map<Long, List<String>> byKey = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<Long> keys = Collections.synchronizedList(new ArrayList<>());
 
         private static long ms(long ns) {
             return (ns - T0) / 1_000_000;
         }
 
+        private void add(int handle, String event) {
+            events.add(event);
+            byKey.computeIfAbsent(keys.get(handle), k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(event);
+        }
+
         @Override
         public int onOpen(long sessionId, long keyHi, long keyLo, boolean downlink, long timeNs) {
-            events.add("open " + ms(timeNs));
-            return 0;
+            keys.add(keyLo);
+            int handle = keys.size() - 1;
+            add(handle, "open " + ms(timeNs));
+            return handle;
         }
 
         @Override
@@ -654,7 +665,7 @@ class FlowEngineTest {
         @Override
         public void onUsage(
                 int handle, int rg, int sid, long ul, long dl, long ulP, long dlP, long f, long l, long active) {
-            events.add("rg=" + rg + " ul=" + ul + "/" + ulP + " dl=" + dl + "/" + dlP + " " + ms(f) + ".." + ms(l));
+            add(handle, "rg=" + rg + " ul=" + ul + "/" + ulP + " dl=" + dl + "/" + dlP + " " + ms(f) + ".." + ms(l));
         }
 
         @Override
@@ -662,12 +673,12 @@ class FlowEngineTest {
 
         @Override
         public void onCut(int handle, RecordCut cause, long atNs) {
-            events.add("cut " + cause + " " + ms(atNs));
+            add(handle, "cut " + cause + " " + ms(atNs));
         }
 
         @Override
         public void onClose(int handle, ClosedSession session) {
-            events.add("close " + session.cause());
+            add(handle, "close " + session.cause());
         }
     }
 
@@ -756,48 +767,6 @@ class FlowEngineTest {
                         "close END_OF_INPUT");
     }
 
-    /** Events per subscriber key (low word), for runs with more than one session. */
-    static final class KeyedRecorder implements SessionRecorder {
-        final Map<Long, List<String>> events = new java.util.concurrent.ConcurrentHashMap<>();
-        private final List<Long> keys = Collections.synchronizedList(new ArrayList<>());
-
-        private List<String> of(int handle) {
-            return events.computeIfAbsent(keys.get(handle), k -> Collections.synchronizedList(new ArrayList<>()));
-        }
-
-        @Override
-        public int onOpen(long sessionId, long keyHi, long keyLo, boolean downlink, long timeNs) {
-            keys.add(keyLo);
-            int handle = keys.size() - 1;
-            of(handle).add("open " + LoggingRecorder.ms(timeNs));
-            return handle;
-        }
-
-        @Override
-        public void onSubscriber(int handle, Subscriber subscriber) {}
-
-        @Override
-        public void onUsage(
-                int handle, int rg, int sid, long ul, long dl, long ulP, long dlP, long f, long l, long active) {
-            of(handle)
-                    .add("rg=" + rg + " ul=" + ul + "/" + ulP + " dl=" + dl + "/" + dlP + " " + LoggingRecorder.ms(f)
-                            + ".." + LoggingRecorder.ms(l));
-        }
-
-        @Override
-        public void onPeer(int handle, long peerHi, long peerLo) {}
-
-        @Override
-        public void onCut(int handle, RecordCut cause, long atNs) {
-            of(handle).add("cut " + cause + " " + LoggingRecorder.ms(atNs));
-        }
-
-        @Override
-        public void onClose(int handle, ClosedSession session) {
-            of(handle).add("close " + session.cause());
-        }
-    }
-
     /**
      * Sweeps come when a processor's packet time passes the sweep interval, here through another subscriber's packets:
      * they must not change where a time limit cuts an idle session's records, nor add empty ones.
@@ -821,7 +790,7 @@ class FlowEngineTest {
                         .frame(T0 + 29 * SECOND, other);
             }
             pcap.frame(T0 + 35 * SECOND, udpTo(443, 100));
-            KeyedRecorder recorder = new KeyedRecorder();
+            LoggingRecorder recorder = new LoggingRecorder();
             run(
                     new FlowContext()
                             .processors(1)
@@ -830,7 +799,7 @@ class FlowEngineTest {
                             .recordLimits(0, Duration.ofSeconds(10), 0)
                             .sessionRecorders(id -> recorder),
                     pcap);
-            bySweeps.put(sweeps ? "with sweeps" : "without", recorder.events.get(SubscriberKeys.ipv4Lo(0x0a000001)));
+            bySweeps.put(sweeps ? "with sweeps" : "without", recorder.byKey.get(SubscriberKeys.ipv4Lo(0x0a000001)));
         }
         // the record ends at the first boundary after its usage; the idle stretch after it is one record, which the
         // packet at 35 s starts to fill and the end of input closes
