@@ -157,8 +157,9 @@ public final class CdrAssembler {
             long lastUsageMs,
             long activeMs) {
         int at = session(handle);
-        if (context.timeLimitMs() > 0 && lastUsageMs - state[at + S_OPENING_MS] >= context.timeLimitMs()) {
-            cutAtTimeLimit(handle, lastUsageMs);
+        if (firstUsageMs >= timeLimitCut(at)) {
+            // usage from the record's boundary on belongs to the next record
+            cut(handle, CauseForRecClosing.TIME_LIMIT, timeLimitCut(at));
         }
         long service = service(ratingGroup, serviceId);
         int c = find(at, service);
@@ -232,8 +233,8 @@ public final class CdrAssembler {
     }
 
     /**
-     * Cuts time-limit partial records of every open session whose record is older than the limit at
-     * {@code nowMs}; returns how many were cut. Call it from the processor's duty cycle (packet time).
+     * Cuts the time-limit partial record of every open session whose record is due at {@code nowMs}; returns how many
+     * were cut. Call it from a duty cycle (any clock the usage times follow).
      */
     public int onTime(long nowMs) {
         if (context.timeLimitMs() == 0 || openCount == 0) {
@@ -242,8 +243,8 @@ public final class CdrAssembler {
         int cut = 0;
         for (int handle = 0; handle < identities.length; handle++) {
             int at = at(handle);
-            if ((state[at + S_FLAGS] & OPEN) != 0 && nowMs - state[at + S_OPENING_MS] >= context.timeLimitMs()) {
-                cutAtTimeLimit(handle, nowMs);
+            if ((state[at + S_FLAGS] & OPEN) != 0 && nowMs >= timeLimitCut(at)) {
+                cut(handle, CauseForRecClosing.TIME_LIMIT, timeLimitCut(at));
                 cut++;
             }
         }
@@ -251,13 +252,22 @@ public final class CdrAssembler {
     }
 
     /**
-     * One timeLimit record, closed at the last time-limit boundary at or before {@code nowMs}: a session idle for
-     * several limits gets one longer record rather than a run of empty ones.
+     * Where the open record of the session at {@code at} is cut on the time limit: the first limit boundary (from the
+     * record's opening) after its first usage; never ({@code Long.MAX_VALUE}) while it has no usage or there is no
+     * limit. So a record is never cut empty, a session idle for several limits gets one longer record, and the chain
+     * is the same however often {@link #onTime} runs.
      */
-    private void cutAtTimeLimit(int handle, long nowMs) {
+    private long timeLimitCut(int at) {
         long limit = context.timeLimitMs();
-        long opening = state[at(handle) + S_OPENING_MS];
-        cut(handle, CauseForRecClosing.TIME_LIMIT, opening + (nowMs - opening) / limit * limit);
+        if (limit <= 0 || state[at + S_CONTAINERS] == 0) {
+            return Long.MAX_VALUE;
+        }
+        long first = Long.MAX_VALUE;
+        for (int c = (int) state[at + S_CHAIN]; c >= 0; c = nextContainer[c]) {
+            first = Math.min(first, containers[ALIGN + (c << 3) + C_FIRST]);
+        }
+        long opening = state[at + S_OPENING_MS];
+        return opening + (Math.max(0, first - opening) / limit + 1) * limit;
     }
 
     /**
@@ -281,6 +291,10 @@ public final class CdrAssembler {
             throw new IllegalArgumentException("cause=" + cause + " is a partial-record cause, not a closing one");
         }
         int at = session(handle);
+        if (closeTimeMs >= timeLimitCut(at)) {
+            // a limit the record reached before the close is cut first, as onTime at that moment would have
+            cut(handle, CauseForRecClosing.TIME_LIMIT, timeLimitCut(at));
+        }
         emit(handle, cause, Math.max(closeTimeMs, state[at + S_OPENING_MS]));
         state[at + S_FLAGS] = 0;
         identities[handle] = null;

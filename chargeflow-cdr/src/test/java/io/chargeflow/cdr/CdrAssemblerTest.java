@@ -61,15 +61,16 @@ class CdrAssemblerTest {
     }
 
     @Test
-    void shouldCutTimeLimitRecordsWhenTimePassesWithoutUsage() {
+    void shouldCutTimeLimitRecordsAtTheFirstBoundaryAfterTheirUsageAndNeverEmpty() {
         CdrAssembler a = assembler(0, 60_000, 0);
         int h = a.open(1, CdrFixtures.identity(1, "basic"), 0);
         a.onUsage(h, 10, 0, 5, 5, 1, 1, 1000, 1000, 0);
         assertThat(a.onTime(59_999)).isZero();
         assertThat(a.onTime(60_000)).isEqualTo(1);
-        assertThat(a.onTime(250_000)).isEqualTo(1); // idle for three limits: one record, no empty run
-        a.onUsage(h, 10, 0, 1, 1, 1, 1, 250_000, 250_000, 0);
-        a.onUsage(h, 10, 0, 1, 1, 1, 1, 300_500, 300_500, 0); // passes the next boundary (300,000)
+        assertThat(a.onTime(130_000)).isZero(); // the new record has no usage: not cut, however often onTime runs
+        assertThat(a.onTime(250_000)).isZero();
+        a.onUsage(h, 10, 0, 1, 1, 1, 1, 250_000, 250_000, 0); // its record now ends at 300,000
+        a.onUsage(h, 10, 0, 1, 1, 1, 1, 300_500, 300_500, 0); // past that boundary: the next record's
         a.close(h, CauseForRecClosing.NORMAL_RELEASE, 310_000);
 
         assertThat(out)
@@ -77,12 +78,24 @@ class CdrAssemblerTest {
                 .containsExactly(
                         CauseForRecClosing.TIME_LIMIT,
                         CauseForRecClosing.TIME_LIMIT,
-                        CauseForRecClosing.TIME_LIMIT,
                         CauseForRecClosing.NORMAL_RELEASE);
-        assertThat(out).extracting(PgwRecord::recordOpeningTimeMs).containsExactly(0L, 60_000L, 240_000L, 300_000L);
-        assertThat(out).extracting(PgwRecord::durationMs).containsExactly(60_000L, 180_000L, 60_000L, 10_000L);
-        assertThat(out.get(1).listOfServiceData()).isEmpty();
-        assertThat(out).extracting(PgwRecord::totalVolume).containsExactly(10L, 0L, 2L, 2L);
+        assertThat(out).extracting(PgwRecord::recordOpeningTimeMs).containsExactly(0L, 60_000L, 300_000L);
+        assertThat(out).extracting(PgwRecord::durationMs).containsExactly(60_000L, 240_000L, 10_000L);
+        assertThat(out).extracting(PgwRecord::totalVolume).containsExactly(10L, 2L, 2L);
+    }
+
+    @Test
+    void shouldCutATimeLimitTheRecordReachedBeforeItsClose() {
+        CdrAssembler a = assembler(0, 60_000, 0);
+        int h = a.open(1, CdrFixtures.identity(1, "basic"), 0);
+        a.onUsage(h, 10, 0, 5, 5, 1, 1, 1000, 1000, 0);
+        // nobody called onTime: the close still gives the same chain as if it had run at 60 s
+        a.close(h, CauseForRecClosing.NORMAL_RELEASE, 90_000);
+        assertThat(out)
+                .extracting(PgwRecord::causeForRecClosing)
+                .containsExactly(CauseForRecClosing.TIME_LIMIT, CauseForRecClosing.NORMAL_RELEASE);
+        assertThat(out).extracting(PgwRecord::durationMs).containsExactly(60_000L, 30_000L);
+        assertThat(out).extracting(PgwRecord::totalVolume).containsExactly(10L, 0L);
     }
 
     @Test
