@@ -184,7 +184,8 @@ public final class Processor implements Runnable {
                         expected,
                         context.flowIdleTimeout().toNanos(),
                         context.activityTimeout().toNanos(),
-                        recorder == null ? null : this);
+                        recorder == null ? null : this,
+                        recordMaxContainers > 0 || recordTimeLimitNs > 0);
         this.shift = services == null ? 3 : 5;
         this.coldShift = recorder == null ? 3 : 4;
         allocateColumns(sessions.capacity());

@@ -115,6 +115,7 @@ final class ServiceMeter {
 
     private final Processor owner;
     private final boolean records;
+    private final boolean reportJoins;
 
     private final KeyIndex flows;
     /** Flow columns interleaved, four longs per flow: session id, last packet time, decision, state. */
@@ -171,10 +172,17 @@ final class ServiceMeter {
     private final int coldShift;
 
     /**
-     * @param owner the processor, told when a container joins the current record (for the container limit of
-     *     records); null when no records are kept
+     * @param owner the processor; null when no records are kept
+     * @param reportJoins whether the owner is told when a container joins the current record (it keeps which
+     *     containers the record holds for the container and time limits)
      */
-    ServiceMeter(ServiceRules rules, int expectedSessions, long flowIdleNs, long activityNs, Processor owner) {
+    ServiceMeter(
+            ServiceRules rules,
+            int expectedSessions,
+            long flowIdleNs,
+            long activityNs,
+            Processor owner,
+            boolean reportJoins) {
         if (rules.size() + 1 > 64) {
             throw new IllegalArgumentException("rules=" + rules.size() + " exceed 63");
         }
@@ -184,6 +192,7 @@ final class ServiceMeter {
         this.usesNames = rules.usesNames();
         this.owner = owner;
         this.records = owner != null;
+        this.reportJoins = owner != null && reportJoins;
         this.coldShift = records ? 4 : 3;
         this.containerIdOf = new int[rules.size() + 1];
         for (int d = 0; d <= rules.size(); d++) {
@@ -528,7 +537,7 @@ final class ServiceMeter {
      * the record first, on the container limit).
      */
     private void join(int c, int sessionRow, int decision, long timeNs) {
-        if (records) {
+        if (reportJoins) {
             owner.joinRecord(sessionRow, containerIdOf[decision], timeNs);
         }
         hotArray(c)[hotIndex(c) + C_ACTIVE_NS] |= JOINED;

@@ -12,7 +12,7 @@ class ServiceMeterTest {
     @Test
     void shouldCountExactlyPastTheLimitsOfThePackedCounters() {
         ServiceRules rules = ServiceRules.parse(List.of("dns: rg=20 proto=udp port=53", "default: rg=1"), "r");
-        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null);
+        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
         long[] words = new long[ServiceMeter.WORDS];
         long ports = RecordLayout.PORTS_KNOWN_BIT | (53L << 16) | 40000;
         long ulPackets = 0;
@@ -55,7 +55,7 @@ class ServiceMeterTest {
         }
         lines.add("default: rg=1");
         ServiceRules rules = ServiceRules.parse(lines, "r");
-        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null);
+        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
         int sessions = 600;
         long[] words = new long[sessions * ServiceMeter.WORDS];
         java.util.Random random = new java.util.Random(23);
@@ -99,8 +99,8 @@ class ServiceMeterTest {
     void shouldCountTheCommonPacketsExactlyAsTheFullPathDoes() throws Exception {
         ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
         assertThat(rules.usesNames()).isTrue();
-        ServiceMeter full = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null);
-        ServiceMeter fast = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null);
+        ServiceMeter full = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        ServiceMeter fast = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
         int sessions = 50;
         long[] fullWords = new long[sessions * ServiceMeter.WORDS];
         long[] fastWords = new long[sessions * ServiceMeter.WORDS];
@@ -160,8 +160,8 @@ class ServiceMeterTest {
     @Test
     void shouldDecideTheSameWhetherOrNotASweepRemovedAnIdleFlow() throws Exception {
         ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
-        ServiceMeter often = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null);
-        ServiceMeter rarely = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null);
+        ServiceMeter often = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        ServiceMeter rarely = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
         int sessions = 50;
         long[] oftenWords = new long[sessions * ServiceMeter.WORDS];
         long[] rarelyWords = new long[sessions * ServiceMeter.WORDS];
@@ -216,7 +216,7 @@ class ServiceMeterTest {
     @Test
     void shouldGiveANewFlowNoActiveTimeFromTheFlowWhoseTableRowItReuses() throws Exception {
         ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
-        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null);
+        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
         long[] words = new long[ServiceMeter.WORDS];
         long second = 1_000_000_000L;
         // flows X, Y, Z of one session to port 443; X and Y open with a SYN, X is decided by its first payload and
