@@ -191,7 +191,7 @@ public final class FlowContext {
         if (serviceRules != null || sessionRecorders == null) {
             return serviceRules;
         }
-        // made once and shared by the processors and the flow manager (its tables take half a megabyte)
+        // made once and shared by the processors and the flow manager (each parse builds its port tables afresh)
         if (builtInRules == null || builtInRules.ratingGroup(builtInRules.size()) != defaultRatingGroup) {
             builtInRules =
                     ServiceRules.parse(java.util.List.of("default: rg=" + defaultRatingGroup + " sid=0"), "built-in");

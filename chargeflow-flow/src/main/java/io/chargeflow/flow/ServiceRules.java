@@ -50,14 +50,14 @@ public final class ServiceRules {
     // rules: for each protocol a rule names (index 1..) and for every other protocol (index 0), the rules whose
     // protocol and port criteria a server port satisfies (bit i = rule i), and those that hold without a port.
     private final int[] protocolIndex = new int[256];
-    private final long[][] portCandidates;
     /**
-     * The same candidates as {@link #portCandidates} in a quarter of the memory when the rules make at most 256
-     * distinct sets (nearly always): a byte per (protocol index, port) naming the set in {@link #candidateSets}. 64 KiB
-     * a protocol stays in the cache where the 512 KiB of longs did not (random server ports of UDP missed it); null
-     * when there are more sets.
+     * The candidates when the rules make at most 256 distinct sets (nearly always): a byte per (protocol index, port)
+     * naming the set in {@link #candidateSets}. 64 KiB a protocol stays in the cache where a long per port (512 KiB a
+     * protocol) did not: random UDP server ports missed it. Null when there are more sets.
      */
     private final byte[] portSet;
+    /** The candidates as a long per port, only when there are more than 256 distinct sets (else null). */
+    private final long[][] portCandidates;
 
     private final long[] candidateSets;
     private final long[] portlessCandidates;
@@ -102,7 +102,7 @@ public final class ServiceRules {
         }
         this.nameRules = names;
         this.prefixRules = withPrefix;
-        portCandidates = new long[namedProtocols.size() + 1][];
+        long[][] tables = new long[namedProtocols.size() + 1][];
         portlessCandidates = new long[namedProtocols.size() + 1];
         for (int t = 0; t <= namedProtocols.size(); t++) {
             int proto = t == 0 ? -1 : namedProtocols.get(t - 1);
@@ -128,29 +128,42 @@ public final class ServiceRules {
                     }
                 }
             }
-            portCandidates[t] = table;
+            tables[t] = table;
             portlessCandidates[t] = portless;
         }
-        java.util.Map<Long, Integer> sets = new java.util.LinkedHashMap<>();
-        for (long[] table : portCandidates) {
-            for (long candidates : table) {
-                if (sets.size() <= 256) {
-                    sets.putIfAbsent(candidates, sets.size());
+        // the sets in first-seen order; ports come in runs of the same set, so the map is asked once per run
+        java.util.Map<Long, Integer> sets = new java.util.HashMap<>();
+        byte[] ids = new byte[tables.length << 16];
+        boolean compact = true;
+        fill:
+        for (int t = 0; t < tables.length; t++) {
+            int id = 0;
+            for (int port = 0; port < 65536; port++) {
+                long candidates = tables[t][port];
+                if (port == 0 || candidates != tables[t][port - 1]) {
+                    Integer known = sets.get(candidates);
+                    if (known == null) {
+                        if (sets.size() == 256) {
+                            compact = false;
+                            break fill;
+                        }
+                        known = sets.size();
+                        sets.put(candidates, known);
+                    }
+                    id = known;
                 }
+                ids[(t << 16) | port] = (byte) id;
             }
         }
-        if (sets.size() <= 256) {
+        if (compact) {
             candidateSets = new long[sets.size()];
             sets.forEach((candidates, id) -> candidateSets[id] = candidates);
-            portSet = new byte[portCandidates.length << 16];
-            for (int t = 0; t < portCandidates.length; t++) {
-                for (int port = 0; port < 65536; port++) {
-                    portSet[(t << 16) | port] = (byte) (int) sets.get(portCandidates[t][port]);
-                }
-            }
+            portSet = ids;
+            portCandidates = null;
         } else {
             candidateSets = null;
             portSet = null;
+            portCandidates = tables;
         }
     }
 
