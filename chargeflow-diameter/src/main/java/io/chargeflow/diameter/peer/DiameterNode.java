@@ -136,16 +136,7 @@ public final class DiameterNode implements AutoCloseable {
             return;
         }
         Peer peer = select(destinationRealm, applicationId, null);
-        if (peer == null) {
-            // no peer of the realm drains its output: queue on an open one unless it is over the outbound limit
-            peer = selectQueued(destinationRealm, applicationId, null);
-            if (peer == null) {
-                counters.increment(DiameterCounter.REQUESTS_NO_ROUTE);
-                listener.onFailure(RequestFailure.NO_ROUTE);
-                return;
-            }
-        }
-        Link link = peer.active;
+        Link link = peer == null ? null : peer.active;
         if (link == null) {
             counters.increment(DiameterCounter.REQUESTS_NO_ROUTE);
             listener.onFailure(RequestFailure.NO_ROUTE);
@@ -525,9 +516,6 @@ public final class DiameterNode implements AutoCloseable {
                 continue;
             }
             Peer alternate = select(request.realm, request.applicationId, peer);
-            if (alternate == null) {
-                alternate = selectQueued(request.realm, request.applicationId, peer);
-            }
             Link link = alternate == null ? null : alternate.active;
             if (link != null) {
                 byte[] copy = request.message.clone();
@@ -554,29 +542,27 @@ public final class DiameterNode implements AutoCloseable {
     // ---- routing ----
 
     /**
-     * Realm-based routing: the routable peer of the realm with the lowest priority value (primary before
-     * secondary) that supports the application; peers configured with realm "*" are the default route.
+     * Realm-based routing: the peer of the realm with the lowest priority value (primary before secondary) that is
+     * open with watchdog OKAY and supports the application; peers configured with realm "*" are the default route.
+     * Peers whose connection drains come first; when none does (a burst of pipelined requests put every connection
+     * above its high-water mark), a busy one takes the request, which {@link #send} queues there up to
+     * {@code maxOutboundBytes}. Null: no open peer (NO_ROUTE).
      */
     private Peer select(String realm, int applicationId, Peer exclude) {
-        Peer best = select(realm, applicationId, exclude, false);
-        return best != null ? best : select(realm, applicationId, exclude, true);
+        Peer best = select(realm, applicationId, exclude, true);
+        return best != null ? best : select(realm, applicationId, exclude, false);
     }
 
-    private Peer select(String realm, int applicationId, Peer exclude, boolean defaultRoute) {
-        return select(realm, applicationId, exclude, defaultRoute, true);
-    }
-
-    /** As {@link #select(String, int, Peer)} among open peers whose output is above the high-water mark. */
-    private Peer selectQueued(String realm, int applicationId, Peer exclude) {
-        Peer best = select(realm, applicationId, exclude, false, false);
-        return best != null ? best : select(realm, applicationId, exclude, true, false);
+    private Peer select(String realm, int applicationId, Peer exclude, boolean draining) {
+        Peer best = select(realm, applicationId, exclude, false, draining);
+        return best != null ? best : select(realm, applicationId, exclude, true, draining);
     }
 
     private Peer select(String realm, int applicationId, Peer exclude, boolean defaultRoute, boolean draining) {
         Peer best = null;
         int bestPriority = Integer.MAX_VALUE;
         for (Peer peer : peers) {
-            if (peer == exclude || !(draining ? peer.isRoutable() : peer.isOpenAndOkay())) {
+            if (peer == exclude || !peer.isOpenAndOkay() || (draining && !peer.drains())) {
                 continue;
             }
             String peerRealm = peer.config != null && peer.config.realm() != null ? peer.config.realm() : peer.realm;

@@ -96,20 +96,17 @@ final class Peer {
         this.backoffMs = node.context.reconnectInitialMs();
     }
 
-    /** Eligible for new requests: open, watchdog OKAY, and its connection drains. */
-    boolean isRoutable() {
-        Link link = active;
-        Connection c = link == null ? null : link.connection;
-        return state.isOpen() && watchdog == WatchdogState.OKAY && c != null && c.isWritable();
-    }
-
-    /**
-     * Open with watchdog OKAY but possibly above its high-water mark: taken when no peer of the realm drains, as long
-     * as its output stays under the node's outbound limit (a burst of pipelined requests is queued, not refused).
-     */
+    /** Eligible for new requests: open with watchdog OKAY, on a connection (see {@link #drains}). */
     boolean isOpenAndOkay() {
         Link link = active;
         return state.isOpen() && watchdog == WatchdogState.OKAY && link != null && link.connection != null;
+    }
+
+    /** Whether its connection is under the high-water mark (the peer reads as fast as we send). */
+    boolean drains() {
+        Link link = active;
+        Connection c = link == null ? null : link.connection;
+        return c != null && c.isWritable();
     }
 
     // Closed / Start / I-Snd-Conn-Req / Wait-Conn-Ack
