@@ -157,9 +157,10 @@ public final class CdrAssembler {
             long lastUsageMs,
             long activeMs) {
         int at = session(handle);
-        if (firstUsageMs >= timeLimitCut(at)) {
+        long timeCut = timeLimitCut(at);
+        if (firstUsageMs >= timeCut) {
             // usage from the record's boundary on belongs to the next record
-            cut(handle, CauseForRecClosing.TIME_LIMIT, timeLimitCut(at));
+            cut(handle, CauseForRecClosing.TIME_LIMIT, timeCut);
         }
         long service = service(ratingGroup, serviceId);
         int c = find(at, service);
@@ -243,8 +244,12 @@ public final class CdrAssembler {
         int cut = 0;
         for (int handle = 0; handle < identities.length; handle++) {
             int at = at(handle);
-            if ((state[at + S_FLAGS] & OPEN) != 0 && nowMs >= timeLimitCut(at)) {
-                cut(handle, CauseForRecClosing.TIME_LIMIT, timeLimitCut(at));
+            if ((state[at + S_FLAGS] & OPEN) == 0) {
+                continue;
+            }
+            long timeCut = timeLimitCut(at);
+            if (nowMs >= timeCut) {
+                cut(handle, CauseForRecClosing.TIME_LIMIT, timeCut);
                 cut++;
             }
         }
@@ -291,9 +296,10 @@ public final class CdrAssembler {
             throw new IllegalArgumentException("cause=" + cause + " is a partial-record cause, not a closing one");
         }
         int at = session(handle);
-        if (closeTimeMs >= timeLimitCut(at)) {
+        long timeCut = timeLimitCut(at);
+        if (closeTimeMs >= timeCut) {
             // a limit the record reached before the close is cut first, as onTime at that moment would have
-            cut(handle, CauseForRecClosing.TIME_LIMIT, timeLimitCut(at));
+            cut(handle, CauseForRecClosing.TIME_LIMIT, timeCut);
         }
         emit(handle, cause, Math.max(closeTimeMs, state[at + S_OPENING_MS]));
         state[at + S_FLAGS] = 0;
