@@ -232,7 +232,7 @@ public final class FlowManager implements FrameHandler {
         if (peerIsSubscriber) {
             peerToPeerPackets++;
         }
-        if (sniffNames && (learnedBits[learnedBit(peerHi, peerLo) >>> 6] & (1L << learnedBit(peerHi, peerLo))) != 0) {
+        if (sniffNames && isLearnedCandidate(peerHi, peerLo)) {
             int row = learned.find(peerHi, peerLo);
             if (row >= 0) {
                 nameMask |= learnedMask[row];
@@ -319,13 +319,20 @@ public final class FlowManager implements FrameHandler {
                 java.util.Arrays.fill(learnedBits, 0);
             }
             row = learned.insert(hi, lo);
-            learnedBits[learnedBit(hi, lo) >>> 6] |= 1L << learnedBit(hi, lo);
+            int bit = learnedBit(hi, lo);
+            learnedBits[bit >>> 6] |= 1L << bit;
             if (row >= learnedMask.length) {
                 learnedMask = java.util.Arrays.copyOf(learnedMask, learned.capacity());
             }
             learnedMask[row] = 0;
         }
         learnedMask[row] |= answerMask;
+    }
+
+    /** Whether a DNS answer may have taught this address (its bit is set; the index tells for sure). */
+    private boolean isLearnedCandidate(long hi, long lo) {
+        int bit = learnedBit(hi, lo);
+        return (learnedBits[bit >>> 6] & (1L << bit)) != 0;
     }
 
     /** A 16-bit hash of an address for {@link #learnedBits} (a shift by it uses its low six bits). */

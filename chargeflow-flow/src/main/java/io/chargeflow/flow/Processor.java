@@ -732,15 +732,14 @@ public final class Processor implements Runnable {
         prefetched += sink;
     }
 
-    /** Loads the lines of a session's row and its key's cold row (see {@link #finishInput}); changes nothing. */
+    /** Loads every line of a session's row and its key's cold row (see {@link #finishInput}); changes nothing. */
     private long touchRow(int row) {
-        int at = rowAt(row);
-        long sum = hot[at] + cold[coldAt(row)];
-        if (services != null) {
-            sum += hot[at + 8] + hot[at + 16] + hot[at + 24];
+        long sum = 0;
+        for (int at = rowAt(row), end = rowAt(row + 1); at < end; at += 8) {
+            sum += hot[at];
         }
-        if (recorder != null) {
-            sum += cold[coldAt(row) + 8];
+        for (int k = coldAt(row), end = coldAt(row + 1); k < end; k += 8) {
+            sum += cold[k];
         }
         return sum;
     }

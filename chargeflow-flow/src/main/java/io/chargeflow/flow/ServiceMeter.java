@@ -32,7 +32,7 @@ import java.util.List;
  * their container rows in its second), so most packets touch two lines of the session's row, the first and their
  * container's, at known addresses and prefetched with the row. Later
  * containers keep their hot rows in a table of their own; more than eight decisions go through an overflow index. The
- * cold row (eight longs) holds the spilled counters and the first-usage times; it is touched when a container joins a
+ * cold row (eight longs, sixteen with records) holds the spilled counters and the first-usage times; it is touched when a container joins a
  * record, spills, moves or ends. Container rows never move; closed ones are reused.
  *
  * <p><b>Records.</b> With a {@link SessionRecorder}, containers also keep what was already reported in earlier records
@@ -87,8 +87,8 @@ final class ServiceMeter {
 
     static final int INLINE = 8;
     /**
-     * The first four containers of a session keep their hot row inside the session's row, right after the service
-     * words (longs 8..23 from the service words' start): a packet then touches one row of known lines.
+     * The first four containers of a session keep their hot row inside the session's row, from {@link #HOT} on (two
+     * lines): a packet then touches its session's first line and one line of known address.
      */
     static final int INLINE_HOT = 4;
     /** Where the inline hot rows start, from the service words' start (a cache line boundary in the processor's row). */
@@ -549,9 +549,7 @@ final class ServiceMeter {
         long mask = words[s + S_MASK];
         if ((mask & (1L << decision)) != 0) {
             int i = inlineSlot(words[s + S_ORDER], Math.min(INLINE, Long.bitCount(mask)), decision);
-            int c = i >= 0
-                    ? (int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5))
-                    : overflowRow[overflow.find(sessionId, decision)];
+            int c = i >= 0 ? rowOf(words, s, i) : overflowRow[overflow.find(sessionId, decision)];
             if (i >= 0 && i < INLINE_HOT) {
                 lastHot = words;
                 lastAt = s + HOT + (i << 2);
@@ -633,6 +631,11 @@ final class ServiceMeter {
     private static int firstByte(long order, int decision) {
         long x = order ^ (decision * 0x0101_0101_0101_0101L);
         return Long.numberOfTrailingZeros((x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L) >>> 3;
+    }
+
+    /** The container row of the session's {@code i}-th decision (one of the first eight), from its row words. */
+    private static int rowOf(long[] words, int s, int i) {
+        return (int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5));
     }
 
     /** Clears a session's service words (a new session of the row starts with no containers). */
@@ -718,7 +721,7 @@ final class ServiceMeter {
         for (int i = 0; i < Math.min(INLINE, n); i++) {
             int decision = (int) ((order >>> (i << 3)) & 0xFF);
             inline |= 1L << decision;
-            flushContainer((int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5)), decision, recorder, handle);
+            flushContainer(rowOf(words, s, i), decision, recorder, handle);
         }
         for (long rest = mask & ~inline; rest != 0; rest &= rest - 1) {
             int decision = Long.numberOfTrailingZeros(rest);
@@ -782,7 +785,7 @@ final class ServiceMeter {
             int i = inlineSlot(order, inlineCount, decision);
             int c;
             if (i >= 0) {
-                c = (int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5));
+                c = rowOf(words, s, i);
             } else {
                 int o = overflow.find(sessionId, decision);
                 c = overflowRow[o];
@@ -840,7 +843,7 @@ final class ServiceMeter {
         int n = Math.min(INLINE, Long.bitCount(words[s + S_MASK]));
         long sum = 0;
         for (int i = 0; i < n; i++) {
-            int c = (int) (words[s + S_ROWS + (i >> 1)] >>> ((i & 1) << 5));
+            int c = rowOf(words, s, i);
             int k = coldAt(c);
             sum += cold[k];
             if (records) {
