@@ -34,4 +34,16 @@ class DemoTest {
         assertThat(Main.execute("cdr", "verify", dir.resolve("journal").toString()))
                 .isZero();
     }
+
+    /** The demo's rules are the example the README points to (the rules benchmark loads them too): kept equal. */
+    @Test
+    void shouldShipTheExampleRulesAsTheDemoRules() throws Exception {
+        byte[] demo;
+        try (var in = DemoTest.class.getResourceAsStream("/io/chargeflow/app/demo/services.rules")) {
+            assertThat(in).isNotNull();
+            demo = in.readAllBytes();
+        }
+        assertThat(new String(demo, StandardCharsets.UTF_8))
+                .isEqualTo(Files.readString(Path.of("../examples/services.rules")));
+    }
 }

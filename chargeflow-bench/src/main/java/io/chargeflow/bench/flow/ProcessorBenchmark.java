@@ -53,16 +53,18 @@ public class ProcessorBenchmark {
     @Param({"plain", "rules", "records"})
     String mode;
 
-    private static final java.util.List<String> RULES = java.util.List.of(
-            "video:     rg=100 sid=1001 name=video.example.com,*.video.example.com,video.example.net,"
-                    + "edge.streaming.example,*.googlevideo.com",
-            "voice:     rg=40  sid=4001 proto=udp port=5060,10000-20000",
-            "dns:       rg=20  sid=2001 proto=udp port=53",
-            "web:       rg=10  sid=1    proto=tcp port=80,443,8080",
-            "quic:      rg=11  sid=2    proto=udp port=443",
-            "icmp:      rg=30  sid=3    proto=icmp",
-            "icmpv6:    rg=30  sid=3    proto=icmpv6",
-            "default:   rg=1   sid=0");
+    /** The demo's rules, which are examples/services.rules (chargeflow-app's DemoTest keeps them equal). */
+    private static java.util.List<String> rules() throws java.io.IOException {
+        try (java.io.InputStream in =
+                ProcessorBenchmark.class.getResourceAsStream("/io/chargeflow/app/demo/services.rules")) {
+            if (in == null) {
+                throw new java.io.FileNotFoundException("/io/chargeflow/app/demo/services.rules on the class path");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
+        }
+    }
 
     private RecordRing ring;
     private Processor processor;
@@ -73,7 +75,7 @@ public class ProcessorBenchmark {
     private long timeNs = 1_700_000_000_000_000_000L;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws java.io.IOException {
         FlowContext context = new FlowContext()
                 .processors(1)
                 .ringCapacity(BATCH * 2)
@@ -81,7 +83,7 @@ public class ProcessorBenchmark {
                 .idleTimeout(Duration.ofSeconds(10))
                 .flowIdleTimeout(Duration.ofSeconds(2));
         if (!mode.equals("plain")) {
-            context.serviceRules(ServiceRules.parse(RULES, "benchmark"));
+            context.serviceRules(ServiceRules.parse(rules(), "demo services.rules"));
         }
         if (mode.equals("records")) {
             context.sessionRecorders(id -> new NoRecorder());
