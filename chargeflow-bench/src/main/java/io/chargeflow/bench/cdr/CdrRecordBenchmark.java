@@ -67,8 +67,7 @@ public class CdrRecordBenchmark {
             identities[i] = new SessionIdentity(
                     null,
                     null,
-                    (address >>> 24) + "." + (address >>> 16 & 255) + "." + (address >>> 8 & 255) + "."
-                            + (address & 255),
+                    io.chargeflow.packet.AddressFormat.ipv4(address),
                     ChargingSide.SUBSCRIBER,
                     0,
                     0x0000_FFFF_0000_0000L | address,
