@@ -1,7 +1,11 @@
 package io.chargeflow.app;
 
 import io.chargeflow.flow.FlowContext;
+import io.chargeflow.flow.FlowEngine;
+import io.chargeflow.flow.Processor;
 import io.chargeflow.flow.ServiceRules;
+import io.chargeflow.packet.CaptureSource;
+import io.chargeflow.packet.Captures;
 import io.chargeflow.packet.gen.GeneratorConfig;
 import io.chargeflow.packet.gen.TrafficGenerator;
 import java.io.PrintWriter;
@@ -60,6 +64,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cdrs", description = "With --rules: also journal PGW-CDRs (a fresh journal per round).")
     boolean cdrs;
 
+    @Option(
+            names = "--isolate",
+            description = "Time the processors alone: each round reads the whole capture into the rings first, then"
+                    + " runs each processor by itself on one thread; prints processor CPU nanoseconds per record"
+                    + " (rings default to 2^23 records each).")
+    boolean isolate;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -88,6 +99,10 @@ final class BenchCommand implements Callable<Integer> {
                 Runtime.version(),
                 file,
                 Files.size(file));
+        if (isolate && meter.ringCapacity == MeterOptions.DEFAULT_RING_CAPACITY) {
+            meter.ringCapacity = 1 << 23;
+        }
+        String unit = isolate ? "ns/record" : "Mpps";
         List<Double> plain = new ArrayList<>();
         List<Double> withRules = new ArrayList<>();
         boolean compare = serviceRules != null || database.given();
@@ -106,17 +121,19 @@ final class BenchCommand implements Callable<Integer> {
                 if (round > 0) {
                     withRules.add(r);
                 }
-                out.printf("%-8s %.2f Mpps%s; with%s %.2f Mpps%s%n", label, mpps, plainCpu, with, r, lastCpu);
+                out.printf("%-8s %.2f %s%s; with%s %.2f %s%s%n", label, mpps, unit, plainCpu, with, r, unit, lastCpu);
             } else {
-                out.printf("%-8s %.2f Mpps%s%n", label, mpps, plainCpu);
+                out.printf("%-8s %.2f %s%s%n", label, mpps, unit, plainCpu);
             }
             out.flush();
         }
-        out.printf("median: %.2f Mpps over %d rounds (%d processors)%n", median(plain), rounds, meter.processors);
+        out.printf(
+                "median: %.2f %s over %d rounds (%d processors%s)%n",
+                median(plain), unit, rounds, meter.processors, isolate ? ", each alone" : "");
         if (compare) {
-            out.printf(
-                    "median with%s: %.2f Mpps, ratio %.3f%n",
-                    with, median(withRules), median(withRules) / median(plain));
+            // a ratio of speeds either way: packets per second with over without, or nanoseconds without over with
+            double ratio = isolate ? median(plain) / median(withRules) : median(withRules) / median(plain);
+            out.printf("median with%s: %.2f %s, ratio %.3f%n", with, median(withRules), unit, ratio);
         }
         return 0;
     }
@@ -143,6 +160,9 @@ final class BenchCommand implements Callable<Integer> {
             journal = options.openJournal(context);
         }
         try {
+            if (isolate) {
+                return isolated(file, context);
+            }
             MeterResult result = MeterRun.run(List.of(file), context, null, null, null);
             lastCpu = cpu(result);
             return result.packetsPerSecond() / 1e6;
@@ -152,6 +172,25 @@ final class BenchCommand implements Callable<Integer> {
                 DemoCommand.deleteRecursively(journalDir);
             }
         }
+    }
+
+    /** One isolated run (see --isolate): processor CPU nanoseconds per record, all processors together. */
+    private double isolated(Path file, FlowContext context) throws Exception {
+        FlowEngine engine = new FlowEngine(context);
+        long[] cpu;
+        try (CaptureSource source = Captures.open(file)) {
+            cpu = engine.readThenProcess(source);
+        }
+        long records = 0;
+        long nanos = 0;
+        StringBuilder each = new StringBuilder();
+        for (Processor p : engine.processors()) {
+            records += p.records();
+            nanos += cpu[p.id()];
+            each.append(each.isEmpty() ? "" : " + ").append(String.format("%.2f", cpu[p.id()] / 1e9));
+        }
+        lastCpu = String.format(" (cpu: processors %s s for %,d records)", each, records);
+        return records == 0 ? 0 : (double) nanos / records;
     }
 
     /** CPU seconds of the last run's threads, e.g. "reader 0.91 s, processors 0.42 + 0.40 s". */

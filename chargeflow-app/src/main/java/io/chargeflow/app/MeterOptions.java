@@ -61,11 +61,13 @@ final class MeterOptions {
     @Option(names = "--gtpu-port", paramLabel = "PORT", description = "UDP port of GTP-U (default: 2152).")
     int gtpuPort = 2152;
 
+    static final int DEFAULT_RING_CAPACITY = 1 << 15;
+
     @Option(
             names = "--ring-capacity",
             paramLabel = "RECORDS",
             description = "Records each processor's ring holds, a power of two (default: 32768).")
-    int ringCapacity = 1 << 15;
+    int ringCapacity = DEFAULT_RING_CAPACITY;
 
     @Option(
             names = "--expected-subscribers",

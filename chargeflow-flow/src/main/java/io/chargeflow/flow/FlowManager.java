@@ -65,6 +65,8 @@ public final class FlowManager implements FrameHandler {
     private long tunnelContinuations;
 
     private long lastTimeNs = Long.MIN_VALUE;
+    /** Set for {@link FlowEngine#readThenProcess}: a full ring is an error, not a wait. */
+    private boolean isolated;
 
     // counters (reader thread)
     private long frames;
@@ -382,7 +384,16 @@ public final class FlowManager implements FrameHandler {
         return (int) (h ^ (h >>> 32));
     }
 
+    /** No processor runs while the reader fills the rings (see {@link FlowEngine#readThenProcess}). */
+    void isolate() {
+        isolated = true;
+    }
+
     private int awaitSpace(int target) {
+        if (isolated) {
+            throw new IllegalStateException("the ring of processor " + target + " is full: its capacity of "
+                    + rings[target].capacity() + " records cannot hold the whole input of an isolated run");
+        }
         flush();
         RecordRing ring = rings[target];
         int spins = 0;
