@@ -279,7 +279,7 @@ public final class Processor implements Runnable {
     /**
      * Group prefetching: before a group of records is metered, the memory they will touch is loaded in stages, each a
      * loop of independent loads over the whole group, so the cache misses of a group overlap instead of being paid one
-     * after the other per packet: index slots (with rules also the flow filter's byte); then keys and every cache line
+     * after the other per packet: index slots (with rules also the flow filter's bit); then keys and every cache line
      * of the session rows, which with rules hold the first containers too, or for a key the index does not hold the row
      * it will take (with rules also the flow-index slots of the packets the filter lets through); then, with rules,
      * those flows' rows. Each stage tests only what an earlier stage loaded, so no test waits on a miss. The loads
@@ -293,7 +293,7 @@ public final class Processor implements Runnable {
             int o = ring.offsetOf(first + i);
             entries[i] = sessions.probe(buffer[o + RecordLayout.KEY_HI], buffer[o + RecordLayout.KEY_LO]);
             if (services != null) {
-                // the flow filter's byte, loaded here so that the next stage's test of it does not wait
+                // the flow filter's bit, loaded here so that the next stage's test of it does not wait
                 flowEntries[i] = services.flowFilter(buffer[o + RecordLayout.META]);
             }
         }

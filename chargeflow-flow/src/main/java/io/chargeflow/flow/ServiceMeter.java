@@ -19,10 +19,11 @@ import java.util.List;
  * SNI once; later packets of the flow must keep its decision), and a flow that opened with a SYN and has carried no
  * payload yet: it stays provisional until its first payload packet, which decides it again, and the handshake's
  * usage moves to the container of the final decision, so a server name still counts from the first packet. A
- * counting filter over the reader's flow hash keeps the table out of the way of every other packet (one byte load
- * from a small array instead of a probe into a large table). It counts the flows in the table per bucket, so a flow
- * that leaves the table (decided at its first payload) leaves the filter too: with a bit per bucket, the rest of
- * every such flow took the table's path until the next sweep.
+ * filter over the reader's flow hash, a bit per bucket, keeps the table out of the way of every other packet (one
+ * load from 128 KiB instead of a probe into a large table). A flow that leaves the table (most do at their first
+ * payload) cannot clear its bit, which other flows may share: the filter is built afresh from the table's flows once
+ * the flows removed since the last build reach half the table (at least 4,096), and at every sweep. Until then their
+ * bits let packets through to a probe that finds nothing, as does a bucket another flow set.
  *
  * <p><b>Containers.</b> One per (session, decision), in two rows. The hot row, four longs (32 bytes), is all a packet
  * touches: packets and octets per direction packed in one long each (packets above bit 40; both move to the cold row
@@ -76,8 +77,8 @@ final class ServiceMeter {
     private static final int ALIGN = Processor.ALIGN;
 
     // the session's service words, at an offset s the processor gives: s+0, s+1 in the line every packet touches,
-    // s+6..s+9 in a line only container changes and record cuts touch, the inline hot rows from s+14. The words in
-    // between (s+2..s+5, s+10..s+13) are the processor's.
+    // s+6..s+9 in a line only container changes and record cuts touch, the fifth container's hot row at s+10..s+13
+    // in that same line, the first four containers' hot rows from s+14. The words s+2..s+5 are the processor's.
     /** Bit per decision the session used. */
     static final int S_MASK = 0;
     /** The first eight decisions of the session in order of first use, a byte each. */
@@ -87,14 +88,18 @@ final class ServiceMeter {
 
     static final int INLINE = 8;
     /**
-     * The first four containers of a session keep their hot row inside the session's row, from {@link #HOT} on (two
-     * lines): a packet then touches its session's first line and one line of known address.
+     * The first five containers of a session keep their hot row inside the session's row: the first four from
+     * {@link #HOT} on (two lines, prefetched with the row), the fifth at {@link #HOT_FIFTH}, in the line of the
+     * container rows. A packet then touches its session's first line and one line of known address. (A fifth
+     * container outside the row cost its packets the long path: one packet in thirty on the generator's traffic.)
      */
-    static final int INLINE_HOT = 4;
+    static final int INLINE_HOT = 5;
     /** Where the inline hot rows start, from the service words' start (a cache line boundary in the processor's row). */
     static final int HOT = 14;
+    /** Where the fifth container's hot row starts, from the service words' start (after the container rows). */
+    static final int HOT_FIFTH = 10;
     /** Longs the service meter's layout spans from the start of a session's service words. */
-    static final int WORDS = HOT + INLINE_HOT * 4;
+    static final int WORDS = HOT + 4 * 4;
 
     // flow row
     private static final int F_SESSION = 0;
@@ -103,8 +108,12 @@ final class ServiceMeter {
     /** Bit 0: provisional; bits 32..63: the reader's flow hash (to rebuild the filter). */
     private static final int F_STATE = 3;
 
-    private static final int FILTER_BITS = 18;
+    /** log2 of the flow filter's buckets: a bit each, so 2^20 buckets take 128 KiB (a level-2 cache holds them). */
+    private static final int FILTER_BITS = 20;
+
     private static final int FILTER_MASK = (1 << FILTER_BITS) - 1;
+    /** The fewest flows removed since the filter was built that make it be built again. */
+    private static final int FILTER_REBUILD = 4096;
 
     private final ServiceRules rules;
     private final long flowIdleNs;
@@ -130,10 +139,13 @@ final class ServiceMeter {
     /** The session's record opening time when the flow's usage started (usage of an earlier record stays there). */
     private long[] flowRecordNs;
     /**
-     * Flows in the table per (flow hash mod 2^18), unsigned; a bucket that reaches 255 stays there until the next
-     * sweep counts afresh.
+     * A bit per (flow hash mod 2^20), set for the flows in the table and for some that left it since the last build
+     * (see the class comment). With tens of thousands of flows in the table, the byte-per-bucket counting filter over
+     * 2^18 buckets it replaced let one TCP packet in nine through to a probe that found nothing, from 256 KiB.
      */
-    private final byte[] filter = new byte[1 << FILTER_BITS];
+    private final long[] filter = new long[1 << (FILTER_BITS - 6)];
+    /** Flows removed from the table since the filter was last built (their bits may still be set). */
+    private int filterStale;
 
     /** Container rows beyond a session's first eight decisions: (session id, decision) to row. */
     private final KeyIndex overflow;
@@ -224,7 +236,7 @@ final class ServiceMeter {
      * its flow), else 0. See {@link Processor}'s group prefetching.
      */
     int flowFilter(long meta) {
-        return RecordLayout.protocol(meta) == TCP && usesNames ? filter[RecordLayout.flowHash(meta) & FILTER_MASK] : 0;
+        return RecordLayout.protocol(meta) == TCP && usesNames && inFilter(RecordLayout.flowHash(meta)) ? 1 : 0;
     }
 
     /** Prefetching, stage two, for a packet {@link #flowFilter} let through: its flow's home slot in the flow index. */
@@ -277,7 +289,7 @@ final class ServiceMeter {
         if (i >= INLINE_HOT) {
             return false;
         }
-        int at = s + HOT + (i << 2);
+        int at = s + inlineAt(i);
         int d = at + ((meta & RecordLayout.DOWNLINK_BIT) != 0 ? C_DL : C_UL);
         long v = words[d] + (ONE_PACKET | RecordLayout.bytes(meta));
         if (words[at + C_ACTIVE_NS] >= 0 || (v & SPILL) != 0) {
@@ -307,7 +319,7 @@ final class ServiceMeter {
             long meta,
             long nameMask,
             long timeNs) {
-        if (filter[RecordLayout.flowHash(meta) & FILTER_MASK] != 0) {
+        if (inFilter(RecordLayout.flowHash(meta))) {
             int f = flows.find(
                     flowHashA(keyHi, keyLo, peerHi, peerLo, ports, TCP),
                     flowHashB(keyHi, keyLo, peerHi, peerLo, ports, TCP));
@@ -359,7 +371,7 @@ final class ServiceMeter {
         int f = -1;
         long fa = 0;
         long fb = 0;
-        if (filter[fh & FILTER_MASK] != 0) {
+        if (inFilter(fh)) {
             fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
             fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
             f = flows.find(fa, fb);
@@ -552,7 +564,7 @@ final class ServiceMeter {
             int c = i >= 0 ? rowOf(words, s, i) : overflowRow[overflow.find(sessionId, decision)];
             if (i >= 0 && i < INLINE_HOT) {
                 lastHot = words;
-                lastAt = s + HOT + (i << 2);
+                lastAt = s + inlineAt(i);
             } else {
                 lastHot = cont;
                 lastAt = -1 - hotAt[c];
@@ -573,7 +585,7 @@ final class ServiceMeter {
         int at;
         if (slot < INLINE_HOT) {
             a = words;
-            at = s + HOT + (slot << 2);
+            at = s + inlineAt(slot);
             hotAt[c] = at;
         } else {
             at = ALIGN + (externalRow() << 2); // may grow the table: take the array after
@@ -615,6 +627,11 @@ final class ServiceMeter {
             cont = Arrays.copyOf(cont, ALIGN + ((e + 1 + (e >> 1)) << 2));
         }
         return e;
+    }
+
+    /** Where the hot row of the session's {@code i}-th container ({@code i < INLINE_HOT}) starts, from {@code s}. */
+    private static int inlineAt(int i) {
+        return i < 4 ? HOT + (i << 2) : HOT_FIFTH;
     }
 
     /** The slot of {@code decision} among the first {@code n} of the order word's bytes, or -1. */
@@ -721,25 +738,47 @@ final class ServiceMeter {
         for (int i = 0; i < Math.min(INLINE, n); i++) {
             int decision = (int) ((order >>> (i << 3)) & 0xFF);
             inline |= 1L << decision;
-            flushContainer(rowOf(words, s, i), decision, recorder, handle);
+            int c = rowOf(words, s, i);
+            locate(words, s, i, c);
+            flushContainer(c, decision, recorder, handle, lastHot, lastAt);
         }
         for (long rest = mask & ~inline; rest != 0; rest &= rest - 1) {
             int decision = Long.numberOfTrailingZeros(rest);
-            flushContainer(overflowRow[overflow.find(sessionId, decision)], decision, recorder, handle);
+            int c = overflowRow[overflow.find(sessionId, decision)];
+            locate(words, s, -1, c);
+            flushContainer(c, decision, recorder, handle, lastHot, lastAt);
         }
     }
 
-    private void flushContainer(int c, int decision, SessionRecorder recorder, int handle) {
-        if (!joined(c)) {
+    /**
+     * Leaves where the hot row of container {@code c}, the session's {@code i}-th (-1 beyond the eighth), is in
+     * {@link #lastHot} and {@link #lastAt}: an inline row's place follows from {@code i}, so a close reads no
+     * {@link #hotAt} entry (a cache miss per container) for it.
+     */
+    private void locate(long[] words, int s, int i, int c) {
+        if (i >= 0 && i < INLINE_HOT) {
+            lastHot = words;
+            lastAt = s + inlineAt(i);
+        } else {
+            lastHot = cont;
+            lastAt = -1 - hotAt[c];
+        }
+    }
+
+    /** Reports container {@code c}'s usage since the last record; its hot row is {@code a[at..]}. */
+    private void flushContainer(int c, int decision, SessionRecorder recorder, int handle, long[] a, int at) {
+        if (a[at + C_ACTIVE_NS] >= 0) {
             return;
         }
         int k = coldAt(c);
         long first = cold[k + K_FIRST_NS];
-        long ulPackets = total(c, K_UL_PACKETS);
-        long ulBytes = total(c, K_UL_BYTES);
-        long dlPackets = total(c, K_DL_PACKETS);
-        long dlBytes = total(c, K_DL_BYTES);
-        long active = active(c);
+        long ul = a[at + C_UL];
+        long dl = a[at + C_DL];
+        long ulPackets = cold[k + K_UL_PACKETS] + (ul >>> 40);
+        long ulBytes = cold[k + K_UL_BYTES] + (ul & OCTETS);
+        long dlPackets = cold[k + K_DL_PACKETS] + (dl >>> 40);
+        long dlBytes = cold[k + K_DL_BYTES] + (dl & OCTETS);
+        long active = a[at + C_ACTIVE_NS] & Long.MAX_VALUE;
         recorder.onUsage(
                 handle,
                 rules.ratingGroup(decision),
@@ -749,7 +788,7 @@ final class ServiceMeter {
                 ulPackets - cold[k + BASE + K_UL_PACKETS],
                 dlPackets - cold[k + BASE + K_DL_PACKETS],
                 first,
-                last(c),
+                a[at + C_LAST_NS],
                 active - cold[k + B_ACTIVE_NS]);
         cold[k + BASE + K_UL_PACKETS] = ulPackets;
         cold[k + BASE + K_UL_BYTES] = ulBytes;
@@ -758,7 +797,7 @@ final class ServiceMeter {
         cold[k + B_ACTIVE_NS] = active;
         cold[k + K_SESSION_FIRST_NS] = Math.min(cold[k + K_SESSION_FIRST_NS], first);
         cold[k + K_FIRST_NS] = UNSET;
-        hotArray(c)[hotIndex(c) + C_ACTIVE_NS] &= Long.MAX_VALUE;
+        a[at + C_ACTIVE_NS] &= Long.MAX_VALUE;
     }
 
     /**
@@ -794,20 +833,26 @@ final class ServiceMeter {
                     overflowRow[o] = overflowRow[moved];
                 }
             }
+            locate(words, s, i, c);
+            long[] a = lastHot;
+            int at = lastAt;
             int k = coldAt(c);
-            long ulPackets = total(c, K_UL_PACKETS);
-            long ulBytes = total(c, K_UL_BYTES);
-            long dlPackets = total(c, K_DL_PACKETS);
-            long dlBytes = total(c, K_DL_BYTES);
+            long ul = a[at + C_UL];
+            long dl = a[at + C_DL];
+            long ulPackets = cold[k + K_UL_PACKETS] + (ul >>> 40);
+            long ulBytes = cold[k + K_UL_BYTES] + (ul & OCTETS);
+            long dlPackets = cold[k + K_DL_PACKETS] + (dl >>> 40);
+            long dlBytes = cold[k + K_DL_BYTES] + (dl & OCTETS);
             totals[K_UL_PACKETS] += ulPackets;
             totals[K_UL_BYTES] += ulBytes;
             totals[K_DL_PACKETS] += dlPackets;
             totals[K_DL_BYTES] += dlBytes;
             if (collect && ulPackets + dlPackets > 0) {
                 long first = cold[k + K_SESSION_FIRST_NS];
-                if (joined(c)) {
+                if (a[at + C_ACTIVE_NS] < 0) {
                     first = Math.min(first, cold[k + K_FIRST_NS]);
                 }
+                long last = a[at + C_LAST_NS];
                 services.add(new ServiceUsage(
                         rules.ratingGroup(decision),
                         rules.serviceId(decision),
@@ -816,15 +861,15 @@ final class ServiceMeter {
                         ulBytes,
                         dlPackets,
                         dlBytes,
-                        first == UNSET ? last(c) : first,
-                        last(c),
-                        active(c)));
+                        first == UNSET ? last : first,
+                        last,
+                        a[at + C_ACTIVE_NS] & Long.MAX_VALUE));
             }
-            if (hotAt[c] < 0) {
+            if (a == cont) {
                 if (freeExternalCount == freeExternal.length) {
                     freeExternal = Arrays.copyOf(freeExternal, freeExternal.length * 2);
                 }
-                freeExternal[freeExternalCount++] = ((-1 - hotAt[c]) - ALIGN) >> 2;
+                freeExternal[freeExternalCount++] = (at - ALIGN) >> 2;
             }
             if (freeCount == freeRows.length) {
                 freeRows = Arrays.copyOf(freeRows, freeRows.length * 2);
@@ -863,24 +908,28 @@ final class ServiceMeter {
                 removeFlow(f);
             }
         }
-        // counted afresh: buckets that reached 255 stopped counting
-        Arrays.fill(filter, (byte) 0);
-        for (int f = flows.size() - 1; f >= 0; f--) {
-            addToFilter((int) (flow[(f << 2) + F_STATE] >>> 32));
-        }
+        buildFilter();
+    }
+
+    /** Whether the flow filter lets a packet of flow hash {@code fh} through to the table. */
+    private boolean inFilter(int fh) {
+        return (filter[(fh & FILTER_MASK) >>> 6] & (1L << fh)) != 0;
     }
 
     private void addToFilter(int fh) {
-        if (filter[fh & FILTER_MASK] != -1) {
-            filter[fh & FILTER_MASK]++;
+        filter[(fh & FILTER_MASK) >>> 6] |= 1L << fh;
+    }
+
+    /** Builds the filter afresh from the flows in the table: the bits of flows that left it are cleared. */
+    private void buildFilter() {
+        Arrays.fill(filter, 0);
+        for (int f = flows.size() - 1; f >= 0; f--) {
+            addToFilter((int) (flow[(f << 2) + F_STATE] >>> 32));
         }
+        filterStale = 0;
     }
 
     private void removeFlow(int f) {
-        int fh = (int) (flow[(f << 2) + F_STATE] >>> 32);
-        if (filter[fh & FILTER_MASK] != -1) {
-            filter[fh & FILTER_MASK]--;
-        }
         int moved = flows.remove(f);
         if (moved >= 0) {
             System.arraycopy(flow, moved << 2, flow, f << 2, 4);
@@ -891,6 +940,9 @@ final class ServiceMeter {
             flowActiveNs[f] = flowActiveNs[moved];
             flowFirstNs[f] = flowFirstNs[moved];
             flowRecordNs[f] = flowRecordNs[moved];
+        }
+        if (++filterStale >= Math.max(FILTER_REBUILD, flows.size() >> 1)) {
+            buildFilter();
         }
     }
 
