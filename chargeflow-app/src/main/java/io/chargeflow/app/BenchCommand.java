@@ -189,7 +189,9 @@ final class BenchCommand implements Callable<Integer> {
             nanos += cpu[p.id()];
             each.append(each.isEmpty() ? "" : " + ").append(String.format("%.2f", cpu[p.id()] / 1e9));
         }
-        lastCpu = String.format(" (cpu: processors %s s for %,d records)", each, records);
+        lastCpu = String.format(
+                " (cpu: reader %.2f s, processors %s s for %,d records)",
+                cpu[engine.processors().size()] / 1e9, each, records);
         return records == 0 ? 0 : (double) nanos / records;
     }
 

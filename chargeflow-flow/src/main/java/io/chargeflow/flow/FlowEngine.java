@@ -87,7 +87,8 @@ public final class FlowEngine implements AutoCloseable {
     /**
      * For benchmarks: meters a source with the reader and the processors apart. The whole source is read into the
      * rings first, with no processor running, then each processor meters its ring alone on the calling thread, one
-     * after another, and closes its sessions. Returns each processor's CPU nanoseconds (-1 where the JVM cannot tell).
+     * after another, and closes its sessions. Returns each processor's CPU nanoseconds, then the reader's (index
+     * {@code processors}), -1 where the JVM cannot tell.
      * Nothing else competes with a processor for the core or its caches, so the figures move far less between runs
      * than those of a threaded run on a shared machine. The rings must hold every record of the source: a full ring
      * fails the read (its capacity is named) instead of waiting for a processor that is not running.
@@ -102,6 +103,7 @@ public final class FlowEngine implements AutoCloseable {
         flowManager.isolate();
         flowManager.onSource(source);
         long t0 = System.nanoTime();
+        long readCpu0 = Processor.threadCpuNanos();
         try {
             while (source.read(flowManager, READ_BATCH) != CaptureSource.END_OF_INPUT) {
                 flowManager.flush();
@@ -113,7 +115,9 @@ public final class FlowEngine implements AutoCloseable {
         for (RecordRing ring : rings) {
             ring.producerDone();
         }
-        long[] cpu = new long[processors.length];
+        long readCpu1 = Processor.threadCpuNanos();
+        long[] cpu = new long[processors.length + 1];
+        cpu[processors.length] = readCpu0 < 0 || readCpu1 < 0 ? -1 : readCpu1 - readCpu0;
         for (int i = 0; i < processors.length; i++) {
             long c0 = Processor.threadCpuNanos();
             processors[i].run();
