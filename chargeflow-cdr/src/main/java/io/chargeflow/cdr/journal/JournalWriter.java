@@ -53,6 +53,13 @@ public final class JournalWriter implements AutoCloseable {
 
     private record Entry(byte type, byte[] payload, Object attachment) {}
 
+    /** Put on the queue by {@link #close} to wake an idle writer at once; never written. */
+    private static final Entry WAKE = new Entry((byte) 0, new byte[0], null);
+    /** The longest an idle writer waits for a record before it looks at the segment's age again. */
+    private static final long IDLE_WAIT_MS = 1_000;
+
+    private volatile long idleWakeups;
+
     private JournalWriter(JournalContext context, RecoveryReport recovery) {
         this.context = context;
         this.queue = new ArrayBlockingQueue<>(context.queueCapacity());
@@ -141,6 +148,11 @@ public final class JournalWriter implements AutoCloseable {
         return durableSequence;
     }
 
+    /** Times the writer woke with nothing to write (about once a second while idle). */
+    public long idleWakeups() {
+        return idleWakeups;
+    }
+
     /** Batches (fsyncs) done so far. */
     public long batches() {
         return batches;
@@ -160,6 +172,8 @@ public final class JournalWriter implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        // an idle writer waits up to a second for a record: wake it (a full queue keeps it busy anyway)
+        queue.offer(WAKE);
         thread.join();
         checkFailure();
         if (!queue.isEmpty()) {
@@ -189,13 +203,18 @@ public final class JournalWriter implements AutoCloseable {
     private void run() {
         try {
             while (running || !queue.isEmpty()) {
-                Entry first = queue.poll(1, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                // idle, the writer sleeps until a record comes, the segment's age is due or close wakes it (it polled
+                // every millisecond: a thousand wake-ups a second of a journal with nothing to write)
+                Entry first = queue.poll(idleWaitMs(), TimeUnit.MILLISECONDS);
+                if (first == null || first == WAKE) {
+                    idleWakeups++;
                     rotateByAgeIfDue();
                     continue;
                 }
                 collectBatch(first);
-                writeBatch();
+                if (!batch.isEmpty()) {
+                    writeBatch();
+                }
             }
             if (channel != null) {
                 channel.force(false);
@@ -229,6 +248,8 @@ public final class JournalWriter implements AutoCloseable {
                 queue.drainTo(batch, context.maxBatch() - batch.size());
             }
         }
+        // close's wake-up may have been drained with the records: it is not one
+        batch.removeIf(e -> e == WAKE);
     }
 
     private void writeBatch() throws IOException {
@@ -284,6 +305,17 @@ public final class JournalWriter implements AutoCloseable {
             segmentBytes += channel.write(writeBuffer);
         }
         writeBuffer.clear();
+    }
+
+    /** How long an idle writer may wait: until the current segment is due to rotate by age, at most a second. */
+    private long idleWaitMs() {
+        if (context.segmentMaxAgeMs() > 0 && segmentBytes > SEGMENT_HEADER_LENGTH) {
+            long due = segmentCreatedMs
+                    + context.segmentMaxAgeMs()
+                    - context.clockMs().getAsLong();
+            return Math.max(1, Math.min(IDLE_WAIT_MS, due));
+        }
+        return IDLE_WAIT_MS;
     }
 
     private void rotateByAgeIfDue() throws IOException {

@@ -147,6 +147,21 @@ class JournalWriterTest {
     }
 
     @Test
+    void shouldSleepWhileIdleAndStillWriteAtOnceWhenRecordsCome() throws Exception {
+        try (JournalWriter w = JournalWriter.open(context())) {
+            w.append((byte) 1, payload(1), null);
+            w.sync();
+            Thread.sleep(300);
+            // polling every millisecond, an idle writer woke about 300 times here
+            assertThat(w.idleWakeups()).isLessThanOrEqualTo(2);
+            w.append((byte) 1, payload(2), null);
+            w.sync();
+            assertThat(w.durableSequence()).isEqualTo(2);
+        }
+        assertThat(sequences(dir)).containsExactly(1L, 2L);
+    }
+
+    @Test
     void shouldRotateSegmentsWhenAgeIsReached() throws Exception {
         AtomicLong clock = new AtomicLong(1_000);
         JournalContext ctx = context().withSegmentMaxAgeMs(60_000).withClockMs(clock::get);
