@@ -83,7 +83,7 @@ public final class Processor implements Runnable {
      * which a packet touches two. With rating groups the first line holds, instead of the session's octet and packet
      * totals (the sum of its containers, taken at the close), the service meter's decision words and the record
      * limits; the second line the container rows (touched when a container starts, a record is cut or the session
-     * closes); the third and fourth the hot rows of the first four containers.
+     * closes) and the fifth container's hot row; the third and fourth the hot rows of the first four containers.
      */
     private final int shift;
     /** Where a session's service words start in its hot row (over the totals, which rating groups do not keep). */

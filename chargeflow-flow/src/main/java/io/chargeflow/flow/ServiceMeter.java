@@ -28,7 +28,7 @@ import java.util.List;
  * <p><b>Containers.</b> One per (session, decision), in two rows. The hot row, four longs (32 bytes), is all a packet
  * touches: packets and octets per direction packed in one long each (packets above bit 40; both move to the cold row
  * long before either field could overflow), last usage, and active time with a flag for "has usage in the current
- * record". The hot rows of a session's first four containers live inside the session's own row, next to the service
+ * record". The hot rows of a session's first five containers live inside the session's own row, next to the service
  * words (the decisions the session used and the first eight of them in order of first use, in the row's first line;
  * their container rows in its second), so most packets touch two lines of the session's row, the first and their
  * container's, at known addresses and prefetched with the row. Later
@@ -161,7 +161,7 @@ final class ServiceMeter {
     private long[] cold;
     /**
      * Where each container's hot row is: an index into the session rows (the processor's array, passed with every
-     * call) when it is one of the session's first four containers, else {@code -1 - index} into {@link #cont}.
+     * call) when it is one of the session's first five containers, else {@code -1 - index} into {@link #cont}.
      */
     private int[] hotAt = new int[0];
     /**
@@ -256,7 +256,7 @@ final class ServiceMeter {
      * The common packet, counted without the call chain of {@link #onPacket}: its decision needs no change to the
      * flow table (not a TCP packet under name rules; a packet of a flow the table holds decided for this session,
      * which keeps that decision; or one whose flow the table does not hold and that neither names a server nor opens
-     * a connection), and it goes to one of the session's first four containers that already has usage in the current
+     * a connection), and it goes to one of the session's first five containers that already has usage in the current
      * record and does not need spilling. Returns false, having changed nothing, for every other packet: {@link #onPacket} meters those.
      * Small on purpose, so that the JIT inlines it into the processor's packet loop.
      */
