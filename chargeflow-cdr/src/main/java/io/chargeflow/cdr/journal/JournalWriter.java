@@ -53,6 +53,12 @@ public final class JournalWriter implements AutoCloseable {
 
     private record Entry(byte type, byte[] payload, Object attachment) {}
 
+    /**
+     * Runs in {@link #close} between stopping the writer and waking it: tests use it to let the writer end its loop
+     * first (an interleaving a busy machine produces by chance).
+     */
+    Runnable beforeWake = () -> {};
+
     /** Put on the queue by {@link #close} to wake an idle writer at once; never written. */
     private static final Entry WAKE = new Entry((byte) 0, new byte[0], null);
     /** The longest an idle writer waits for a record before it looks at the segment's age again. */
@@ -148,6 +154,11 @@ public final class JournalWriter implements AutoCloseable {
         return durableSequence;
     }
 
+    /** Waits until the writer thread has ended (tests; see {@link #beforeWake}). */
+    void awaitWriterThread() throws InterruptedException {
+        thread.join();
+    }
+
     /** Times the writer woke with nothing to write (about once a second while idle). */
     public long idleWakeups() {
         return idleWakeups;
@@ -172,10 +183,14 @@ public final class JournalWriter implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        beforeWake.run();
         // an idle writer waits up to a second for a record: wake it (a full queue keeps it busy anyway)
         queue.offer(WAKE);
         thread.join();
         checkFailure();
+        // the writer may have ended its loop before the wake-up came (it saw running false and an empty queue): the
+        // wake-up is still queued then, and is no record
+        queue.removeIf(e -> e == WAKE);
         if (!queue.isEmpty()) {
             // offered concurrently with close, after the writer's last drain: say so rather than lose them quietly
             throw new IllegalStateException("records=" + queue.size() + " were offered while journal dir="

@@ -162,6 +162,43 @@ class JournalWriterTest {
     }
 
     @Test
+    void shouldCloseCleanlyWhileTheWriterIsStillWritingItsLastBatch() throws Exception {
+        // close right after the last append, with the writer busy: its loop may end before close wakes it, and the
+        // wake-up left in the queue once made close report records "offered while closing" that were all written
+        int rounds = 150;
+        int perRound = 40;
+        for (int r = 0; r < rounds; r++) {
+            JournalWriter w = JournalWriter.open(context());
+            for (int i = 0; i < perRound; i++) {
+                w.append((byte) 1, payload(i), null);
+            }
+            w.close();
+        }
+        List<Long> expected = new ArrayList<>();
+        for (long seq = 1; seq <= (long) rounds * perRound; seq++) {
+            expected.add(seq);
+        }
+        assertThat(sequences(dir)).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldCloseCleanlyWhenTheWriterEndedBeforeCloseWokeIt() throws Exception {
+        JournalWriter w = JournalWriter.open(context());
+        w.append((byte) 1, payload(1), null);
+        w.sync();
+        // the writer sees the stop and an empty queue and ends before close puts its wake-up on the queue
+        w.beforeWake = () -> {
+            try {
+                w.awaitWriterThread();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        w.close();
+        assertThat(sequences(dir)).containsExactly(1L);
+    }
+
+    @Test
     void shouldRotateSegmentsWhenAgeIsReached() throws Exception {
         AtomicLong clock = new AtomicLong(1_000);
         JournalContext ctx = context().withSegmentMaxAgeMs(60_000).withClockMs(clock::get);
