@@ -101,12 +101,25 @@ final class ServiceMeter {
     /** Longs the service meter's layout spans from the start of a session's service words. */
     static final int WORDS = HOT + 4 * 4;
 
-    // flow row
+    // flow row: sixteen longs (two cache lines, both prefetched with the row); a packet of a decided flow touches
+    // the first four, a packet of a provisional flow the rest as well
     private static final int F_SESSION = 0;
     private static final int F_LAST_NS = 1;
     private static final int F_DECISION = 2;
     /** Bit 0: provisional; bits 32..63: the reader's flow hash (to rebuild the filter). */
     private static final int F_STATE = 3;
+    /** The usage of a provisional flow (to move if its decision changes): packets and octets per direction. */
+    private static final int F_UL_PACKETS = 4;
+
+    private static final int F_UL_BYTES = 5;
+    private static final int F_DL_PACKETS = 6;
+    private static final int F_DL_BYTES = 7;
+    private static final int F_ACTIVE_NS = 8;
+    private static final int F_FIRST_NS = 9;
+    /** The session's record opening time when the flow's usage started (usage of an earlier record stays there). */
+    private static final int F_RECORD_NS = 10;
+    /** log2 of a flow row's longs. */
+    private static final int FLOW_SHIFT = 4;
 
     /** log2 of the flow filter's buckets: a bit each, so 2^20 buckets take 128 KiB (a level-2 cache holds them). */
     private static final int FILTER_BITS = 20;
@@ -127,17 +140,11 @@ final class ServiceMeter {
     private final boolean reportJoins;
 
     private final KeyIndex flows;
-    /** Flow columns interleaved, four longs per flow: session id, last packet time, decision, state. */
+    /**
+     * The flows' rows, {@code 1 << FLOW_SHIFT} longs each from {@link #ALIGN} on (a row on two whole cache lines once
+     * the table is large), where the usage columns of their own were a cache miss each for a provisional packet.
+     */
     private long[] flow;
-
-    private long[] flowUlPackets;
-    private long[] flowUlBytes;
-    private long[] flowDlPackets;
-    private long[] flowDlBytes;
-    private long[] flowActiveNs;
-    private long[] flowFirstNs;
-    /** The session's record opening time when the flow's usage started (usage of an earlier record stays there). */
-    private long[] flowRecordNs;
     /**
      * A bit per (flow hash mod 2^20), set for the flows in the table and for some that left it since the last build
      * (see the class comment). With tens of thousands of flows in the table, the byte-per-bucket counting filter over
@@ -249,7 +256,7 @@ final class ServiceMeter {
     /** Prefetching, stage three: loads the key and the row of the flow a {@link #probeFlow} slot names. */
     long loadFlow(int entry) {
         int f = entry - 1;
-        return f >= 0 ? flows.lo(f) + flow[(f << 2) + F_LAST_NS] : 0;
+        return f >= 0 ? flows.lo(f) + flow[flowAt(f) + F_LAST_NS] + flow[flowAt(f) + F_ACTIVE_NS] : 0;
     }
 
     /**
@@ -280,7 +287,7 @@ final class ServiceMeter {
             return false;
         }
         int decision =
-                f >= 0 ? (int) flow[(f << 2) + F_DECISION] : rules.decide(protocol, ports, peerHi, peerLo, nameMask);
+                f >= 0 ? (int) flow[flowAt(f) + F_DECISION] : rules.decide(protocol, ports, peerHi, peerLo, nameMask);
         if ((words[s + S_MASK] & (1L << decision)) == 0) {
             return false;
         }
@@ -298,7 +305,7 @@ final class ServiceMeter {
         words[d] = v;
         touch(words, at, timeNs);
         if (f >= 0) {
-            flow[(f << 2) + F_LAST_NS] = timeNs;
+            flow[flowAt(f) + F_LAST_NS] = timeNs;
         }
         return true;
     }
@@ -324,7 +331,7 @@ final class ServiceMeter {
                     flowHashA(keyHi, keyLo, peerHi, peerLo, ports, TCP),
                     flowHashB(keyHi, keyLo, peerHi, peerLo, ports, TCP));
             if (f >= 0) {
-                int at = f << 2;
+                int at = flowAt(f);
                 // an idle flow the sweep has not removed yet goes the long way, which removes it
                 return flow[at + F_SESSION] == sessionId
                                 && (flow[at + F_STATE] & 1) == 0
@@ -375,7 +382,7 @@ final class ServiceMeter {
             fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
             fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
             f = flows.find(fa, fb);
-            if (f >= 0 && timeNs - flow[(f << 2) + F_LAST_NS] > flowIdleNs) {
+            if (f >= 0 && timeNs - flow[flowAt(f) + F_LAST_NS] > flowIdleNs) {
                 // idle past its timeout: gone, whether or not a sweep came since (sweeps follow the reader's
                 // watermark, so leaving it would make the packet's decision depend on thread timing)
                 removeFlow(f);
@@ -384,19 +391,19 @@ final class ServiceMeter {
         }
         int decision;
         if (f >= 0) {
-            int at = f << 2;
+            int at = flowAt(f);
             if (flow[at + F_SESSION] != sessionId) {
                 // the session closed and a new one started: the flow keeps its decision, counts afresh
                 flow[at + F_SESSION] = sessionId;
                 flow[at + F_STATE] &= ~1L;
-                flowFirstNs[f] = timeNs;
-                flowRecordNs[f] = recordOpen(sessionRow);
-                clearFlowUsage(f);
-            } else if ((flow[at + F_STATE] & 1) != 0 && flowRecordNs[f] != recordOpen(sessionRow)) {
+                flow[at + F_FIRST_NS] = timeNs;
+                flow[at + F_RECORD_NS] = recordOpen(sessionRow);
+                clearFlowUsage(at);
+            } else if ((flow[at + F_STATE] & 1) != 0 && flow[at + F_RECORD_NS] != recordOpen(sessionRow)) {
                 // a record was cut since the handshake's packets: they are reported there and stay there
-                flowRecordNs[f] = recordOpen(sessionRow);
-                flowFirstNs[f] = timeNs;
-                clearFlowUsage(f);
+                flow[at + F_RECORD_NS] = recordOpen(sessionRow);
+                flow[at + F_FIRST_NS] = timeNs;
+                clearFlowUsage(at);
             }
             if ((flow[at + F_STATE] & 1) != 0 && (payload || nameMask != 0)) {
                 flow[at + F_STATE] &= ~1L;
@@ -423,36 +430,36 @@ final class ServiceMeter {
                     fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
                 }
                 f = flows.insert(fa, fb);
-                if (f << 2 >= flow.length) {
+                if (flowAt(f + 1) > flow.length) {
                     growFlows(flows.capacity());
                 }
-                int at = f << 2;
+                int at = flowAt(f);
                 flow[at + F_SESSION] = sessionId;
                 flow[at + F_DECISION] = decision;
                 flow[at + F_STATE] = ((long) fh << 32) | (opening ? 1 : 0);
                 // a reused row holds the last packet time of the flow that had it: the first packet has no gap before
                 // it
                 flow[at + F_LAST_NS] = timeNs;
-                flowFirstNs[f] = timeNs;
-                flowRecordNs[f] = recordOpen(sessionRow);
-                clearFlowUsage(f);
+                flow[at + F_FIRST_NS] = timeNs;
+                flow[at + F_RECORD_NS] = recordOpen(sessionRow);
+                clearFlowUsage(at);
                 addToFilter(fh);
             }
         }
         count(words, s, sessionRow, sessionId, decision, downlink, bytes, timeNs);
         if (f >= 0) {
-            int at = f << 2;
+            int at = flowAt(f);
             if ((flow[at + F_STATE] & 1) != 0) {
                 long gap = timeNs - flow[at + F_LAST_NS];
                 if (gap > 0 && gap <= activityNs) {
-                    flowActiveNs[f] += gap;
+                    flow[at + F_ACTIVE_NS] += gap;
                 }
                 if (downlink) {
-                    flowDlPackets[f]++;
-                    flowDlBytes[f] += bytes;
+                    flow[at + F_DL_PACKETS]++;
+                    flow[at + F_DL_BYTES] += bytes;
                 } else {
-                    flowUlPackets[f]++;
-                    flowUlBytes[f] += bytes;
+                    flow[at + F_UL_PACKETS]++;
+                    flow[at + F_UL_BYTES] += bytes;
                 }
             }
             flow[at + F_LAST_NS] = timeNs;
@@ -670,11 +677,11 @@ final class ServiceMeter {
      * yet reported in an earlier record moves (the rest stays where that record put it).
      */
     private void moveFlowUsage(int f, long[] words, int s, int sessionRow, long sessionId, int decision) {
-        int at = f << 2;
+        int at = flowAt(f);
         int fromDecision = (int) flow[at + F_DECISION];
-        long flowFirst = flowFirstNs[f];
+        long flowFirst = flow[at + F_FIRST_NS];
         int from = container(words, s, sessionRow, sessionId, fromDecision, flow[at + F_LAST_NS]);
-        if (flowUlPackets[f] + flowDlPackets[f] == 0) {
+        if (flow[at + F_UL_PACKETS] + flow[at + F_DL_PACKETS] == 0) {
             return;
         }
         int to = container(words, s, sessionRow, sessionId, decision, flowFirst);
@@ -684,13 +691,13 @@ final class ServiceMeter {
         }
         spill(from);
         spill(to);
-        long ulPackets = movable(from, K_UL_PACKETS, flowUlPackets[f]);
-        long ulBytes = movable(from, K_UL_BYTES, flowUlBytes[f]);
-        long dlPackets = movable(from, K_DL_PACKETS, flowDlPackets[f]);
-        long dlBytes = movable(from, K_DL_BYTES, flowDlBytes[f]);
-        long active =
-                Math.max(0, Math.min(flowActiveNs[f], active(from) - (records ? cold[coldAt(from) + B_ACTIVE_NS] : 0)));
-        clearFlowUsage(f);
+        long ulPackets = movable(from, K_UL_PACKETS, flow[at + F_UL_PACKETS]);
+        long ulBytes = movable(from, K_UL_BYTES, flow[at + F_UL_BYTES]);
+        long dlPackets = movable(from, K_DL_PACKETS, flow[at + F_DL_PACKETS]);
+        long dlBytes = movable(from, K_DL_BYTES, flow[at + F_DL_BYTES]);
+        long active = Math.max(
+                0, Math.min(flow[at + F_ACTIVE_NS], active(from) - (records ? cold[coldAt(from) + B_ACTIVE_NS] : 0)));
+        clearFlowUsage(at);
         int kf = coldAt(from);
         int kt = coldAt(to);
         cold[kf + K_UL_PACKETS] -= ulPackets;
@@ -717,12 +724,18 @@ final class ServiceMeter {
         return Math.max(0, Math.min(amount, held));
     }
 
-    private void clearFlowUsage(int f) {
-        flowUlPackets[f] = 0;
-        flowUlBytes[f] = 0;
-        flowDlPackets[f] = 0;
-        flowDlBytes[f] = 0;
-        flowActiveNs[f] = 0;
+    /** Clears the usage of the flow row at {@code at}. */
+    private void clearFlowUsage(int at) {
+        flow[at + F_UL_PACKETS] = 0;
+        flow[at + F_UL_BYTES] = 0;
+        flow[at + F_DL_PACKETS] = 0;
+        flow[at + F_DL_BYTES] = 0;
+        flow[at + F_ACTIVE_NS] = 0;
+    }
+
+    /** Where flow row {@code f} starts in {@link #flow}. */
+    private static int flowAt(int f) {
+        return ALIGN + (f << FLOW_SHIFT);
     }
 
     /**
@@ -904,7 +917,7 @@ final class ServiceMeter {
     /** Forgets flows idle for longer than the flow idle timeout, and rebuilds the filter from the flows that stay. */
     void sweep(long nowNs) {
         for (int f = flows.size() - 1; f >= 0; f--) {
-            if (nowNs - flow[(f << 2) + F_LAST_NS] > flowIdleNs) {
+            if (nowNs - flow[flowAt(f) + F_LAST_NS] > flowIdleNs) {
                 removeFlow(f);
             }
         }
@@ -924,7 +937,7 @@ final class ServiceMeter {
     private void buildFilter() {
         Arrays.fill(filter, 0);
         for (int f = flows.size() - 1; f >= 0; f--) {
-            addToFilter((int) (flow[(f << 2) + F_STATE] >>> 32));
+            addToFilter((int) (flow[flowAt(f) + F_STATE] >>> 32));
         }
         filterStale = 0;
     }
@@ -932,14 +945,7 @@ final class ServiceMeter {
     private void removeFlow(int f) {
         int moved = flows.remove(f);
         if (moved >= 0) {
-            System.arraycopy(flow, moved << 2, flow, f << 2, 4);
-            flowUlPackets[f] = flowUlPackets[moved];
-            flowUlBytes[f] = flowUlBytes[moved];
-            flowDlPackets[f] = flowDlPackets[moved];
-            flowDlBytes[f] = flowDlBytes[moved];
-            flowActiveNs[f] = flowActiveNs[moved];
-            flowFirstNs[f] = flowFirstNs[moved];
-            flowRecordNs[f] = flowRecordNs[moved];
+            System.arraycopy(flow, flowAt(moved), flow, flowAt(f), F_RECORD_NS + 1);
         }
         if (++filterStale >= Math.max(FILTER_REBUILD, flows.size() >> 1)) {
             buildFilter();
@@ -973,14 +979,7 @@ final class ServiceMeter {
     }
 
     private void growFlows(int rows) {
-        flow = Arrays.copyOf(flow == null ? new long[0] : flow, rows << 2);
-        flowUlPackets = Arrays.copyOf(flowUlPackets == null ? new long[0] : flowUlPackets, rows);
-        flowUlBytes = Arrays.copyOf(flowUlBytes == null ? new long[0] : flowUlBytes, rows);
-        flowDlPackets = Arrays.copyOf(flowDlPackets == null ? new long[0] : flowDlPackets, rows);
-        flowDlBytes = Arrays.copyOf(flowDlBytes == null ? new long[0] : flowDlBytes, rows);
-        flowActiveNs = Arrays.copyOf(flowActiveNs == null ? new long[0] : flowActiveNs, rows);
-        flowFirstNs = Arrays.copyOf(flowFirstNs == null ? new long[0] : flowFirstNs, rows);
-        flowRecordNs = Arrays.copyOf(flowRecordNs == null ? new long[0] : flowRecordNs, rows);
+        flow = Arrays.copyOf(flow == null ? new long[0] : flow, flowAt(rows));
     }
 
     private void growContainers(int rows) {
