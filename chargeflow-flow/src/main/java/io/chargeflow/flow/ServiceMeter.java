@@ -19,11 +19,12 @@ import java.util.List;
  * SNI once; later packets of the flow must keep its decision), and a flow that opened with a SYN and has carried no
  * payload yet: it stays provisional until its first payload packet, which decides it again, and the handshake's
  * usage moves to the container of the final decision, so a server name still counts from the first packet. A
- * filter over the reader's flow hash, a bit per bucket, keeps the table out of the way of every other packet (one
- * load from 128 KiB instead of a probe into a large table). A flow that leaves the table (most do at their first
- * payload) cannot clear its bit, which other flows may share: the filter is built afresh from the table's flows once
- * the flows removed since the last build reach half the table (at least 4,096), and at every sweep. Until then their
- * bits let packets through to a probe that finds nothing, as does a bucket another flow set.
+ * filter over the reader's flow hash, two bits per flow in one of 2^14 words (a blocked Bloom filter), keeps the
+ * table out of the way of every other packet (one load from 128 KiB instead of a probe into a large table). A flow
+ * that leaves the table (most do at their first payload) cannot clear its bits, which other flows may share: the
+ * filter is built afresh from the table's flows once the flows removed since the last build reach half the table (at
+ * least 4,096), and at every sweep. Until then their bits let packets through to a probe that finds nothing, as do
+ * bits other flows set.
  *
  * <p><b>Containers.</b> One per (session, decision), in two rows. The hot row, four longs (32 bytes), is all a packet
  * touches: packets and octets per direction packed in one long each (packets above bit 40; both move to the cold row
@@ -121,7 +122,7 @@ final class ServiceMeter {
     /** log2 of a flow row's longs. */
     private static final int FLOW_SHIFT = 4;
 
-    /** log2 of the flow filter's buckets: a bit each, so 2^20 buckets take 128 KiB (a level-2 cache holds them). */
+    /** log2 of the flow filter's bits: 2^20 bits take 128 KiB (a level-2 cache holds them). */
     private static final int FILTER_BITS = 20;
 
     private static final int FILTER_MASK = (1 << FILTER_BITS) - 1;
@@ -924,13 +925,24 @@ final class ServiceMeter {
         buildFilter();
     }
 
-    /** Whether the flow filter lets a packet of flow hash {@code fh} through to the table. */
+    /** Whether the flow filter lets a packet of flow hash {@code fh} through to the table (both its bits set). */
     private boolean inFilter(int fh) {
-        return (filter[(fh & FILTER_MASK) >>> 6] & (1L << fh)) != 0;
+        long bits = filterBits(fh);
+        return (filter[(fh & FILTER_MASK) >>> 6] & bits) == bits;
     }
 
     private void addToFilter(int fh) {
-        filter[(fh & FILTER_MASK) >>> 6] |= 1L << fh;
+        filter[(fh & FILTER_MASK) >>> 6] |= filterBits(fh);
+    }
+
+    /**
+     * A flow's two bits in its filter word: the hash's low six bits and its top six (the word index takes bits 6..19).
+     * Two bits in one word cost the same single load as one and let fewer packets through to a probe that finds
+     * nothing: on the 10M-frame generated capture (one processor), 170,000 of 5.75 million TCP packets whose flow the
+     * table does not hold, against 310,000 with one bit.
+     */
+    private static long filterBits(int fh) {
+        return (1L << fh) | (1L << (fh >>> 26));
     }
 
     /** Builds the filter afresh from the flows in the table: the bits of flows that left it are cleared. */
