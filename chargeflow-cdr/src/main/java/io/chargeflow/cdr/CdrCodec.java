@@ -40,42 +40,65 @@ public final class CdrCodec {
 
     private CdrCodec() {}
 
-    /** Encodes {@code cdr} at the buffer's position; the buffer must be little-endian and have room. */
+    /**
+     * Encodes {@code cdr} at the buffer's position and moves the position past it; a buffer without room for the
+     * record throws {@link java.nio.BufferOverflowException} and keeps its position.
+     */
     public static void encode(PgwRecord cdr, ByteBuffer out) {
-        out.put(VERSION);
-        out.put((byte) cdr.recordType());
-        out.put((byte) cdr.causeForRecClosing().code());
-        int flags = (cdr.chargingSide() == ChargingSide.NETWORK ? 1 : 0) | (cdr.peerToPeer() ? 2 : 0);
-        out.put((byte) flags);
-        out.putLong(cdr.subscriberKeyHi()).putLong(cdr.subscriberKeyLo());
-        out.putLong(cdr.peerKeyHi()).putLong(cdr.peerKeyLo());
-        putZigZag(out, cdr.chargingID());
-        putZigZag(out, cdr.recordOpeningTimeMs());
-        putZigZag(out, cdr.durationMs());
-        putVarLong(out, cdr.recordSequenceNumber());
-        putZigZag(out, cdr.subscriberId());
-        putString(out, cdr.servedIMSI());
-        putString(out, cdr.servedMSISDN());
-        putString(out, cdr.servedPDPPDNAddress());
-        putString(out, cdr.nodeID());
-        putString(out, cdr.account());
-        putString(out, cdr.plan());
+        int max = maxEncodedSize(cdr);
+        if (out.hasArray() && out.remaining() >= max) {
+            int at = out.arrayOffset() + out.position();
+            out.position(encode(cdr, out.array(), at) - out.arrayOffset());
+        } else {
+            byte[] bytes = new byte[max];
+            out.put(bytes, 0, encode(cdr, bytes, 0));
+        }
+    }
+
+    /**
+     * Encodes {@code cdr} into {@code out} from {@code offset} on and returns the offset after it. {@code out} must
+     * hold {@link #maxEncodedSize} bytes from {@code offset}. Writes the array directly: the journal sink encodes every
+     * record of a run here, and a byte-at-a-time {@code ByteBuffer} put, each checked against the buffer's limit,
+     * cost most of a record's close.
+     */
+    public static int encode(PgwRecord cdr, byte[] out, int offset) {
+        int p = offset;
+        out[p++] = VERSION;
+        out[p++] = (byte) cdr.recordType();
+        out[p++] = (byte) cdr.causeForRecClosing().code();
+        out[p++] = (byte) ((cdr.chargingSide() == ChargingSide.NETWORK ? 1 : 0) | (cdr.peerToPeer() ? 2 : 0));
+        p = putLong(out, p, cdr.subscriberKeyHi());
+        p = putLong(out, p, cdr.subscriberKeyLo());
+        p = putLong(out, p, cdr.peerKeyHi());
+        p = putLong(out, p, cdr.peerKeyLo());
+        p = putZigZag(out, p, cdr.chargingID());
+        p = putZigZag(out, p, cdr.recordOpeningTimeMs());
+        p = putZigZag(out, p, cdr.durationMs());
+        p = putVarLong(out, p, cdr.recordSequenceNumber());
+        p = putZigZag(out, p, cdr.subscriberId());
+        p = putString(out, p, cdr.servedIMSI());
+        p = putString(out, p, cdr.servedMSISDN());
+        p = putString(out, p, cdr.servedPDPPDNAddress());
+        p = putString(out, p, cdr.nodeID());
+        p = putString(out, p, cdr.account());
+        p = putString(out, p, cdr.plan());
         List<ServiceData> list = cdr.listOfServiceData();
-        putVarLong(out, list.size());
+        p = putVarLong(out, p, list.size());
         for (int i = 0; i < list.size(); i++) {
             ServiceData d = list.get(i);
-            putVarLong(out, d.ratingGroup() & 0xFFFFFFFFL);
-            putVarLong(out, d.serviceIdentifier() & 0xFFFFFFFFL);
-            putZigZag(out, d.datavolumeFBCUplink());
-            putZigZag(out, d.datavolumeFBCDownlink());
-            putZigZag(out, d.uplinkPackets());
-            putZigZag(out, d.downlinkPackets());
-            putZigZag(out, d.timeOfFirstUsageMs() - cdr.recordOpeningTimeMs());
-            putZigZag(out, d.timeOfLastUsageMs() - d.timeOfFirstUsageMs());
-            putZigZag(out, d.timeUsageMs());
-            putVarLong(out, d.serviceConditionChange() & 0xFFFFFFFFL);
-            putVarLong(out, d.resultCode() & 0xFFFFFFFFL);
+            p = putVarLong(out, p, d.ratingGroup() & 0xFFFFFFFFL);
+            p = putVarLong(out, p, d.serviceIdentifier() & 0xFFFFFFFFL);
+            p = putZigZag(out, p, d.datavolumeFBCUplink());
+            p = putZigZag(out, p, d.datavolumeFBCDownlink());
+            p = putZigZag(out, p, d.uplinkPackets());
+            p = putZigZag(out, p, d.downlinkPackets());
+            p = putZigZag(out, p, d.timeOfFirstUsageMs() - cdr.recordOpeningTimeMs());
+            p = putZigZag(out, p, d.timeOfLastUsageMs() - d.timeOfFirstUsageMs());
+            p = putZigZag(out, p, d.timeUsageMs());
+            p = putVarLong(out, p, d.serviceConditionChange() & 0xFFFFFFFFL);
+            p = putVarLong(out, p, d.resultCode() & 0xFFFFFFFFL);
         }
+        return p;
     }
 
     /** An upper bound of the encoded size, to size buffers before encoding. */
@@ -92,27 +115,20 @@ public final class CdrCodec {
      * so a record costs one array of its own size. One per thread: the scratch is not shared.
      */
     public static final class Encoder {
-        private ByteBuffer scratch = ByteBuffer.allocate(1024).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        private byte[] scratch = new byte[1024];
 
         public byte[] encode(PgwRecord cdr) {
             int max = maxEncodedSize(cdr);
-            if (scratch.capacity() < max) {
-                scratch = ByteBuffer.allocate(Math.max(max, scratch.capacity() * 2))
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (scratch.length < max) {
+                scratch = new byte[Math.max(max, scratch.length * 2)];
             }
-            scratch.clear();
-            CdrCodec.encode(cdr, scratch);
-            return java.util.Arrays.copyOf(scratch.array(), scratch.position());
+            return java.util.Arrays.copyOf(scratch, CdrCodec.encode(cdr, scratch, 0));
         }
     }
 
     /** Encodes into a new exactly-sized array (control plane and tests). */
     public static byte[] encode(PgwRecord cdr) {
-        ByteBuffer buffer = ByteBuffer.allocate(maxEncodedSize(cdr)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        encode(cdr, buffer);
-        byte[] bytes = new byte[buffer.position()];
-        buffer.flip().get(bytes);
-        return bytes;
+        return new Encoder().encode(cdr);
     }
 
     /**
@@ -208,15 +224,42 @@ public final class CdrCodec {
         return s == null ? 1 : 5 + s.length() * 3;
     }
 
-    private static void putString(ByteBuffer out, String s) {
+    /** Length + 1 as a varint (0: null), then UTF-8; ASCII (every string the engine writes) without a copy. */
+    private static int putString(byte[] out, int p, String s) {
         if (s == null) {
-            out.put((byte) 0);
-            return;
+            out[p] = 0;
+            return p + 1;
         }
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        putVarLong(out, bytes.length + 1L);
-        out.put(bytes);
+        int n = s.length();
+        if (n < 127) {
+            int at = p + 1;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    return putUtf8(out, p, s);
+                }
+                out[at + i] = (byte) c;
+            }
+            out[p] = (byte) (n + 1);
+            return at + n;
+        }
+        return putUtf8(out, p, s);
     }
+
+    private static int putUtf8(byte[] out, int p, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        p = putVarLong(out, p, bytes.length + 1L);
+        System.arraycopy(bytes, 0, out, p, bytes.length);
+        return p + bytes.length;
+    }
+
+    private static int putLong(byte[] out, int p, long v) {
+        LONG_LE.set(out, p, v);
+        return p + 8;
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private static String getString(ByteBuffer in) {
         long lengthPlusOne = getVarLong(in);
@@ -237,12 +280,13 @@ public final class CdrCodec {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    static void putVarLong(ByteBuffer out, long value) {
+    static int putVarLong(byte[] out, int p, long value) {
         while ((value & ~0x7FL) != 0) {
-            out.put((byte) ((value & 0x7F) | 0x80));
+            out[p++] = (byte) ((value & 0x7F) | 0x80);
             value >>>= 7;
         }
-        out.put((byte) value);
+        out[p] = (byte) value;
+        return p + 1;
     }
 
     static long getVarLong(ByteBuffer in) {
@@ -257,8 +301,8 @@ public final class CdrCodec {
         throw new CdrFormatException("varint longer than 10 bytes", in.position());
     }
 
-    private static void putZigZag(ByteBuffer out, long value) {
-        putVarLong(out, (value << 1) ^ (value >> 63));
+    private static int putZigZag(byte[] out, int p, long value) {
+        return putVarLong(out, p, (value << 1) ^ (value >> 63));
     }
 
     private static long getZigZag(ByteBuffer in) {

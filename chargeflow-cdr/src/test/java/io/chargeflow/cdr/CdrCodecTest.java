@@ -21,6 +21,112 @@ class CdrCodecTest {
         assertThat(bytes.length).isLessThan(CdrCodec.maxEncodedSize(cdr));
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {5L, 20261207L})
+    void shouldWriteTheSameBytesAsTheByteBufferEncodingWhenRecordsAreRandom(long seed) {
+        // the array writer replaced a ByteBuffer one: journals written before must read the same, so the bytes must
+        // not change; strings cover ASCII at the one-byte length limit and past it, and UTF-8 of 1 to 4 bytes
+        String[] strings = {
+            "",
+            "a",
+            "x".repeat(125),
+            "y".repeat(126),
+            "z".repeat(127),
+            "w".repeat(300),
+            "nul\0",
+            "é",
+            "€uro",
+            "emoji \uD83D\uDE00",
+            "lone \uD800 surrogate",
+            "ä".repeat(130)
+        };
+        Random random = new Random(seed);
+        for (int i = 0; i < 3000; i++) {
+            PgwRecord r = CdrFixtures.random(random, i);
+            if (i % 3 == 0) {
+                r = new PgwRecord(
+                        r.recordType(),
+                        strings[random.nextInt(strings.length)],
+                        strings[random.nextInt(strings.length)],
+                        strings[random.nextInt(strings.length)],
+                        r.chargingID(),
+                        strings[random.nextInt(strings.length)],
+                        r.recordOpeningTimeMs(),
+                        r.durationMs(),
+                        r.causeForRecClosing(),
+                        r.recordSequenceNumber(),
+                        0,
+                        r.listOfServiceData(),
+                        r.chargingSide(),
+                        r.subscriberKeyHi(),
+                        r.subscriberKeyLo(),
+                        r.peerToPeer(),
+                        r.peerKeyHi(),
+                        r.peerKeyLo(),
+                        r.subscriberId(),
+                        strings[random.nextInt(strings.length)],
+                        random.nextBoolean() ? null : strings[random.nextInt(strings.length)]);
+            }
+            assertThat(CdrCodec.encode(r)).as("seed=%d record=%d", seed, i).isEqualTo(ReferenceEncoding.encode(r));
+        }
+    }
+
+    /** The encoding as the ByteBuffer writer produced it (kept here as the reference for the format). */
+    private static final class ReferenceEncoding {
+        static byte[] encode(PgwRecord cdr) {
+            ByteBuffer out = ByteBuffer.allocate(CdrCodec.maxEncodedSize(cdr)).order(ByteOrder.LITTLE_ENDIAN);
+            out.put(CdrCodec.VERSION);
+            out.put((byte) cdr.recordType());
+            out.put((byte) cdr.causeForRecClosing().code());
+            out.put((byte) ((cdr.chargingSide() == ChargingSide.NETWORK ? 1 : 0) | (cdr.peerToPeer() ? 2 : 0)));
+            out.putLong(cdr.subscriberKeyHi()).putLong(cdr.subscriberKeyLo());
+            out.putLong(cdr.peerKeyHi()).putLong(cdr.peerKeyLo());
+            zigZag(out, cdr.chargingID());
+            zigZag(out, cdr.recordOpeningTimeMs());
+            zigZag(out, cdr.durationMs());
+            varLong(out, cdr.recordSequenceNumber());
+            zigZag(out, cdr.subscriberId());
+            for (String s : new String[] {
+                cdr.servedIMSI(), cdr.servedMSISDN(), cdr.servedPDPPDNAddress(), cdr.nodeID(), cdr.account(), cdr.plan()
+            }) {
+                if (s == null) {
+                    out.put((byte) 0);
+                } else {
+                    byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    varLong(out, bytes.length + 1L);
+                    out.put(bytes);
+                }
+            }
+            varLong(out, cdr.listOfServiceData().size());
+            for (ServiceData d : cdr.listOfServiceData()) {
+                varLong(out, d.ratingGroup() & 0xFFFFFFFFL);
+                varLong(out, d.serviceIdentifier() & 0xFFFFFFFFL);
+                zigZag(out, d.datavolumeFBCUplink());
+                zigZag(out, d.datavolumeFBCDownlink());
+                zigZag(out, d.uplinkPackets());
+                zigZag(out, d.downlinkPackets());
+                zigZag(out, d.timeOfFirstUsageMs() - cdr.recordOpeningTimeMs());
+                zigZag(out, d.timeOfLastUsageMs() - d.timeOfFirstUsageMs());
+                zigZag(out, d.timeUsageMs());
+                varLong(out, d.serviceConditionChange() & 0xFFFFFFFFL);
+                varLong(out, d.resultCode() & 0xFFFFFFFFL);
+            }
+            return java.util.Arrays.copyOf(out.array(), out.position());
+        }
+
+        private static void varLong(ByteBuffer out, long value) {
+            while ((value & ~0x7FL) != 0) {
+                out.put((byte) ((value & 0x7F) | 0x80));
+                value >>>= 7;
+            }
+            out.put((byte) value);
+        }
+
+        private static void zigZag(ByteBuffer out, long value) {
+            varLong(out, (value << 1) ^ (value >> 63));
+        }
+    }
+
     @Test
     void shouldKeepRecordsCompactWhenEncoded() {
         // two containers plus identity: well under the ~400 bytes a naive fixed layout needs
