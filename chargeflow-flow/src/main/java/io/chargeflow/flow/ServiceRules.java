@@ -42,6 +42,17 @@ public final class ServiceRules {
     private final AddressPools[] prefixes;
     private final String[][] names;
     private final boolean[] hasName;
+    /**
+     * The rules' server-name patterns, matched in one pass over a name (see {@link #matchName}); null when there are
+     * at most {@link #WALK_PATTERNS}, which a walk over them matches faster.
+     */
+    private final io.chargeflow.flow.internal.NameIndex nameIndex;
+    /**
+     * Up to this many patterns the walk is faster than the index (NameMatchBenchmark: 27 ns against 39 for five
+     * patterns; from 100 on the walk costs 3 ns a pattern, the index about 40 ns whatever their number).
+     */
+    private static final int WALK_PATTERNS = 8;
+
     private final int defaultRatingGroup;
     private final int defaultServiceId;
     private final boolean anyNameRule;
@@ -90,6 +101,11 @@ public final class ServiceRules {
         this.defaultRatingGroup = defaultRatingGroup;
         this.defaultServiceId = defaultServiceId;
         this.anyNameRule = any;
+        int patternCount = 0;
+        for (String[] p : names) {
+            patternCount += p == null ? 0 : p.length;
+        }
+        this.nameIndex = patternCount > WALK_PATTERNS ? new io.chargeflow.flow.internal.NameIndex(names) : null;
         long names = 0;
         long withPrefix = 0;
         java.util.List<Integer> namedProtocols = new java.util.ArrayList<>();
@@ -314,6 +330,14 @@ public final class ServiceRules {
      * allocation-free.
      */
     public long matchName(byte[] name, int length) {
+        return nameIndex != null ? nameIndex.match(name, length) : matchNameByWalking(name, length);
+    }
+
+    /**
+     * {@link #matchName} the plain way, pattern by pattern: the reference the name index is tested and benchmarked
+     * against.
+     */
+    public long matchNameByWalking(byte[] name, int length) {
         long mask = 0;
         for (int i = 0; i < names.length; i++) {
             if (names[i] == null) {

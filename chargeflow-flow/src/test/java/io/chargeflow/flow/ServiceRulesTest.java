@@ -68,6 +68,51 @@ class ServiceRulesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4})
+    void shouldMatchNamesLikeThePatternWalkWhenNamesAndPatternsAreRandom(long seed) {
+        // names and patterns from a few labels, so that exact names, suffixes, a pattern in several rules, a suffix
+        // equal to a whole name and names that only end like a suffix without its dot all occur
+        java.util.Random random = new java.util.Random(seed);
+        String[] labels = {"a", "b", "video", "example", "com", "cdn", "x-1", "e"};
+        java.util.function.Supplier<String> host = () -> {
+            StringBuilder b = new StringBuilder(labels[random.nextInt(labels.length)]);
+            for (int n = random.nextInt(4); n > 0; n--) {
+                b.append('.').append(labels[random.nextInt(labels.length)]);
+            }
+            return b.toString();
+        };
+        List<String> lines = new java.util.ArrayList<>();
+        int rules = 1 + random.nextInt(63);
+        for (int r = 0; r < rules; r++) {
+            StringBuilder line = new StringBuilder("r" + r + ": rg=" + (100 + r));
+            if (random.nextInt(4) > 0) {
+                line.append(" name=");
+                for (int k = 1 + random.nextInt(6); k > 0; k--) {
+                    line.append(random.nextBoolean() ? "*." : "")
+                            .append(host.get())
+                            .append(k > 1 ? "," : "");
+                }
+            }
+            lines.add(line.toString());
+        }
+        lines.add("default: rg=1");
+        ServiceRules parsed = ServiceRules.parse(lines, "random.rules");
+        long matched = 0;
+        for (int i = 0; i < 20_000; i++) {
+            String name = random.nextInt(10) == 0 ? "." + host.get() : host.get();
+            byte[] bytes = (name + "trailing").getBytes(StandardCharsets.US_ASCII);
+            int length = name.length();
+            long expected = parsed.matchNameByWalking(bytes, length);
+            assertThat(parsed.matchName(bytes, length))
+                    .as("seed %d name %s", seed, name)
+                    .isEqualTo(expected);
+            matched += expected != 0 ? 1 : 0;
+        }
+        // the walk found something often enough for the comparison to mean something
+        assertThat(matched).isGreaterThan(1_000);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "seed {0}")
     @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
     void shouldDecideLikeTheRuleWalkWhenInputsAreRandom(long seed) {
         java.util.Random random = new java.util.Random(seed);
