@@ -480,11 +480,12 @@ public final class ServiceRules {
             AddressPools pools = new AddressPools();
             for (String cidr : value.split(",")) {
                 try {
-                    pools.add(cidr);
+                    pools.addUnindexed(cidr);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("prefix=" + cidr + " is not an address/prefix-length");
                 }
             }
+            pools.index();
             return pools;
         }
 
