@@ -250,8 +250,8 @@ final class ServiceMeter {
     /** Prefetching, stage two, for a packet {@link #flowFilter} let through: its flow's home slot in the flow index. */
     int probeFlow(long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta) {
         return flows.probe(
-                flowHashA(keyHi, keyLo, peerHi, peerLo, ports, TCP),
-                flowHashB(keyHi, keyLo, peerHi, peerLo, ports, TCP));
+                flowHashA(keyHi, keyLo, peerHi, peerLo, ports, meta),
+                flowHashB(keyHi, keyLo, peerHi, peerLo, ports, meta));
     }
 
     /** Prefetching, stage three: loads the key and the row of the flow a {@link #probeFlow} slot names. */
@@ -329,8 +329,8 @@ final class ServiceMeter {
             long timeNs) {
         if (inFilter(RecordLayout.flowHash(meta))) {
             int f = flows.find(
-                    flowHashA(keyHi, keyLo, peerHi, peerLo, ports, TCP),
-                    flowHashB(keyHi, keyLo, peerHi, peerLo, ports, TCP));
+                    flowHashA(keyHi, keyLo, peerHi, peerLo, ports, meta),
+                    flowHashB(keyHi, keyLo, peerHi, peerLo, ports, meta));
             if (f >= 0) {
                 int at = flowAt(f);
                 // an idle flow the sweep has not removed yet goes the long way, which removes it
@@ -380,8 +380,8 @@ final class ServiceMeter {
         long fa = 0;
         long fb = 0;
         if (inFilter(fh)) {
-            fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
-            fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
+            fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, meta);
+            fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, meta);
             f = flows.find(fa, fb);
             if (f >= 0 && timeNs - flow[flowAt(f) + F_LAST_NS] > flowIdleNs) {
                 // idle past its timeout: gone, whether or not a sweep came since (sweeps follow the reader's
@@ -427,8 +427,8 @@ final class ServiceMeter {
             boolean opening = (ports & RecordLayout.SYN_BIT) != 0 && !payload && nameMask == 0;
             if (nameMask != 0 || opening) {
                 if (fa == 0 && fb == 0) {
-                    fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, protocol);
-                    fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, protocol);
+                    fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, meta);
+                    fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, meta);
                 }
                 f = flows.insert(fa, fb);
                 if (flowAt(f + 1) > flow.length) {
@@ -973,21 +973,26 @@ final class ServiceMeter {
     }
 
     /**
-     * Two independent 64-bit hashes of the 5-tuple (subscriber key, server address, ports, protocol) form the flow
-     * table's 128-bit key: a collision of both needs about 2^64 flows, far beyond any table here.
+     * Two independent 64-bit hashes of the flow (subscriber key, server address, ports, protocol, and the reader's
+     * flow hash) form the flow table's 128-bit key: a collision of both needs about 2^64 flows, far beyond any table
+     * here. The reader's hash covers the subscriber's full address where the session key may be a prefix (IPv6 by
+     * /64): two hosts of one prefix using the same port towards the same server are two flows, and a flow's row is
+     * always behind the filter bits of its packets' hash.
      */
-    private static long flowHashA(long keyHi, long keyLo, long peerHi, long peerLo, long ports, int protocol) {
+    private static long flowHashA(long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta) {
         return mix(keyLo * 0x9E37_79B9_7F4A_7C15L
                 ^ peerLo
                 ^ Long.rotateLeft(keyHi ^ peerHi, 29)
-                ^ ((ports & 0xFFFF_FFFFL) | ((long) protocol << 40)) * 0xC2B2_AE3D_27D4_EB4FL);
+                ^ ((ports & 0xFFFF_FFFFL) | ((long) RecordLayout.protocol(meta) << 40)) * 0xC2B2_AE3D_27D4_EB4FL
+                ^ Long.rotateLeft(RecordLayout.flowHash(meta) & 0xFFFF_FFFFL, 47));
     }
 
-    private static long flowHashB(long keyHi, long keyLo, long peerHi, long peerLo, long ports, int protocol) {
+    private static long flowHashB(long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta) {
         return mix(peerLo * 0xD6E8_FEB8_6659_FD93L
                 ^ keyLo
                 ^ Long.rotateLeft(peerHi * 0x1656_67B1_9E37_79F9L ^ keyHi, 17)
-                ^ ((ports & 0xFFFF_FFFFL) | ((long) protocol << 40)));
+                ^ ((ports & 0xFFFF_FFFFL) | ((long) RecordLayout.protocol(meta) << 40))
+                ^ (RecordLayout.flowHash(meta) & 0xFFFF_FFFFL) * 0x94D0_49BB_1331_11EBL);
     }
 
     private void growFlows(int rows) {

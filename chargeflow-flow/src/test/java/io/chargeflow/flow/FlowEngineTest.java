@@ -426,6 +426,60 @@ class FlowEngineTest {
     }
 
     @Test
+    void shouldKeepTwoHostsOfOnePrefixApartWhenTheirFlowsShareSessionPortsAndServer() throws Exception {
+        // one session (keyed by /64), two hosts, the same source port to the same server: two flows. Only the first
+        // names its server; the second's packets must not take the first's decision from the flow table (the flow
+        // filter usually keeps them from the table anyway; ServiceMeterTest forces a filter collision)
+        ServiceRules rules = ServiceRules.parse(
+                List.of(
+                        "video: rg=100 sid=1 name=*.video.example.com",
+                        "web: rg=10 proto=tcp port=443",
+                        "default: rg=1"),
+                "rules");
+        byte[] hello = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv6("2001:db8:0:1::1", "2001:db8:ff::5")
+                .tcp(5000, 443, 0x18)
+                .payload(io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com"))
+                .build();
+        byte[] otherHost = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv6("2001:db8:0:1::2", "2001:db8:ff::5")
+                .tcp(5000, 443, 0x18)
+                .payload(100)
+                .build();
+        byte[] otherHostDown = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv6("2001:db8:ff::5", "2001:db8:0:1::2")
+                .tcp(443, 5000, 0x18)
+                .payload(200)
+                .build();
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
+                .frame(T0, hello)
+                .frame(T0 + SECOND, otherHost)
+                .frame(T0 + 2 * SECOND, otherHostDown)
+                .frame(T0 + 3 * SECOND, hello);
+        List<ClosedSession> sessions = run(new FlowContext().processors(1).serviceRules(rules), pcap);
+        assertThat(sessions).hasSize(1);
+        Map<Integer, ServiceUsage> byRg = new HashMap<>();
+        sessions.get(0).services().forEach(s -> byRg.put(s.ratingGroup(), s));
+        assertThat(byRg).containsOnlyKeys(100, 10);
+        int helloLength =
+                40 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com").length;
+        assertThat(List.of(
+                        byRg.get(100).ulPackets(),
+                        byRg.get(100).ulBytes(),
+                        byRg.get(100).dlPackets()))
+                .containsExactly(2L, 2L * helloLength, 0L);
+        ServiceUsage web = byRg.get(10);
+        assertThat(List.of(web.ulPackets(), web.ulBytes(), web.dlPackets(), web.dlBytes()))
+                .containsExactly(1L, 160L, 1L, 260L);
+    }
+
+    @Test
     void shouldCloseEverySessionInsideAPrefixWhenItsBindingEnds() throws Exception {
         byte[] a = CaptureBuilder.frame()
                 .ethernet()

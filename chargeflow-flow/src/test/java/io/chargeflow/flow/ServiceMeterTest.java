@@ -247,6 +247,29 @@ class ServiceMeterTest {
         assertThat(byRg.get(100).activeNs()).isEqualTo(second);
     }
 
+    @Test
+    void shouldNotGiveAFlowTheDecisionOfAnotherWhoseFilterBitsItShares() throws Exception {
+        // two flows with the same session key, server and ports (two hosts of one IPv6 /64, say) but different flow
+        // hashes whose filter bits coincide (bit 20 of the hash takes no part in them): the first is decided by its
+        // server name, the second names nothing and must decide on its own, not find the first in the table
+        ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
+        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        long[] words = new long[ServiceMeter.WORDS];
+        long second = 1_000_000_000L;
+        int named = 0x0ABC_0123;
+        int other = named ^ (1 << 20);
+        meter(meter, words, 0, 2, tcp(40001, false), tcpMeta(named), 1, T0);
+        meter(meter, words, 0, 2, tcp(40001, false), tcpMeta(other), 0, T0 + second);
+        meter(meter, words, 0, 2, tcp(40001, false), tcpMeta(other), 0, T0 + 2 * second);
+        meter(meter, words, 0, 2, tcp(40001, false), tcpMeta(named), 0, T0 + 3 * second);
+        java.util.Map<Integer, ServiceUsage> byRg = new java.util.HashMap<>();
+        for (ServiceUsage u : meter.close(words, 0, 0, true)) {
+            byRg.put(u.ratingGroup(), u);
+        }
+        assertThat(byRg).containsOnlyKeys(100, 10);
+        assertThat(List.of(byRg.get(100).ulPackets(), byRg.get(10).ulPackets())).containsExactly(2L, 2L);
+    }
+
     private static long tcp(int clientPort, boolean syn) {
         return ports(443, clientPort - 40000, syn, !syn);
     }
