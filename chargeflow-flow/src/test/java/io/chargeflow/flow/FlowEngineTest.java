@@ -301,14 +301,25 @@ class FlowEngineTest {
         assertThat(sessions.get(0).ulPackets()).isEqualTo(3);
     }
 
-    @Test
-    void shouldDecideByTheAddressADnsAnswerGaveForANameOfARule() throws Exception {
-        ServiceRules rules = ServiceRules.parse(
+    /** Names under video.example.com are video (rg 100), other TCP to 443 web (rg 10), the rest rg 1. */
+    private static ServiceRules videoWebRules() {
+        return ServiceRules.parse(
                 List.of(
                         "video: rg=100 sid=1 name=*.video.example.com",
                         "web: rg=10 proto=tcp port=443",
                         "default: rg=1"),
                 "rules");
+    }
+
+    private static Map<Integer, ServiceUsage> byRatingGroup(ClosedSession session) {
+        Map<Integer, ServiceUsage> byRg = new HashMap<>();
+        session.services().forEach(s -> byRg.put(s.ratingGroup(), s));
+        return byRg;
+    }
+
+    @Test
+    void shouldDecideByTheAddressADnsAnswerGaveForANameOfARule() throws Exception {
+        ServiceRules rules = videoWebRules();
         byte[] answerPayload = io.chargeflow.flow.internal.NameSnifferTest.dnsResponse(
                 "cdn.video.example.com", (203 << 24) | (113 << 8) | 77, (203 << 24) | (113 << 8) | 78);
         byte[] answer = CaptureBuilder.frame()
@@ -348,8 +359,7 @@ class FlowEngineTest {
                 .frame(T0 + 4 * SECOND, toOther);
         List<ClosedSession> sessions = run(new FlowContext().processors(1).serviceRules(rules), pcap);
         assertThat(sessions).hasSize(1);
-        Map<Integer, ServiceUsage> byRg = new HashMap<>();
-        sessions.get(0).services().forEach(s -> byRg.put(s.ratingGroup(), s));
+        Map<Integer, ServiceUsage> byRg = byRatingGroup(sessions.get(0));
         assertThat(byRg).containsOnlyKeys(100, 10, 1);
         // before the answer the address was nobody's: web; after it, video both ways
         assertThat(List.of(
@@ -363,12 +373,7 @@ class FlowEngineTest {
 
     @Test
     void shouldMoveHandshakeToNamedRatingGroupWhenSniArrives() throws Exception {
-        ServiceRules rules = ServiceRules.parse(
-                List.of(
-                        "video: rg=100 sid=1 name=*.video.example.com",
-                        "web: rg=10 proto=tcp port=443",
-                        "default: rg=1"),
-                "rules");
+        ServiceRules rules = videoWebRules();
         byte[] syn = CaptureBuilder.frame()
                 .ethernet()
                 .vlan(100)
@@ -410,8 +415,7 @@ class FlowEngineTest {
                 .frame(T0 + 4 * SECOND, dns);
         List<ClosedSession> sessions = run(new FlowContext().processors(1).serviceRules(rules), pcap);
         assertThat(sessions).hasSize(1);
-        Map<Integer, ServiceUsage> byRg = new HashMap<>();
-        sessions.get(0).services().forEach(s -> byRg.put(s.ratingGroup(), s));
+        Map<Integer, ServiceUsage> byRg = byRatingGroup(sessions.get(0));
         assertThat(byRg).containsOnlyKeys(100, 10, 1);
         ServiceUsage video = byRg.get(100);
         int helloLength =
@@ -430,12 +434,7 @@ class FlowEngineTest {
         // one session (keyed by /64), two hosts, the same source port to the same server: two flows. Only the first
         // names its server; the second's packets must not take the first's decision from the flow table (the flow
         // filter usually keeps them from the table anyway; ServiceMeterTest forces a filter collision)
-        ServiceRules rules = ServiceRules.parse(
-                List.of(
-                        "video: rg=100 sid=1 name=*.video.example.com",
-                        "web: rg=10 proto=tcp port=443",
-                        "default: rg=1"),
-                "rules");
+        ServiceRules rules = videoWebRules();
         byte[] hello = CaptureBuilder.frame()
                 .ethernet()
                 .vlan(100)
@@ -464,8 +463,7 @@ class FlowEngineTest {
                 .frame(T0 + 3 * SECOND, hello);
         List<ClosedSession> sessions = run(new FlowContext().processors(1).serviceRules(rules), pcap);
         assertThat(sessions).hasSize(1);
-        Map<Integer, ServiceUsage> byRg = new HashMap<>();
-        sessions.get(0).services().forEach(s -> byRg.put(s.ratingGroup(), s));
+        Map<Integer, ServiceUsage> byRg = byRatingGroup(sessions.get(0));
         assertThat(byRg).containsOnlyKeys(100, 10);
         int helloLength =
                 40 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com").length;

@@ -224,8 +224,7 @@ class ServiceMeterTest {
 
     @Test
     void shouldGiveANewFlowNoActiveTimeFromTheFlowWhoseTableRowItReuses() throws Exception {
-        ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
-        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        ServiceMeter meter = exampleRulesMeter();
         long[] words = new long[ServiceMeter.WORDS];
         long second = 1_000_000_000L;
         // flows X, Y, Z of one session to port 443; X and Y open with a SYN, X is decided by its first payload and
@@ -235,10 +234,7 @@ class ServiceMeterTest {
         meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, tcp(40001, false), tcpMeta(1), 0, T0 + 2 * second);
         meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, tcp(40003, true), tcpMeta(3), 0, T0 + 10 * second);
         meter.onPacket(words, 0, 0, 42, 0, 1, 0, 2, tcp(40003, false), tcpMeta(3), 1, T0 + 11 * second);
-        java.util.Map<Integer, ServiceUsage> byRg = new java.util.HashMap<>();
-        for (ServiceUsage u : meter.close(words, 0, 42, true)) {
-            byRg.put(u.ratingGroup(), u);
-        }
+        java.util.Map<Integer, ServiceUsage> byRg = closeByRatingGroup(meter, words, 42);
         // web was active from 0 to 10 s (the gaps before Z's handshake stay there); Z took to video only its own
         // usage: two packets and the second between them. A row that kept Y's last packet time gave Z 9 s of
         // activity it never had, moved out of web
@@ -252,8 +248,7 @@ class ServiceMeterTest {
         // two flows with the same session key, server and ports (two hosts of one IPv6 /64, say) but different flow
         // hashes whose filter bits coincide (bit 20 of the hash takes no part in them): the first is decided by its
         // server name, the second names nothing and must decide on its own, not find the first in the table
-        ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
-        ServiceMeter meter = new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+        ServiceMeter meter = exampleRulesMeter();
         long[] words = new long[ServiceMeter.WORDS];
         long second = 1_000_000_000L;
         int named = 0x0ABC_0123;
@@ -262,12 +257,25 @@ class ServiceMeterTest {
         meter(meter, words, 0, 2, tcp(40001, false), tcpMeta(other), 0, T0 + second);
         meter(meter, words, 0, 2, tcp(40001, false), tcpMeta(other), 0, T0 + 2 * second);
         meter(meter, words, 0, 2, tcp(40001, false), tcpMeta(named), 0, T0 + 3 * second);
-        java.util.Map<Integer, ServiceUsage> byRg = new java.util.HashMap<>();
-        for (ServiceUsage u : meter.close(words, 0, 0, true)) {
-            byRg.put(u.ratingGroup(), u);
-        }
+        java.util.Map<Integer, ServiceUsage> byRg = closeByRatingGroup(meter, words, 0);
         assertThat(byRg).containsOnlyKeys(100, 10);
         assertThat(List.of(byRg.get(100).ulPackets(), byRg.get(10).ulPackets())).containsExactly(2L, 2L);
+    }
+
+    /** A meter of examples/services.rules without records (flow idle 120 s, activity 60 s). */
+    private static ServiceMeter exampleRulesMeter() throws java.io.IOException {
+        ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
+        return new ServiceMeter(rules, 16, 120_000_000_000L, 60_000_000_000L, null, false);
+    }
+
+    /** Closes the session whose words start at 0 and returns its containers by rating group. */
+    private static java.util.Map<Integer, ServiceUsage> closeByRatingGroup(
+            ServiceMeter meter, long[] words, long sessionId) {
+        java.util.Map<Integer, ServiceUsage> byRg = new java.util.HashMap<>();
+        for (ServiceUsage u : meter.close(words, 0, sessionId, true)) {
+            byRg.put(u.ratingGroup(), u);
+        }
+        return byRg;
     }
 
     private static long tcp(int clientPort, boolean syn) {
