@@ -23,6 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class FlowManager implements FrameHandler {
     private static final int PUBLISH_BATCH = 256;
+    private static final ValueLayout.OfInt INT_BE =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     private static final MalformedReason[] REASONS = MalformedReason.values();
 
     private final PacketDecoder decoder;
@@ -285,9 +287,7 @@ public final class FlowManager implements FrameHandler {
         if (p.protocol == 6) {
             if (len < 16
                     || !NameSniffer.mayNameServer(
-                            data.get(ValueLayout.JAVA_BYTE, off) & 0xFF,
-                            data.get(ValueLayout.JAVA_BYTE, off + 1) & 0xFF,
-                            data.get(ValueLayout.JAVA_BYTE, off + 5) & 0xFF)) {
+                            data.get(INT_BE, off), data.get(ValueLayout.JAVA_BYTE, off + 5) & 0xFF)) {
                 return 0;
             }
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, payload, 0, len);

@@ -108,6 +108,50 @@ public class NameSnifferTest {
     }
 
     @Test
+    void shouldLetThroughEveryPayloadTheParsersNameAndNotHttpResponses() {
+        // the reader copies and parses only what the gate lets through: it must pass every ClientHello and request
+        // the parsers read a name from, and should stop responses and most other bytes
+        String[] methods = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"};
+        Random random = new Random(20261207);
+        byte[] out = new byte[256];
+        int passed = 0;
+        for (int i = 0; i < 30_000; i++) {
+            byte[] b;
+            switch (i % 4) {
+                case 0 -> b = clientHello("h" + i + ".example.com");
+                case 1 ->
+                    b = (methods[random.nextInt(methods.length)] + " /x HTTP/1.1\r\nHost: h" + i + ".example\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII);
+                default -> {
+                    b = new byte[16 + random.nextInt(200)];
+                    random.nextBytes(b);
+                    if (i % 4 == 3) {
+                        b[0] = (byte) "GPHDO".charAt(random.nextInt(5));
+                    }
+                }
+            }
+            int head = ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+            boolean gate = NameSniffer.mayNameServer(head, b[5] & 0xFF);
+            boolean named =
+                    NameSniffer.tlsServerName(b, 0, b.length, out) > 0 || NameSniffer.httpHost(b, 0, b.length, out) > 0;
+            if (named) {
+                assertThat(gate).as("payload %d", i).isTrue();
+            }
+            passed += gate ? 1 : 0;
+        }
+        // the 15,000 ClientHellos and requests, and none of the random payloads (not even with a method's first letter)
+        assertThat(passed).isEqualTo(15_000);
+        byte[] response = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(NameSniffer.mayNameServer(
+                        ((response[0] & 0xFF) << 24)
+                                | ((response[1] & 0xFF) << 16)
+                                | ((response[2] & 0xFF) << 8)
+                                | (response[3] & 0xFF),
+                        response[5]))
+                .isFalse();
+    }
+
+    @Test
     void shouldReadQuestionAndAnswersWhenDnsResponse() {
         byte[] dns = dnsResponse("cdn.video.example.com", 0x0A000001, 0xC0000207);
         byte[] out = new byte[256];
