@@ -23,6 +23,10 @@ public final class AddressPools {
     private long[] v6Lo = new long[0];
     private long[] v6MaskHi = new long[0];
     private long[] v6MaskLo = new long[0];
+    /** Prefixes added so far; the arrays above grow by doubling and are cut to these counts by {@link #index}. */
+    private int v4Count;
+
+    private int v6Count;
     // sorted disjoint ranges (first and last address) when a family has more than LINEAR prefixes, else null
     private long[] v4First;
     private long[] v4Last;
@@ -39,7 +43,10 @@ public final class AddressPools {
         return pools;
     }
 
-    /** Adds a pool written as {@code 10.45.0.0/16} or {@code 2001:db8::/48}; fails with a name=value message. */
+    /**
+     * Adds a pool written as {@code 10.45.0.0/16} or {@code 2001:db8::/48}; fails with a name=value message. Each call
+     * rebuilds the ranges: {@link #of} builds many prefixes at once.
+     */
     public void add(String cidr) {
         addUnindexed(cidr);
         index();
@@ -69,8 +76,9 @@ public final class AddressPools {
                     | ((address[2] & 0xFFL) << 8)
                     | (address[3] & 0xFFL);
             long mask = length == 0 ? 0 : (0xFFFF_FFFFL << (32 - length)) & 0xFFFF_FFFFL;
-            v4Base = append(v4Base, value & mask);
-            v4Mask = append(v4Mask, mask);
+            v4Base = append(v4Base, v4Count, value & mask);
+            v4Mask = append(v4Mask, v4Count, mask);
+            v4Count++;
         } else {
             long hi = 0;
             long lo = 0;
@@ -80,10 +88,11 @@ public final class AddressPools {
             }
             long maskHi = SubscriberKeys.maskHi(-1L, length);
             long maskLo = SubscriberKeys.maskLo(-1L, length);
-            v6Hi = append(v6Hi, hi & maskHi);
-            v6Lo = append(v6Lo, lo & maskLo);
-            v6MaskHi = append(v6MaskHi, maskHi);
-            v6MaskLo = append(v6MaskLo, maskLo);
+            v6Hi = append(v6Hi, v6Count, hi & maskHi);
+            v6Lo = append(v6Lo, v6Count, lo & maskLo);
+            v6MaskHi = append(v6MaskHi, v6Count, maskHi);
+            v6MaskLo = append(v6MaskLo, v6Count, maskLo);
+            v6Count++;
         }
         cidrs.add(cidr);
     }
@@ -144,6 +153,12 @@ public final class AddressPools {
 
     /** Merges the prefixes into sorted disjoint ranges per family with more than {@link #LINEAR} of them. */
     void index() {
+        v4Base = java.util.Arrays.copyOf(v4Base, v4Count);
+        v4Mask = java.util.Arrays.copyOf(v4Mask, v4Count);
+        v6Hi = java.util.Arrays.copyOf(v6Hi, v6Count);
+        v6Lo = java.util.Arrays.copyOf(v6Lo, v6Count);
+        v6MaskHi = java.util.Arrays.copyOf(v6MaskHi, v6Count);
+        v6MaskLo = java.util.Arrays.copyOf(v6MaskLo, v6Count);
         v4First = null;
         v4Last = null;
         if (v4Base.length > LINEAR) {
@@ -207,9 +222,10 @@ public final class AddressPools {
         return c != 0 ? c : Long.compareUnsigned(aLo, bLo);
     }
 
-    private static long[] append(long[] array, long value) {
-        long[] grown = java.util.Arrays.copyOf(array, array.length + 1);
-        grown[array.length] = value;
-        return grown;
+    /** Sets {@code array[count]}, doubling the array when it is full (adding n prefixes copies O(n) longs). */
+    private static long[] append(long[] array, int count, long value) {
+        long[] target = count < array.length ? array : java.util.Arrays.copyOf(array, Math.max(8, count * 2));
+        target[count] = value;
+        return target;
     }
 }
