@@ -117,7 +117,7 @@ public final class AddressPools {
             }
             return high >= 0 && value <= v4Last[high];
         }
-        for (int i = 0; i < v4Base.length; i++) {
+        for (int i = 0; i < v4Count; i++) {
             if ((value & v4Mask[i]) == v4Base[i]) {
                 return true;
             }
@@ -139,7 +139,7 @@ public final class AddressPools {
             }
             return high >= 0 && compare(hi, lo, v6LastHi[high], v6LastLo[high]) <= 0;
         }
-        for (int i = 0; i < v6Hi.length; i++) {
+        for (int i = 0; i < v6Count; i++) {
             if ((hi & v6MaskHi[i]) == v6Hi[i] && (lo & v6MaskLo[i]) == v6Lo[i]) {
                 return true;
             }
