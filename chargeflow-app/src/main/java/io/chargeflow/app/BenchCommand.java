@@ -134,6 +134,17 @@ final class BenchCommand implements Callable<Integer> {
             // a ratio of speeds either way: packets per second with over without, or nanoseconds without over with
             double ratio = isolate ? median(plain) / median(withRules) : median(withRules) / median(plain);
             out.printf("median with%s: %.2f %s, ratio %.3f%n", with, median(withRules), unit, ratio);
+            // each round's two runs came back to back: their ratio is less moved by a machine whose speed drifts
+            // between rounds than the ratio of the two medians
+            List<Double> paired = new ArrayList<>();
+            for (int i = 0; i < plain.size(); i++) {
+                paired.add(isolate ? plain.get(i) / withRules.get(i) : withRules.get(i) / plain.get(i));
+            }
+            List<Double> sorted = new ArrayList<>(paired);
+            sorted.sort(Double::compare);
+            out.printf(
+                    "per-round ratio: median %.3f, range %.3f-%.3f%n",
+                    median(paired), sorted.getFirst(), sorted.getLast());
         }
         return 0;
     }

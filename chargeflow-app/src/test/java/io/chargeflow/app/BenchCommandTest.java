@@ -1,0 +1,74 @@
+package io.chargeflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bench's figures: its medians and ratios must follow from the rounds it prints. */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldPrintRatiosThatFollowFromTheRoundsWhenRulesAreCompared() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.execute(
+                    "bench",
+                    "--packets",
+                    "20000",
+                    "--subscribers",
+                    "300",
+                    "--rounds",
+                    "3",
+                    "--processors",
+                    "1",
+                    "--rules",
+                    Path.of("../examples/services.rules").toString(),
+                    "--dir",
+                    dir.toString());
+        } finally {
+            System.setOut(saved);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text).isZero();
+        Matcher round = Pattern.compile("(?m)^round \\d+ +([0-9.]+) Mpps.*; with rating-group rules ([0-9.]+) Mpps")
+                .matcher(text);
+        List<Double> plain = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        // the rounds print 0.01 Mpps: a ratio recomputed from them is off by up to ratio * (0.005/with + 0.005/plain)
+        double tolerance = 0.0005;
+        while (round.find()) {
+            double p = Double.parseDouble(round.group(1));
+            double w = Double.parseDouble(round.group(2));
+            plain.add(p);
+            ratios.add(w / p);
+            tolerance = Math.max(tolerance, w / p * (0.005 / w + 0.005 / p) + 0.0005);
+        }
+        assertThat(plain).as(text).hasSize(3);
+        Matcher paired = Pattern.compile("per-round ratio: median ([0-9.]+), range ([0-9.]+)-([0-9.]+)")
+                .matcher(text);
+        assertThat(paired.find()).as(text).isTrue();
+        List<Double> sorted = new ArrayList<>(ratios);
+        sorted.sort(Double::compare);
+        assertThat(Double.parseDouble(paired.group(1))).isCloseTo(sorted.get(1), within(tolerance));
+        assertThat(Double.parseDouble(paired.group(2))).isCloseTo(sorted.getFirst(), within(tolerance));
+        assertThat(Double.parseDouble(paired.group(3))).isCloseTo(sorted.getLast(), within(tolerance));
+        List<Double> sortedPlain = new ArrayList<>(plain);
+        sortedPlain.sort(Double::compare);
+        assertThat(text).contains(String.format("median: %.2f Mpps over 3 rounds (1 processors)", sortedPlain.get(1)));
+    }
+}
