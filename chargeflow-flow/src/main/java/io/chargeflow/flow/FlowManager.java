@@ -48,15 +48,29 @@ public final class FlowManager implements FrameHandler {
     /** A payload the sniffer parses, copied out of the capture (a captured frame is at most 65,535 bytes). */
     private final byte[] payload = new byte[65_536];
 
+    /**
+     * What DNS answers taught, per subscriber: keyed by a 128-bit hash of (the subscriber who received the answer,
+     * the answer's address), so that one subscriber's lookup does not classify another's traffic to that address.
+     */
     private final KeyIndex learned = new KeyIndex(1024);
+
     private long[] learnedMask = new long[learned.capacity()];
     /**
-     * A bit per (address hash mod 2^16) of the learned addresses: most packets' servers were never learned, and one
-     * load from 8 KiB tells them so, where the index lookup hashed the address and probed a slot for every record.
+     * A bit per (address hash mod 2^16) of the addresses any answer taught: most packets' servers were never learned,
+     * and one load from 8 KiB tells them so, where the index lookup hashed and probed a slot for every record.
      */
     private final long[] learnedBits = new long[1 << 10];
+    /**
+     * A bit per learned (subscriber, address) pair, its hash mod 2^20 (128 KiB): a record to an address some other
+     * subscriber learned stops here instead of probing the table.
+     */
+    private final long[] learnedPairBits = new long[1 << 14];
 
     private long answerMask;
+    /** The subscriber key of the DNS answer being learned (its receiver, as a record would key it). */
+    private long answerKeyHi;
+
+    private long answerKeyLo;
     private final NameSniffer.AnswerSink learnSink = this::learn;
     private long namesSeen;
 
@@ -237,9 +251,12 @@ public final class FlowManager implements FrameHandler {
             peerToPeerPackets++;
         }
         if (sniffNames && isLearnedCandidate(peerHi, peerLo)) {
-            int row = learned.find(peerHi, peerLo);
-            if (row >= 0) {
-                nameMask |= learnedMask[row];
+            long a = learnedKeyA(keyHi, keyLo, peerHi, peerLo);
+            if ((learnedPairBits[pairWord(a)] & (1L << a)) != 0) {
+                int row = learned.find(a, learnedKeyB(keyHi, keyLo, peerHi, peerLo));
+                if (row >= 0) {
+                    nameMask |= learnedMask[row];
+                }
             }
         }
         int target = SubscriberKeys.processorOf(keyHi, keyLo, rings.length);
@@ -306,6 +323,14 @@ public final class FlowManager implements FrameHandler {
                 namesSeen++;
                 answerMask = serviceRules.matchName(name, n);
                 if (answerMask != 0) {
+                    // the answer is the receiver's: keyed as the records of the destination are
+                    if (p.ipVersion == 4) {
+                        answerKeyHi = 0;
+                        answerKeyLo = SubscriberKeys.ipv4Lo(p.dstV4);
+                    } else {
+                        answerKeyHi = SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength);
+                        answerKeyLo = SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength);
+                    }
                     NameSniffer.dnsAnswers(payload, 0, len, learnSink);
                 }
             }
@@ -314,13 +339,17 @@ public final class FlowManager implements FrameHandler {
     }
 
     private void learn(long hi, long lo) {
-        int row = learned.find(hi, lo);
+        long a = learnedKeyA(answerKeyHi, answerKeyLo, hi, lo);
+        long b = learnedKeyB(answerKeyHi, answerKeyLo, hi, lo);
+        int row = learned.find(a, b);
         if (row < 0) {
             if (learned.size() >= MAX_LEARNED) {
                 learned.clear();
                 java.util.Arrays.fill(learnedBits, 0);
+                java.util.Arrays.fill(learnedPairBits, 0);
             }
-            row = learned.insert(hi, lo);
+            row = learned.insert(a, b);
+            learnedPairBits[pairWord(a)] |= 1L << a;
             int bit = learnedBit(hi, lo);
             learnedBits[bit >>> 6] |= 1L << bit;
             if (row >= learnedMask.length) {
@@ -335,6 +364,25 @@ public final class FlowManager implements FrameHandler {
     private boolean isLearnedCandidate(long hi, long lo) {
         int bit = learnedBit(hi, lo);
         return (learnedBits[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    /**
+     * Two independent 64-bit hashes of (subscriber key, address): the learned table's 128-bit key (a collision of both
+     * needs about 2^64 entries, far beyond the table's 2^20).
+     */
+    private static long learnedKeyA(long keyHi, long keyLo, long hi, long lo) {
+        return SubscriberKeys.hash(keyHi ^ Long.rotateLeft(hi, 23), keyLo * 0xC2B2_AE3D_27D4_EB4FL ^ lo);
+    }
+
+    private static long learnedKeyB(long keyHi, long keyLo, long hi, long lo) {
+        return SubscriberKeys.hash(
+                hi * 0xD6E8_FEB8_6659_FD93L ^ Long.rotateLeft(keyLo, 31),
+                lo ^ Long.rotateLeft(keyHi, 7) ^ 0x1656_67B1L);
+    }
+
+    /** The word of {@link #learnedPairBits} holding a pair's bit (bits 6..19 of its hash; the shift takes 0..5). */
+    private static int pairWord(long a) {
+        return (int) (a >>> 6) & ((1 << 14) - 1);
     }
 
     /** A 16-bit hash of an address for {@link #learnedBits} (a shift by it uses its low six bits). */

@@ -372,6 +372,59 @@ class FlowEngineTest {
     }
 
     @Test
+    void shouldDecideByADnsAnswerOnlyForTheSubscriberWhoReceivedIt() throws Exception {
+        // 10.0.0.1 resolves cdn.video.example.com to 203.0.113.77; 10.0.0.2 goes to that address without asking:
+        // the answer was not seen for it, so its traffic is web (a CDN address serves other names too)
+        ServiceRules rules = videoWebRules();
+        byte[] answer = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv4("9.9.9.9", "10.0.0.1")
+                .udp(53, 5353)
+                .payload(io.chargeflow.flow.internal.NameSnifferTest.dnsResponse(
+                        "cdn.video.example.com", (203 << 24) | (113 << 8) | 77))
+                .build();
+        byte[] first = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "203.0.113.77")
+                .tcp(5000, 443, 0x18)
+                .payload(100)
+                .build();
+        byte[] second = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.2", "203.0.113.77")
+                .tcp(5000, 443, 0x18)
+                .payload(200)
+                .build();
+        byte[] secondDown = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv4("203.0.113.77", "10.0.0.2")
+                .tcp(443, 5000, 0x18)
+                .payload(300)
+                .build();
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
+                .frame(T0, answer)
+                .frame(T0 + SECOND, first)
+                .frame(T0 + 2 * SECOND, second)
+                .frame(T0 + 3 * SECOND, secondDown);
+        List<ClosedSession> sessions = run(new FlowContext().processors(2).serviceRules(rules), pcap);
+        assertThat(sessions).hasSize(2);
+        Map<Long, Map<Integer, ServiceUsage>> bySubscriber = new HashMap<>();
+        for (ClosedSession s : sessions) {
+            bySubscriber.put(s.keyLo(), byRatingGroup(s));
+        }
+        Map<Integer, ServiceUsage> asked = bySubscriber.get(SubscriberKeys.ipv4Lo(0x0A000001));
+        Map<Integer, ServiceUsage> other = bySubscriber.get(SubscriberKeys.ipv4Lo(0x0A000002));
+        assertThat(asked).containsOnlyKeys(100, 1);
+        assertThat(asked.get(100).ulBytes()).isEqualTo(140L);
+        assertThat(other).containsOnlyKeys(10);
+        assertThat(List.of(other.get(10).ulBytes(), other.get(10).dlBytes())).containsExactly(240L, 340L);
+    }
+
+    @Test
     void shouldMoveHandshakeToNamedRatingGroupWhenSniArrives() throws Exception {
         ServiceRules rules = videoWebRules();
         byte[] syn = CaptureBuilder.frame()
