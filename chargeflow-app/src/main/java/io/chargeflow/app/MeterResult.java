@@ -32,6 +32,7 @@ final class MeterResult {
     final long gtpPackets;
     final long tunnelContinuations;
     final long serverNamesSeen;
+    final long learnedGenerationsDropped;
     final long straddlingAnswers;
     final long snaplenTruncated;
     final long backpressureWaits;
@@ -74,6 +75,7 @@ final class MeterResult {
         gtpPackets = fm.gtpPackets();
         tunnelContinuations = fm.tunnelContinuations();
         serverNamesSeen = fm.namesSeen();
+        learnedGenerationsDropped = fm.learnedGenerationsDropped();
         long straddling = 0;
         for (io.chargeflow.flow.Processor p : engine.processors()) {
             straddling += p.straddlingAnswers();
@@ -180,6 +182,7 @@ final class MeterResult {
         m.put("gtpu_packets", gtpPackets);
         m.put("gtpu_continuation_fragments", tunnelContinuations);
         m.put("server_names_seen", serverNamesSeen);
+        m.put("dns_learned_generations_dropped", learnedGenerationsDropped);
         m.put("directory_answers_straddling_binding_end", straddlingAnswers);
         m.put("snaplen_truncated_charged", snaplenTruncated);
         m.put("peer_to_peer_records", peerToPeerPackets);

@@ -38,7 +38,9 @@ public final class FlowManager implements FrameHandler {
     private final Processor[] processors;
 
     // rating-group hints: server names sniffed from payloads, and addresses learned from DNS answers
-    private static final int MAX_LEARNED = 1 << 20;
+    /** Entries a generation of the learned table holds (two generations: at most 2^20 entries in all). */
+    private static final int MAX_LEARNED = 1 << 19;
+
     private final ServiceRules serviceRules;
     private final boolean sniffNames;
     /** Whether processors meter rating groups (rules, or CDRs with the default one): they read every record field. */
@@ -50,14 +52,22 @@ public final class FlowManager implements FrameHandler {
 
     /**
      * What DNS answers taught, per subscriber: keyed by a 128-bit hash of (the subscriber who received the answer,
-     * the answer's address), so that one subscriber's lookup does not classify another's traffic to that address.
+     * the answer's address), so that one subscriber's lookup does not classify another's traffic to that address. Two
+     * generations: answers go to the current one; when it is full it becomes the previous one and the one before is
+     * dropped, so the most recent answers survive where clearing a full table forgot all of them at once.
      */
-    private final KeyIndex learned = new KeyIndex(1024);
+    private final KeyIndex[] learned = {new KeyIndex(1024), new KeyIndex(1024)};
 
-    private long[] learnedMask = new long[learned.capacity()];
+    private final long[][] learnedMask = {new long[1024], new long[1024]};
+    /** Per entry, the address's bit in {@link #learnedBits} (to rebuild the bits when a generation is dropped). */
+    private final int[][] learnedAddressBit = {new int[1024], new int[1024]};
+
+    private int currentGeneration;
+    /** Entries per generation ({@link #MAX_LEARNED}; tests make it small). */
+    private int learnedCapacity = MAX_LEARNED;
     /**
-     * A bit per (address hash mod 2^16) of the addresses any answer taught: most packets' servers were never learned,
-     * and one load from 8 KiB tells them so, where the index lookup hashed and probed a slot for every record.
+     * A bit per (address hash mod 2^16) of the addresses either generation holds: most packets' servers were never
+     * learned, and one load from 8 KiB tells them so, where the index lookup hashed and probed a slot for every record.
      */
     private final long[] learnedBits = new long[1 << 10];
     /**
@@ -65,6 +75,8 @@ public final class FlowManager implements FrameHandler {
      * subscriber learned stops here instead of probing the table.
      */
     private final long[] learnedPairBits = new long[1 << 14];
+
+    private long learnedGenerationsDropped;
 
     private long answerMask;
     /** The subscriber key of the DNS answer being learned (its receiver, as a record would key it). */
@@ -253,10 +265,7 @@ public final class FlowManager implements FrameHandler {
         if (sniffNames && isLearnedCandidate(peerHi, peerLo)) {
             long a = learnedKeyA(keyHi, keyLo, peerHi, peerLo);
             if ((learnedPairBits[pairWord(a)] & (1L << a)) != 0) {
-                int row = learned.find(a, learnedKeyB(keyHi, keyLo, peerHi, peerLo));
-                if (row >= 0) {
-                    nameMask |= learnedMask[row];
-                }
+                nameMask |= learnedMask(a, learnedKeyB(keyHi, keyLo, peerHi, peerLo));
             }
         }
         int target = SubscriberKeys.processorOf(keyHi, keyLo, rings.length);
@@ -341,23 +350,65 @@ public final class FlowManager implements FrameHandler {
     private void learn(long hi, long lo) {
         long a = learnedKeyA(answerKeyHi, answerKeyLo, hi, lo);
         long b = learnedKeyB(answerKeyHi, answerKeyLo, hi, lo);
-        int row = learned.find(a, b);
+        KeyIndex table = learned[currentGeneration];
+        int row = table.find(a, b);
         if (row < 0) {
-            if (learned.size() >= MAX_LEARNED) {
-                learned.clear();
-                java.util.Arrays.fill(learnedBits, 0);
-                java.util.Arrays.fill(learnedPairBits, 0);
+            if (table.size() >= learnedCapacity) {
+                dropOldestGeneration();
+                table = learned[currentGeneration];
             }
-            row = learned.insert(a, b);
-            learnedPairBits[pairWord(a)] |= 1L << a;
+            int g = currentGeneration;
+            row = table.insert(a, b);
+            if (row >= learnedMask[g].length) {
+                learnedMask[g] = java.util.Arrays.copyOf(learnedMask[g], table.capacity());
+                learnedAddressBit[g] = java.util.Arrays.copyOf(learnedAddressBit[g], table.capacity());
+            }
             int bit = learnedBit(hi, lo);
+            learnedMask[g][row] = 0;
+            learnedAddressBit[g][row] = bit;
             learnedBits[bit >>> 6] |= 1L << bit;
-            if (row >= learnedMask.length) {
-                learnedMask = java.util.Arrays.copyOf(learnedMask, learned.capacity());
-            }
-            learnedMask[row] = 0;
+            learnedPairBits[pairWord(a)] |= 1L << a;
         }
-        learnedMask[row] |= answerMask;
+        learnedMask[currentGeneration][row] |= answerMask;
+    }
+
+    /** The rule mask both generations hold for a (subscriber, address) pair's key. */
+    private long learnedMask(long a, long b) {
+        long mask = 0;
+        for (int g = 0; g < 2; g++) {
+            int row = learned[g].find(a, b);
+            if (row >= 0) {
+                mask |= learnedMask[g][row];
+            }
+        }
+        return mask;
+    }
+
+    /** The current generation becomes the previous one; the previous one is emptied and takes the new answers. */
+    private void dropOldestGeneration() {
+        int kept = currentGeneration;
+        currentGeneration ^= 1;
+        learned[currentGeneration].clear();
+        learnedGenerationsDropped++;
+        java.util.Arrays.fill(learnedBits, 0);
+        java.util.Arrays.fill(learnedPairBits, 0);
+        KeyIndex table = learned[kept];
+        for (int row = 0; row < table.size(); row++) {
+            int bit = learnedAddressBit[kept][row];
+            learnedBits[bit >>> 6] |= 1L << bit;
+            long a = table.hi(row);
+            learnedPairBits[pairWord(a)] |= 1L << a;
+        }
+    }
+
+    /** Sets the entries a generation of the learned table holds (tests). */
+    void learnedCapacity(int entries) {
+        learnedCapacity = entries;
+    }
+
+    /** Generations of the learned table dropped because the current one filled (each forgot the older answers). */
+    public long learnedGenerationsDropped() {
+        return learnedGenerationsDropped;
     }
 
     /** Whether a DNS answer may have taught this address (its bit is set; the index tells for sure). */
