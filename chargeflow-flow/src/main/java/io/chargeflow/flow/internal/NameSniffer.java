@@ -36,6 +36,11 @@ public final class NameSniffer {
         if ((head >>> 16) == 0x1603) {
             return b5 == 1;
         }
+        return isRequestMethod(head);
+    }
+
+    /** Whether four bytes (big-endian) start an HTTP/1.x request whose Host {@link #httpHost} reads. */
+    private static boolean isRequestMethod(int head) {
         return head == GET
                 || head == POST
                 || head == HEAD
@@ -113,7 +118,7 @@ public final class NameSniffer {
 
     /** The Host header of an HTTP/1.x request at {@code [off, off+len)} (port removed); 0 when none. */
     public static int httpHost(byte[] s, int off, int len, byte[] out) {
-        if (len < 16 || !startsWithMethod(s, off)) {
+        if (len < 16 || !isRequestMethod(u32(s, off))) {
             return 0;
         }
         int end = off + Math.min(len, 4096);
@@ -140,20 +145,6 @@ public final class NameSniffer {
             }
         }
         return 0;
-    }
-
-    private static boolean startsWithMethod(byte[] s, int off) {
-        int c0 = u8(s, off);
-        int c1 = u8(s, off + 1);
-        int c2 = u8(s, off + 2);
-        int c3 = u8(s, off + 3);
-        return (c0 == 'G' && c1 == 'E' && c2 == 'T' && c3 == ' ')
-                || (c0 == 'P' && c1 == 'O' && c2 == 'S' && c3 == 'T')
-                || (c0 == 'H' && c1 == 'E' && c2 == 'A' && c3 == 'D')
-                || (c0 == 'P' && c1 == 'U' && c2 == 'T' && c3 == ' ')
-                || (c0 == 'D' && c1 == 'E' && c2 == 'L' && c3 == 'E')
-                || (c0 == 'O' && c1 == 'P' && c2 == 'T' && c3 == 'I')
-                || (c0 == 'P' && c1 == 'A' && c2 == 'T' && c3 == 'C');
     }
 
     /**
