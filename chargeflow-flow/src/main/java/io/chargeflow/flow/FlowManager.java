@@ -376,7 +376,8 @@ public final class FlowManager implements FrameHandler {
     private long learnedMask(long a, long b) {
         long mask = 0;
         for (int g = 0; g < 2; g++) {
-            int row = learned[g].find(a, b);
+            // until the first generation fills, the other one is empty: no hash and probe for it
+            int row = learned[g].size() > 0 ? learned[g].find(a, b) : -1;
             if (row >= 0) {
                 mask |= learnedMask[g][row];
             }
