@@ -43,6 +43,8 @@ public final class Processor implements Runnable {
     private static final int GROUP = 64;
 
     private final int[] groupEntries = new int[GROUP];
+    /** The group's session-key hashes, taken once for the probe and the lookup. */
+    private final int[] groupHashes = new int[GROUP];
     /** With rules: the flow-index slots of the group's packets whose flow the flow table may follow (0: none). */
     private final int[] groupFlows = new int[GROUP];
     /** Sum of the prefetch loads (kept only so that they are not optimised away). */
@@ -262,7 +264,7 @@ public final class Processor implements Runnable {
             int n = Math.min(GROUP, batch - g);
             prefetch(buffer, g, n);
             for (int i = g; i < g + n; i++) {
-                onRecord(buffer, ring.offsetOf(i));
+                onRecord(buffer, ring.offsetOf(i), groupHashes[i - g]);
             }
         }
         if (batch > 0) {
@@ -288,10 +290,13 @@ public final class Processor implements Runnable {
      */
     private void prefetch(long[] buffer, int first, int n) {
         int[] entries = groupEntries;
+        int[] hashes = groupHashes;
         int[] flowEntries = groupFlows;
         for (int i = 0; i < n; i++) {
             int o = ring.offsetOf(first + i);
-            entries[i] = sessions.probe(buffer[o + RecordLayout.KEY_HI], buffer[o + RecordLayout.KEY_LO]);
+            int hash = (int) SubscriberKeys.hash(buffer[o + RecordLayout.KEY_HI], buffer[o + RecordLayout.KEY_LO]);
+            hashes[i] = hash;
+            entries[i] = sessions.probe(hash);
             if (services != null) {
                 // the flow filter's bit, loaded here so that the next stage's test of it does not wait
                 flowEntries[i] = services.flowFilter(buffer[o + RecordLayout.META]);
@@ -353,7 +358,8 @@ public final class Processor implements Runnable {
         return idle + 1;
     }
 
-    private void onRecord(long[] buffer, int offset) {
+    /** Meters one record; {@code hash} is its key's (see {@link KeyIndex#find(int, long, long)}). */
+    private void onRecord(long[] buffer, int offset, int hash) {
         long keyHi = buffer[offset + RecordLayout.KEY_HI];
         long keyLo = buffer[offset + RecordLayout.KEY_LO];
         long timeNs = buffer[offset + RecordLayout.TIME_NS];
@@ -361,7 +367,7 @@ public final class Processor implements Runnable {
         if (timeNs > nowNs) {
             nowNs = timeNs;
         }
-        int row = sessions.find(keyHi, keyLo);
+        int row = sessions.find(hash, keyHi, keyLo);
         if (row >= 0 && (hot[rowAt(row) + H_FLAGS] & FLAG_OPEN) != 0) {
             if (useValidity && timeNs >= hot[rowAt(row) + H_VALID_UNTIL_NS]) {
                 closeRow(row, CloseCause.BINDING_CHANGE, hot[rowAt(row) + H_VALID_UNTIL_NS]);

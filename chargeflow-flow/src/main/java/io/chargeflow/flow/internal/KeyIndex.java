@@ -43,7 +43,12 @@ public final class KeyIndex {
 
     /** The row of the key, or -1. */
     public int find(long keyHi, long keyLo) {
-        int slot = (int) SubscriberKeys.hash(keyHi, keyLo) & slotMask;
+        return find((int) SubscriberKeys.hash(keyHi, keyLo), keyHi, keyLo);
+    }
+
+    /** {@link #find(long, long)} with the key's {@link SubscriberKeys#hash} (its low 32 bits) already computed. */
+    public int find(int hash, long keyHi, long keyLo) {
+        int slot = hash & slotMask;
         while (true) {
             int entry = slots[slot];
             if (entry == 0) {
@@ -62,7 +67,12 @@ public final class KeyIndex {
      * slot into the cache ahead of {@link #find} (the row it names is usually the key's).
      */
     public int probe(long keyHi, long keyLo) {
-        return slots[(int) SubscriberKeys.hash(keyHi, keyLo) & slotMask];
+        return probe((int) SubscriberKeys.hash(keyHi, keyLo));
+    }
+
+    /** {@link #probe(long, long)} with the key's {@link SubscriberKeys#hash} (its low 32 bits) already computed. */
+    public int probe(int hash) {
+        return slots[hash & slotMask];
     }
 
     /** Adds a key known to be absent and returns its row (== size before the call). May grow {@link #capacity()}. */
