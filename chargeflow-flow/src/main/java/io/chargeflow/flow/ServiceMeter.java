@@ -119,6 +119,11 @@ final class ServiceMeter {
     private static final int F_FIRST_NS = 9;
     /** The session's record opening time when the flow's usage started (usage of an earlier record stays there). */
     private static final int F_RECORD_NS = 10;
+    /**
+     * The meter's {@link #recordEpoch} when {@link #F_RECORD_NS} was taken: while no partial record has been cut since,
+     * the flow's session is still in that record (so a handshake packet needs no look at the session's record).
+     */
+    private static final int F_EPOCH = 11;
     /** log2 of a flow row's longs. */
     private static final int FLOW_SHIFT = 4;
 
@@ -141,6 +146,8 @@ final class ServiceMeter {
     private final boolean reportJoins;
 
     private final KeyIndex flows;
+    /** Partial records cut on this processor (see {@link #recordCut}). */
+    private long recordEpoch;
     /**
      * The flows' rows, {@code 1 << FLOW_SHIFT} longs each from {@link #ALIGN} on (a row on two whole cache lines once
      * the table is large), where the usage columns of their own were a cache miss each for a provisional packet.
@@ -263,8 +270,9 @@ final class ServiceMeter {
     /**
      * The common packet, counted without the call chain of {@link #onPacket}: its decision needs no change to the
      * flow table (not a TCP packet under name rules; a packet of a flow the table holds decided for this session,
-     * which keeps that decision; or one whose flow the table does not hold and that neither names a server nor opens
-     * a connection), and it goes to one of the session's first five containers that already has usage in the current
+     * which keeps that decision; a handshake packet of a provisional flow of this session, which keeps its decision
+     * and adds to the flow's usage; or one whose flow the table does not hold and that neither names a server nor
+     * opens a connection), and it goes to one of the session's first five containers that already has usage in the current
      * record and does not need spilling. Returns false, having changed nothing, for every other packet: {@link #onPacket} meters those.
      * Small on purpose, so that the JIT inlines it into the processor's packet loop.
      */
@@ -306,16 +314,48 @@ final class ServiceMeter {
         words[d] = v;
         touch(words, at, timeNs);
         if (f >= 0) {
-            flow[flowAt(f) + F_LAST_NS] = timeNs;
+            int fa = flowAt(f);
+            if ((flow[fa + F_STATE] & 1) != 0) {
+                countProvisional(fa, meta, timeNs);
+            }
+            flow[fa + F_LAST_NS] = timeNs;
         }
         return true;
     }
 
     /**
+     * A handshake packet of a provisional flow (row at {@code at}): its usage, which moves with the flow if its first
+     * payload decides otherwise. Before the flow's last packet time is updated.
+     */
+    private void countProvisional(int at, long meta, long timeNs) {
+        long gap = timeNs - flow[at + F_LAST_NS];
+        if (gap > 0 && gap <= activityNs) {
+            flow[at + F_ACTIVE_NS] += gap;
+        }
+        int bytes = RecordLayout.bytes(meta);
+        if (RecordLayout.downlink(meta)) {
+            flow[at + F_DL_PACKETS]++;
+            flow[at + F_DL_BYTES] += bytes;
+        } else {
+            flow[at + F_UL_PACKETS]++;
+            flow[at + F_UL_BYTES] += bytes;
+        }
+    }
+
+    /**
+     * A partial record of a session was cut on this processor: see {@link #F_EPOCH}. (A session's opening starts its
+     * first record too, but the flows of the row's earlier session carry another session id.)
+     */
+    void recordCut() {
+        recordEpoch++;
+    }
+
+    /**
      * For {@link #countCommon}, a TCP packet under name rules: the flow-table row of its flow when the table holds it
-     * decided for this session (its packets keep that decision); -1 when the table does not hold the flow and the
-     * packet decides on its own; -2 when the packet needs {@link #onPacket} (its flow is provisional or was another
-     * session's, or it names a server or opens a connection).
+     * decided for this session (its packets keep that decision), or provisional and the packet is a handshake packet
+     * (no payload, no name) of the record the flow's usage is in; -1 when the table does not hold the flow and the
+     * packet decides on its own; -2 when the packet needs {@link #onPacket} (its flow is provisional and the packet
+     * decides it, or the flow was another session's or is idle, or it names a server or opens a connection).
      */
     private int nameFlow(
             long sessionId,
@@ -334,9 +374,15 @@ final class ServiceMeter {
             if (f >= 0) {
                 int at = flowAt(f);
                 // an idle flow the sweep has not removed yet goes the long way, which removes it
-                return flow[at + F_SESSION] == sessionId
-                                && (flow[at + F_STATE] & 1) == 0
-                                && timeNs - flow[at + F_LAST_NS] <= flowIdleNs
+                if (flow[at + F_SESSION] != sessionId || timeNs - flow[at + F_LAST_NS] > flowIdleNs) {
+                    return -2;
+                }
+                // a provisional flow keeps its decision for a handshake packet (no payload, no name) while its
+                // session is still in the record the flow's usage belongs to
+                return (flow[at + F_STATE] & 1) == 0
+                                || ((ports & RecordLayout.PAYLOAD_BIT) == 0
+                                        && nameMask == 0
+                                        && flow[at + F_EPOCH] == recordEpoch)
                         ? f
                         : -2;
             }
@@ -399,10 +445,12 @@ final class ServiceMeter {
                 flow[at + F_STATE] &= ~1L;
                 flow[at + F_FIRST_NS] = timeNs;
                 flow[at + F_RECORD_NS] = recordOpen(sessionRow);
+                flow[at + F_EPOCH] = recordEpoch;
                 clearFlowUsage(at);
             } else if ((flow[at + F_STATE] & 1) != 0 && flow[at + F_RECORD_NS] != recordOpen(sessionRow)) {
                 // a record was cut since the handshake's packets: they are reported there and stay there
                 flow[at + F_RECORD_NS] = recordOpen(sessionRow);
+                flow[at + F_EPOCH] = recordEpoch;
                 flow[at + F_FIRST_NS] = timeNs;
                 clearFlowUsage(at);
             }
@@ -443,6 +491,7 @@ final class ServiceMeter {
                 flow[at + F_LAST_NS] = timeNs;
                 flow[at + F_FIRST_NS] = timeNs;
                 flow[at + F_RECORD_NS] = recordOpen(sessionRow);
+                flow[at + F_EPOCH] = recordEpoch;
                 clearFlowUsage(at);
                 addToFilter(fh);
             }
@@ -451,17 +500,7 @@ final class ServiceMeter {
         if (f >= 0) {
             int at = flowAt(f);
             if ((flow[at + F_STATE] & 1) != 0) {
-                long gap = timeNs - flow[at + F_LAST_NS];
-                if (gap > 0 && gap <= activityNs) {
-                    flow[at + F_ACTIVE_NS] += gap;
-                }
-                if (downlink) {
-                    flow[at + F_DL_PACKETS]++;
-                    flow[at + F_DL_BYTES] += bytes;
-                } else {
-                    flow[at + F_UL_PACKETS]++;
-                    flow[at + F_UL_BYTES] += bytes;
-                }
+                countProvisional(at, meta, timeNs);
             }
             flow[at + F_LAST_NS] = timeNs;
         }
