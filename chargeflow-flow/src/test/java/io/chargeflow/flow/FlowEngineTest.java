@@ -847,6 +847,74 @@ class FlowEngineTest {
     }
 
     @Test
+    void shouldKeepAHandshakePacketOfAnEarlierRecordThereWhenTheFlowIsNamedInTheNext() throws Exception {
+        // the SYN is reported in the first record (as web); the time limit cuts it before the SYN-ACK, so only the
+        // SYN-ACK, the ACK and the ClientHello move to video in the second. Another web flow's packet comes first in
+        // the second record, so web is in it when the SYN-ACK comes: the inline path would take the SYN-ACK unless it
+        // sees that a record was cut since the flow took its record time
+        byte[] syn = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "203.0.113.5")
+                .tcp(5000, 443, 0x02)
+                .build();
+        byte[] synAck = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv4("203.0.113.5", "10.0.0.1")
+                .tcp(443, 5000, 0x12)
+                .build();
+        byte[] ack = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "203.0.113.5")
+                .tcp(5000, 443, 0x10)
+                .build();
+        byte[] hello = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "203.0.113.5")
+                .tcp(5000, 443, 0x18)
+                .payload(io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com"))
+                .build();
+        byte[] otherWeb = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "198.51.100.1")
+                .tcp(5001, 443, 0x18)
+                .payload(100)
+                .build();
+        int helloLength =
+                20 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com").length;
+        List<String> events = recordEvents(
+                videoWebRules(),
+                0,
+                Duration.ofSeconds(10),
+                0,
+                0L,
+                syn,
+                SECOND,
+                udpTo(53, 100),
+                10 * SECOND + SECOND / 2,
+                otherWeb,
+                11 * SECOND,
+                synAck,
+                12 * SECOND,
+                ack,
+                13 * SECOND,
+                hello);
+        assertThat(events)
+                .containsExactly(
+                        "open 0",
+                        "rg=10 ul=40/1 dl=0/0 0..0",
+                        "rg=1 ul=100/1 dl=0/0 1000..1000",
+                        "cut TIME_LIMIT 10000",
+                        "rg=10 ul=140/1 dl=0/0 10500..12000",
+                        "rg=100 ul=" + (40 + helloLength) + "/2 dl=40/1 11000..13000",
+                        "close END_OF_INPUT");
+    }
+
+    @Test
     void shouldCutATimeLimitRecordAtTheLimitBoundary() throws Exception {
         List<String> events = recordEvents(
                 RECORD_RULES,
