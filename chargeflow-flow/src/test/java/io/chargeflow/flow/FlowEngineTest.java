@@ -852,6 +852,40 @@ class FlowEngineTest {
         // SYN-ACK, the ACK and the ClientHello move to video in the second. Another web flow's packet comes first in
         // the second record, so web is in it when the SYN-ACK comes: the inline path would take the SYN-ACK unless it
         // sees that a record was cut since the flow took its record time
+        assertThat(handshakeAcrossATimeLimit(true))
+                .containsExactly(
+                        "open 0",
+                        "rg=10 ul=40/1 dl=0/0 0..0",
+                        "rg=1 ul=100/1 dl=0/0 1000..1000",
+                        "cut TIME_LIMIT 10000",
+                        "rg=10 ul=140/1 dl=0/0 10500..12000",
+                        "rg=100 ul=" + (40 + HELLO_LENGTH) + "/2 dl=40/1 11000..13000",
+                        "close END_OF_INPUT");
+    }
+
+    @Test
+    void shouldNotReportAContainerWhoseRecordUsageAllMovedToTheNamedRatingGroup() throws Exception {
+        // web's only packets of the second record are the handshake's, and they move to video: the second record
+        // has no web container (it had one with no packets, and first and last usage times of packets it no longer
+        // holds), as the session's close lists none
+        assertThat(handshakeAcrossATimeLimit(false))
+                .containsExactly(
+                        "open 0",
+                        "rg=10 ul=40/1 dl=0/0 0..0",
+                        "rg=1 ul=100/1 dl=0/0 1000..1000",
+                        "cut TIME_LIMIT 10000",
+                        "rg=100 ul=" + (40 + HELLO_LENGTH) + "/2 dl=40/1 11000..13000",
+                        "close END_OF_INPUT");
+    }
+
+    private static final int HELLO_LENGTH =
+            20 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com").length;
+
+    /**
+     * A TLS flow's SYN at 0 s, a DNS query at 1 s, a 10 s time limit, the SYN-ACK at 11 s, the ACK at 12 s and the
+     * ClientHello naming video at 13 s; with {@code otherWebFirst} another web flow's packet at 10.5 s.
+     */
+    private List<String> handshakeAcrossATimeLimit(boolean otherWebFirst) throws Exception {
         byte[] syn = CaptureBuilder.frame()
                 .ethernet()
                 .vlan(100)
@@ -884,34 +918,12 @@ class FlowEngineTest {
                 .tcp(5001, 443, 0x18)
                 .payload(100)
                 .build();
-        int helloLength =
-                20 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com").length;
-        List<String> events = recordEvents(
-                videoWebRules(),
-                0,
-                Duration.ofSeconds(10),
-                0,
-                0L,
-                syn,
-                SECOND,
-                udpTo(53, 100),
-                10 * SECOND + SECOND / 2,
-                otherWeb,
-                11 * SECOND,
-                synAck,
-                12 * SECOND,
-                ack,
-                13 * SECOND,
-                hello);
-        assertThat(events)
-                .containsExactly(
-                        "open 0",
-                        "rg=10 ul=40/1 dl=0/0 0..0",
-                        "rg=1 ul=100/1 dl=0/0 1000..1000",
-                        "cut TIME_LIMIT 10000",
-                        "rg=10 ul=140/1 dl=0/0 10500..12000",
-                        "rg=100 ul=" + (40 + helloLength) + "/2 dl=40/1 11000..13000",
-                        "close END_OF_INPUT");
+        List<Object> frames = new ArrayList<>(List.of(0L, syn, SECOND, udpTo(53, 100)));
+        if (otherWebFirst) {
+            frames.addAll(List.of(10 * SECOND + SECOND / 2, otherWeb));
+        }
+        frames.addAll(List.of(11 * SECOND, synAck, 12 * SECOND, ack, 13 * SECOND, hello));
+        return recordEvents(videoWebRules(), 0, Duration.ofSeconds(10), 0, frames.toArray());
     }
 
     @Test
