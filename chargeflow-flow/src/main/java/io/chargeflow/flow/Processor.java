@@ -489,6 +489,14 @@ public final class Processor implements Runnable {
     }
 
     /**
+     * A container of the session lost every packet of the current record to another (a moved handshake): it no longer
+     * counts towards the container limit. Called by the service meter (processor thread).
+     */
+    void leaveRecord(int row, int containerId) {
+        cold[coldAt(row) + K_RECORD_CONTAINERS] &= ~(1L << containerId);
+    }
+
+    /**
      * A container of the session gets its first usage in the current record: cut the record first when that would
      * exceed the container limit. Called by the service meter (processor thread).
      */

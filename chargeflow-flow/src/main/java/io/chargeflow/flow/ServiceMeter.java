@@ -53,6 +53,14 @@ final class ServiceMeter {
     private static final int C_ACTIVE_NS = 3;
 
     private static final long JOINED = Long.MIN_VALUE;
+    /**
+     * Bit 62 of the active time, set while a container is out of the current record because a move took all its
+     * packets of it (see {@link #leave}): its next packet joins it without counting the gap since the moved packets.
+     */
+    private static final long LEFT = 1L << 62;
+    /** The active time's own bits (below the two flags). */
+    private static final long ACTIVE_BITS = LEFT - 1;
+
     private static final long OCTETS = (1L << 40) - 1;
     private static final long ONE_PACKET = 1L << 40;
     /** A packed counter is spilled once its packets reach 2^23 or its octets 2^39: far from either limit. */
@@ -140,6 +148,8 @@ final class ServiceMeter {
     private final boolean usesNames;
     /** Per decision: the smallest decision with the same rating group and service id (one CDR container). */
     private final int[] containerIdOf;
+    /** Per decision: whether another decision has the same container id (see {@link #leave}). */
+    private final boolean[] sharedContainer;
 
     private final Processor owner;
     private final boolean records;
@@ -231,6 +241,12 @@ final class ServiceMeter {
                 }
             }
             containerIdOf[d] = id;
+        }
+        this.sharedContainer = new boolean[rules.size() + 1];
+        for (int d = 0; d <= rules.size(); d++) {
+            for (int e = 0; e <= rules.size(); e++) {
+                sharedContainer[d] |= e != d && containerIdOf[e] == containerIdOf[d];
+            }
         }
         flows = new KeyIndex(1024);
         growFlows(flows.capacity());
@@ -580,7 +596,7 @@ final class ServiceMeter {
     }
 
     private long active(int c) {
-        return hotArray(c)[hotIndex(c) + C_ACTIVE_NS] & Long.MAX_VALUE;
+        return hotArray(c)[hotIndex(c) + C_ACTIVE_NS] & ACTIVE_BITS;
     }
 
     private long last(int c) {
@@ -599,7 +615,14 @@ final class ServiceMeter {
         if (reportJoins) {
             owner.joinRecord(sessionRow, containerIdOf[decision], timeNs);
         }
-        hotArray(c)[hotIndex(c) + C_ACTIVE_NS] |= JOINED;
+        long[] a = hotArray(c);
+        int at = hotIndex(c);
+        if ((a[at + C_ACTIVE_NS] & LEFT) != 0) {
+            // the gap since the packets that moved away is no activity of this container
+            a[at + C_ACTIVE_NS] &= ~LEFT;
+            a[at + C_LAST_NS] = Math.max(a[at + C_LAST_NS], timeNs);
+        }
+        a[at + C_ACTIVE_NS] |= JOINED;
         cold[coldAt(c) + K_FIRST_NS] = timeNs;
     }
 
@@ -756,6 +779,34 @@ final class ServiceMeter {
                 hotArray(to)[hotIndex(to) + C_LAST_NS] = last(from);
             }
         }
+        if (joined(from) && recordPackets(from) == 0) {
+            leave(from, sessionRow, fromDecision);
+        }
+    }
+
+    /** Packets container {@code c} holds in the current record (all of them without records). */
+    private long recordPackets(int c) {
+        long packets = total(c, K_UL_PACKETS) + total(c, K_DL_PACKETS);
+        return records
+                ? packets - cold[coldAt(c) + BASE + K_UL_PACKETS] - cold[coldAt(c) + BASE + K_DL_PACKETS]
+                : packets;
+    }
+
+    /**
+     * Container {@code c} lost every packet of the current record to a move: it leaves the record, so that a later
+     * packet joins it afresh (its first usage is that packet's, and the gap before it is no activity: see
+     * {@link #LEFT}), the activity before the moved packets is not reported, and the record's container count (the
+     * processor's, for the container limit) drops it unless another decision of the session shares its container.
+     */
+    private void leave(int c, int sessionRow, int decision) {
+        hotArray(c)[hotIndex(c) + C_ACTIVE_NS] = (hotArray(c)[hotIndex(c) + C_ACTIVE_NS] & ACTIVE_BITS) | LEFT;
+        cold[coldAt(c) + K_FIRST_NS] = UNSET;
+        if (records) {
+            cold[coldAt(c) + B_ACTIVE_NS] = active(c);
+        }
+        if (reportJoins && !sharedContainer[decision]) {
+            owner.leaveRecord(sessionRow, containerIdOf[decision]);
+        }
     }
 
     /** How much of a flow's usage in one column can leave container {@code c}: what it holds since the last record. */
@@ -835,7 +886,7 @@ final class ServiceMeter {
         long ulBytes = cold[k + K_UL_BYTES] + (ul & OCTETS);
         long dlPackets = cold[k + K_DL_PACKETS] + (dl >>> 40);
         long dlBytes = cold[k + K_DL_BYTES] + (dl & OCTETS);
-        long active = a[at + C_ACTIVE_NS] & Long.MAX_VALUE;
+        long active = a[at + C_ACTIVE_NS] & ACTIVE_BITS;
         if (ulPackets == cold[k + BASE + K_UL_PACKETS] && dlPackets == cold[k + BASE + K_DL_PACKETS]) {
             // emptied by a move: what activity is left belongs to no packet of this record
             cold[k + B_ACTIVE_NS] = active;
@@ -927,7 +978,7 @@ final class ServiceMeter {
                         dlBytes,
                         first == UNSET ? last : first,
                         last,
-                        a[at + C_ACTIVE_NS] & Long.MAX_VALUE));
+                        a[at + C_ACTIVE_NS] & ACTIVE_BITS));
             }
             if (a == cont) {
                 if (freeExternalCount == freeExternal.length) {

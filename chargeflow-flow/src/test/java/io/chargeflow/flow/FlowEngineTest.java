@@ -878,14 +878,55 @@ class FlowEngineTest {
                         "close END_OF_INPUT");
     }
 
-    private static final int HELLO_LENGTH =
-            20 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com").length;
+    @Test
+    void shouldNotCountAContainerEmptiedByAMoveTowardsTheContainerLimit() throws Exception {
+        // the handshake leaves web for video: web is no longer in the record, so the DNS query is the record's second
+        // container, not its third (no cut before it at a limit of two); the next web packet is the third
+        byte[][] h = handshake();
+        List<String> events = recordEvents(
+                videoWebRules(),
+                0,
+                Duration.ZERO,
+                2,
+                0L,
+                h[0],
+                SECOND,
+                h[1],
+                2 * SECOND,
+                h[3],
+                3 * SECOND,
+                udpTo(53, 100),
+                4 * SECOND,
+                h[4]);
+        assertThat(events)
+                .containsExactly(
+                        "open 0",
+                        "rg=100 ul=" + (40 + HELLO_LENGTH) + "/2 dl=40/1 0..2000",
+                        "rg=1 ul=100/1 dl=0/0 3000..3000",
+                        "cut MAX_CONTAINERS 4000",
+                        "rg=10 ul=140/1 dl=0/0 4000..4000",
+                        "close END_OF_INPUT");
+    }
+
+    @Test
+    void shouldStartAContainerEmptiedByAMoveAtItsNextPacket() throws Exception {
+        // web's first usage in the record is the other flow's packet at 3 s, not the SYN that moved to video
+        byte[][] h = handshake();
+        List<String> events = recordEvents(
+                videoWebRules(), 0, Duration.ZERO, 0, 0L, h[0], SECOND, h[1], 2 * SECOND, h[3], 3 * SECOND, h[4]);
+        assertThat(events)
+                .containsExactly(
+                        "open 0",
+                        "rg=10 ul=140/1 dl=0/0 3000..3000",
+                        "rg=100 ul=" + (40 + HELLO_LENGTH) + "/2 dl=40/1 0..2000",
+                        "close END_OF_INPUT");
+    }
 
     /**
-     * A TLS flow's SYN at 0 s, a DNS query at 1 s, a 10 s time limit, the SYN-ACK at 11 s, the ACK at 12 s and the
-     * ClientHello naming video at 13 s; with {@code otherWebFirst} another web flow's packet at 10.5 s.
+     * A TLS flow of 10.0.0.1 to 203.0.113.5: SYN, SYN-ACK, ACK and the ClientHello naming video; then a packet of
+     * another web flow (100 bytes of payload to 198.51.100.1).
      */
-    private List<String> handshakeAcrossATimeLimit(boolean otherWebFirst) throws Exception {
+    private static byte[][] handshake() {
         byte[] syn = CaptureBuilder.frame()
                 .ethernet()
                 .vlan(100)
@@ -918,6 +959,23 @@ class FlowEngineTest {
                 .tcp(5001, 443, 0x18)
                 .payload(100)
                 .build();
+        return new byte[][] {syn, synAck, ack, hello, otherWeb};
+    }
+
+    private static final int HELLO_LENGTH =
+            20 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com").length;
+
+    /**
+     * A TLS flow's SYN at 0 s, a DNS query at 1 s, a 10 s time limit, the SYN-ACK at 11 s, the ACK at 12 s and the
+     * ClientHello naming video at 13 s; with {@code otherWebFirst} another web flow's packet at 10.5 s.
+     */
+    private List<String> handshakeAcrossATimeLimit(boolean otherWebFirst) throws Exception {
+        byte[][] h = handshake();
+        byte[] syn = h[0];
+        byte[] synAck = h[1];
+        byte[] ack = h[2];
+        byte[] hello = h[3];
+        byte[] otherWeb = h[4];
         List<Object> frames = new ArrayList<>(List.of(0L, syn, SECOND, udpTo(53, 100)));
         if (otherWebFirst) {
             frames.addAll(List.of(10 * SECOND + SECOND / 2, otherWeb));
