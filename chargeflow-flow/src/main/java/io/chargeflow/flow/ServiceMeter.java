@@ -132,6 +132,8 @@ final class ServiceMeter {
      * the flow's session is still in that record (so a handshake packet needs no look at the session's record).
      */
     private static final int F_EPOCH = 11;
+    /** Columns a flow row uses (a row moved within the table copies them all). */
+    private static final int F_COLUMNS = F_EPOCH + 1;
     /** log2 of a flow row's longs. */
     private static final int FLOW_SHIFT = 4;
 
@@ -1058,7 +1060,7 @@ final class ServiceMeter {
     private void removeFlow(int f) {
         int moved = flows.remove(f);
         if (moved >= 0) {
-            System.arraycopy(flow, flowAt(moved), flow, flowAt(f), F_RECORD_NS + 1);
+            System.arraycopy(flow, flowAt(moved), flow, flowAt(f), F_COLUMNS);
         }
         if (++filterStale >= Math.max(FILTER_REBUILD, flows.size() >> 1)) {
             buildFilter();

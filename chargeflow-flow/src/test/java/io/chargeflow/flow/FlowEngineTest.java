@@ -879,6 +879,60 @@ class FlowEngineTest {
     }
 
     @Test
+    void shouldKeepAProvisionalFlowsRecordEpochWhenItsRowMovesInTheFlowTable() throws Exception {
+        // two provisional flows, X then A; a time-limit cut; X's SYN-ACK takes the new record's epoch and X's first
+        // payload removes it, so A's row moves into X's place. A's SYN-ACK must still see that its record time is the
+        // first record's (it goes the long way and moves to video with the ClientHello): a moved row that kept X's
+        // epoch would let the inline path take it, and the SYN-ACK would stay in web
+        byte[][] h = handshake();
+        byte[] xSyn = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "198.51.100.9")
+                .tcp(5002, 443, 0x02)
+                .build();
+        byte[] xSynAck = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv4("198.51.100.9", "10.0.0.1")
+                .tcp(443, 5002, 0x12)
+                .build();
+        byte[] xData = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "198.51.100.9")
+                .tcp(5002, 443, 0x18)
+                .payload(100)
+                .build();
+        List<String> events = recordEvents(
+                videoWebRules(),
+                0,
+                Duration.ofSeconds(10),
+                0,
+                0L,
+                xSyn,
+                SECOND,
+                h[0],
+                11 * SECOND,
+                xSynAck,
+                12 * SECOND,
+                xData,
+                13 * SECOND,
+                h[1],
+                14 * SECOND,
+                h[3]);
+        assertThat(events)
+                .containsExactly(
+                        "open 0",
+                        "rg=10 ul=80/2 dl=0/0 0..1000",
+                        "cut TIME_LIMIT 10000",
+                        // web keeps the last usage time of the SYN-ACK that moved (its own last before it is not kept)
+                        "rg=10 ul=140/1 dl=40/1 11000..13000",
+                        "rg=100 ul=" + HELLO_LENGTH + "/1 dl=40/1 13000..14000",
+                        "close END_OF_INPUT");
+    }
+
+    @Test
     void shouldNotCountAContainerEmptiedByAMoveTowardsTheContainerLimit() throws Exception {
         // the handshake leaves web for video: web is no longer in the record, so the DNS query is the record's second
         // container, not its third (no cut before it at a limit of two); the next web packet is the third
