@@ -427,32 +427,11 @@ class FlowEngineTest {
     @Test
     void shouldMoveHandshakeToNamedRatingGroupWhenSniArrives() throws Exception {
         ServiceRules rules = videoWebRules();
-        byte[] syn = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "203.0.113.5")
-                .tcp(5000, 443, 0x02)
-                .build();
-        byte[] synAck = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(200)
-                .ipv4("203.0.113.5", "10.0.0.1")
-                .tcp(443, 5000, 0x12)
-                .build();
-        byte[] hello = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "203.0.113.5")
-                .tcp(5000, 443, 0x18)
-                .payload(io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com"))
-                .build();
-        byte[] other = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "198.51.100.1")
-                .tcp(5001, 443, 0x18)
-                .payload(100)
-                .build();
+        byte[][] h = handshake();
+        byte[] syn = h[0];
+        byte[] synAck = h[1];
+        byte[] hello = h[3];
+        byte[] other = h[4];
         byte[] dns = CaptureBuilder.frame()
                 .ethernet()
                 .vlan(100)
@@ -471,10 +450,8 @@ class FlowEngineTest {
         Map<Integer, ServiceUsage> byRg = byRatingGroup(sessions.get(0));
         assertThat(byRg).containsOnlyKeys(100, 10, 1);
         ServiceUsage video = byRg.get(100);
-        int helloLength =
-                20 + 20 + io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com").length;
         assertThat(List.of(video.ulPackets(), video.ulBytes(), video.dlPackets(), video.dlBytes()))
-                .containsExactly(2L, 40L + helloLength, 1L, 40L);
+                .containsExactly(2L, 40L + HELLO_LENGTH, 1L, 40L);
         assertThat(video.firstUsageNs()).isEqualTo(T0);
         assertThat(video.lastUsageNs()).isEqualTo(T0 + 2 * SECOND);
         assertThat(video.activeNs()).isEqualTo(2 * SECOND);
