@@ -516,7 +516,6 @@ public final class Processor implements Runnable {
         services.flush(hot, rowAt(row) + SERVICE_WORDS, hot[rowAt(row) + H_SESSION_ID], recorder, handle(row));
         recorder.onCut(handle(row), cause, atNs);
         recordsCut++;
-        services.recordCut();
         startRecord(row, atNs);
     }
 

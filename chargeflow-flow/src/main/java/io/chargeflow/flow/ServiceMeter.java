@@ -128,7 +128,7 @@ final class ServiceMeter {
     /** The session's record opening time when the flow's usage started (usage of an earlier record stays there). */
     private static final int F_RECORD_NS = 10;
     /**
-     * The meter's {@link #recordEpoch} when {@link #F_RECORD_NS} was taken: while no partial record has been cut since,
+     * The processor's count of partial records cut when {@link #F_RECORD_NS} was taken: while none has been cut since,
      * the flow's session is still in that record (so a handshake packet needs no look at the session's record).
      */
     private static final int F_EPOCH = 11;
@@ -158,8 +158,6 @@ final class ServiceMeter {
     private final boolean reportJoins;
 
     private final KeyIndex flows;
-    /** Partial records cut on this processor (see {@link #recordCut}). */
-    private long recordEpoch;
     /**
      * The flows' rows, {@code 1 << FLOW_SHIFT} longs each from {@link #ALIGN} on (a row on two whole cache lines once
      * the table is large), where the usage columns of their own were a cache miss each for a provisional packet.
@@ -361,11 +359,11 @@ final class ServiceMeter {
     }
 
     /**
-     * A partial record of a session was cut on this processor: see {@link #F_EPOCH}. (A session's opening starts its
+     * Partial records the processor has cut (0 without records): see {@link #F_EPOCH}. (A session's opening starts its
      * first record too, but the flows of the row's earlier session carry another session id.)
      */
-    void recordCut() {
-        recordEpoch++;
+    private long recordsCut() {
+        return records ? owner.recordsCut() : 0;
     }
 
     /**
@@ -400,7 +398,7 @@ final class ServiceMeter {
                 return (flow[at + F_STATE] & 1) == 0
                                 || ((ports & RecordLayout.PAYLOAD_BIT) == 0
                                         && nameMask == 0
-                                        && flow[at + F_EPOCH] == recordEpoch)
+                                        && flow[at + F_EPOCH] == recordsCut())
                         ? f
                         : -2;
             }
@@ -461,16 +459,10 @@ final class ServiceMeter {
                 // the session closed and a new one started: the flow keeps its decision, counts afresh
                 flow[at + F_SESSION] = sessionId;
                 flow[at + F_STATE] &= ~1L;
-                flow[at + F_FIRST_NS] = timeNs;
-                flow[at + F_RECORD_NS] = recordOpen(sessionRow);
-                flow[at + F_EPOCH] = recordEpoch;
-                clearFlowUsage(at);
+                startFlowUsage(at, sessionRow, timeNs);
             } else if ((flow[at + F_STATE] & 1) != 0 && flow[at + F_RECORD_NS] != recordOpen(sessionRow)) {
                 // a record was cut since the handshake's packets: they are reported there and stay there
-                flow[at + F_RECORD_NS] = recordOpen(sessionRow);
-                flow[at + F_EPOCH] = recordEpoch;
-                flow[at + F_FIRST_NS] = timeNs;
-                clearFlowUsage(at);
+                startFlowUsage(at, sessionRow, timeNs);
             }
             if ((flow[at + F_STATE] & 1) != 0 && (payload || nameMask != 0)) {
                 flow[at + F_STATE] &= ~1L;
@@ -507,10 +499,7 @@ final class ServiceMeter {
                 // a reused row holds the last packet time of the flow that had it: the first packet has no gap before
                 // it
                 flow[at + F_LAST_NS] = timeNs;
-                flow[at + F_FIRST_NS] = timeNs;
-                flow[at + F_RECORD_NS] = recordOpen(sessionRow);
-                flow[at + F_EPOCH] = recordEpoch;
-                clearFlowUsage(at);
+                startFlowUsage(at, sessionRow, timeNs);
                 addToFilter(fh);
             }
         }
@@ -815,6 +804,17 @@ final class ServiceMeter {
     private long movable(int c, int column, long amount) {
         long held = total(c, column) - (records ? cold[coldAt(c) + BASE + column] : 0);
         return Math.max(0, Math.min(amount, held));
+    }
+
+    /**
+     * The flow row at {@code at} starts counting usage at {@code timeNs} in its session's current record (a new flow,
+     * a new session of the flow, or a record cut since its handshake's packets).
+     */
+    private void startFlowUsage(int at, int sessionRow, long timeNs) {
+        flow[at + F_FIRST_NS] = timeNs;
+        flow[at + F_RECORD_NS] = recordOpen(sessionRow);
+        flow[at + F_EPOCH] = recordsCut();
+        clearFlowUsage(at);
     }
 
     /** Clears the usage of the flow row at {@code at}. */
