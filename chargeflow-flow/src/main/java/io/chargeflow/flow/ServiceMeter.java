@@ -872,9 +872,9 @@ final class ServiceMeter {
     }
 
     /**
-     * Reports container {@code c}'s usage since the last record; its hot row is {@code a[at..]}. A container whose
-     * packets of this record all moved to another (a provisional flow's handshake, decided by a name) is not reported:
-     * the record has no usage of it, as a session's close lists no container without packets.
+     * Reports container {@code c}'s usage since the last record, if it is in the record; its hot row is
+     * {@code a[at..]}. (A container whose packets of this record all moved to another is out of it: see
+     * {@link #leave}.)
      */
     private void flushContainer(int c, int decision, SessionRecorder recorder, int handle, long[] a, int at) {
         if (a[at + C_ACTIVE_NS] >= 0) {
@@ -889,13 +889,6 @@ final class ServiceMeter {
         long dlPackets = cold[k + K_DL_PACKETS] + (dl >>> 40);
         long dlBytes = cold[k + K_DL_BYTES] + (dl & OCTETS);
         long active = a[at + C_ACTIVE_NS] & ACTIVE_BITS;
-        if (ulPackets == cold[k + BASE + K_UL_PACKETS] && dlPackets == cold[k + BASE + K_DL_PACKETS]) {
-            // emptied by a move: what activity is left belongs to no packet of this record
-            cold[k + B_ACTIVE_NS] = active;
-            cold[k + K_FIRST_NS] = UNSET;
-            a[at + C_ACTIVE_NS] &= Long.MAX_VALUE;
-            return;
-        }
         recorder.onUsage(
                 handle,
                 rules.ratingGroup(decision),
