@@ -35,22 +35,16 @@ public final class AddressPools {
 
     public static AddressPools of(List<String> cidrs) {
         AddressPools pools = new AddressPools();
-        cidrs.forEach(pools::addUnindexed);
+        cidrs.forEach(pools::add);
         pools.index();
         return pools;
     }
 
     /**
-     * Adds a pool written as {@code 10.45.0.0/16} or {@code 2001:db8::/48}; fails with a name=value message. Each call
-     * rebuilds the ranges: {@link #of} builds many prefixes at once.
+     * Adds a pool written as {@code 10.45.0.0/16} or {@code 2001:db8::/48}; fails with a name=value message.
+     * {@link #index} must follow before the pools are used (it builds the ranges of all prefixes at once).
      */
-    public void add(String cidr) {
-        addUnindexed(cidr);
-        index();
-    }
-
-    /** Adds without rebuilding the ranges: {@link #index} must follow before the pools are used. */
-    void addUnindexed(String cidr) {
+    void add(String cidr) {
         int slash = cidr.indexOf('/');
         byte[] address;
         int length;

@@ -480,7 +480,7 @@ public final class ServiceRules {
             AddressPools pools = new AddressPools();
             for (String cidr : value.split(",")) {
                 try {
-                    pools.addUnindexed(cidr);
+                    pools.add(cidr);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("prefix=" + cidr + " is not an address/prefix-length");
                 }
