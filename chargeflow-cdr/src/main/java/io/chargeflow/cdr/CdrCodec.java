@@ -41,21 +41,6 @@ public final class CdrCodec {
     private CdrCodec() {}
 
     /**
-     * Encodes {@code cdr} at the buffer's position and moves the position past it; a buffer without room for the
-     * record throws {@link java.nio.BufferOverflowException} and keeps its position.
-     */
-    public static void encode(PgwRecord cdr, ByteBuffer out) {
-        int max = maxEncodedSize(cdr);
-        if (out.hasArray() && out.remaining() >= max) {
-            int at = out.arrayOffset() + out.position();
-            out.position(encode(cdr, out.array(), at) - out.arrayOffset());
-        } else {
-            byte[] bytes = new byte[max];
-            out.put(bytes, 0, encode(cdr, bytes, 0));
-        }
-    }
-
-    /**
      * Encodes {@code cdr} into {@code out} from {@code offset} on and returns the offset after it. {@code out} must
      * hold {@link #maxEncodedSize} bytes from {@code offset}. Writes the array directly: the journal sink encodes every
      * record of a run here, and a byte-at-a-time {@code ByteBuffer} put, each checked against the buffer's limit,
