@@ -140,11 +140,10 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < plain.size(); i++) {
                 paired.add(isolate ? plain.get(i) / withRules.get(i) : withRules.get(i) / plain.get(i));
             }
-            List<Double> sorted = new ArrayList<>(paired);
-            sorted.sort(Double::compare);
+            paired.sort(Double::compare);
             out.printf(
                     "per-round ratio: median %.3f, range %.3f-%.3f%n",
-                    median(paired), sorted.getFirst(), sorted.getLast());
+                    median(paired), paired.getFirst(), paired.getLast());
         }
         return 0;
     }
