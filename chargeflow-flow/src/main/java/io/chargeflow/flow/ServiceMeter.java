@@ -111,27 +111,33 @@ final class ServiceMeter {
     static final int WORDS = HOT + 4 * 4;
 
     // flow row: sixteen longs (two cache lines, both prefetched with the row); a packet of a decided flow touches
-    // the first four, a packet of a provisional flow the rest as well
-    private static final int F_SESSION = 0;
-    private static final int F_LAST_NS = 1;
-    private static final int F_DECISION = 2;
-    /** Bit 0: provisional; bits 32..63: the reader's flow hash (to rebuild the filter). */
-    private static final int F_STATE = 3;
-    /** The usage of a provisional flow (to move if its decision changes): packets and octets per direction. */
-    private static final int F_UL_PACKETS = 4;
+    // the first six, a packet of a provisional flow the rest as well
+    /** The flow's key: two independent 64-bit hashes of it (see {@link #flowHashA}). */
+    private static final int F_KEY_A = 0;
 
-    private static final int F_UL_BYTES = 5;
-    private static final int F_DL_PACKETS = 6;
-    private static final int F_DL_BYTES = 7;
-    private static final int F_ACTIVE_NS = 8;
-    private static final int F_FIRST_NS = 9;
+    private static final int F_KEY_B = 1;
+    private static final int F_SESSION = 2;
+    private static final int F_LAST_NS = 3;
+    private static final int F_DECISION = 4;
+    /** Bit 0: provisional; bit 1: the slot holds a flow; bits 32..63: the reader's flow hash (its home slot). */
+    private static final int F_STATE = 5;
+    /** The usage of a provisional flow (to move if its decision changes): packets and octets per direction. */
+    private static final int F_UL_PACKETS = 6;
+
+    private static final int F_UL_BYTES = 7;
+    private static final int F_DL_PACKETS = 8;
+    private static final int F_DL_BYTES = 9;
+    private static final int F_ACTIVE_NS = 10;
+    private static final int F_FIRST_NS = 11;
     /** The session's record opening time when the flow's usage started (usage of an earlier record stays there). */
-    private static final int F_RECORD_NS = 10;
+    private static final int F_RECORD_NS = 12;
     /**
      * The processor's count of partial records cut when {@link #F_RECORD_NS} was taken: while none has been cut since,
      * the flow's session is still in that record (so a handshake packet needs no look at the session's record).
      */
-    private static final int F_EPOCH = 11;
+    private static final int F_EPOCH = 13;
+    /** {@link #F_STATE}'s bit of a slot that holds a flow. */
+    private static final long USED = 2;
     /** Columns a flow row uses (a row moved within the table copies them all). */
     private static final int F_COLUMNS = F_EPOCH + 1;
     /** log2 of a flow row's longs. */
@@ -157,12 +163,19 @@ final class ServiceMeter {
     private final boolean records;
     private final boolean reportJoins;
 
-    private final KeyIndex flows;
     /**
-     * The flows' rows, {@code 1 << FLOW_SHIFT} longs each from {@link #ALIGN} on (a row on two whole cache lines once
-     * the table is large), where the usage columns of their own were a cache miss each for a provisional packet.
+     * The flow table: open addressing over rows of {@code 1 << FLOW_SHIFT} longs from {@link #ALIGN} on (a row on two
+     * whole cache lines once the table is large), each holding its key and its columns, linear probing from the slot
+     * the reader's flow hash names, at most half full. A lookup is one row at an address the packet's record gives,
+     * prefetched with the session; an index of slots, then keys, then rows was three dependent cache misses.
      */
     private long[] flow;
+    /** Slots of {@link #flow} minus one (a power of two minus one). */
+    private int flowMask;
+    /** Flows in the table. */
+    private int flowCount;
+    /** Packet time of the next sweep of idle flows (see {@link #sweep}). */
+    private long nextFlowSweepNs = Long.MIN_VALUE;
     /**
      * A bit per (flow hash mod 2^20), set for the flows in the table and for some that left it since the last build
      * (see the class comment). With tens of thousands of flows in the table, the byte-per-bucket counting filter over
@@ -248,8 +261,8 @@ final class ServiceMeter {
                 sharedContainer[d] |= e != d && containerIdOf[e] == containerIdOf[d];
             }
         }
-        flows = new KeyIndex(1024);
-        growFlows(flows.capacity());
+        flow = new long[flowAt(1024)];
+        flowMask = 1023;
         overflow = new KeyIndex(64);
         growContainers(Math.max(1024, expectedSessions * 4));
     }
@@ -270,17 +283,13 @@ final class ServiceMeter {
         return RecordLayout.protocol(meta) == TCP && usesNames && inFilter(RecordLayout.flowHash(meta)) ? 1 : 0;
     }
 
-    /** Prefetching, stage two, for a packet {@link #flowFilter} let through: its flow's home slot in the flow index. */
-    int probeFlow(long keyHi, long keyLo, long peerHi, long peerLo, long ports, long meta) {
-        return flows.probe(
-                flowHashA(keyHi, keyLo, peerHi, peerLo, ports, meta),
-                flowHashB(keyHi, keyLo, peerHi, peerLo, ports, meta));
-    }
-
-    /** Prefetching, stage three: loads the key and the row of the flow a {@link #probeFlow} slot names. */
-    long loadFlow(int entry) {
-        int f = entry - 1;
-        return f >= 0 ? flows.lo(f) + flow[flowAt(f) + F_LAST_NS] + flow[flowAt(f) + F_ACTIVE_NS] : 0;
+    /**
+     * Prefetching, stage two, for a packet {@link #flowFilter} let through: loads both lines of its flow's home slot
+     * (where the flow almost always is).
+     */
+    long loadFlow(long meta) {
+        int at = flowAt(RecordLayout.flowHash(meta) & flowMask);
+        return flow[at + F_KEY_A] + flow[at + F_ACTIVE_NS];
     }
 
     /**
@@ -383,8 +392,10 @@ final class ServiceMeter {
             long meta,
             long nameMask,
             long timeNs) {
-        if (inFilter(RecordLayout.flowHash(meta))) {
-            int f = flows.find(
+        int fh = RecordLayout.flowHash(meta);
+        if (inFilter(fh)) {
+            int f = findFlow(
+                    fh,
                     flowHashA(keyHi, keyLo, peerHi, peerLo, ports, meta),
                     flowHashB(keyHi, keyLo, peerHi, peerLo, ports, meta));
             if (f >= 0) {
@@ -444,7 +455,7 @@ final class ServiceMeter {
         if (inFilter(fh)) {
             fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, meta);
             fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, meta);
-            f = flows.find(fa, fb);
+            f = findFlow(fh, fa, fb);
             if (f >= 0 && timeNs - flow[flowAt(f) + F_LAST_NS] > flowIdleNs) {
                 // idle past its timeout: gone, whether or not a sweep came since (sweeps follow the reader's
                 // watermark, so leaving it would make the packet's decision depend on thread timing)
@@ -488,14 +499,11 @@ final class ServiceMeter {
                     fa = flowHashA(keyHi, keyLo, peerHi, peerLo, ports, meta);
                     fb = flowHashB(keyHi, keyLo, peerHi, peerLo, ports, meta);
                 }
-                f = flows.insert(fa, fb);
-                if (flowAt(f + 1) > flow.length) {
-                    growFlows(flows.capacity());
-                }
+                f = insertFlow(fh, fa, fb);
                 int at = flowAt(f);
                 flow[at + F_SESSION] = sessionId;
                 flow[at + F_DECISION] = decision;
-                flow[at + F_STATE] = ((long) fh << 32) | (opening ? 1 : 0);
+                flow[at + F_STATE] = ((long) fh << 32) | USED | (opening ? 1 : 0);
                 // a reused row holds the last packet time of the flow that had it: the first packet has no gap before
                 // it
                 flow[at + F_LAST_NS] = timeNs;
@@ -1013,9 +1021,20 @@ final class ServiceMeter {
 
     /** Forgets flows idle for longer than the flow idle timeout, and rebuilds the filter from the flows that stay. */
     void sweep(long nowNs) {
-        for (int f = flows.size() - 1; f >= 0; f--) {
-            if (nowNs - flow[flowAt(f) + F_LAST_NS] > flowIdleNs) {
-                removeFlow(f);
+        if (nowNs < nextFlowSweepNs) {
+            return;
+        }
+        // a flow idle past its timeout is gone for its next packet whether or not a sweep removed it (see onPacket):
+        // sweeps only free slots and clear the filter, so an eighth of the idle timeout apart is often enough, where
+        // every session sweep (a second or so of packet time) read the whole table
+        nextFlowSweepNs = nowNs + Math.max(1, flowIdleNs >> 3);
+        for (int slot = 0; slot <= flowMask; ) {
+            int at = flowAt(slot);
+            if ((flow[at + F_STATE] & USED) != 0 && nowNs - flow[at + F_LAST_NS] > flowIdleNs) {
+                // a later flow of the same cluster may move into the slot: look at it again
+                removeFlow(slot);
+            } else {
+                slot++;
             }
         }
         buildFilter();
@@ -1044,20 +1063,81 @@ final class ServiceMeter {
     /** Builds the filter afresh from the flows in the table: the bits of flows that left it are cleared. */
     private void buildFilter() {
         Arrays.fill(filter, 0);
-        for (int f = flows.size() - 1; f >= 0; f--) {
-            addToFilter((int) (flow[flowAt(f) + F_STATE] >>> 32));
+        for (int slot = 0; slot <= flowMask; slot++) {
+            long state = flow[flowAt(slot) + F_STATE];
+            if ((state & USED) != 0) {
+                addToFilter((int) (state >>> 32));
+            }
         }
         filterStale = 0;
     }
 
-    private void removeFlow(int f) {
-        int moved = flows.remove(f);
-        if (moved >= 0) {
-            System.arraycopy(flow, flowAt(moved), flow, flowAt(f), F_COLUMNS);
+    /** The slot of the flow with key ({@code a}, {@code b}) and reader's hash {@code fh}, or -1. */
+    private int findFlow(int fh, long a, long b) {
+        int slot = fh & flowMask;
+        while (true) {
+            int at = flowAt(slot);
+            if ((flow[at + F_STATE] & USED) == 0) {
+                return -1;
+            }
+            if (flow[at + F_KEY_A] == a && flow[at + F_KEY_B] == b) {
+                return slot;
+            }
+            slot = (slot + 1) & flowMask;
         }
-        if (++filterStale >= Math.max(FILTER_REBUILD, flows.size() >> 1)) {
+    }
+
+    /**
+     * Adds a flow known to be absent and returns its slot, with its key set and {@link #USED} in its state (the caller
+     * sets the rest). Doubles the table first when it would be more than half full.
+     */
+    private int insertFlow(int fh, long a, long b) {
+        if ((flowCount + 1) << 1 > flowMask + 1) {
+            growFlows();
+        }
+        int slot = fh & flowMask;
+        while ((flow[flowAt(slot) + F_STATE] & USED) != 0) {
+            slot = (slot + 1) & flowMask;
+        }
+        int at = flowAt(slot);
+        flow[at + F_KEY_A] = a;
+        flow[at + F_KEY_B] = b;
+        flow[at + F_STATE] = ((long) fh << 32) | USED;
+        flowCount++;
+        return slot;
+    }
+
+    /**
+     * Removes the flow in {@code slot}: backward-shift deletion, so that every probe sequence stays unbroken without
+     * tombstones. A later flow of the cluster may move into {@code slot}.
+     */
+    private void removeFlow(int slot) {
+        int hole = slot;
+        int next = slot;
+        while (true) {
+            next = (next + 1) & flowMask;
+            int at = flowAt(next);
+            long state = flow[at + F_STATE];
+            if ((state & USED) == 0) {
+                break;
+            }
+            int home = (int) (state >>> 32) & flowMask;
+            boolean movable = hole <= next ? (home <= hole || home > next) : (home <= hole && home > next);
+            if (movable) {
+                System.arraycopy(flow, at, flow, flowAt(hole), F_COLUMNS);
+                hole = next;
+            }
+        }
+        flow[flowAt(hole) + F_STATE] = 0;
+        flowCount--;
+        if (++filterStale >= Math.max(FILTER_REBUILD, flowCount >> 1)) {
             buildFilter();
         }
+    }
+
+    /** Flows in the table (tests). */
+    int flowCount() {
+        return flowCount;
     }
 
     private static long mix(long h) {
@@ -1091,8 +1171,23 @@ final class ServiceMeter {
                 ^ (RecordLayout.flowHash(meta) & 0xFFFF_FFFFL) * 0x94D0_49BB_1331_11EBL);
     }
 
-    private void growFlows(int rows) {
-        flow = Arrays.copyOf(flow == null ? new long[0] : flow, flowAt(rows));
+    /** Doubles the flow table: every flow goes to its place in the new one. */
+    private void growFlows() {
+        long[] old = flow;
+        int oldSlots = flowMask + 1;
+        flow = new long[flowAt(oldSlots << 1)];
+        flowMask = (oldSlots << 1) - 1;
+        for (int slot = 0; slot < oldSlots; slot++) {
+            int from = flowAt(slot);
+            long state = old[from + F_STATE];
+            if ((state & USED) != 0) {
+                int to = (int) (state >>> 32) & flowMask;
+                while ((flow[flowAt(to) + F_STATE] & USED) != 0) {
+                    to = (to + 1) & flowMask;
+                }
+                System.arraycopy(old, from, flow, flowAt(to), F_COLUMNS);
+            }
+        }
     }
 
     private void growContainers(int rows) {

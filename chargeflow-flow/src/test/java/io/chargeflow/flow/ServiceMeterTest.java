@@ -262,6 +262,64 @@ class ServiceMeterTest {
         assertThat(List.of(byRg.get(100).ulPackets(), byRg.get(10).ulPackets())).containsExactly(2L, 2L);
     }
 
+    @Test
+    void shouldFindEveryFlowOfCollidingClustersAcrossRemovalsAndTheTablesEnd() throws Exception {
+        // 300 flows in a table of 1,024 slots: homes at the last slot (that cluster wraps to slot 0 and mixes with the
+        // one at slot 0) and at 500; flow 0 takes the last slot and leaves it, so flows behind it move back across
+        // the table's end
+        assertEveryFlowFound(300, new int[] {0xFFFF_FFFF, 0, 500});
+    }
+
+    @Test
+    void shouldFindEveryFlowOfCollidingClustersWhileTheTableGrows() throws Exception {
+        assertEveryFlowFound(1500, new int[] {0xFFFF_FFFF, 0, 1023});
+    }
+
+    /**
+     * {@code flows} flows of one session whose reader's flow hashes cycle through {@code homes}: odd flows are decided
+     * by a server name and stay in the table; even flows open with a SYN and leave it at their first payload, from the
+     * middle of their clusters. Every named flow must still be found afterwards (its packets keep the video decision),
+     * and a sweep after the idle timeout must empty the table.
+     */
+    private static void assertEveryFlowFound(int flows, int[] homes) throws Exception {
+        ServiceMeter meter = exampleRulesMeter();
+        long[] words = new long[ServiceMeter.WORDS];
+        long t = T0;
+        for (int i = 0; i < flows; i++) {
+            boolean named = (i & 1) == 1;
+            meter(
+                    meter,
+                    words,
+                    0,
+                    peer(i),
+                    ports(443, i, !named, named),
+                    tcpMeta(homes[i % homes.length]),
+                    named ? 1 : 0,
+                    t += 1000);
+        }
+        assertThat(meter.flowCount()).isEqualTo(flows);
+        for (int i = 0; i < flows; i += 2) {
+            meter(meter, words, 0, peer(i), ports(443, i, false, true), tcpMeta(homes[i % homes.length]), 0, t += 1000);
+        }
+        assertThat(meter.flowCount()).isEqualTo(flows / 2);
+        for (int i = 1; i < flows; i += 2) {
+            meter(meter, words, 0, peer(i), ports(443, i, false, true), tcpMeta(homes[i % homes.length]), 0, t += 1000);
+        }
+        // idle past the flow timeout, a sweep empties the table; a named flow's next packet decides on its own (web)
+        t += 121_000_000_000L;
+        meter.sweep(t);
+        assertThat(meter.flowCount()).isZero();
+        meter(meter, words, 0, peer(1), ports(443, 1, false, true), tcpMeta(homes[1]), 0, t);
+        java.util.Map<Integer, ServiceUsage> byRg = closeByRatingGroup(meter, words, 0);
+        assertThat(byRg).containsOnlyKeys(100, 10);
+        assertThat(byRg.get(100).ulPackets()).isEqualTo(flows);
+        assertThat(byRg.get(10).ulPackets()).isEqualTo(flows + 1);
+    }
+
+    private static long peer(int i) {
+        return SubscriberKeys.ipv4Lo(0x08080000 + i);
+    }
+
     /** A meter of examples/services.rules without records (flow idle 120 s, activity 60 s). */
     private static ServiceMeter exampleRulesMeter() throws java.io.IOException {
         ServiceRules rules = ServiceRules.load(java.nio.file.Path.of("../examples/services.rules"));
