@@ -71,9 +71,19 @@ final class BenchCommand implements Callable<Integer> {
                     + " (rings default to 2^23 records each).")
     boolean isolate;
 
+    @Option(
+            names = "--only-with",
+            description = "Run only the configuration --rules (with --cdrs) or the subscriber database give, no plain"
+                    + " rounds: its figures with a JIT that has seen nothing else, as in a deployment (a profile of"
+                    + " both in one JVM leaves some of the rules path's calls out of line).")
+    boolean onlyWith;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (onlyWith && rules == null && !database.given()) {
+            throw new UserException("--only-with needs --rules or a subscriber database (--data or --db)");
+        }
         Path file = capture;
         if (file == null) {
             Files.createDirectories(dir);
@@ -110,9 +120,18 @@ final class BenchCommand implements Callable<Integer> {
                 + (cdrs ? " CDRs" : "")
                 + (database.given() ? " subscriber directory" : "");
         for (int round = 0; round <= rounds; round++) {
+            String label = round == 0 ? "warm-up" : "round " + round;
+            if (onlyWith) {
+                double r = once(file, serviceRules, true);
+                if (round > 0) {
+                    withRules.add(r);
+                }
+                out.printf("%-8s with%s %.2f %s%s%n", label, with, r, unit, lastCpu);
+                out.flush();
+                continue;
+            }
             double mpps = once(file, null, false);
             String plainCpu = lastCpu;
-            String label = round == 0 ? "warm-up" : "round " + round;
             if (round > 0) {
                 plain.add(mpps);
             }
@@ -126,6 +145,12 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("%-8s %.2f %s%s%n", label, mpps, unit, plainCpu);
             }
             out.flush();
+        }
+        if (onlyWith) {
+            out.printf(
+                    "median with%s: %.2f %s over %d rounds (%d processors%s)%n",
+                    with, median(withRules), unit, rounds, meter.processors, isolate ? ", each alone" : "");
+            return 0;
         }
         out.printf(
                 "median: %.2f %s over %d rounds (%d processors%s)%n",

@@ -71,4 +71,65 @@ class BenchCommandTest {
         sortedPlain.sort(Double::compare);
         assertThat(text).contains(String.format("median: %.2f Mpps over 3 rounds (1 processors)", sortedPlain.get(1)));
     }
+
+    @Test
+    void shouldRunOnlyTheRulesWhenAskedAndPrintTheirMedian() {
+        String[] out = new String[1];
+        int code = run(
+                out,
+                "bench",
+                "--packets",
+                "20000",
+                "--subscribers",
+                "300",
+                "--rounds",
+                "3",
+                "--processors",
+                "1",
+                "--rules",
+                Path.of("../examples/services.rules").toString(),
+                "--only-with",
+                "--dir",
+                dir.toString());
+        String text = out[0];
+        assertThat(code).as(text).isZero();
+        Matcher round = Pattern.compile("(?m)^round \\d+ +with rating-group rules ([0-9.]+) Mpps")
+                .matcher(text);
+        List<Double> with = new ArrayList<>();
+        while (round.find()) {
+            with.add(Double.parseDouble(round.group(1)));
+        }
+        assertThat(with).as(text).hasSize(3);
+        with.sort(Double::compare);
+        assertThat(text)
+                .contains(String.format(
+                        "median with rating-group rules: %.2f Mpps over 3 rounds (1 processors)", with.get(1)))
+                .doesNotContain("ratio")
+                .doesNotContainPattern("(?m)^round \\d+ +[0-9]");
+    }
+
+    @Test
+    void shouldRefuseOnlyWithWithoutRulesOrADatabase() {
+        String[] out = new String[1];
+        int code = run(out, "bench", "--packets", "1000", "--only-with", "--dir", dir.toString());
+        assertThat(code).isNotZero();
+        assertThat(out[0]).contains("--only-with needs --rules or a subscriber database");
+    }
+
+    /** Runs the CLI with standard output and error captured into {@code out[0]}; returns the exit code. */
+    private static int run(String[] out, String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            return Main.execute(args);
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+            out[0] = bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
 }
