@@ -779,7 +779,7 @@ final class ServiceMeter {
             }
         }
         if (joined(from) && recordPackets(from) == 0) {
-            leave(from, sessionRow, fromDecision);
+            leave(from, words, s, sessionRow, sessionId, fromDecision);
         }
     }
 
@@ -795,17 +795,35 @@ final class ServiceMeter {
      * Container {@code c} lost every packet of the current record to a move: it leaves the record, so that a later
      * packet joins it afresh (its first usage is that packet's, and the gap before it is no activity: see
      * {@link #LEFT}), the activity before the moved packets is not reported, and the record's container count (the
-     * processor's, for the container limit) drops it unless another decision of the session shares its container.
+     * processor's, for the container limit) drops it unless another decision of the session that shares its container
+     * has usage in the record.
      */
-    private void leave(int c, int sessionRow, int decision) {
+    private void leave(int c, long[] words, int s, int sessionRow, long sessionId, int decision) {
         hotArray(c)[hotIndex(c) + C_ACTIVE_NS] = (hotArray(c)[hotIndex(c) + C_ACTIVE_NS] & ACTIVE_BITS) | LEFT;
         cold[coldAt(c) + K_FIRST_NS] = UNSET;
         if (records) {
             cold[coldAt(c) + B_ACTIVE_NS] = active(c);
         }
-        if (reportJoins && !sharedContainer[decision]) {
+        if (reportJoins && !(sharedContainer[decision] && sharerJoined(words, s, sessionId, decision))) {
             owner.leaveRecord(sessionRow, containerIdOf[decision]);
         }
+    }
+
+    /** Whether another decision of the session with {@code decision}'s container id has usage in the current record. */
+    private boolean sharerJoined(long[] words, int s, long sessionId, int decision) {
+        long mask = words[s + S_MASK];
+        int inlineCount = Math.min(INLINE, Long.bitCount(mask));
+        for (long bits = mask & ~(1L << decision); bits != 0; bits &= bits - 1) {
+            int d = Long.numberOfTrailingZeros(bits);
+            if (containerIdOf[d] == containerIdOf[decision]) {
+                int i = inlineSlot(words[s + S_ORDER], inlineCount, d);
+                int c = i >= 0 ? rowOf(words, s, i) : overflowRow[overflow.find(sessionId, d)];
+                if (joined(c)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** How much of a flow's usage in one column can leave container {@code c}: what it holds since the last record. */

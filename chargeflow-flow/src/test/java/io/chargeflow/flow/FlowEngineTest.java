@@ -940,6 +940,85 @@ class FlowEngineTest {
     }
 
     @Test
+    void shouldNotCountAnEmptiedContainerTowardsTheLimitWhenTheDecisionSharingItHasNoUsageInTheRecord()
+            throws Exception {
+        // web and alt are one container (rating group 10, no service id): the handshake leaves web for video and alt
+        // has no usage in the record, so the container leaves it as an unshared one would
+        byte[][] h = handshake();
+        List<String> events = recordEvents(
+                sharedWebRules(),
+                0,
+                Duration.ZERO,
+                2,
+                0L,
+                h[0],
+                SECOND,
+                h[1],
+                2 * SECOND,
+                h[3],
+                3 * SECOND,
+                udpTo(53, 100),
+                4 * SECOND,
+                h[4]);
+        assertThat(events)
+                .containsExactly(
+                        "open 0",
+                        "rg=100 ul=" + (40 + HELLO_LENGTH) + "/2 dl=40/1 0..2000",
+                        "rg=1 ul=100/1 dl=0/0 3000..3000",
+                        "cut MAX_CONTAINERS 4000",
+                        "rg=10 ul=140/1 dl=0/0 4000..4000",
+                        "close END_OF_INPUT");
+    }
+
+    @Test
+    void shouldKeepCountingASharedContainerWhoseOtherDecisionHasUsageInTheRecord() throws Exception {
+        // alt's packet at 0.5 s puts the shared container in the record: web's move to video does not take it out,
+        // so the DNS query would be the record's third container and is cut before
+        byte[][] h = handshake();
+        byte[] alt = CaptureBuilder.frame()
+                .ethernet()
+                .vlan(100)
+                .ipv4("10.0.0.1", "198.51.100.7")
+                .tcp(5003, 8443, 0x18)
+                .payload(60)
+                .build();
+        List<String> events = recordEvents(
+                sharedWebRules(),
+                0,
+                Duration.ZERO,
+                2,
+                0L,
+                h[0],
+                SECOND / 2,
+                alt,
+                SECOND,
+                h[1],
+                2 * SECOND,
+                h[3],
+                3 * SECOND,
+                udpTo(53, 100));
+        assertThat(events)
+                .containsExactly(
+                        "open 0",
+                        "rg=10 ul=100/1 dl=0/0 500..500",
+                        "rg=100 ul=" + (40 + HELLO_LENGTH) + "/2 dl=40/1 0..2000",
+                        "cut MAX_CONTAINERS 3000",
+                        "rg=1 ul=100/1 dl=0/0 3000..3000",
+                        "close END_OF_INPUT");
+    }
+
+    /** {@link #videoWebRules} with a second web decision (port 8443) that shares web's container (rating group 10). */
+    private static ServiceRules sharedWebRules() {
+        return ServiceRules.parse(
+                List.of(
+                        "video: rg=100 sid=1 name=*.video.example.com",
+                        "web: rg=10 proto=tcp port=443",
+                        "alt: rg=10 proto=tcp port=8443",
+                        "default: rg=1"),
+                "rules");
+    }
+
+    @Test
     void shouldStartAContainerEmptiedByAMoveAtItsNextPacket() throws Exception {
         // web's first usage in the record is the other flow's packet at 3 s, not the SYN that moved to video
         byte[][] h = handshake();
