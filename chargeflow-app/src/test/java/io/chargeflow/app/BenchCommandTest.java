@@ -21,29 +21,9 @@ class BenchCommandTest {
 
     @Test
     void shouldPrintRatiosThatFollowFromTheRoundsWhenRulesAreCompared() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.execute(
-                    "bench",
-                    "--packets",
-                    "20000",
-                    "--subscribers",
-                    "300",
-                    "--rounds",
-                    "3",
-                    "--processors",
-                    "1",
-                    "--rules",
-                    Path.of("../examples/services.rules").toString(),
-                    "--dir",
-                    dir.toString());
-        } finally {
-            System.setOut(saved);
-        }
-        String text = bytes.toString(StandardCharsets.UTF_8);
+        String[] out = new String[1];
+        int code = runRulesBench(out);
+        String text = out[0];
         assertThat(code).as(text).isZero();
         Matcher round = Pattern.compile("(?m)^round \\d+ +([0-9.]+) Mpps.*; with rating-group rules ([0-9.]+) Mpps")
                 .matcher(text);
@@ -75,22 +55,7 @@ class BenchCommandTest {
     @Test
     void shouldRunOnlyTheRulesWhenAskedAndPrintTheirMedian() {
         String[] out = new String[1];
-        int code = run(
-                out,
-                "bench",
-                "--packets",
-                "20000",
-                "--subscribers",
-                "300",
-                "--rounds",
-                "3",
-                "--processors",
-                "1",
-                "--rules",
-                Path.of("../examples/services.rules").toString(),
-                "--only-with",
-                "--dir",
-                dir.toString());
+        int code = runRulesBench(out, "--only-with");
         String text = out[0];
         assertThat(code).as(text).isZero();
         Matcher round = Pattern.compile("(?m)^round \\d+ +with rating-group rules ([0-9.]+) Mpps")
@@ -114,6 +79,26 @@ class BenchCommandTest {
         int code = run(out, "bench", "--packets", "1000", "--only-with", "--dir", dir.toString());
         assertThat(code).isNotZero();
         assertThat(out[0]).contains("--only-with needs --rules or a subscriber database");
+    }
+
+    /** Three rounds of 20,000 generated frames (300 subscribers, one processor) with the example rules. */
+    private int runRulesBench(String[] out, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "bench",
+                "--packets",
+                "20000",
+                "--subscribers",
+                "300",
+                "--rounds",
+                "3",
+                "--processors",
+                "1",
+                "--rules",
+                Path.of("../examples/services.rules").toString(),
+                "--dir",
+                dir.toString()));
+        args.addAll(List.of(extra));
+        return run(out, args.toArray(String[]::new));
     }
 
     /** Runs the CLI with standard output and error captured into {@code out[0]}; returns the exit code. */

@@ -913,30 +913,7 @@ class FlowEngineTest {
     void shouldNotCountAContainerEmptiedByAMoveTowardsTheContainerLimit() throws Exception {
         // the handshake leaves web for video: web is no longer in the record, so the DNS query is the record's second
         // container, not its third (no cut before it at a limit of two); the next web packet is the third
-        byte[][] h = handshake();
-        List<String> events = recordEvents(
-                videoWebRules(),
-                0,
-                Duration.ZERO,
-                2,
-                0L,
-                h[0],
-                SECOND,
-                h[1],
-                2 * SECOND,
-                h[3],
-                3 * SECOND,
-                udpTo(53, 100),
-                4 * SECOND,
-                h[4]);
-        assertThat(events)
-                .containsExactly(
-                        "open 0",
-                        "rg=100 ul=" + (40 + HELLO_LENGTH) + "/2 dl=40/1 0..2000",
-                        "rg=1 ul=100/1 dl=0/0 3000..3000",
-                        "cut MAX_CONTAINERS 4000",
-                        "rg=10 ul=140/1 dl=0/0 4000..4000",
-                        "close END_OF_INPUT");
+        assertEmptiedContainerLeavesTheRecord(videoWebRules());
     }
 
     @Test
@@ -944,9 +921,14 @@ class FlowEngineTest {
             throws Exception {
         // web and alt are one container (rating group 10, no service id): the handshake leaves web for video and alt
         // has no usage in the record, so the container leaves it as an unshared one would
+        assertEmptiedContainerLeavesTheRecord(sharedWebRules());
+    }
+
+    /** A handshake moved from web to video, a DNS query, then another web flow, at a limit of two containers. */
+    private void assertEmptiedContainerLeavesTheRecord(ServiceRules rules) throws Exception {
         byte[][] h = handshake();
         List<String> events = recordEvents(
-                sharedWebRules(),
+                rules,
                 0,
                 Duration.ZERO,
                 2,
