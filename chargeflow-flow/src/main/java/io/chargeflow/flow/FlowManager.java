@@ -45,6 +45,8 @@ public final class FlowManager implements FrameHandler {
     private final boolean sniffNames;
     /** Whether processors meter rating groups (rules, or CDRs with the default one): they read every record field. */
     private final boolean serviceFields;
+    /** The run's seed of {@link #flowHash}. */
+    private final long flowSeed = new java.util.SplittableRandom().nextLong();
 
     private final byte[] name = new byte[NameSniffer.MAX_NAME + 1];
     /** A payload the sniffer parses, copied out of the capture (a captured frame is at most 65,535 bytes). */
@@ -278,8 +280,13 @@ public final class FlowManager implements FrameHandler {
         buffer[offset + RecordLayout.KEY_HI] = keyHi;
         buffer[offset + RecordLayout.KEY_LO] = keyLo;
         buffer[offset + RecordLayout.TIME_NS] = timeNs;
-        buffer[offset + RecordLayout.META] =
-                RecordLayout.meta(p.ipLength, downlink, peerIsSubscriber, p.protocol, serviceFields ? flowHash(p) : 0);
+        buffer[offset + RecordLayout.META] = RecordLayout.meta(
+                p.ipLength,
+                downlink,
+                peerIsSubscriber,
+                p.protocol,
+                // only TCP flows are ever looked up by it (see ServiceMeter)
+                serviceFields && p.protocol == 6 ? flowHash(p, flowSeed) : 0);
         // processors without rating groups read only the key, time and meta, and the peer of a peer-to-peer record
         if (serviceFields || peerIsSubscriber) {
             buffer[offset + RecordLayout.PEER_HI] = peerHi;
@@ -472,15 +479,37 @@ public final class FlowManager implements FrameHandler {
         return namesSeen;
     }
 
-    /** The same hash for both directions of a flow: XOR is symmetric in the two ends. */
-    private static int flowHash(DecodedPacket p) {
-        long ends;
+    /**
+     * The flow's hash, the same for both directions: the two ends (address and port) in a fixed order, with the
+     * protocol and a seed of the run. The processors' flow table takes its slot from it and their flow filter its bits,
+     * so flows must not be able to share it at will: an XOR of the two ends, the hash before, was the same for every
+     * port pair with the same XOR (one client could crowd a slot's cluster with tens of thousands of handshakes), and
+     * without the seed colliding tuples could be computed ahead. The seed changes nothing but placement: the table's
+     * key is the whole flow.
+     */
+    static int flowHash(DecodedPacket p, long seed) {
+        long h;
         if (p.ipVersion == 4) {
-            ends = (p.srcV4 ^ p.dstV4) & 0xFFFF_FFFFL;
+            long src = ((p.srcV4 & 0xFFFF_FFFFL) << 16) | p.srcPort;
+            long dst = ((p.dstV4 & 0xFFFF_FFFFL) << 16) | p.dstPort;
+            h = SubscriberKeys.hash(Math.min(src, dst) ^ seed, (Math.max(src, dst) << 8) | p.protocol);
         } else {
-            ends = p.srcHi ^ p.srcLo ^ p.dstHi ^ p.dstLo;
+            int order = Long.compareUnsigned(p.srcHi, p.dstHi);
+            if (order == 0) {
+                order = Long.compareUnsigned(p.srcLo, p.dstLo);
+            }
+            if (order == 0) {
+                order = Integer.compare(p.srcPort, p.dstPort);
+            }
+            boolean srcFirst = order <= 0;
+            long firstHi = srcFirst ? p.srcHi : p.dstHi;
+            long firstLo = srcFirst ? p.srcLo : p.dstLo;
+            long secondHi = srcFirst ? p.dstHi : p.srcHi;
+            long secondLo = srcFirst ? p.dstLo : p.srcLo;
+            long ports = srcFirst ? ((long) p.srcPort << 16) | p.dstPort : ((long) p.dstPort << 16) | p.srcPort;
+            h = SubscriberKeys.hash(
+                    SubscriberKeys.hash(firstHi ^ seed, firstLo) ^ secondHi, secondLo ^ (ports << 8 | p.protocol));
         }
-        long h = SubscriberKeys.hash(ends, ((long) (p.srcPort ^ p.dstPort) << 8) | p.protocol);
         return (int) (h ^ (h >>> 32));
     }
 
