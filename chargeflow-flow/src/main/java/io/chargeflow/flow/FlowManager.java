@@ -45,7 +45,7 @@ public final class FlowManager implements FrameHandler {
     private final boolean sniffNames;
     /** Whether processors meter rating groups (rules, or CDRs with the default one): they read every record field. */
     private final boolean serviceFields;
-    /** The run's seed of {@link #flowHash}. */
+    /** The run's seed of {@link #flowHash} and of the learned table's keys. */
     private final long flowSeed = new java.util.SplittableRandom().nextLong();
 
     private final byte[] name = new byte[NameSniffer.MAX_NAME + 1];
@@ -427,15 +427,17 @@ public final class FlowManager implements FrameHandler {
 
     /**
      * Two independent 64-bit hashes of (subscriber key, address): the learned table's 128-bit key (a collision of both
-     * needs about 2^64 entries, far beyond the table's 2^20).
+     * needs about 2^64 entries, far beyond the table's 2^20). Seeded per run ({@link #flowSeed}): the addresses come
+     * from DNS answers, which a client can choose, and the table's slots follow from the key, so unseeded hashes would
+     * let answers be computed ahead that all crowd one cluster of slots.
      */
-    private static long learnedKeyA(long keyHi, long keyLo, long hi, long lo) {
-        return SubscriberKeys.hash(keyHi ^ Long.rotateLeft(hi, 23), keyLo * 0xC2B2_AE3D_27D4_EB4FL ^ lo);
+    private long learnedKeyA(long keyHi, long keyLo, long hi, long lo) {
+        return SubscriberKeys.hash(keyHi ^ Long.rotateLeft(hi, 23) ^ flowSeed, keyLo * 0xC2B2_AE3D_27D4_EB4FL ^ lo);
     }
 
-    private static long learnedKeyB(long keyHi, long keyLo, long hi, long lo) {
+    private long learnedKeyB(long keyHi, long keyLo, long hi, long lo) {
         return SubscriberKeys.hash(
-                hi * 0xD6E8_FEB8_6659_FD93L ^ Long.rotateLeft(keyLo, 31),
+                hi * 0xD6E8_FEB8_6659_FD93L ^ Long.rotateLeft(keyLo, 31) ^ Long.rotateLeft(flowSeed, 29),
                 lo ^ Long.rotateLeft(keyHi, 7) ^ 0x1656_67B1L);
     }
 
