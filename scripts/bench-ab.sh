@@ -12,7 +12,8 @@
 #               (relative paths are taken from the directory the script is run in)
 #
 # Per run it prints the bench's median line(s); at the end, per side, the plain and "with" medians of every run, their
-# median, and NEW's over BASE's. With --isolate the figures are ns/record (lower is faster). The worktrees stay for the
+# median, the median and range of all the measured rounds, and NEW's over BASE's both ways (a median of run medians
+# can differ from the rounds' median when runs are few). With --isolate the figures are ns/record (lower is faster). The worktrees stay for the
 # next comparison; `git worktree remove DIR` (or delete the directory and `git worktree prune`) when done.
 set -euo pipefail
 pairs=4
@@ -65,11 +66,21 @@ python3 - "$log" "$labelA" "$labelB" <<'EOF'
 import re, statistics, sys
 log, labels = sys.argv[1], {"A": sys.argv[2], "B": sys.argv[3]}
 runs = {"A": {"plain": [], "with": []}, "B": {"plain": [], "with": []}}
+rounds = {"A": {"plain": [], "with": []}, "B": {"plain": [], "with": []}}
 for line in open(log):
     side, _, text = line.split(" ", 2)
     m = re.match(r"median( with[^:]*)?: ([0-9.]+)", text)
     if m:
         runs[side]["with" if m.group(1) else "plain"].append(float(m.group(2)))
+    # a measured round: its plain figure first, then (with rules or a directory) the other after "; with"
+    r = re.match(r"round \d+ +(with[^0-9]*)?([0-9.]+) (?:Mpps|ns/record)(?:.*; with[^0-9]*([0-9.]+) (?:Mpps|ns/record))?", text)
+    if r:
+        if r.group(1):
+            rounds[side]["with"].append(float(r.group(2)))
+        else:
+            rounds[side]["plain"].append(float(r.group(2)))
+            if r.group(3):
+                rounds[side]["with"].append(float(r.group(3)))
 for kind in ("plain", "with"):
     a, b = runs["A"][kind], runs["B"][kind]
     if not a or not b:
@@ -77,5 +88,11 @@ for kind in ("plain", "with"):
     print(f"{kind}:")
     for side, values in (("A", a), ("B", b)):
         print(f"  {labels[side]}: median {statistics.median(values):.2f} of " + " ".join(f"{v:.2f}" for v in values))
-    print(f"  new/base: {statistics.median(b) / statistics.median(a):.3f}")
+        each = rounds[side][kind]
+        if each:
+            print(f"    its {len(each)} rounds: median {statistics.median(each):.2f}, range {min(each):.2f}-{max(each):.2f}")
+    print(f"  new/base: {statistics.median(b) / statistics.median(a):.3f} (runs), "
+          f"{statistics.median(rounds['B'][kind]) / statistics.median(rounds['A'][kind]):.3f} (rounds)"
+          if rounds["A"][kind] and rounds["B"][kind] else
+          f"  new/base: {statistics.median(b) / statistics.median(a):.3f}")
 EOF
