@@ -156,8 +156,6 @@ final class ServiceMeter {
     private final boolean usesNames;
     /** Per decision: the smallest decision with the same rating group and service id (one CDR container). */
     private final int[] containerIdOf;
-    /** Per decision: whether another decision has the same container id (see {@link #leave}). */
-    private final boolean[] sharedContainer;
 
     private final Processor owner;
     private final boolean records;
@@ -254,12 +252,6 @@ final class ServiceMeter {
                 }
             }
             containerIdOf[d] = id;
-        }
-        this.sharedContainer = new boolean[rules.size() + 1];
-        for (int d = 0; d <= rules.size(); d++) {
-            for (int e = 0; e <= rules.size(); e++) {
-                sharedContainer[d] |= e != d && containerIdOf[e] == containerIdOf[d];
-            }
         }
         flow = new long[flowAt(1024)];
         flowMask = 1023;
@@ -630,14 +622,8 @@ final class ServiceMeter {
         long mask = words[s + S_MASK];
         if ((mask & (1L << decision)) != 0) {
             int i = inlineSlot(words[s + S_ORDER], Math.min(INLINE, Long.bitCount(mask)), decision);
-            int c = i >= 0 ? rowOf(words, s, i) : overflowRow[overflow.find(sessionId, decision)];
-            if (i >= 0 && i < INLINE_HOT) {
-                lastHot = words;
-                lastAt = s + inlineAt(i);
-            } else {
-                lastHot = cont;
-                lastAt = -1 - hotAt[c];
-            }
+            int c = rowOf(words, s, sessionId, i, decision);
+            locate(words, s, i, c);
             return c;
         }
         int c;
@@ -717,6 +703,14 @@ final class ServiceMeter {
     private static int firstByte(long order, int decision) {
         long x = order ^ (decision * 0x0101_0101_0101_0101L);
         return Long.numberOfTrailingZeros((x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L) >>> 3;
+    }
+
+    /**
+     * The container row of a decision the session has: from its row words when the decision is the session's
+     * {@code i}-th (one of the first eight), from the overflow index when {@code i} is -1.
+     */
+    private int rowOf(long[] words, int s, long sessionId, int i, int decision) {
+        return i >= 0 ? rowOf(words, s, i) : overflowRow[overflow.find(sessionId, decision)];
     }
 
     /** The container row of the session's {@code i}-th decision (one of the first eight), from its row words. */
@@ -804,7 +798,7 @@ final class ServiceMeter {
         if (records) {
             cold[coldAt(c) + B_ACTIVE_NS] = active(c);
         }
-        if (reportJoins && !(sharedContainer[decision] && sharerJoined(words, s, sessionId, decision))) {
+        if (reportJoins && !sharerJoined(words, s, sessionId, decision)) {
             owner.leaveRecord(sessionRow, containerIdOf[decision]);
         }
     }
@@ -816,8 +810,7 @@ final class ServiceMeter {
         for (long bits = mask & ~(1L << decision); bits != 0; bits &= bits - 1) {
             int d = Long.numberOfTrailingZeros(bits);
             if (containerIdOf[d] == containerIdOf[decision]) {
-                int i = inlineSlot(words[s + S_ORDER], inlineCount, d);
-                int c = i >= 0 ? rowOf(words, s, i) : overflowRow[overflow.find(sessionId, d)];
+                int c = rowOf(words, s, sessionId, inlineSlot(words[s + S_ORDER], inlineCount, d), d);
                 if (joined(c)) {
                     return true;
                 }
