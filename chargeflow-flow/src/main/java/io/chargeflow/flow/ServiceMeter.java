@@ -1133,8 +1133,7 @@ final class ServiceMeter {
                 break;
             }
             int home = (int) (state >>> 32) & flowMask;
-            boolean movable = hole <= next ? (home <= hole || home > next) : (home <= hole && home > next);
-            if (movable) {
+            if (KeyIndex.shiftsBack(hole, next, home)) {
                 System.arraycopy(flow, at, flow, flowAt(hole), F_COLUMNS);
                 hole = next;
             }

@@ -126,6 +126,15 @@ public final class KeyIndex {
         slots[slot] = row + 1;
     }
 
+    /**
+     * In a backward-shift deletion over a linear-probing table of power-of-two size: whether the entry at {@code slot},
+     * whose home slot is {@code home}, moves back into {@code hole} (its probe from home would otherwise cross the
+     * hole), the table wrapping around at its end.
+     */
+    public static boolean shiftsBack(int hole, int slot, int home) {
+        return hole <= slot ? (home <= hole || home > slot) : (home <= hole && home > slot);
+    }
+
     /** Backward-shift deletion: keeps every probe chain unbroken without tombstones. */
     private void unplace(int row) {
         int hole = slotOf(row);
@@ -137,8 +146,7 @@ public final class KeyIndex {
                 break;
             }
             int home = (int) SubscriberKeys.hash(hi(entry - 1), lo(entry - 1)) & slotMask;
-            boolean movable = hole <= slot ? (home <= hole || home > slot) : (home <= hole && home > slot);
-            if (movable) {
+            if (shiftsBack(hole, slot, home)) {
                 slots[hole] = entry;
                 hole = slot;
             }
