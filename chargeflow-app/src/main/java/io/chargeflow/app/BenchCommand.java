@@ -146,15 +146,18 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.flush();
         }
+        // with --only-with the rounds measured the "with" configuration alone
+        out.printf(
+                "median%s: %.2f %s over %d rounds (%d processors%s)%n",
+                onlyWith ? " with" + with : "",
+                median(onlyWith ? withRules : plain),
+                unit,
+                rounds,
+                meter.processors,
+                isolate ? ", each alone" : "");
         if (onlyWith) {
-            out.printf(
-                    "median with%s: %.2f %s over %d rounds (%d processors%s)%n",
-                    with, median(withRules), unit, rounds, meter.processors, isolate ? ", each alone" : "");
             return 0;
         }
-        out.printf(
-                "median: %.2f %s over %d rounds (%d processors%s)%n",
-                median(plain), unit, rounds, meter.processors, isolate ? ", each alone" : "");
         if (compare) {
             // a ratio of speeds either way: packets per second with over without, or nanoseconds without over with
             double ratio = isolate ? median(plain) / median(withRules) : median(withRules) / median(plain);
