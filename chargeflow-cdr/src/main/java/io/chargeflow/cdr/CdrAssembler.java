@@ -53,6 +53,11 @@ public final class CdrAssembler {
 
     private final AssemblerContext context;
     private final CdrSink sink;
+    /** The sink when it takes encoded records (then no record objects are built), else null. */
+    private final EncodedCdrSink encodedSink;
+    /** Where records for {@link #encodedSink} are encoded; grows when a record needs more. */
+    private byte[] scratch = new byte[1024];
+
     private long[] state;
     private SessionIdentity[] identities;
     private int[] freeSlots;
@@ -72,6 +77,7 @@ public final class CdrAssembler {
     public CdrAssembler(AssemblerContext context, CdrSink sink) {
         this.context = context;
         this.sink = sink;
+        this.encodedSink = sink instanceof EncodedCdrSink e ? e : null;
         int slots = context.maxSessions();
         this.state = new long[ALIGN + slots * STRIDE];
         this.identities = new SessionIdentity[slots];
@@ -342,9 +348,17 @@ public final class CdrAssembler {
             case MAX_CHANGE_COND -> ServiceData.SCC_RECORD_CLOSURE;
             default -> ServiceData.SCC_SERVICE_STOP;
         };
+        if (encodedSink != null) {
+            emitEncoded(handle, at, cause, scc, cutTimeMs);
+        } else {
+            sink.onCdr(record(handle, at, cause, scc, cutTimeMs));
+        }
+    }
+
+    /** The open record as a {@link PgwRecord}; then {@link #next} opens the next. */
+    private PgwRecord record(int handle, int at, CauseForRecClosing cause, int scc, long cutTimeMs) {
         ServiceData[] list = new ServiceData[(int) state[at + S_CONTAINERS]];
         int n = 0;
-        int last = -1;
         for (int c = (int) state[at + S_CHAIN]; c >= 0; c = nextContainer[c]) {
             int k = ALIGN + (c << 3);
             long service = containers[k + C_SERVICE];
@@ -360,12 +374,6 @@ public final class CdrAssembler {
                     containers[k + C_ACTIVE],
                     scc,
                     0);
-            last = c;
-        }
-        if (last >= 0) {
-            // the record's rows go back to the front of the free list, the first of them on top
-            nextContainer[last] = freeContainer;
-            freeContainer = (int) state[at + S_CHAIN];
         }
         SessionIdentity id = identities[handle];
         long flags = state[at + S_FLAGS];
@@ -391,13 +399,91 @@ public final class CdrAssembler {
                 id.subscriberId(),
                 id.account(),
                 id.plan());
-        state[at + S_FLAGS] = flags + (1L << 32);
+        next(at, cutTimeMs);
+        return cdr;
+    }
+
+    /**
+     * The open record written by {@link CdrCodec#putHeader} and {@link CdrCodec#putServiceData} straight from the
+     * session's state and container rows (the same bytes {@link CdrCodec#encode} writes for {@link #record}'s
+     * record), handed to the encoded sink; then {@link #next} opens the next. Allocates nothing unless the scratch
+     * must grow.
+     */
+    private void emitEncoded(int handle, int at, CauseForRecClosing cause, int scc, long cutTimeMs) {
+        SessionIdentity id = identities[handle];
+        String node = context.nodeID();
+        int count = (int) state[at + S_CONTAINERS];
+        int max = CdrCodec.maxHeaderSize(
+                        id.servedIMSI(), id.servedMSISDN(), id.servedPDPPDNAddress(), node, id.account(), id.plan())
+                + count * CdrCodec.SERVICE_DATA_MAX_SIZE;
+        if (scratch.length < max) {
+            scratch = new byte[Math.max(max, scratch.length * 2)];
+        }
+        byte[] out = scratch;
+        long flags = state[at + S_FLAGS];
+        long opening = state[at + S_OPENING_MS];
+        int p = CdrCodec.putHeader(
+                out,
+                0,
+                PgwRecord.PGW_RECORD,
+                cause,
+                id.chargingSide(),
+                (flags & PEER_TO_PEER) != 0,
+                id.subscriberKeyHi(),
+                id.subscriberKeyLo(),
+                state[at + S_PEER_HI],
+                state[at + S_PEER_LO],
+                state[at + S_CHARGING_ID],
+                opening,
+                cutTimeMs - opening,
+                (int) (flags >>> 32),
+                id.subscriberId(),
+                id.servedIMSI(),
+                id.servedMSISDN(),
+                id.servedPDPPDNAddress(),
+                node,
+                id.account(),
+                id.plan(),
+                count);
+        for (int c = (int) state[at + S_CHAIN]; c >= 0; c = nextContainer[c]) {
+            int k = ALIGN + (c << 3);
+            long service = containers[k + C_SERVICE];
+            p = CdrCodec.putServiceData(
+                    out,
+                    p,
+                    opening,
+                    (int) (service >> 32),
+                    (int) service,
+                    containers[k + C_UL],
+                    containers[k + C_DL],
+                    containers[k + C_UL_PACKETS],
+                    containers[k + C_DL_PACKETS],
+                    containers[k + C_FIRST],
+                    containers[k + C_LAST],
+                    containers[k + C_ACTIVE],
+                    scc,
+                    0);
+        }
+        next(at, cutTimeMs);
+        encodedSink.onEncoded(out, p);
+    }
+
+    /**
+     * After the open record went out: its container rows go back to the front of the free list, the first of them on
+     * top, and the next record opens at {@code cutTimeMs} with the next sequence number.
+     */
+    private void next(int at, long cutTimeMs) {
+        int first = (int) state[at + S_CHAIN];
+        if (first >= 0) {
+            nextContainer[(int) (state[at + S_CHAIN] >>> 32)] = freeContainer;
+            freeContainer = first;
+        }
+        state[at + S_FLAGS] += 1L << 32;
         state[at + S_CHAIN] = -1;
         state[at + S_CONTAINERS] = 0;
         state[at + S_VOLUME] = 0;
         state[at + S_OPENING_MS] = cutTimeMs;
         recordsCut++;
-        sink.onCdr(cdr);
     }
 
     private static int at(int handle) {

@@ -47,52 +47,155 @@ public final class CdrCodec {
      * cost most of a record's close.
      */
     public static int encode(PgwRecord cdr, byte[] out, int offset) {
-        int p = offset;
-        out[p++] = VERSION;
-        out[p++] = (byte) cdr.recordType();
-        out[p++] = (byte) cdr.causeForRecClosing().code();
-        out[p++] = (byte) ((cdr.chargingSide() == ChargingSide.NETWORK ? 1 : 0) | (cdr.peerToPeer() ? 2 : 0));
-        p = putLong(out, p, cdr.subscriberKeyHi());
-        p = putLong(out, p, cdr.subscriberKeyLo());
-        p = putLong(out, p, cdr.peerKeyHi());
-        p = putLong(out, p, cdr.peerKeyLo());
-        p = putZigZag(out, p, cdr.chargingID());
-        p = putZigZag(out, p, cdr.recordOpeningTimeMs());
-        p = putZigZag(out, p, cdr.durationMs());
-        p = putVarLong(out, p, cdr.recordSequenceNumber());
-        p = putZigZag(out, p, cdr.subscriberId());
-        p = putString(out, p, cdr.servedIMSI());
-        p = putString(out, p, cdr.servedMSISDN());
-        p = putString(out, p, cdr.servedPDPPDNAddress());
-        p = putString(out, p, cdr.nodeID());
-        p = putString(out, p, cdr.account());
-        p = putString(out, p, cdr.plan());
         List<ServiceData> list = cdr.listOfServiceData();
-        p = putVarLong(out, p, list.size());
+        int p = putHeader(
+                out,
+                offset,
+                cdr.recordType(),
+                cdr.causeForRecClosing(),
+                cdr.chargingSide(),
+                cdr.peerToPeer(),
+                cdr.subscriberKeyHi(),
+                cdr.subscriberKeyLo(),
+                cdr.peerKeyHi(),
+                cdr.peerKeyLo(),
+                cdr.chargingID(),
+                cdr.recordOpeningTimeMs(),
+                cdr.durationMs(),
+                cdr.recordSequenceNumber(),
+                cdr.subscriberId(),
+                cdr.servedIMSI(),
+                cdr.servedMSISDN(),
+                cdr.servedPDPPDNAddress(),
+                cdr.nodeID(),
+                cdr.account(),
+                cdr.plan(),
+                list.size());
         for (int i = 0; i < list.size(); i++) {
             ServiceData d = list.get(i);
-            p = putVarLong(out, p, d.ratingGroup() & 0xFFFFFFFFL);
-            p = putVarLong(out, p, d.serviceIdentifier() & 0xFFFFFFFFL);
-            p = putZigZag(out, p, d.datavolumeFBCUplink());
-            p = putZigZag(out, p, d.datavolumeFBCDownlink());
-            p = putZigZag(out, p, d.uplinkPackets());
-            p = putZigZag(out, p, d.downlinkPackets());
-            p = putZigZag(out, p, d.timeOfFirstUsageMs() - cdr.recordOpeningTimeMs());
-            p = putZigZag(out, p, d.timeOfLastUsageMs() - d.timeOfFirstUsageMs());
-            p = putZigZag(out, p, d.timeUsageMs());
-            p = putVarLong(out, p, d.serviceConditionChange() & 0xFFFFFFFFL);
-            p = putVarLong(out, p, d.resultCode() & 0xFFFFFFFFL);
+            p = putServiceData(
+                    out,
+                    p,
+                    cdr.recordOpeningTimeMs(),
+                    d.ratingGroup(),
+                    d.serviceIdentifier(),
+                    d.datavolumeFBCUplink(),
+                    d.datavolumeFBCDownlink(),
+                    d.uplinkPackets(),
+                    d.downlinkPackets(),
+                    d.timeOfFirstUsageMs(),
+                    d.timeOfLastUsageMs(),
+                    d.timeUsageMs(),
+                    d.serviceConditionChange(),
+                    d.resultCode());
         }
         return p;
     }
 
+    /**
+     * Writes a record's fields before its list of service data, ending with the list's size: the first half of
+     * {@link #encode}, field for field, for a writer that holds the record's fields without a {@link PgwRecord} (the
+     * {@link CdrAssembler} writing to an {@link EncodedCdrSink}). {@code out} must hold {@link #maxHeaderSize} bytes
+     * from {@code p}; returns the offset after the header.
+     */
+    static int putHeader(
+            byte[] out,
+            int p,
+            int recordType,
+            CauseForRecClosing cause,
+            ChargingSide side,
+            boolean peerToPeer,
+            long keyHi,
+            long keyLo,
+            long peerHi,
+            long peerLo,
+            long chargingId,
+            long openingMs,
+            long durationMs,
+            int recordSequenceNumber,
+            long subscriberId,
+            String imsi,
+            String msisdn,
+            String address,
+            String nodeId,
+            String account,
+            String plan,
+            int serviceDataCount) {
+        out[p++] = VERSION;
+        out[p++] = (byte) recordType;
+        out[p++] = (byte) cause.code();
+        out[p++] = (byte) ((side == ChargingSide.NETWORK ? 1 : 0) | (peerToPeer ? 2 : 0));
+        p = putLong(out, p, keyHi);
+        p = putLong(out, p, keyLo);
+        p = putLong(out, p, peerHi);
+        p = putLong(out, p, peerLo);
+        p = putZigZag(out, p, chargingId);
+        p = putZigZag(out, p, openingMs);
+        p = putZigZag(out, p, durationMs);
+        p = putVarLong(out, p, recordSequenceNumber);
+        p = putZigZag(out, p, subscriberId);
+        p = putString(out, p, imsi);
+        p = putString(out, p, msisdn);
+        p = putString(out, p, address);
+        p = putString(out, p, nodeId);
+        p = putString(out, p, account);
+        p = putString(out, p, plan);
+        return putVarLong(out, p, serviceDataCount);
+    }
+
+    /**
+     * Writes one entry of the list of service data (the second half of {@link #encode}); {@code openingMs} is the
+     * record's opening time, which first usage is written relative to. {@code out} must hold
+     * {@link #SERVICE_DATA_MAX_SIZE} bytes from {@code p}.
+     */
+    static int putServiceData(
+            byte[] out,
+            int p,
+            long openingMs,
+            int ratingGroup,
+            int serviceId,
+            long ulOctets,
+            long dlOctets,
+            long ulPackets,
+            long dlPackets,
+            long firstUsageMs,
+            long lastUsageMs,
+            long timeUsageMs,
+            int serviceConditionChange,
+            int resultCode) {
+        p = putVarLong(out, p, ratingGroup & 0xFFFFFFFFL);
+        p = putVarLong(out, p, serviceId & 0xFFFFFFFFL);
+        p = putZigZag(out, p, ulOctets);
+        p = putZigZag(out, p, dlOctets);
+        p = putZigZag(out, p, ulPackets);
+        p = putZigZag(out, p, dlPackets);
+        p = putZigZag(out, p, firstUsageMs - openingMs);
+        p = putZigZag(out, p, lastUsageMs - firstUsageMs);
+        p = putZigZag(out, p, timeUsageMs);
+        p = putVarLong(out, p, serviceConditionChange & 0xFFFFFFFFL);
+        return putVarLong(out, p, resultCode & 0xFFFFFFFFL);
+    }
+
+    /** The most bytes {@link #putServiceData} writes: eleven varints. */
+    static final int SERVICE_DATA_MAX_SIZE = 11 * 10;
+
     /** An upper bound of the encoded size, to size buffers before encoding. */
     public static int maxEncodedSize(PgwRecord cdr) {
-        int strings = 0;
-        strings += maxStringSize(cdr.servedIMSI()) + maxStringSize(cdr.servedMSISDN());
-        strings += maxStringSize(cdr.servedPDPPDNAddress()) + maxStringSize(cdr.nodeID());
-        strings += maxStringSize(cdr.account()) + maxStringSize(cdr.plan());
-        return 4 + 32 + 5 * 10 + strings + 5 + cdr.listOfServiceData().size() * (11 * 10);
+        return maxHeaderSize(
+                        cdr.servedIMSI(),
+                        cdr.servedMSISDN(),
+                        cdr.servedPDPPDNAddress(),
+                        cdr.nodeID(),
+                        cdr.account(),
+                        cdr.plan())
+                + cdr.listOfServiceData().size() * SERVICE_DATA_MAX_SIZE;
+    }
+
+    /** An upper bound of what {@link #putHeader} writes with these strings. */
+    static int maxHeaderSize(String imsi, String msisdn, String address, String nodeId, String account, String plan) {
+        int strings = maxStringSize(imsi) + maxStringSize(msisdn) + maxStringSize(address);
+        strings += maxStringSize(nodeId) + maxStringSize(account) + maxStringSize(plan);
+        return 4 + 32 + 5 * 10 + strings + 5;
     }
 
     /**

@@ -181,4 +181,89 @@ class CdrAssemblerTest {
         assertThat(CauseForRecClosing.ofCode(3)).isNull();
         assertThat(CauseForRecClosing.ofCode(-1)).isNull();
     }
+
+    /**
+     * The encoded path (an {@link EncodedCdrSink}: the journal's) writes each record from the assembler's tables; its
+     * bytes must be exactly what {@link CdrCodec#encode} writes for the record the object path builds, over random
+     * sessions that reach every limit, carry peers, identities with and without strings (one not ASCII), and close
+     * with every final cause.
+     */
+    @Test
+    void shouldEncodeTheSameBytesAsTheRecordWhenTheSinkTakesEncodedRecords() {
+        List<byte[]> encoded = new ArrayList<>();
+        EncodedCdrSink bytes = new EncodedCdrSink() {
+            @Override
+            public void onEncoded(byte[] payload, int length) {
+                encoded.add(java.util.Arrays.copyOf(payload, length));
+            }
+
+            @Override
+            public void onCdr(PgwRecord cdr) {
+                throw new AssertionError("the assembler must use onEncoded");
+            }
+        };
+        AssemblerContext context = new AssemblerContext("node-\u00e9", 30_000, 5_000, 3, 2);
+        CdrAssembler objects = new CdrAssembler(context, out::add);
+        CdrAssembler direct = new CdrAssembler(context, bytes);
+        java.util.Random random = new java.util.Random(7);
+        CauseForRecClosing[] finals = {
+            CauseForRecClosing.NORMAL_RELEASE,
+            CauseForRecClosing.ABNORMAL_RELEASE,
+            CauseForRecClosing.MANAGEMENT_INTERVENTION,
+            CauseForRecClosing.BINDING_CHANGE
+        };
+        int[] handles = new int[2];
+        for (int session = 0; session < 400; session++) {
+            long openMs = session * 1_000L;
+            SessionIdentity identity = random.nextInt(4) == 0
+                    ? new SessionIdentity(
+                            null, null, "2001:db8::/64", ChargingSide.NETWORK, session, -session, 0, null, null)
+                    : CdrFixtures.identity(session, random.nextBoolean() ? "basic" : "pr\u00e9paid");
+            for (int i = 0; i < 2; i++) {
+                CdrAssembler a = i == 0 ? objects : direct;
+                handles[i] = a.open(session * 7L, identity, openMs);
+            }
+            java.util.Random same = new java.util.Random(session);
+            int usages = random.nextInt(0, 30);
+            long t = openMs;
+            for (int u = 0; u < usages; u++) {
+                int rg = 10 * same.nextInt(1, 6);
+                int sid = same.nextInt(3);
+                long ul = same.nextInt(5_000);
+                long dl = same.nextInt(20_000);
+                long first = t + same.nextInt(2_000);
+                long last = first + same.nextInt(3_000);
+                long active = same.nextInt(1_000);
+                t = first;
+                boolean peer = same.nextInt(10) == 0;
+                for (int i = 0; i < 2; i++) {
+                    CdrAssembler a = i == 0 ? objects : direct;
+                    if (peer) {
+                        a.onPeer(handles[i], 1, session);
+                    }
+                    a.onUsage(handles[i], rg, sid, ul, dl, 1, 2, first, last, active);
+                }
+            }
+            CauseForRecClosing cause = finals[random.nextInt(finals.length)];
+            long closeMs = t + random.nextInt(10_000);
+            objects.close(handles[0], cause, closeMs);
+            direct.close(handles[1], cause, closeMs);
+        }
+        assertThat(out).hasSizeGreaterThan(800);
+        assertThat(out.stream().map(PgwRecord::causeForRecClosing).distinct())
+                .contains(
+                        CauseForRecClosing.VOLUME_LIMIT,
+                        CauseForRecClosing.TIME_LIMIT,
+                        CauseForRecClosing.MAX_CHANGE_COND,
+                        CauseForRecClosing.BINDING_CHANGE);
+        assertThat(encoded).hasSameSizeAs(out);
+        for (int i = 0; i < out.size(); i++) {
+            assertThat(encoded.get(i)).as("record %d", i).isEqualTo(CdrCodec.encode(out.get(i)));
+            assertThat(CdrCodec.decode(
+                            java.nio.ByteBuffer.wrap(encoded.get(i)).order(java.nio.ByteOrder.LITTLE_ENDIAN), 0))
+                    .isEqualTo(out.get(i));
+        }
+        assertThat(direct.recordsCut()).isEqualTo(objects.recordsCut());
+        assertThat(direct.openSessions()).isZero();
+    }
 }

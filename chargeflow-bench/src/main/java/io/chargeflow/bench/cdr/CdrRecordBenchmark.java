@@ -4,7 +4,9 @@ import io.chargeflow.cdr.AssemblerContext;
 import io.chargeflow.cdr.CauseForRecClosing;
 import io.chargeflow.cdr.CdrAssembler;
 import io.chargeflow.cdr.CdrCodec;
+import io.chargeflow.cdr.CdrSink;
 import io.chargeflow.cdr.ChargingSide;
+import io.chargeflow.cdr.EncodedCdrSink;
 import io.chargeflow.cdr.PgwRecord;
 import io.chargeflow.cdr.SessionIdentity;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * the usage of five containers (as the flow side reports them at a close), closes the session into a PGW-CDR, and the
  * record is encoded as {@code JournalCdrSink} encodes it ({@code CdrCodec.Encoder}, the journal sink's encoder). The
  * sessions' slots are taken round-robin over {@code sessions}, so their state is as cold as at the end of a run with
- * that many sessions; {@code sink=none} leaves the encoding out. End-to-end runs cannot resolve these fractions of a
+ * that many sessions; {@code sink=encoded} is the journal sink's path since 2026-12-07: the assembler writes the record's
+ * bytes straight from its tables to an {@code EncodedCdrSink} (no record objects), copied into an exactly-sized array
+ * as the journal sink copies them; {@code sink=none} leaves the encoding out. End-to-end runs cannot resolve these fractions of a
  * microsecond; this benchmark can.
  *
  * <pre>java -jar chargeflow-bench/target/benchmarks.jar CdrRecordBenchmark -f 1 -wi 3 -i 5</pre>
@@ -44,8 +48,11 @@ public class CdrRecordBenchmark {
     @Param({"1000", "100000"})
     int sessions;
 
-    /** {@code encode}: the record is encoded as the journal sink does; {@code none}: the assembler alone. */
-    @Param({"encode", "none"})
+    /**
+     * {@code encode}: the record is built and encoded ({@code CdrCodec.Encoder}); {@code encoded}: the assembler encodes
+     * it without objects, as for the journal sink; {@code none}: the record is built, not encoded.
+     */
+    @Param({"encoded", "encode", "none"})
     String sink;
 
     private CdrAssembler assembler;
@@ -59,8 +66,23 @@ public class CdrRecordBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        assembler = new CdrAssembler(
-                AssemblerContext.unlimited("chargeflow"), sink.equals("encode") ? this::encode : cdr -> last = cdr);
+        CdrSink target = switch (sink) {
+            case "encoded" ->
+                new EncodedCdrSink() {
+                    @Override
+                    public void onEncoded(byte[] payload, int length) {
+                        encodedBytes += java.util.Arrays.copyOf(payload, length).length;
+                    }
+
+                    @Override
+                    public void onCdr(PgwRecord cdr) {
+                        throw new IllegalStateException("the assembler encodes records itself");
+                    }
+                };
+            case "encode" -> this::encode;
+            default -> cdr -> last = cdr;
+        };
+        assembler = new CdrAssembler(AssemblerContext.unlimited("chargeflow"), target);
         identities = new SessionIdentity[sessions];
         for (int i = 0; i < sessions; i++) {
             int address = 0x0A000000 + i;

@@ -3,6 +3,7 @@ package io.chargeflow.cdr.journal;
 import io.chargeflow.cdr.AssemblerContext;
 import io.chargeflow.cdr.CauseForRecClosing;
 import io.chargeflow.cdr.CdrAssembler;
+import io.chargeflow.cdr.CdrCodec;
 import io.chargeflow.cdr.CdrFixtures;
 import io.chargeflow.cdr.PgwRecord;
 import io.chargeflow.cdr.export.CdrFormat;
@@ -34,7 +35,10 @@ public final class KillNineDriver {
         boolean finish = args.length > 4;
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
         AckListener printer = (seq, type, attachment) -> {
-            PgwRecord cdr = (PgwRecord) attachment;
+            // the assembler journals through the encoded path: the attachment is the payload the journal holds
+            PgwRecord cdr = attachment instanceof byte[] payload
+                    ? CdrCodec.decode(java.nio.ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN), seq)
+                    : (PgwRecord) attachment;
             String line = "A " + seq + " " + cdr.chargingID() + " " + cdr.recordSequenceNumber() + "\n";
             try {
                 stdout.write(line.getBytes(StandardCharsets.US_ASCII));
