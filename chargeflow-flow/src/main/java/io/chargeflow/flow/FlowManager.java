@@ -285,8 +285,8 @@ public final class FlowManager implements FrameHandler {
                 downlink,
                 peerIsSubscriber,
                 p.protocol,
-                // only TCP flows are ever looked up by it (see ServiceMeter)
-                serviceFields && p.protocol == 6 ? flowHash(p, flowSeed) : 0);
+                // only TCP flows under name rules are ever looked up by it (see ServiceMeter)
+                sniffNames && p.protocol == 6 ? flowHash(p, flowSeed) : 0);
         // processors without rating groups read only the key, time and meta, and the peer of a peer-to-peer record
         if (serviceFields || peerIsSubscriber) {
             buffer[offset + RecordLayout.PEER_HI] = peerHi;
