@@ -240,7 +240,9 @@ final class BenchCommand implements Callable<Integer> {
         if (r.readerCpuNanos < 0) {
             return "";
         }
-        return String.format(" (cpu: reader %.2f s, processors %s s)", r.readerCpuNanos / 1e9, r.processorCpuText());
+        return String.format(
+                " (cpu: reader %.2f s, processors %s s; end of input %.3f s)",
+                r.readerCpuNanos / 1e9, r.processorCpuText(), r.endOfInputNanos / 1e9);
     }
 
     private static double median(List<Double> values) {

@@ -45,6 +45,12 @@ final class MeterResult {
     final long peakSessions;
     final long[] processorRecords;
     final long elapsedNanos;
+    /**
+     * Of {@link #elapsedNanos}, the part after the last frame was read: the processors metering what their rings still
+     * held and closing every session (with CDRs, each session's final record).
+     */
+    final long endOfInputNanos;
+
     final int processors;
     /** CPU time of the reading thread (decode, side rules, hand-off), or -1 where the JVM cannot tell. */
     final long readerCpuNanos;
@@ -56,6 +62,7 @@ final class MeterResult {
             List<String> captures,
             List<CaptureStats> stats,
             long elapsedNanos,
+            long endOfInputNanos,
             long readerCpuNanos) {
         FlowManager fm = engine.flowManager();
         this.engine = engine;
@@ -118,6 +125,7 @@ final class MeterResult {
         sessionsClosed = closed;
         peakSessions = peak;
         this.elapsedNanos = elapsedNanos;
+        this.endOfInputNanos = endOfInputNanos;
     }
 
     /** The processors' CPU seconds, e.g. "0.42 + 0.40". */
@@ -204,6 +212,7 @@ final class MeterResult {
         m.put("capture_problems", captureProblems);
         m.put("backpressure_waits", backpressureWaits);
         m.put("elapsed_seconds", elapsedNanos / 1e9);
+        m.put("end_of_input_seconds", endOfInputNanos / 1e9);
         List<Double> processorCpu = new ArrayList<>();
         for (long ns : processorCpuNanos) {
             processorCpu.add(ns < 0 ? -1.0 : ns / 1e9);

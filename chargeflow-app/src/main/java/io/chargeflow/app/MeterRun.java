@@ -53,6 +53,7 @@ final class MeterRun {
             List<CaptureStats> stats = new ArrayList<>();
             List<String> names = new ArrayList<>();
             long t0 = System.nanoTime();
+            long readEnd = t0;
             long cpu0 = Processor.threadCpuNanos();
             engine.start();
             if (directory != null) {
@@ -70,14 +71,17 @@ final class MeterRun {
                     }
                 }
             } finally {
+                readEnd = System.nanoTime();
                 engine.finish();
             }
-            long elapsed = System.nanoTime() - t0;
+            long end = System.nanoTime();
+            long elapsed = end - t0;
             if (progress != null) {
                 progress.done();
             }
             long cpu1 = Processor.threadCpuNanos();
-            return new MeterResult(engine, names, stats, elapsed, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
+            return new MeterResult(
+                    engine, names, stats, elapsed, end - readEnd, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
         }
     }
 
