@@ -125,8 +125,8 @@ final class Reports {
         err.printf("  processors:   %d,%s%n", r.processors, share);
         if (r.readerCpuNanos >= 0) {
             err.printf(
-                    "  cpu:          reader %.2f s, processors %s s, in %.2f s of wall time%n",
-                    r.readerCpuNanos / 1e9, r.processorCpuText(), r.elapsedNanos / 1e9);
+                    "  cpu:          reader %.2f s, processors %s s, in %.2f s of wall time (end of input %.2f s)%n",
+                    r.readerCpuNanos / 1e9, r.processorCpuText(), r.elapsedNanos / 1e9, r.endOfInputNanos / 1e9);
         }
     }
 
