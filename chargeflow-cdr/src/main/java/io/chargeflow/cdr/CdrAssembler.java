@@ -1,5 +1,7 @@
 package io.chargeflow.cdr;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -53,9 +55,9 @@ public final class CdrAssembler {
 
     private final AssemblerContext context;
     private final CdrSink sink;
-    /** The sink when it takes encoded records (then no record objects are built), else null. */
+    /** The sink when it takes encoded records (then no record objects are made), else null. */
     private final EncodedCdrSink encodedSink;
-    /** Where records for {@link #encodedSink} are encoded; grows when a record needs more. */
+    /** Where records are encoded (see {@link #emitEncoded}); grows when a record needs more. */
     private byte[] scratch = new byte[1024];
 
     private long[] state;
@@ -348,66 +350,15 @@ public final class CdrAssembler {
             case MAX_CHANGE_COND -> ServiceData.SCC_RECORD_CLOSURE;
             default -> ServiceData.SCC_SERVICE_STOP;
         };
-        if (encodedSink != null) {
-            emitEncoded(handle, at, cause, scc, cutTimeMs);
-        } else {
-            sink.onCdr(record(handle, at, cause, scc, cutTimeMs));
-        }
-    }
-
-    /** The open record as a {@link PgwRecord}; then {@link #next} opens the next. */
-    private PgwRecord record(int handle, int at, CauseForRecClosing cause, int scc, long cutTimeMs) {
-        ServiceData[] list = new ServiceData[(int) state[at + S_CONTAINERS]];
-        int n = 0;
-        for (int c = (int) state[at + S_CHAIN]; c >= 0; c = nextContainer[c]) {
-            int k = ALIGN + (c << 3);
-            long service = containers[k + C_SERVICE];
-            list[n++] = new ServiceData(
-                    (int) (service >> 32),
-                    (int) service,
-                    containers[k + C_UL],
-                    containers[k + C_DL],
-                    containers[k + C_UL_PACKETS],
-                    containers[k + C_DL_PACKETS],
-                    containers[k + C_FIRST],
-                    containers[k + C_LAST],
-                    containers[k + C_ACTIVE],
-                    scc,
-                    0);
-        }
-        SessionIdentity id = identities[handle];
-        long flags = state[at + S_FLAGS];
-        PgwRecord cdr = new PgwRecord(
-                PgwRecord.PGW_RECORD,
-                id.servedIMSI(),
-                id.servedMSISDN(),
-                id.servedPDPPDNAddress(),
-                state[at + S_CHARGING_ID],
-                context.nodeID(),
-                state[at + S_OPENING_MS],
-                cutTimeMs - state[at + S_OPENING_MS],
-                cause,
-                (int) (flags >>> 32),
-                0,
-                java.util.Arrays.asList(list),
-                id.chargingSide(),
-                id.subscriberKeyHi(),
-                id.subscriberKeyLo(),
-                (flags & PEER_TO_PEER) != 0,
-                state[at + S_PEER_HI],
-                state[at + S_PEER_LO],
-                id.subscriberId(),
-                id.account(),
-                id.plan());
-        next(at, cutTimeMs);
-        return cdr;
+        emitEncoded(handle, at, cause, scc, cutTimeMs);
     }
 
     /**
      * The open record written by {@link CdrCodec#putHeader} and {@link CdrCodec#putServiceData} straight from the
-     * session's state and container rows (the same bytes {@link CdrCodec#encode} writes for {@link #record}'s
-     * record), handed to the encoded sink; then {@link #next} opens the next. Allocates nothing unless the scratch
-     * must grow.
+     * session's state and container rows; then {@link #next} opens the next. An {@link EncodedCdrSink} takes the bytes
+     * (nothing is allocated unless the scratch must grow); any other sink gets the record {@link CdrCodec#decode}
+     * reads back from them, so there is one way from the rows to a record and every record a sink sees went through
+     * the bytes the journal keeps.
      */
     private void emitEncoded(int handle, int at, CauseForRecClosing cause, int scc, long cutTimeMs) {
         SessionIdentity id = identities[handle];
@@ -465,7 +416,11 @@ public final class CdrAssembler {
                     0);
         }
         next(at, cutTimeMs);
-        encodedSink.onEncoded(out, p);
+        if (encodedSink != null) {
+            encodedSink.onEncoded(out, p);
+        } else {
+            sink.onCdr(CdrCodec.decode(ByteBuffer.wrap(out, 0, p).order(ByteOrder.LITTLE_ENDIAN), 0));
+        }
     }
 
     /**

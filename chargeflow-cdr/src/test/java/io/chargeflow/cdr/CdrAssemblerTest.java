@@ -183,10 +183,11 @@ class CdrAssemblerTest {
     }
 
     /**
-     * The encoded path (an {@link EncodedCdrSink}: the journal's) writes each record from the assembler's tables; its
-     * bytes must be exactly what {@link CdrCodec#encode} writes for the record the object path builds, over random
-     * sessions that reach every limit, carry peers, identities with and without strings (one not ASCII), and close
-     * with every final cause.
+     * An {@link EncodedCdrSink} (the journal's) gets the bytes of each record; any other sink the record decoded from
+     * them. Over random sessions that reach every limit, carry peers, identities with and without strings (one not
+     * ASCII), and close with every final cause, both must see the same records in the same order, and the bytes must
+     * be exactly what {@link CdrCodec#encode} writes for that record (so the other tests here, which read records,
+     * check the journal's bytes too).
      */
     @Test
     void shouldEncodeTheSameBytesAsTheRecordWhenTheSinkTakesEncodedRecords() {

@@ -3,7 +3,6 @@ package io.chargeflow.bench.cdr;
 import io.chargeflow.cdr.AssemblerContext;
 import io.chargeflow.cdr.CauseForRecClosing;
 import io.chargeflow.cdr.CdrAssembler;
-import io.chargeflow.cdr.CdrCodec;
 import io.chargeflow.cdr.CdrSink;
 import io.chargeflow.cdr.ChargingSide;
 import io.chargeflow.cdr.EncodedCdrSink;
@@ -25,12 +24,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What one session's record costs a processor when the session closes, without the journal's I/O: the assembler is told
- * the usage of five containers (as the flow side reports them at a close), closes the session into a PGW-CDR, and the
- * record is encoded as {@code JournalCdrSink} encodes it ({@code CdrCodec.Encoder}, the journal sink's encoder). The
+ * the usage of five containers (as the flow side reports them at a close) and closes the session into a PGW-CDR. The
  * sessions' slots are taken round-robin over {@code sessions}, so their state is as cold as at the end of a run with
- * that many sessions; {@code sink=encoded} is the journal sink's path since 2026-12-07: the assembler writes the record's
- * bytes straight from its tables to an {@code EncodedCdrSink} (no record objects), copied into an exactly-sized array
- * as the journal sink copies them; {@code sink=none} leaves the encoding out. End-to-end runs cannot resolve these fractions of a
+ * that many sessions. {@code sink=encoded} is the journal sink's path: the assembler writes the record's bytes
+ * straight from its tables to an {@code EncodedCdrSink} (no record objects), copied into an exactly-sized array as the
+ * journal sink copies them; {@code sink=record} hands a plain {@code CdrSink} the record decoded from those bytes.
+ * End-to-end runs cannot resolve these fractions of a
  * microsecond; this benchmark can.
  *
  * <pre>java -jar chargeflow-bench/target/benchmarks.jar CdrRecordBenchmark -f 1 -wi 3 -i 5</pre>
@@ -49,17 +48,16 @@ public class CdrRecordBenchmark {
     int sessions;
 
     /**
-     * {@code encode}: the record is built and encoded ({@code CdrCodec.Encoder}); {@code encoded}: the assembler encodes
-     * it without objects, as for the journal sink; {@code none}: the record is built, not encoded.
+     * {@code encoded}: the assembler encodes the record without objects, as for the journal sink; {@code record}: a
+     * plain sink gets the record decoded from those bytes.
      */
-    @Param({"encoded", "encode", "none"})
+    @Param({"encoded", "record"})
     String sink;
 
     private CdrAssembler assembler;
     private SessionIdentity[] identities;
-    private final CdrCodec.Encoder encoder = new CdrCodec.Encoder();
     private long encodedBytes;
-    /** The last record ({@code sink=none}): kept, so that building it is not optimised away. */
+    /** The last record ({@code sink=record}): kept, so that making it is not optimised away. */
     private PgwRecord last;
 
     private int next;
@@ -79,7 +77,6 @@ public class CdrRecordBenchmark {
                         throw new IllegalStateException("the assembler encodes records itself");
                     }
                 };
-            case "encode" -> this::encode;
             default -> cdr -> last = cdr;
         };
         assembler = new CdrAssembler(AssemblerContext.unlimited("chargeflow"), target);
@@ -101,11 +98,6 @@ public class CdrRecordBenchmark {
         for (int i = 0; i < sessions; i++) {
             assembler.open(i, identities[i], T0);
         }
-    }
-
-    /** The sink: encodes as the journal sink does, and keeps a sum so that nothing is optimised away. */
-    private void encode(PgwRecord cdr) {
-        encodedBytes += encoder.encode(cdr).length;
     }
 
     /** One session: five containers' usage, the close (final record, encoded), and the session opened again. */
