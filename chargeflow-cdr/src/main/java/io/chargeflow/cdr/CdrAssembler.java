@@ -57,7 +57,7 @@ public final class CdrAssembler {
     private final CdrSink sink;
     /** The sink when it takes encoded records (then no record objects are made), else null. */
     private final EncodedCdrSink encodedSink;
-    /** Where records are encoded (see {@link #emitEncoded}); grows when a record needs more. */
+    /** Where records are encoded (see {@link #emit}); grows when a record needs more. */
     private byte[] scratch = new byte[1024];
 
     private long[] state;
@@ -340,7 +340,14 @@ public final class CdrAssembler {
         return recordsCut;
     }
 
-    /** Ends the open record with {@code cause} at {@code cutTimeMs}: the record goes to the sink, the next opens. */
+    /**
+     * Ends the open record with {@code cause} at {@code cutTimeMs}: {@link CdrCodec#putHeader} and
+     * {@link CdrCodec#putServiceData} write it straight from the session's state and container rows, then
+     * {@link #next} opens the next record and the sink gets this one. An {@link EncodedCdrSink} takes the bytes (nothing
+     * is allocated unless the scratch must grow); any other sink gets the record {@link CdrCodec#decode} reads back from
+     * them, so there is one way from the rows to a record and every record a sink sees went through the bytes the
+     * journal keeps.
+     */
     private void emit(int handle, CauseForRecClosing cause, long cutTimeMs) {
         int at = at(handle);
         int scc = switch (cause) {
@@ -350,17 +357,6 @@ public final class CdrAssembler {
             case MAX_CHANGE_COND -> ServiceData.SCC_RECORD_CLOSURE;
             default -> ServiceData.SCC_SERVICE_STOP;
         };
-        emitEncoded(handle, at, cause, scc, cutTimeMs);
-    }
-
-    /**
-     * The open record written by {@link CdrCodec#putHeader} and {@link CdrCodec#putServiceData} straight from the
-     * session's state and container rows; then {@link #next} opens the next. An {@link EncodedCdrSink} takes the bytes
-     * (nothing is allocated unless the scratch must grow); any other sink gets the record {@link CdrCodec#decode}
-     * reads back from them, so there is one way from the rows to a record and every record a sink sees went through
-     * the bytes the journal keeps.
-     */
-    private void emitEncoded(int handle, int at, CauseForRecClosing cause, int scc, long cutTimeMs) {
         SessionIdentity id = identities[handle];
         String node = context.nodeID();
         int count = (int) state[at + S_CONTAINERS];

@@ -5,13 +5,13 @@ import io.chargeflow.cdr.EncodedCdrSink;
 import io.chargeflow.cdr.PgwRecord;
 
 /**
- * The {@link CdrSink} that journals: encodes each record on the calling processor's thread (spreading the encoding
- * cost over processors) with a {@link CdrCodec.Encoder} (a reused scratch, one exact copy), and hands them to the
- * {@link JournalWriter}, waiting while the writer's queue is full so that no record is dropped. What travels as the
- * attachment tells the {@link AckListener} which CDR became durable under which sequence: the record given to
- * {@link #onCdr}, or, for a record a {@link io.chargeflow.cdr.CdrAssembler} encoded itself ({@link #onEncoded}), the
- * journalled payload (an exactly-sized {@code byte[]} that {@link CdrCodec#decode} reads). One sink per processor
- * thread (the scratch buffer is not shared).
+ * The {@link io.chargeflow.cdr.CdrSink} that journals, on the calling processor's thread (spreading the encoding cost
+ * over processors): a {@link io.chargeflow.cdr.CdrAssembler} hands it each record already encoded ({@link #onEncoded});
+ * a caller that holds a {@link PgwRecord} has it encoded with a {@link CdrCodec.Encoder} ({@link #onCdr}). Either way
+ * one exactly-sized copy goes to the {@link JournalWriter}, waiting while the writer's queue is full so that no record
+ * is dropped, and travels as the attachment too, so the {@link AckListener} can tell which CDR became durable under
+ * which sequence ({@link CdrCodec#decode} reads it). One sink per processor thread (the encoder's scratch is not
+ * shared).
  */
 public final class JournalCdrSink implements EncodedCdrSink {
     private final JournalWriter writer;
@@ -23,20 +23,18 @@ public final class JournalCdrSink implements EncodedCdrSink {
 
     @Override
     public void onCdr(PgwRecord cdr) {
-        byte[] payload = encoder.encode(cdr);
-        try {
-            writer.append(CdrCodec.FRAME_TYPE, payload, cdr);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while journalling chargingID=" + cdr.chargingID(), e);
-        }
+        append(encoder.encode(cdr));
     }
 
     @Override
     public void onEncoded(byte[] payload, int length) {
-        byte[] own = java.util.Arrays.copyOf(payload, length);
+        append(java.util.Arrays.copyOf(payload, length));
+    }
+
+    /** Journals a payload the sink owns, with the payload as the attachment. */
+    private void append(byte[] payload) {
         try {
-            writer.append(CdrCodec.FRAME_TYPE, own, own);
+            writer.append(CdrCodec.FRAME_TYPE, payload, payload);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while journalling a record", e);

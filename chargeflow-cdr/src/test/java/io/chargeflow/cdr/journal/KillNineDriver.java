@@ -35,10 +35,9 @@ public final class KillNineDriver {
         boolean finish = args.length > 4;
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
         AckListener printer = (seq, type, attachment) -> {
-            // the assembler journals through the encoded path: the attachment is the payload the journal holds
-            PgwRecord cdr = attachment instanceof byte[] payload
-                    ? CdrCodec.decode(java.nio.ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN), seq)
-                    : (PgwRecord) attachment;
+            // the journal sink's attachment is the payload the journal holds
+            PgwRecord cdr = CdrCodec.decode(
+                    java.nio.ByteBuffer.wrap((byte[]) attachment).order(java.nio.ByteOrder.LITTLE_ENDIAN), seq);
             String line = "A " + seq + " " + cdr.chargingID() + " " + cdr.recordSequenceNumber() + "\n";
             try {
                 stdout.write(line.getBytes(StandardCharsets.US_ASCII));
