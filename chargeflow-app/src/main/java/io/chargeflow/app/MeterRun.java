@@ -53,7 +53,7 @@ final class MeterRun {
             List<CaptureStats> stats = new ArrayList<>();
             List<String> names = new ArrayList<>();
             long t0 = System.nanoTime();
-            long readEnd = t0;
+            long readEnd;
             long cpu0 = Processor.threadCpuNanos();
             engine.start();
             if (directory != null) {

@@ -1106,10 +1106,7 @@ final class ServiceMeter {
         if ((flowCount + 1) << 1 > flowMask + 1) {
             growFlows();
         }
-        int slot = fh & flowMask;
-        while ((flow[flowAt(slot) + F_STATE] & USED) != 0) {
-            slot = (slot + 1) & flowMask;
-        }
+        int slot = freeSlot(fh & flowMask);
         int at = flowAt(slot);
         flow[at + F_KEY_A] = a;
         flow[at + F_KEY_B] = b;
@@ -1191,13 +1188,17 @@ final class ServiceMeter {
             int from = flowAt(slot);
             long state = old[from + F_STATE];
             if ((state & USED) != 0) {
-                int to = (int) (state >>> 32) & flowMask;
-                while ((flow[flowAt(to) + F_STATE] & USED) != 0) {
-                    to = (to + 1) & flowMask;
-                }
-                System.arraycopy(old, from, flow, flowAt(to), F_COLUMNS);
+                System.arraycopy(old, from, flow, flowAt(freeSlot((int) (state >>> 32) & flowMask)), F_COLUMNS);
             }
         }
+    }
+
+    /** The first slot of the flow table from {@code slot} on (wrapping) that holds no flow: where a probe places one. */
+    private int freeSlot(int slot) {
+        while ((flow[flowAt(slot) + F_STATE] & USED) != 0) {
+            slot = (slot + 1) & flowMask;
+        }
+        return slot;
     }
 
     private void growContainers(int rows) {
