@@ -781,6 +781,18 @@ class FlowEngineTest {
         return recorder.events;
     }
 
+    /**
+     * A TCP frame between subscriber 10.0.0.1 (VLAN 100 uplink, 200 downlink) at {@code clientPort} and {@code server}
+     * at {@code serverPort}; the caller adds a payload if any and builds it.
+     */
+    private static CaptureBuilder.Frame tcpFrame(
+            boolean uplink, String server, int clientPort, int serverPort, int flags) {
+        CaptureBuilder.Frame frame = CaptureBuilder.frame().ethernet().vlan(uplink ? 100 : 200);
+        return uplink
+                ? frame.ipv4("10.0.0.1", server).tcp(clientPort, serverPort, flags)
+                : frame.ipv4(server, "10.0.0.1").tcp(serverPort, clientPort, flags);
+    }
+
     private static byte[] udpTo(int port, int ipLength) {
         return CaptureBuilder.frame()
                 .ethernet()
@@ -862,25 +874,10 @@ class FlowEngineTest {
         // first record's (it goes the long way and moves to video with the ClientHello): a moved row that kept X's
         // epoch would let the inline path take it, and the SYN-ACK would stay in web
         byte[][] h = handshake();
-        byte[] xSyn = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "198.51.100.9")
-                .tcp(5002, 443, 0x02)
-                .build();
-        byte[] xSynAck = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(200)
-                .ipv4("198.51.100.9", "10.0.0.1")
-                .tcp(443, 5002, 0x12)
-                .build();
-        byte[] xData = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "198.51.100.9")
-                .tcp(5002, 443, 0x18)
-                .payload(100)
-                .build();
+        byte[] xSyn = tcpFrame(true, "198.51.100.9", 5002, 443, 0x02).build();
+        byte[] xSynAck = tcpFrame(false, "198.51.100.9", 5002, 443, 0x12).build();
+        byte[] xData =
+                tcpFrame(true, "198.51.100.9", 5002, 443, 0x18).payload(100).build();
         List<String> events = recordEvents(
                 videoWebRules(),
                 0,
@@ -957,13 +954,8 @@ class FlowEngineTest {
         // alt's packet at 0.5 s puts the shared container in the record: web's move to video does not take it out,
         // so the DNS query would be the record's third container and is cut before
         byte[][] h = handshake();
-        byte[] alt = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "198.51.100.7")
-                .tcp(5003, 8443, 0x18)
-                .payload(60)
-                .build();
+        byte[] alt =
+                tcpFrame(true, "198.51.100.7", 5003, 8443, 0x18).payload(60).build();
         List<String> events = recordEvents(
                 sharedWebRules(),
                 0,
@@ -1019,38 +1011,14 @@ class FlowEngineTest {
      * another web flow (100 bytes of payload to 198.51.100.1).
      */
     private static byte[][] handshake() {
-        byte[] syn = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "203.0.113.5")
-                .tcp(5000, 443, 0x02)
-                .build();
-        byte[] synAck = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(200)
-                .ipv4("203.0.113.5", "10.0.0.1")
-                .tcp(443, 5000, 0x12)
-                .build();
-        byte[] ack = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "203.0.113.5")
-                .tcp(5000, 443, 0x10)
-                .build();
-        byte[] hello = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "203.0.113.5")
-                .tcp(5000, 443, 0x18)
+        byte[] syn = tcpFrame(true, "203.0.113.5", 5000, 443, 0x02).build();
+        byte[] synAck = tcpFrame(false, "203.0.113.5", 5000, 443, 0x12).build();
+        byte[] ack = tcpFrame(true, "203.0.113.5", 5000, 443, 0x10).build();
+        byte[] hello = tcpFrame(true, "203.0.113.5", 5000, 443, 0x18)
                 .payload(io.chargeflow.flow.internal.NameSnifferTest.clientHello("cdn.video.example.com"))
                 .build();
-        byte[] otherWeb = CaptureBuilder.frame()
-                .ethernet()
-                .vlan(100)
-                .ipv4("10.0.0.1", "198.51.100.1")
-                .tcp(5001, 443, 0x18)
-                .payload(100)
-                .build();
+        byte[] otherWeb =
+                tcpFrame(true, "198.51.100.1", 5001, 443, 0x18).payload(100).build();
         return new byte[][] {syn, synAck, ack, hello, otherWeb};
     }
 
