@@ -241,8 +241,8 @@ final class BenchCommand implements Callable<Integer> {
             return "";
         }
         return String.format(
-                " (cpu: reader %.2f s, processors %s s; end of input %.3f s)",
-                r.readerCpuNanos / 1e9, r.processorCpuText(), r.endOfInputNanos / 1e9);
+                " (cpu: reader %.2f s, processors %s s; end of input %.3f s; reader waits on full rings %,d)",
+                r.readerCpuNanos / 1e9, r.processorCpuText(), r.endOfInputNanos / 1e9, r.backpressureWaits);
     }
 
     private static double median(List<Double> values) {

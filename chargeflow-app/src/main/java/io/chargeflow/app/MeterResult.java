@@ -33,6 +33,9 @@ final class MeterResult {
     final long tunnelContinuations;
     final long serverNamesSeen;
     final long learnedGenerationsDropped;
+    /** Addresses of DNS answers whose question matched a name rule (each taught its receiver's processor). */
+    final long dnsAddressesLearned;
+
     final long straddlingAnswers;
     final long snaplenTruncated;
     final long backpressureWaits;
@@ -82,11 +85,14 @@ final class MeterResult {
         gtpPackets = fm.gtpPackets();
         tunnelContinuations = fm.tunnelContinuations();
         serverNamesSeen = fm.namesSeen();
-        learnedGenerationsDropped = fm.learnedGenerationsDropped();
+        dnsAddressesLearned = fm.learnRecords();
         long straddling = 0;
+        long dropped = 0;
         for (io.chargeflow.flow.Processor p : engine.processors()) {
             straddling += p.straddlingAnswers();
+            dropped += p.learnedGenerationsDropped();
         }
+        learnedGenerationsDropped = dropped;
         straddlingAnswers = straddling;
         snaplenTruncated = fm.snaplenTruncated();
         backpressureWaits = fm.backpressureWaits();
@@ -190,6 +196,7 @@ final class MeterResult {
         m.put("gtpu_packets", gtpPackets);
         m.put("gtpu_continuation_fragments", tunnelContinuations);
         m.put("server_names_seen", serverNamesSeen);
+        m.put("dns_addresses_learned", dnsAddressesLearned);
         m.put("dns_learned_generations_dropped", learnedGenerationsDropped);
         m.put("directory_answers_straddling_binding_end", straddlingAnswers);
         m.put("snaplen_truncated_charged", snaplenTruncated);

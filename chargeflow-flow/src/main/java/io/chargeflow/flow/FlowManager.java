@@ -37,56 +37,28 @@ public final class FlowManager implements FrameHandler {
     private final int[] unpublished;
     private final Processor[] processors;
 
-    // rating-group hints: server names sniffed from payloads, and addresses learned from DNS answers
-    /** Entries a generation of the learned table holds (two generations: at most 2^20 entries in all). */
-    private static final int MAX_LEARNED = 1 << 19;
-
+    // rating-group hints: server names sniffed from payloads; the addresses of DNS answers go to the processors
     private final ServiceRules serviceRules;
     private final boolean sniffNames;
     /** Whether processors meter rating groups (rules, or CDRs with the default one): they read every record field. */
     private final boolean serviceFields;
-    /** The run's seed of {@link #flowHash} and of the learned table's keys. */
+    /** The run's seed of {@link #flowHash}. */
     private final long flowSeed = new java.util.SplittableRandom().nextLong();
 
     private final byte[] name = new byte[NameSniffer.MAX_NAME + 1];
     /** A payload the sniffer parses, copied out of the capture (a captured frame is at most 65,535 bytes). */
     private final byte[] payload = new byte[65_536];
 
-    /**
-     * What DNS answers taught, per subscriber: keyed by a 128-bit hash of (the subscriber who received the answer,
-     * the answer's address), so that one subscriber's lookup does not classify another's traffic to that address. Two
-     * generations: answers go to the current one; when it is full it becomes the previous one and the one before is
-     * dropped, so the most recent answers survive where clearing a full table forgot all of them at once.
-     */
-    private final KeyIndex[] learned = {new KeyIndex(1024), new KeyIndex(1024)};
-
-    private final long[][] learnedMask = {new long[1024], new long[1024]};
-    /** Per entry, the address's bit in {@link #learnedBits} (to rebuild the bits when a generation is dropped). */
-    private final int[][] learnedAddressBit = {new int[1024], new int[1024]};
-
-    private int currentGeneration;
-    /** Entries per generation ({@link #MAX_LEARNED}; tests make it small). */
-    private int learnedCapacity = MAX_LEARNED;
-    /**
-     * A bit per (address hash mod 2^16) of the addresses either generation holds: most packets' servers were never
-     * learned, and one load from 8 KiB tells them so, where the index lookup hashed and probed a slot for every record.
-     */
-    private final long[] learnedBits = new long[1 << 10];
-    /**
-     * A bit per learned (subscriber, address) pair, its hash mod 2^20 (128 KiB): a record to an address some other
-     * subscriber learned stops here instead of probing the table.
-     */
-    private final long[] learnedPairBits = new long[1 << 14];
-
-    private long learnedGenerationsDropped;
-
+    /** The rule mask of the question of the DNS answer being read. */
     private long answerMask;
-    /** The subscriber key of the DNS answer being learned (its receiver, as a record would key it). */
+    /** The subscriber key of the DNS answer being read (its receiver, as a record would key it). */
     private long answerKeyHi;
 
     private long answerKeyLo;
-    private final NameSniffer.AnswerSink learnSink = this::learn;
+    private long answerTimeNs;
+    private final NameSniffer.AnswerSink learnSink = this::appendLearn;
     private long namesSeen;
+    private long learnRecords;
 
     // GTP-U tunnel endpoint pairs (outer IPv4 source, destination) seen carrying G-PDUs: a later fragment of an
     // outer datagram between them continues a subscriber packet already charged at its first fragment
@@ -167,7 +139,7 @@ public final class FlowManager implements FrameHandler {
         Side side = sideRules.classify(p);
         long nameMask = 0;
         if (sniffNames && side != Side.IGNORE && p.payloadCapturedLength > 0) {
-            nameMask = sniff(data, p);
+            nameMask = sniff(data, p, timestampNs);
         }
         switch (side) {
             case SUBSCRIBER -> {
@@ -264,18 +236,9 @@ public final class FlowManager implements FrameHandler {
         if (peerIsSubscriber) {
             peerToPeerPackets++;
         }
-        if (sniffNames && isLearnedCandidate(peerHi, peerLo)) {
-            long a = learnedKeyA(keyHi, keyLo, peerHi, peerLo);
-            if ((learnedPairBits[pairWord(a)] & (1L << a)) != 0) {
-                nameMask |= learnedMask(a, learnedKeyB(keyHi, keyLo, peerHi, peerLo));
-            }
-        }
         int target = SubscriberKeys.processorOf(keyHi, keyLo, rings.length);
         RecordRing ring = rings[target];
-        int offset = ring.claim();
-        if (offset < 0) {
-            offset = awaitSpace(target);
-        }
+        int offset = claim(target);
         long[] buffer = ring.buffer;
         buffer[offset + RecordLayout.KEY_HI] = keyHi;
         buffer[offset + RecordLayout.KEY_LO] = keyLo;
@@ -301,18 +264,30 @@ public final class FlowManager implements FrameHandler {
                             | ((p.tcpFlags & 0x02) != 0 ? RecordLayout.SYN_BIT : 0);
             buffer[offset + RecordLayout.HINT] = nameMask;
         }
-        ring.commit();
+        commit(target);
+    }
+
+    /** A free slot in the ring of processor {@code target}, waiting for one when it is full. */
+    private int claim(int target) {
+        int offset = rings[target].claim();
+        return offset >= 0 ? offset : awaitSpace(target);
+    }
+
+    /** Commits the claimed slot; publishes the ring's pending records every {@link #PUBLISH_BATCH}. */
+    private void commit(int target) {
+        rings[target].commit();
         if (++unpublished[target] >= PUBLISH_BATCH) {
-            ring.publish();
+            rings[target].publish();
             unpublished[target] = 0;
         }
     }
 
     /**
-     * Rule mask of the server name this packet reveals (SNI, Host, DNS question); learns DNS answers. A payload that
-     * may name its server (a few bytes tell) is copied to {@link #payload} in one bulk copy and parsed there.
+     * Rule mask of the server name this packet reveals (SNI, Host, DNS question); a DNS answer whose question matches
+     * a rule sends its addresses to the receiver's processor ({@link #appendLearn}). A payload that may name its
+     * server (a few bytes tell) is copied to {@link #payload} in one bulk copy and parsed there.
      */
-    private long sniff(MemorySegment data, DecodedPacket p) {
+    private long sniff(MemorySegment data, DecodedPacket p, long timeNs) {
         // an IP payload is under 64 KiB (jumbograms are rejected by the decoder); the bound keeps the copy safe anyway
         int len = Math.min(p.payloadCapturedLength, payload.length);
         long off = p.payloadOffset;
@@ -347,6 +322,7 @@ public final class FlowManager implements FrameHandler {
                         answerKeyHi = SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength);
                         answerKeyLo = SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength);
                     }
+                    answerTimeNs = timeNs;
                     NameSniffer.dnsAnswers(payload, 0, len, learnSink);
                 }
             }
@@ -354,101 +330,31 @@ public final class FlowManager implements FrameHandler {
         return 0;
     }
 
-    private void learn(long hi, long lo) {
-        long a = learnedKeyA(answerKeyHi, answerKeyLo, hi, lo);
-        long b = learnedKeyB(answerKeyHi, answerKeyLo, hi, lo);
-        KeyIndex table = learned[currentGeneration];
-        int row = table.find(a, b);
-        if (row < 0) {
-            if (table.size() >= learnedCapacity) {
-                dropOldestGeneration();
-                table = learned[currentGeneration];
-            }
-            int g = currentGeneration;
-            row = table.insert(a, b);
-            if (row >= learnedMask[g].length) {
-                learnedMask[g] = java.util.Arrays.copyOf(learnedMask[g], table.capacity());
-                learnedAddressBit[g] = java.util.Arrays.copyOf(learnedAddressBit[g], table.capacity());
-            }
-            int bit = learnedBit(hi, lo);
-            learnedMask[g][row] = 0;
-            learnedAddressBit[g][row] = bit;
-            learnedBits[bit >>> 6] |= 1L << bit;
-            learnedPairBits[pairWord(a)] |= 1L << a;
-        }
-        learnedMask[currentGeneration][row] |= answerMask;
-    }
-
-    /** The rule mask both generations hold for a (subscriber, address) pair's key. */
-    private long learnedMask(long a, long b) {
-        long mask = 0;
-        for (int g = 0; g < 2; g++) {
-            // until the first generation fills, the other one is empty: no hash and probe for it
-            int row = learned[g].size() > 0 ? learned[g].find(a, b) : -1;
-            if (row >= 0) {
-                mask |= learnedMask[g][row];
-            }
-        }
-        return mask;
-    }
-
-    /** The current generation becomes the previous one; the previous one is emptied and takes the new answers. */
-    private void dropOldestGeneration() {
-        int kept = currentGeneration;
-        currentGeneration ^= 1;
-        learned[currentGeneration].clear();
-        learnedGenerationsDropped++;
-        java.util.Arrays.fill(learnedBits, 0);
-        java.util.Arrays.fill(learnedPairBits, 0);
-        KeyIndex table = learned[kept];
-        for (int row = 0; row < table.size(); row++) {
-            int bit = learnedAddressBit[kept][row];
-            learnedBits[bit >>> 6] |= 1L << bit;
-            long a = table.hi(row);
-            learnedPairBits[pairWord(a)] |= 1L << a;
-        }
-    }
-
-    /** Sets the entries a generation of the learned table holds (tests). */
-    void learnedCapacity(int entries) {
-        learnedCapacity = entries;
-    }
-
-    /** Generations of the learned table dropped because the current one filled (each forgot the older answers). */
-    public long learnedGenerationsDropped() {
-        return learnedGenerationsDropped;
-    }
-
-    /** Whether a DNS answer may have taught this address (its bit is set; the index tells for sure). */
-    private boolean isLearnedCandidate(long hi, long lo) {
-        int bit = learnedBit(hi, lo);
-        return (learnedBits[bit >>> 6] & (1L << bit)) != 0;
-    }
-
     /**
-     * Two independent 64-bit hashes of (subscriber key, address): the learned table's 128-bit key (a collision of both
-     * needs about 2^64 entries, far beyond the table's 2^20). Seeded per run ({@link #flowSeed}): the addresses come
-     * from DNS answers, which a client can choose, and the table's slots follow from the key, so unseeded hashes would
-     * let answers be computed ahead that all crowd one cluster of slots.
+     * A learn record for one address of a DNS answer (see {@link RecordLayout#LEARN_BIT}): to the processor of the
+     * answer's receiver, in order with that subscriber's packets, so the ones after the answer are looked up with it.
+     * The processor keeps what its subscribers learned: the reader's part is the question and its match.
      */
-    private long learnedKeyA(long keyHi, long keyLo, long hi, long lo) {
-        return SubscriberKeys.hash(keyHi ^ Long.rotateLeft(hi, 23) ^ flowSeed, keyLo * 0xC2B2_AE3D_27D4_EB4FL ^ lo);
+    private void appendLearn(long hi, long lo) {
+        learnRecords++;
+        int target = SubscriberKeys.processorOf(answerKeyHi, answerKeyLo, rings.length);
+        RecordRing ring = rings[target];
+        int offset = claim(target);
+        long[] buffer = ring.buffer;
+        buffer[offset + RecordLayout.KEY_HI] = answerKeyHi;
+        buffer[offset + RecordLayout.KEY_LO] = answerKeyLo;
+        buffer[offset + RecordLayout.PEER_HI] = hi;
+        buffer[offset + RecordLayout.PEER_LO] = lo;
+        buffer[offset + RecordLayout.TIME_NS] = answerTimeNs;
+        buffer[offset + RecordLayout.META] = RecordLayout.LEARN_BIT;
+        buffer[offset + RecordLayout.PORTS] = 0;
+        buffer[offset + RecordLayout.HINT] = answerMask;
+        commit(target);
     }
 
-    private long learnedKeyB(long keyHi, long keyLo, long hi, long lo) {
-        return SubscriberKeys.hash(
-                hi * 0xD6E8_FEB8_6659_FD93L ^ Long.rotateLeft(keyLo, 31) ^ Long.rotateLeft(flowSeed, 29),
-                lo ^ Long.rotateLeft(keyHi, 7) ^ 0x1656_67B1L);
-    }
-
-    /** The word of {@link #learnedPairBits} holding a pair's bit (bits 6..19 of its hash; the shift takes 0..5). */
-    private static int pairWord(long a) {
-        return (int) (a >>> 6) & ((1 << 14) - 1);
-    }
-
-    /** A 16-bit hash of an address for {@link #learnedBits} (a shift by it uses its low six bits). */
-    private static int learnedBit(long hi, long lo) {
-        return (int) ((lo ^ (lo >>> 32) ^ hi ^ (hi >>> 32)) * 0x9E37_79B9L) >>> 16;
+    /** Learn records sent to the processors: addresses of DNS answers whose question matched a name rule. */
+    public long learnRecords() {
+        return learnRecords;
     }
 
     private void learnTunnel(DecodedPacket p) {

@@ -1,6 +1,7 @@
 package io.chargeflow.flow;
 
 import io.chargeflow.flow.internal.KeyIndex;
+import io.chargeflow.flow.internal.LearnedAddresses;
 import io.chargeflow.flow.internal.RecordLayout;
 import io.chargeflow.flow.internal.RecordRing;
 import java.util.Arrays;
@@ -130,6 +131,14 @@ public final class Processor implements Runnable {
 
     private int openCount;
     private final ServiceMeter services;
+    /**
+     * Entries a generation of {@link #learned} holds, over all processors (each holds its share: at most 2^20
+     * entries in all).
+     */
+    private static final int MAX_LEARNED = 1 << 19;
+    /** With name rules: what DNS answers taught this processor's subscribers (from learn records in the ring). */
+    private final LearnedAddresses learned;
+
     private final SessionRecorder recorder;
     // records (with a recorder): limits, and per session the opening time and container ids of the current record
     private final long recordVolumeLimit;
@@ -149,6 +158,7 @@ public final class Processor implements Runnable {
 
     // counters: written by this thread, read by others after join (or approximately while running)
     private long records;
+    private long learnRecords;
     private long chargedBytes;
     private long sessionsOpened;
     private long sessionsClosed;
@@ -188,6 +198,11 @@ public final class Processor implements Runnable {
                         context.activityTimeout().toNanos(),
                         recorder == null ? null : this,
                         recordMaxContainers > 0 || recordTimeLimitNs > 0);
+        this.learned = rules != null && rules.usesNames()
+                ? new LearnedAddresses(
+                        new java.util.SplittableRandom().nextLong(),
+                        Math.max(1 << 12, MAX_LEARNED / context.processors()))
+                : null;
         this.shift = services == null ? 3 : 5;
         this.coldShift = recorder == null ? 3 : 4;
         allocateColumns(sessions.capacity());
@@ -271,6 +286,7 @@ public final class Processor implements Runnable {
             ring.release(batch);
             records += batch;
         }
+
         if (batch == available && watermark > nowNs) {
             // every record up to the watermark was published before it, and all of them are processed now
             nowNs = watermark;
@@ -350,6 +366,17 @@ public final class Processor implements Runnable {
         long keyLo = buffer[offset + RecordLayout.KEY_LO];
         long timeNs = buffer[offset + RecordLayout.TIME_NS];
         long meta = buffer[offset + RecordLayout.META];
+        if (RecordLayout.isLearn(meta)) {
+            // not a packet: the answer's own record follows it
+            learnRecords++;
+            learned.learn(
+                    keyHi,
+                    keyLo,
+                    buffer[offset + RecordLayout.PEER_HI],
+                    buffer[offset + RecordLayout.PEER_LO],
+                    buffer[offset + RecordLayout.HINT]);
+            return;
+        }
         if (timeNs > nowNs) {
             nowNs = timeNs;
         }
@@ -416,6 +443,12 @@ public final class Processor implements Runnable {
         }
         if (services != null) {
             int words = rowAt(row) + SERVICE_WORDS;
+            long peerHi = buffer[offset + RecordLayout.PEER_HI];
+            long peerLo = buffer[offset + RecordLayout.PEER_LO];
+            long nameMask = buffer[offset + RecordLayout.HINT];
+            if (learned != null) {
+                nameMask |= learned.mask(keyHi, keyLo, peerHi, peerLo);
+            }
             inFlightBytes = bytes;
             if (!services.countCommon(
                     hot,
@@ -423,13 +456,13 @@ public final class Processor implements Runnable {
                     hot[rowAt(row) + H_SESSION_ID],
                     keyHi,
                     keyLo,
-                    buffer[offset + RecordLayout.PEER_HI],
-                    buffer[offset + RecordLayout.PEER_LO],
+                    peerHi,
+                    peerLo,
                     buffer[offset + RecordLayout.PORTS],
                     meta,
-                    buffer[offset + RecordLayout.HINT],
+                    nameMask,
                     timeNs)) {
-                meterService(row, words, keyHi, keyLo, buffer, offset, meta, timeNs);
+                meterService(row, words, keyHi, keyLo, buffer, offset, meta, nameMask, timeNs);
             }
             inFlightBytes = 0;
             if (hot[rowAt(row) + S_VOLUME_LEFT] <= 0) {
@@ -440,7 +473,15 @@ public final class Processor implements Runnable {
 
     /** The packets {@link ServiceMeter#countCommon} leaves: new containers, flows the table follows, spills. */
     private void meterService(
-            int row, int words, long keyHi, long keyLo, long[] buffer, int offset, long meta, long timeNs) {
+            int row,
+            int words,
+            long keyHi,
+            long keyLo,
+            long[] buffer,
+            int offset,
+            long meta,
+            long nameMask,
+            long timeNs) {
         services.onPacket(
                 hot,
                 words,
@@ -452,7 +493,7 @@ public final class Processor implements Runnable {
                 buffer[offset + RecordLayout.PEER_LO],
                 buffer[offset + RecordLayout.PORTS],
                 meta,
-                buffer[offset + RecordLayout.HINT],
+                nameMask,
                 timeNs);
     }
 
@@ -966,8 +1007,19 @@ public final class Processor implements Runnable {
         return finished;
     }
 
+    /** Packet records metered (learn records are not counted). */
     public long records() {
-        return records;
+        return records - learnRecords;
+    }
+
+    /** Learn records taken: addresses of DNS answers for this processor's subscribers (see {@link RecordLayout}). */
+    public long learnRecords() {
+        return learnRecords;
+    }
+
+    /** Generations of the DNS-learned table dropped because the current one filled (0 without name rules). */
+    public long learnedGenerationsDropped() {
+        return learned == null ? 0 : learned.generationsDropped();
     }
 
     public long chargedBytes() {

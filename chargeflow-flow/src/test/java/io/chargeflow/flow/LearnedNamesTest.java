@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The reader's table of what DNS answers taught: per subscriber, in two generations. */
+/** The reader's part of DNS learning: a matched answer's addresses go to the receiver's processor as learn records. */
 class LearnedNamesTest {
     private static final long T0 = 1_700_000_000_000_000_000L;
     private static final int SUBSCRIBER = 0x0A000001;
@@ -49,49 +49,56 @@ class LearnedNamesTest {
                 .build());
     }
 
-    /** The name masks of the records of packets from {@code subscriber} to each of {@code servers}. */
-    private List<Long> masks(int subscriber, int... servers) {
-        for (int s : servers) {
-            frame(CaptureBuilder.frame()
-                    .ethernet()
-                    .vlan(100)
-                    .ipv4(ip(subscriber), ip(s))
-                    .tcp(5000, 443, 0x10)
-                    .payload(10)
-                    .build());
-        }
+    /** The records the reader published since the last call: {key lo, peer lo, meta, hint} each. */
+    private List<long[]> records() {
         reader.flush();
-        List<Long> masks = new ArrayList<>();
+        List<long[]> records = new ArrayList<>();
         int n = ring.available();
         for (int i = 0; i < n; i++) {
             int o = ring.offsetOf(i);
-            if (RecordLayout.protocol(ring.buffer[o + RecordLayout.META]) == 6) {
-                masks.add(ring.buffer[o + RecordLayout.HINT]);
-            }
+            long[] b = ring.buffer;
+            records.add(new long[] {
+                b[o + RecordLayout.KEY_LO],
+                b[o + RecordLayout.PEER_LO],
+                b[o + RecordLayout.META],
+                b[o + RecordLayout.HINT]
+            });
         }
         ring.release(n);
-        return masks;
+        return records;
     }
 
     @Test
-    void shouldHintOnlyTheSubscriberWhoReceivedTheAnswer() {
-        answer(SUBSCRIBER, server(77));
-        assertThat(masks(SUBSCRIBER, server(77), server(78))).containsExactly(1L, 0L);
-        assertThat(masks(OTHER, server(77))).containsExactly(0L);
+    void shouldHandEachAddressOfAMatchedAnswerToTheReceiversProcessorBeforeTheAnswersOwnRecord() {
+        answer(SUBSCRIBER, server(77), server(78));
+        List<long[]> records = records();
+        assertThat(records).hasSize(3);
+        for (int i = 0; i < 2; i++) {
+            long[] learn = records.get(i);
+            assertThat(learn[0]).isEqualTo(SubscriberKeys.ipv4Lo(SUBSCRIBER));
+            assertThat(learn[1]).isEqualTo(SubscriberKeys.ipv4Lo(server(77 + i)));
+            assertThat(learn[2]).isEqualTo(RecordLayout.LEARN_BIT);
+            assertThat(learn[3]).isEqualTo(1L);
+        }
+        long[] own = records.get(2);
+        assertThat(RecordLayout.isLearn(own[2])).isFalse();
+        assertThat(RecordLayout.protocol(own[2])).isEqualTo(17);
+        assertThat(own[0]).isEqualTo(SubscriberKeys.ipv4Lo(SUBSCRIBER));
+        assertThat(reader.learnRecords()).isEqualTo(2);
     }
 
     @Test
-    void shouldKeepThePreviousGenerationWhenTheCurrentOneFills() {
-        reader.learnedCapacity(4);
-        answer(SUBSCRIBER, server(1), server(2), server(3), server(4), server(5));
-        // 1..4 filled a generation; 5 started the next: all five still hint
-        assertThat(masks(SUBSCRIBER, server(1), server(4), server(5))).containsExactly(1L, 1L, 1L);
-        assertThat(reader.learnedGenerationsDropped()).isEqualTo(1);
-        answer(SUBSCRIBER, server(6), server(7), server(8), server(9));
-        // 5..8 filled the next; 9 dropped the oldest (1..4)
-        assertThat(masks(SUBSCRIBER, server(1), server(4), server(5), server(8), server(9)))
-                .containsExactly(0L, 0L, 1L, 1L, 1L);
-        assertThat(reader.learnedGenerationsDropped()).isEqualTo(2);
-        assertThat(masks(OTHER, server(5), server(9))).containsExactly(0L, 0L);
+    void shouldSendNoLearnRecordForAnAnswerWhoseQuestionNoRuleNames() {
+        frame(CaptureBuilder.frame()
+                .ethernet()
+                .vlan(200)
+                .ipv4("9.9.9.9", ip(SUBSCRIBER))
+                .udp(53, 5353)
+                .payload(NameSnifferTest.dnsResponse("cdn.audio.example.com", server(77)))
+                .build());
+        List<long[]> records = records();
+        assertThat(records).hasSize(1);
+        assertThat(RecordLayout.isLearn(records.get(0)[2])).isFalse();
+        assertThat(reader.learnRecords()).isZero();
     }
 }

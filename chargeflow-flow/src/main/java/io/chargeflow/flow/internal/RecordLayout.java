@@ -14,13 +14,15 @@ package io.chargeflow.flow.internal;
  *  long 5  bits  0..19  IP-layer bytes charged
  *          bit  20      direction: 0 uplink (subscriber sent), 1 downlink (subscriber received)
  *          bit  21      peer is a subscriber (peer-to-peer)
+ *          bit  22      a learn record, not a packet: a DNS answer for the subscriber named a server at the peer
+ *                       address whose name matches the rules of the name mask (long 7); nothing else is set
  *          bits 24..31  IP protocol
  *          bits 32..63  flow hash (the same for both directions of a flow)
  *  long 6  bits  0..15  subscriber-side port, bits 16..31 peer port, bit 32 ports known,
  *          bit  33      the packet carries transport payload
  *          bit  34      TCP SYN (a connection opens: its first payload may name the server)
- *  long 7  name mask: bit i set when the packet (or a DNS answer seen for the peer address) revealed a server
- *          name matching service rule i
+ *  long 7  name mask: bit i set when the packet revealed a server name matching service rule i (the processor adds
+ *          what learn records taught it for the peer address)
  * </pre>
  */
 public final class RecordLayout {
@@ -36,6 +38,7 @@ public final class RecordLayout {
     public static final long BYTES_MASK = (1L << 20) - 1;
     public static final long DOWNLINK_BIT = 1L << 20;
     public static final long PEER_SUBSCRIBER_BIT = 1L << 21;
+    public static final long LEARN_BIT = 1L << 22;
     public static final int PROTOCOL_SHIFT = 24;
     public static final long PORTS_KNOWN_BIT = 1L << 32;
     public static final long PAYLOAD_BIT = 1L << 33;
@@ -50,6 +53,10 @@ public final class RecordLayout {
                 | (peerIsSubscriber ? PEER_SUBSCRIBER_BIT : 0)
                 | ((long) (protocol & 0xFF) << PROTOCOL_SHIFT)
                 | ((long) flowHash << FLOW_HASH_SHIFT);
+    }
+
+    public static boolean isLearn(long meta) {
+        return (meta & LEARN_BIT) != 0;
     }
 
     public static int bytes(long meta) {
