@@ -25,10 +25,10 @@ public final class RecordRing extends RingConsumerFields {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            TAIL = lookup.findVarHandle(RingProducerFields.class, "publishedTail", long.class);
+            TAIL = lookup.findVarHandle(RingPublishedFields.class, "publishedTail", long.class);
             HEAD = lookup.findVarHandle(RingConsumerFields.class, "publishedHead", long.class);
             DONE = lookup.findVarHandle(RingConsumerFields.class, "producerDone", boolean.class);
-            WATERMARK = lookup.findVarHandle(RingProducerFields.class, "watermarkNs", long.class);
+            WATERMARK = lookup.findVarHandle(RingPublishedFields.class, "watermarkNs", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -123,25 +123,37 @@ public final class RecordRing extends RingConsumerFields {
     }
 }
 
-/** Padding keeps the producer's and the consumer's hot fields on cache lines of their own. */
+/**
+ * Padding keeps three groups of fields on cache lines of their own (two lines apart, so that the adjacent-line
+ * prefetcher does not pair them): the producer's own ({@code tail}, written for every record), what the producer
+ * publishes and the consumer polls, and the consumer's. With {@code tail} on the line the consumer polls, every poll
+ * took the line away from the producer and its next record's {@code tail++} waited for it to come back.
+ */
 abstract class RingPad0 {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
 }
 
 abstract class RingProducerFields extends RingPad0 {
     long tail;
     long cachedHead;
+}
+
+abstract class RingPad1 extends RingProducerFields {
+    long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
+}
+
+abstract class RingPublishedFields extends RingPad1 {
     volatile long publishedTail;
     volatile long watermarkNs;
 }
 
-abstract class RingPad1 extends RingProducerFields {
-    long p10, p11, p12, p13, p14, p15, p16, p17;
+abstract class RingPad2 extends RingPublishedFields {
+    long p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p2a, p2b, p2c, p2d, p2e, p2f;
 }
 
-abstract class RingConsumerFields extends RingPad1 {
+abstract class RingConsumerFields extends RingPad2 {
     long head;
     volatile long publishedHead;
     volatile boolean producerDone;
-    long p20, p21, p22, p23, p24, p25, p26;
+    long p30, p31, p32, p33, p34, p35, p36, p37, p38, p39, p3a, p3b, p3c, p3d, p3e, p3f;
 }
