@@ -7,7 +7,6 @@ import io.chargeflow.cdr.CdrSink;
 import io.chargeflow.cdr.ChargingSide;
 import io.chargeflow.cdr.SessionIdentity;
 import io.chargeflow.flow.CloseCause;
-import io.chargeflow.flow.ClosedSession;
 import io.chargeflow.flow.RecordCut;
 import io.chargeflow.flow.SessionRecorder;
 import io.chargeflow.flow.Subscriber;
@@ -110,8 +109,8 @@ final class CdrRecorder implements SessionRecorder {
     }
 
     @Override
-    public void onClose(int handle, ClosedSession session) {
-        assembler.close(handle, cause(session.cause()), session.closeTimeNs() / NS_PER_MS);
+    public void onClose(int handle, CloseCause cause, long closeTimeNs) {
+        assembler.close(handle, cause(cause), closeTimeNs / NS_PER_MS);
     }
 
     /** TS 32.298 causeForRecClosing of a session's close. */

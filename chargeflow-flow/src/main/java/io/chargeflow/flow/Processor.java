@@ -813,25 +813,6 @@ public final class Processor implements Runnable {
             dlPackets = hot[rowAt(row) + H_DL_PACKETS];
             dlBytes = hot[rowAt(row) + H_DL_BYTES];
         }
-        ClosedSession closed = new ClosedSession(
-                hot[rowAt(row) + H_SESSION_ID],
-                id,
-                sessions.hi(row),
-                sessions.lo(row),
-                subscriberOf(row),
-                cold[k + K_FIRST_NS],
-                hot[rowAt(row) + H_LAST_NS],
-                ulPackets,
-                ulBytes,
-                dlPackets,
-                dlBytes,
-                p2p,
-                cold[k + K_PEER_HI],
-                cold[k + K_PEER_LO],
-                p2p && useDirectory ? peerSubscriber[row] : null,
-                cause,
-                closeTimeNs,
-                usage);
         // the row stays: it keeps the key's totals and last identity until the next session of the key
         cold[k + K_UL_PACKETS] += ulPackets;
         cold[k + K_UL_BYTES] += ulBytes;
@@ -842,9 +823,30 @@ public final class Processor implements Runnable {
         openCount--;
         sessionsClosed++;
         if (recorder != null) {
-            recorder.onClose(handle(row), closed);
+            recorder.onClose(handle(row), cause, closeTimeNs);
         }
-        listener.onSessionClosed(closed);
+        if (listener != SessionListener.NONE) {
+            // the closed session as an object only for a listener (a recorder is told the cause and the time)
+            listener.onSessionClosed(new ClosedSession(
+                    hot[rowAt(row) + H_SESSION_ID],
+                    id,
+                    sessions.hi(row),
+                    sessions.lo(row),
+                    subscriberOf(row),
+                    cold[k + K_FIRST_NS],
+                    hot[rowAt(row) + H_LAST_NS],
+                    ulPackets,
+                    ulBytes,
+                    dlPackets,
+                    dlBytes,
+                    p2p,
+                    cold[k + K_PEER_HI],
+                    cold[k + K_PEER_LO],
+                    p2p && useDirectory ? peerSubscriber[row] : null,
+                    cause,
+                    closeTimeNs,
+                    usage));
+        }
     }
 
     /** The session's containers: the last record's usage to the recorder, the whole session's for the listener. */

@@ -47,8 +47,8 @@ public interface SessionRecorder {
     void onCut(int handle, RecordCut cause, long atNs);
 
     /**
-     * The session closed; {@code session} carries its totals and cause (the last record's usage was just reported).
-     * The handle is free afterwards.
+     * The session closed for {@code cause} at {@code closeTimeNs} (the last record's usage was just reported). The
+     * handle is free afterwards.
      */
-    void onClose(int handle, ClosedSession session);
+    void onClose(int handle, CloseCause cause, long closeTimeNs);
 }

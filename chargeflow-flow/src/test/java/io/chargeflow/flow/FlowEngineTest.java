@@ -561,11 +561,13 @@ class FlowEngineTest {
         final Map<Long, Map<Integer, long[]>> closed = new HashMap<>();
         final Map<Integer, Subscriber> subscribers = new HashMap<>();
         final Map<RecordCut, Integer> cuts = new HashMap<>();
+        final Map<Integer, Long> sessionIds = new HashMap<>();
         int next;
 
         @Override
         public int onOpen(long sessionId, long keyHi, long keyLo, boolean downlink, long timeNs) {
             usage.put(next, new HashMap<>());
+            sessionIds.put(next, sessionId);
             return next++;
         }
 
@@ -594,8 +596,8 @@ class FlowEngineTest {
         }
 
         @Override
-        public void onClose(int handle, ClosedSession session) {
-            closed.put(session.sessionId(), usage.remove(handle));
+        public void onClose(int handle, CloseCause cause, long closeTimeNs) {
+            closed.put(sessionIds.remove(handle), usage.remove(handle));
         }
     }
 
@@ -759,8 +761,8 @@ class FlowEngineTest {
         }
 
         @Override
-        public void onClose(int handle, ClosedSession session) {
-            add(handle, "close " + session.cause());
+        public void onClose(int handle, CloseCause cause, long closeTimeNs) {
+            add(handle, "close " + cause);
         }
     }
 

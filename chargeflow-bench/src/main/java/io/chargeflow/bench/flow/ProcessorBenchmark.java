@@ -1,6 +1,6 @@
 package io.chargeflow.bench.flow;
 
-import io.chargeflow.flow.ClosedSession;
+import io.chargeflow.flow.CloseCause;
 import io.chargeflow.flow.FlowContext;
 import io.chargeflow.flow.FlowEngine;
 import io.chargeflow.flow.Processor;
@@ -182,6 +182,6 @@ public class ProcessorBenchmark {
         public void onCut(int handle, RecordCut cause, long atNs) {}
 
         @Override
-        public void onClose(int handle, ClosedSession session) {}
+        public void onClose(int handle, CloseCause cause, long closeTimeNs) {}
     }
 }
