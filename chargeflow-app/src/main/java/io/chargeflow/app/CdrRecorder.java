@@ -113,6 +113,11 @@ final class CdrRecorder implements SessionRecorder {
         assembler.close(handle, cause(cause), closeTimeNs / NS_PER_MS);
     }
 
+    @Override
+    public void flush() {
+        assembler.flush();
+    }
+
     /** TS 32.298 causeForRecClosing of a session's close. */
     static CauseForRecClosing cause(CloseCause cause) {
         return switch (cause) {

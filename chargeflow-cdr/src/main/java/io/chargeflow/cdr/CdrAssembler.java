@@ -331,6 +331,11 @@ public final class CdrAssembler {
     }
 
     /** Sessions open now. */
+    /** Hands on the records the sink holds back ({@link CdrSink#flush}): when the caller has no more for now. */
+    public void flush() {
+        sink.flush();
+    }
+
     public int openSessions() {
         return openCount;
     }

@@ -7,4 +7,10 @@ package io.chargeflow.cdr;
 @FunctionalInterface
 public interface CdrSink {
     void onCdr(PgwRecord cdr);
+
+    /**
+     * Hands on what the sink holds back (the journal's sink batches encoded records): the assembler's owner calls it
+     * when it has no more records for now, at the end of each duty cycle and before it stops.
+     */
+    default void flush() {}
 }

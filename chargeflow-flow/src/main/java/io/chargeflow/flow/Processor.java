@@ -266,6 +266,11 @@ public final class Processor implements Runnable {
         if (nowNs >= nextSweepNs) {
             sweep();
         }
+        if (recorder != null) {
+            // the records this cycle cut go on now (the journal's sink batches them): a cycle is at most a few
+            // thousand packets, and an idle processor would otherwise hold them back
+            recorder.flush();
+        }
         return work;
     }
 
@@ -771,6 +776,9 @@ public final class Processor implements Runnable {
             }
         }
         prefetched += sink;
+        if (recorder != null) {
+            recorder.flush();
+        }
     }
 
     /** Loads every line of a session's row and its key's cold row (see {@link #finishInput}); changes nothing. */

@@ -51,4 +51,10 @@ public interface SessionRecorder {
      * handle is free afterwards.
      */
     void onClose(int handle, CloseCause cause, long closeTimeNs);
+
+    /**
+     * The processor has no more records for now: called at the end of every duty cycle that metered or closed
+     * something, and when it stops. A recorder that holds records back (the journal's batches) hands them on here.
+     */
+    default void flush() {}
 }

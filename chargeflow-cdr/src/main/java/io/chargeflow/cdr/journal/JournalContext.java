@@ -12,8 +12,9 @@ import java.util.function.LongSupplier;
  * @param segmentMaxAgeMs rotate once the current segment is this old (0 = never by age)
  * @param commitWindowNanos how long the writer keeps collecting records into a batch before its fsync; 0 = fsync as
  *     soon as the queue is empty (lowest latency; batches still form under load)
- * @param maxBatch most records per fsync
- * @param queueCapacity records that may wait for the writer; a full queue makes {@code offer} return false
+ * @param maxBatch most queue entries per fsync (a record, or a batch of them from {@link JournalWriter#appendBatch})
+ * @param queueCapacity entries that may wait for the writer (their payloads at most 64 MiB in all); a full queue
+ *     makes {@code offer} return false
  * @param ackListener told of every record once its batch is fsynced, on the writer thread, in sequence order
  * @param clockMs wall clock for segment age and headers
  */

@@ -51,7 +51,32 @@ public final class JournalWriter implements AutoCloseable {
     private volatile Throwable failure;
     private long batches;
 
-    private record Entry(byte type, byte[] payload, Object attachment) {}
+    /**
+     * One record ({@code count} 0: {@code payload} is the record), or {@code count} records handed over together
+     * ({@link #appendBatch}: each a four-byte little-endian length and its payload, back to back).
+     */
+    private record Entry(
+            byte type,
+            byte[] payload,
+            Object attachment,
+            int count,
+            int length,
+            java.util.function.Consumer<byte[]> recycle) {
+        Entry(byte type, byte[] payload, Object attachment) {
+            this(type, payload, attachment, 0, payload.length, null);
+        }
+
+        int records() {
+            return count == 0 ? 1 : count;
+        }
+    }
+
+    /** Bytes of payload that may wait for the writer (on top of the queue's entries): bounds a queue of batches. */
+    static final long MAX_QUEUED_BYTES = 64L << 20;
+
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** The frame's header bytes the checksum covers (sequence, type, padding), little-endian. */
+    private final byte[] checkedHeader = new byte[FRAME_HEADER_LENGTH - 8];
 
     /**
      * Runs in {@link #close} between stopping the writer and waking it: tests use it to let the writer end its loop
@@ -132,21 +157,81 @@ public final class JournalWriter implements AutoCloseable {
      */
     public boolean offer(byte type, byte[] payload, Object attachment) {
         checkOffer(payload);
+        if (queuedBytes.get() > MAX_QUEUED_BYTES) {
+            return false;
+        }
+        queuedBytes.addAndGet(payload.length);
         if (queue.offer(new Entry(type, payload, attachment))) {
             offered.incrementAndGet();
             return true;
         }
+        queuedBytes.addAndGet(-payload.length);
         return false;
     }
 
     /** Like {@link #offer} but waits while the queue is full (a file reader that must not drop). */
     public void append(byte type, byte[] payload, Object attachment) throws InterruptedException {
         checkOffer(payload);
-        Entry entry = new Entry(type, payload, attachment);
-        while (!queue.offer(entry, 10, TimeUnit.MILLISECONDS)) {
-            checkOffer(payload);
+        enqueue(new Entry(type, payload, attachment));
+    }
+
+    /**
+     * Hands {@code count} records to the writer in one entry, waiting while the queue is full: bytes {@code [0,
+     * length)} of {@code records} hold each as a four-byte little-endian length and its payload, back to back. They
+     * take consecutive sequences, as {@code count} calls of {@link #append} from one thread would. The attachment of
+     * each (for the {@link AckListener}) is a copy of its payload, made only when the journal has a listener. The
+     * array must not be changed until the writer gives it to {@code recycle} (on the writer thread, once the records
+     * are durable and acknowledged; null: never given back).
+     */
+    public void appendBatch(
+            byte type, byte[] records, int length, int count, java.util.function.Consumer<byte[]> recycle)
+            throws InterruptedException {
+        checkFailure();
+        if (!running) {
+            throw new IllegalStateException("journal dir=" + context.dir() + " is closed");
         }
-        offered.incrementAndGet();
+        if (length < 0 || length > records.length) {
+            throw new IllegalArgumentException("batch length=" + length + " outside its array of " + records.length);
+        }
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            if (at + 4 > length) {
+                throw new IllegalArgumentException("batch of " + count + " records ends after " + i);
+            }
+            int payloadLength = lengthAt(records, at);
+            if (payloadLength < 0 || payloadLength > MAX_PAYLOAD_LENGTH || at + 4 + payloadLength > length) {
+                throw new IllegalArgumentException("record " + i + " of the batch has payloadLength=" + payloadLength);
+            }
+            at += 4 + payloadLength;
+        }
+        if (count > 0) {
+            enqueue(new Entry(type, records, null, count, length, recycle));
+        }
+    }
+
+    private void enqueue(Entry entry) throws InterruptedException {
+        int bytes = entry.length;
+        // waits while what is queued is over the bound (one entry is let in whatever its size: it cannot wait for less)
+        while (queuedBytes.get() > 0 && queuedBytes.get() + bytes > MAX_QUEUED_BYTES) {
+            checkFailure();
+            Thread.sleep(1);
+        }
+        queuedBytes.addAndGet(bytes);
+        while (!queue.offer(entry, 10, TimeUnit.MILLISECONDS)) {
+            checkFailure();
+            if (!running) {
+                queuedBytes.addAndGet(-bytes);
+                throw new IllegalStateException("journal dir=" + context.dir() + " is closed");
+            }
+        }
+        offered.addAndGet(entry.records());
+    }
+
+    private static int lengthAt(byte[] records, int at) {
+        return (records[at] & 0xFF)
+                | (records[at + 1] & 0xFF) << 8
+                | (records[at + 2] & 0xFF) << 16
+                | (records[at + 3] & 0xFF) << 24;
     }
 
     /** The sequence of the last record known to be fsynced; readers and exporters must not go beyond it. */
@@ -269,46 +354,76 @@ public final class JournalWriter implements AutoCloseable {
 
     private void writeBatch() throws IOException {
         rotateByAgeIfDue();
+        long firstInBatch = lastSequence + 1;
+        long bytes = 0;
         for (int i = 0; i < batch.size(); i++) {
             Entry e = batch.get(i);
-            int frameLength = FRAME_HEADER_LENGTH + e.payload.length;
-            int aligned = JournalDescriptor.alignedLength(frameLength);
-            if (segmentBytes + writeBuffer.position() + aligned > context.segmentSizeBytes()
-                    && segmentBytes + writeBuffer.position() > SEGMENT_HEADER_LENGTH) {
-                flushBuffer();
-                rotate();
+            bytes += e.length;
+            if (e.count == 0) {
+                writeFrame(e.type, e.payload, 0, e.payload.length);
+            } else {
+                for (int r = 0, at = 0; r < e.count; r++) {
+                    int length = lengthAt(e.payload, at);
+                    writeFrame(e.type, e.payload, at + 4, length);
+                    at += 4 + length;
+                }
             }
-            if (writeBuffer.remaining() < aligned) {
-                flushBuffer();
-            }
-            putFrame(++lastSequence, e, frameLength, aligned);
         }
         flushBuffer();
         channel.force(false);
         batches++;
-        long firstInBatch = lastSequence - batch.size() + 1;
         durableSequence = lastSequence;
+        queuedBytes.addAndGet(-bytes);
         AckListener listener = context.ackListener();
+        long sequence = firstInBatch;
         for (int i = 0; i < batch.size(); i++) {
             Entry e = batch.get(i);
-            listener.onDurable(firstInBatch + i, e.type, e.attachment);
+            if (e.count == 0) {
+                listener.onDurable(sequence++, e.type, e.attachment);
+            } else {
+                for (int r = 0, at = 0; r < e.count; r++) {
+                    int length = lengthAt(e.payload, at);
+                    Object attachment = listener == AckListener.NONE
+                            ? null
+                            : java.util.Arrays.copyOfRange(e.payload, at + 4, at + 4 + length);
+                    listener.onDurable(sequence++, e.type, attachment);
+                    at += 4 + length;
+                }
+                if (e.recycle != null) {
+                    e.recycle.accept(e.payload);
+                }
+            }
         }
         batch.clear();
     }
 
-    private void putFrame(long sequence, Entry e, int frameLength, int aligned) {
-        int start = writeBuffer.position();
-        writeBuffer
-                .putInt(frameLength)
-                .putInt(0)
-                .putLong(sequence)
-                .put(e.type)
-                .put((byte) 0)
-                .putShort((short) 0);
-        writeBuffer.put(e.payload);
+    /** Frames one record ({@code length} bytes of {@code src} from {@code offset}) under the next sequence. */
+    private void writeFrame(byte type, byte[] src, int offset, int length) throws IOException {
+        int frameLength = FRAME_HEADER_LENGTH + length;
+        int aligned = JournalDescriptor.alignedLength(frameLength);
+        if (segmentBytes + writeBuffer.position() + aligned > context.segmentSizeBytes()
+                && segmentBytes + writeBuffer.position() > SEGMENT_HEADER_LENGTH) {
+            flushBuffer();
+            rotate();
+        }
+        if (writeBuffer.remaining() < aligned) {
+            flushBuffer();
+        }
+        putFrame(++lastSequence, type, src, offset, length, aligned);
+    }
+
+    private void putFrame(long sequence, byte type, byte[] src, int offset, int length, int aligned) {
+        int frameLength = FRAME_HEADER_LENGTH + length;
+        byte[] h = checkedHeader;
+        for (int b = 0; b < 8; b++) {
+            h[b] = (byte) (sequence >>> (8 * b));
+        }
+        h[8] = type;
+        // the checksum covers the frame from the sequence on: these header bytes, then the payload
         crc.reset();
-        crc.update(writeBuffer.slice(start + 8, frameLength - 8));
-        writeBuffer.putInt(start + 4, (int) crc.getValue());
+        crc.update(h, 0, h.length);
+        crc.update(src, offset, length);
+        writeBuffer.putInt(frameLength).putInt((int) crc.getValue()).put(h).put(src, offset, length);
         for (int pad = frameLength; pad < aligned; pad++) {
             writeBuffer.put((byte) 0);
         }

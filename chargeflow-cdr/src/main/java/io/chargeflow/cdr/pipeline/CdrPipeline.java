@@ -109,9 +109,17 @@ public final class CdrPipeline implements AutoCloseable {
         close();
     }
 
-    /** Shuts down without closing sessions (they were closed by the processors). */
+    /**
+     * Shuts down without closing sessions (they were closed by the processors, which have stopped): what the
+     * assemblers' sinks still batch is handed on first.
+     */
     @Override
     public void close() throws InterruptedException {
+        synchronized (this) {
+            for (CdrAssembler assembler : assemblers) {
+                assembler.flush();
+            }
+        }
         writer.sync();
         stopping = true;
         if (exportThread != null) {

@@ -282,6 +282,93 @@ class JournalWriterTest {
         assertThat(half).doesNotExist();
     }
 
+    /** Records as {@link JournalWriter#appendBatch} takes them: a little-endian length before each payload. */
+    static byte[] batchOf(byte[]... payloads) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : payloads) {
+            out.write(p.length);
+            out.write(p.length >>> 8);
+            out.write(p.length >>> 16);
+            out.write(p.length >>> 24);
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static List<byte[]> payloads(Path dir) {
+        List<byte[]> seen = new ArrayList<>();
+        JournalScanner.scan(dir, 1, true, (seq, type, p, f, o) -> {
+            byte[] b = new byte[p.remaining()];
+            p.get(b);
+            return seen.add(b);
+        });
+        return seen;
+    }
+
+    @Test
+    void shouldFrameEachRecordOfABatchUnderItsOwnSequenceBetweenSingleRecords() throws Exception {
+        List<Object> attachments = java.util.Collections.synchronizedList(new ArrayList<>());
+        JournalContext ctx = JournalContext.defaults(dir, (seq, type, attachment) -> {
+            acked.add(seq);
+            attachments.add(attachment);
+        });
+        try (JournalWriter w = JournalWriter.open(ctx)) {
+            w.append((byte) 1, payload(0), "first");
+            byte[] four = batchOf(payload(1), payload(2), new byte[0], payload(3));
+            w.appendBatch((byte) 1, four, four.length, 4, null);
+            w.append((byte) 1, payload(4), "last");
+            w.sync();
+            assertThat(w.durableSequence()).isEqualTo(6);
+        }
+        assertThat(acked).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        List<byte[]> frames = payloads(dir);
+        assertThat(frames).hasSize(6);
+        byte[][] expected = {payload(0), payload(1), payload(2), new byte[0], payload(3), payload(4)};
+        for (int i = 0; i < 6; i++) {
+            assertThat(frames.get(i)).as("record %d", i).isEqualTo(expected[i]);
+        }
+        // a batched record's attachment is a copy of its payload
+        assertThat(attachments.get(0)).isEqualTo("first");
+        assertThat((byte[]) attachments.get(2)).isEqualTo(payload(2));
+        assertThat((byte[]) attachments.get(3)).isEmpty();
+        assertThat(attachments.get(5)).isEqualTo("last");
+    }
+
+    @Test
+    void shouldWriteOnlyTheBatchsLengthAndGiveTheArrayBackOnceDurable() throws Exception {
+        byte[] two = batchOf(payload(1), payload(2));
+        byte[] array = java.util.Arrays.copyOf(two, two.length + 100);
+        java.util.Arrays.fill(array, two.length, array.length, (byte) 0x55);
+        List<byte[]> recycled = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (JournalWriter w = JournalWriter.open(context())) {
+            w.appendBatch((byte) 1, array, two.length, 2, recycled::add);
+            w.sync();
+            assertThat(w.durableSequence()).isEqualTo(2);
+        }
+        assertThat(recycled).hasSize(1);
+        assertThat(recycled.getFirst()).isSameAs(array);
+        List<byte[]> frames = payloads(dir);
+        assertThat(frames).hasSize(2);
+        assertThat(frames.get(0)).isEqualTo(payload(1));
+        assertThat(frames.get(1)).isEqualTo(payload(2));
+    }
+
+    @Test
+    void shouldRefuseABatchWhoseLengthsDoNotFitItsBytes() throws Exception {
+        try (JournalWriter w = JournalWriter.open(context())) {
+            byte[] records = batchOf(payload(1), payload(2));
+            assertThatThrownBy(() -> w.appendBatch((byte) 1, records, records.length, 3, null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("batch of 3 records ends after 2");
+            records[records.length - payload(2).length - 4] = (byte) 0x7F;
+            assertThatThrownBy(() -> w.appendBatch((byte) 1, records, records.length, 2, null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("record 1 of the batch has payloadLength=127");
+            w.sync();
+            assertThat(w.durableSequence()).isZero();
+        }
+    }
+
     @Test
     void shouldFailFastWhenPayloadIsTooLarge() throws Exception {
         try (JournalWriter w = JournalWriter.open(context())) {

@@ -83,10 +83,15 @@ public final class KillNineDriver {
                         1);
             }
             assembler.close(h, CauseForRecClosing.NORMAL_RELEASE, i * 10L + usages);
+            if (i % 16 == 15) {
+                // the sink batches encoded records as it does for a processor, which flushes after each duty cycle
+                assembler.flush();
+            }
             if (i % 64 == 63) {
                 Thread.sleep(1);
             }
         }
+        assembler.flush();
         writer.sync();
         stop.set(true);
         exportThread.join();
