@@ -177,9 +177,6 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double once(Path file, ServiceRules serviceRules, boolean with) throws Exception {
-        // every run starts from a collected heap: the previous run's session and flow tables (hundreds of MiB) are
-        // garbage, and collecting them concurrently (G1's marking threads) took CPU from the run being timed
-        System.gc();
         FlowContext context = meter.toContext().serviceRules(serviceRules);
         if (with && database.given()) {
             // the "with" run: the subscriber directory instead of (or besides) rating groups
