@@ -63,7 +63,9 @@ public final class FlowManager implements FrameHandler {
     // GTP-U tunnel endpoint pairs (outer IPv4 source, destination) seen carrying G-PDUs: a later fragment of an
     // outer datagram between them continues a subscriber packet already charged at its first fragment
     private static final int MAX_TUNNEL_PAIRS = 1 << 16;
-    private final KeyIndex tunnelPairs = new KeyIndex(64);
+    /** Seeded: the endpoints are the sender's to choose (see {@link KeyIndex#hash}). */
+    private final KeyIndex tunnelPairs = new KeyIndex(64, new java.util.SplittableRandom().nextLong());
+
     private long tunnelContinuations;
 
     private long lastTimeNs = Long.MIN_VALUE;

@@ -180,7 +180,9 @@ public final class Processor implements Runnable {
         this.ipv6PrefixLength = context.ipv6PrefixLength();
         this.lookupDrainTimeoutNs = context.lookupDrainTimeout().toNanos();
         int expected = Math.max(16, context.expectedSubscribers() / context.processors());
-        this.sessions = new KeyIndex(expected);
+        // seeded: subscriber keys come from traffic (a network-side packet's destination), and a slot hash known
+        // ahead would let a sender pick addresses that all probe one cluster of the session table
+        this.sessions = new KeyIndex(expected, new java.util.SplittableRandom().nextLong());
         this.useValidity = useDirectory;
         this.recorder = context.sessionRecorders() == null
                 ? null
@@ -315,7 +317,7 @@ public final class Processor implements Runnable {
         int[] flowEntries = groupFlows;
         for (int i = 0; i < n; i++) {
             int o = ring.offsetOf(first + i);
-            int hash = (int) SubscriberKeys.hash(buffer[o + RecordLayout.KEY_HI], buffer[o + RecordLayout.KEY_LO]);
+            int hash = sessions.hash(buffer[o + RecordLayout.KEY_HI], buffer[o + RecordLayout.KEY_LO]);
             hashes[i] = hash;
             entries[i] = sessions.probe(hash);
             if (services != null) {

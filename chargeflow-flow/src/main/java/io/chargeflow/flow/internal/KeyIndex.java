@@ -16,8 +16,20 @@ public final class KeyIndex {
     private long[] keys;
 
     private int size;
+    /**
+     * Mixed into every key's hash before the slot is taken from it: where keys come from traffic (subscriber
+     * addresses, tunnel endpoints), a hash known ahead lets a sender pick keys that all probe one cluster of slots.
+     */
+    private final long seed;
 
+    /** An index whose keys are hashes already, or not chosen by traffic (seed 0). */
     public KeyIndex(int expectedKeys) {
+        this(expectedKeys, 0);
+    }
+
+    /** An index of keys traffic chooses: {@code seed} is drawn per run and index (see {@link #hash}). */
+    public KeyIndex(int expectedKeys, long seed) {
+        this.seed = seed;
         int rows = Math.max(16, Integer.highestOneBit(Math.max(1, expectedKeys) - 1) << 1);
         keys = new long[rows * 2];
         slots = new int[rows * 2];
@@ -41,12 +53,17 @@ public final class KeyIndex {
         return keys[(row << 1) + 1];
     }
 
-    /** The row of the key, or -1. */
-    public int find(long keyHi, long keyLo) {
-        return find((int) SubscriberKeys.hash(keyHi, keyLo), keyHi, keyLo);
+    /** The hash this index takes a key's slot from: {@link SubscriberKeys#hash} of the key and the seed. */
+    public int hash(long keyHi, long keyLo) {
+        return (int) SubscriberKeys.hash(keyHi ^ seed, keyLo);
     }
 
-    /** {@link #find(long, long)} with the key's {@link SubscriberKeys#hash} (its low 32 bits) already computed. */
+    /** The row of the key, or -1. */
+    public int find(long keyHi, long keyLo) {
+        return find(hash(keyHi, keyLo), keyHi, keyLo);
+    }
+
+    /** {@link #find(long, long)} with the key's {@link #hash} already computed. */
     public int find(int hash, long keyHi, long keyLo) {
         int slot = hash & slotMask;
         while (true) {
@@ -67,10 +84,10 @@ public final class KeyIndex {
      * slot into the cache ahead of {@link #find} (the row it names is usually the key's).
      */
     public int probe(long keyHi, long keyLo) {
-        return probe((int) SubscriberKeys.hash(keyHi, keyLo));
+        return probe(hash(keyHi, keyLo));
     }
 
-    /** {@link #probe(long, long)} with the key's {@link SubscriberKeys#hash} (its low 32 bits) already computed. */
+    /** {@link #probe(long, long)} with the key's {@link #hash} already computed. */
     public int probe(int hash) {
         return slots[hash & slotMask];
     }
@@ -111,7 +128,7 @@ public final class KeyIndex {
     }
 
     private int slotOf(int row) {
-        int slot = (int) SubscriberKeys.hash(hi(row), lo(row)) & slotMask;
+        int slot = hash(hi(row), lo(row)) & slotMask;
         while (slots[slot] != row + 1) {
             slot = (slot + 1) & slotMask;
         }
@@ -119,7 +136,7 @@ public final class KeyIndex {
     }
 
     private void place(int row) {
-        int slot = (int) SubscriberKeys.hash(hi(row), lo(row)) & slotMask;
+        int slot = hash(hi(row), lo(row)) & slotMask;
         while (slots[slot] != 0) {
             slot = (slot + 1) & slotMask;
         }
@@ -145,7 +162,7 @@ public final class KeyIndex {
             if (entry == 0) {
                 break;
             }
-            int home = (int) SubscriberKeys.hash(hi(entry - 1), lo(entry - 1)) & slotMask;
+            int home = hash(hi(entry - 1), lo(entry - 1)) & slotMask;
             if (shiftsBack(hole, slot, home)) {
                 slots[hole] = entry;
                 hole = slot;

@@ -14,11 +14,28 @@ class KeyIndexTest {
 
     record Key(long hi, long lo) {}
 
+    @org.junit.jupiter.api.Test
+    void shouldPlaceTheSameKeysElsewhereUnderAnotherSeed() {
+        KeyIndex a = new KeyIndex(16, 0x5EED);
+        KeyIndex b = new KeyIndex(16, 0x5EED + 1);
+        KeyIndex unseeded = new KeyIndex(16);
+        int same = 0;
+        for (int i = 0; i < 1000; i++) {
+            long lo = io.chargeflow.flow.SubscriberKeys.ipv4Lo(0x0A000000 + i);
+            if (a.hash(0, lo) == b.hash(0, lo)) {
+                same++;
+            }
+            assertThat(unseeded.hash(0, lo)).isEqualTo((int) io.chargeflow.flow.SubscriberKeys.hash(0, lo));
+        }
+        assertThat(same).isLessThan(3);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 42, 1234567})
     void shouldAgreeWithHashMapWhenInsertingAndRemovingRandomly(long seed) {
         Random random = new Random(seed);
-        KeyIndex index = new KeyIndex(4);
+        // odd seeds also seed the index's hash (as the session table is), even ones leave it unseeded
+        KeyIndex index = new KeyIndex(4, (seed & 1) == 0 ? 0 : seed * 0x9E37_79B9_7F4A_7C15L);
         Map<Key, Long> model = new HashMap<>();
         long[] payload = new long[index.capacity()];
         List<Key> keys = new ArrayList<>();
