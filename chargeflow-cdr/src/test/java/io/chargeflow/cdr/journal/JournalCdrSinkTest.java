@@ -21,16 +21,6 @@ class JournalCdrSinkTest {
         return b;
     }
 
-    private static List<byte[]> journalled(Path dir) {
-        List<byte[]> seen = new ArrayList<>();
-        JournalScanner.scan(dir, 1, true, (seq, type, p, f, o) -> {
-            byte[] b = new byte[p.remaining()];
-            p.get(b);
-            return seen.add(b);
-        });
-        return seen;
-    }
-
     @Test
     void shouldHoldEncodedRecordsBackUntilFlushedAndJournalThemInOrder() throws Exception {
         List<byte[]> expected = new ArrayList<>();
@@ -56,7 +46,7 @@ class JournalCdrSinkTest {
             w.sync();
             assertThat(w.durableSequence()).isEqualTo(3);
         }
-        assertThat(journalled(dir))
+        assertThat(JournalWriterTest.payloads(dir))
                 .usingElementComparator(java.util.Arrays::compare)
                 .containsExactlyElementsOf(expected);
     }
@@ -82,7 +72,7 @@ class JournalCdrSinkTest {
             w.sync();
             assertThat(w.durableSequence()).isEqualTo(fit + 2);
         }
-        assertThat(journalled(dir))
+        assertThat(JournalWriterTest.payloads(dir))
                 .usingElementComparator(java.util.Arrays::compare)
                 .containsExactlyElementsOf(expected);
     }
@@ -97,7 +87,7 @@ class JournalCdrSinkTest {
             w.sync();
             assertThat(w.durableSequence()).isEqualTo(2);
         }
-        List<byte[]> frames = journalled(dir);
+        List<byte[]> frames = JournalWriterTest.payloads(dir);
         assertThat(frames).hasSize(2);
         assertThat(frames.get(0))
                 .isEqualTo(io.chargeflow.cdr.CdrCodec.encode(io.chargeflow.cdr.CdrFixtures.example(1, 1)));

@@ -295,7 +295,8 @@ class JournalWriterTest {
         return out.toByteArray();
     }
 
-    private static List<byte[]> payloads(Path dir) {
+    /** The payload of every valid frame of the journal in {@code dir}, in order. */
+    static List<byte[]> payloads(Path dir) {
         List<byte[]> seen = new ArrayList<>();
         JournalScanner.scan(dir, 1, true, (seq, type, p, f, o) -> {
             byte[] b = new byte[p.remaining()];
