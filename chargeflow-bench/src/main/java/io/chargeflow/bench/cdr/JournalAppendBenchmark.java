@@ -24,9 +24,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Durable CDR appends per second: the benchmark thread plays a processor (encodes each CDR and hands it to the
- * journal writer thread through {@code JournalCdrSink}); each invocation appends {@value #BATCH} CDRs and waits until
- * all are fsynced, so the score counts only acknowledged records. The journal lives in {@code -Djournal.bench.dir}
+ * Durable CDR appends per second: the benchmark thread plays a processor (hands each CDR to the journal writer thread
+ * through {@code JournalCdrSink}); each invocation appends {@value #BATCH} CDRs and waits until all are fsynced, so the
+ * score counts only acknowledged records. {@code path=record}: a {@code PgwRecord} encoded and journalled at once
+ * ({@code onCdr}); {@code path=encoded}: the processors' path, bytes an assembler wrote ({@code onEncoded}, encoded
+ * here from the same records outside the timing), batched by the sink and flushed every 256 records as a processor's
+ * duty cycle would. The journal lives in {@code -Djournal.bench.dir}
  * (default: the temp dir), on a real disk for a meaningful fsync.
  *
  * <pre>java -jar chargeflow-bench/target/benchmarks.jar JournalAppendBenchmark -f 1 -wi 2 -i 5</pre>
@@ -44,6 +47,11 @@ public class JournalAppendBenchmark {
     @Param({"0", "500"})
     long commitWindowMicros;
 
+    @Param({"record", "encoded"})
+    String path;
+
+    private byte[][] encoded;
+
     private Path dir;
     private JournalWriter writer;
     private JournalCdrSink sink;
@@ -58,6 +66,10 @@ public class JournalAppendBenchmark {
                 JournalContext.defaults(dir, AckListener.NONE).withCommitWindowNanos(commitWindowMicros * 1000));
         sink = new JournalCdrSink(writer);
         cdrs = BenchCdrs.generate(65_536, 100_000, 7);
+        encoded = new byte[cdrs.length][];
+        for (int i = 0; i < cdrs.length; i++) {
+            encoded[i] = io.chargeflow.cdr.CdrCodec.encode(cdrs[i]);
+        }
     }
 
     @TearDown(Level.Trial)
@@ -72,8 +84,19 @@ public class JournalAppendBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long appendDurably() throws InterruptedException {
-        for (int i = 0; i < BATCH; i++) {
-            sink.onCdr(cdrs[next++ & (cdrs.length - 1)]);
+        if (path.equals("encoded")) {
+            for (int i = 0; i < BATCH; i++) {
+                byte[] payload = encoded[next++ & (encoded.length - 1)];
+                sink.onEncoded(payload, payload.length);
+                if ((i & 255) == 255) {
+                    sink.flush();
+                }
+            }
+            sink.flush();
+        } else {
+            for (int i = 0; i < BATCH; i++) {
+                sink.onCdr(cdrs[next++ & (cdrs.length - 1)]);
+            }
         }
         writer.sync();
         return writer.durableSequence();
