@@ -214,6 +214,9 @@ public final class JournalWriter implements AutoCloseable {
         // waits while what is queued is over the bound (one entry is let in whatever its size: it cannot wait for less)
         while (queuedBytes.get() > 0 && queuedBytes.get() + bytes > MAX_QUEUED_BYTES) {
             checkFailure();
+            if (!running) {
+                throw new IllegalStateException("journal dir=" + context.dir() + " is closed");
+            }
             Thread.sleep(1);
         }
         queuedBytes.addAndGet(bytes);
