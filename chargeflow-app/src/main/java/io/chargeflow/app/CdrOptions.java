@@ -1,6 +1,7 @@
 package io.chargeflow.app;
 
 import io.chargeflow.cdr.AssemblerContext;
+import io.chargeflow.cdr.journal.AckListener;
 import io.chargeflow.cdr.journal.JournalCdrSink;
 import io.chargeflow.cdr.journal.JournalContext;
 import io.chargeflow.cdr.journal.JournalWriter;
@@ -68,10 +69,10 @@ final class CdrOptions {
         if (journal == null) {
             return null;
         }
-        AtomicLong acknowledged = new AtomicLong();
+        // no ack listener: the run's durable count is the writer's durable sequence past what recovery found (a
+        // listener is called per record, and for a batched record its payload is copied as the attachment)
         JournalWriter writer = JournalWriter.open(
-                JournalContext.defaults(journal, (sequence, type, attachment) -> acknowledged.incrementAndGet())
-                        .withCommitWindowNanos(commitWindow.toNanos()));
+                JournalContext.defaults(journal, AckListener.NONE).withCommitWindowNanos(commitWindow.toNanos()));
         int perProcessor = Math.max(4096, context.expectedSubscribers() / context.processors());
         if (volumeLimit < 0) {
             throw new UserException("--cdr-volume-limit=" + volumeLimit + " must be 0 (never) or a number of octets");
@@ -90,11 +91,16 @@ final class CdrOptions {
         // one sink per processor: a sink's encoding scratch buffer belongs to one thread
         context.sessionRecorders(
                 id -> new CdrRecorder(assembler, new JournalCdrSink(writer), context.ipv6PrefixLength(), chargingIds));
-        return new Journal(writer, acknowledged);
+        return new Journal(writer);
     }
 
-    /** An open journal and the count of CDRs it acknowledged as durable. */
-    record Journal(JournalWriter writer, AtomicLong acknowledged) implements AutoCloseable {
+    /** An open journal. */
+    record Journal(JournalWriter writer) implements AutoCloseable {
+        /** CDRs this run made durable: sequences are gap-free from the one after what recovery found. */
+        long acknowledged() {
+            return writer.durableSequence() - writer.recovery().lastSequence();
+        }
+
         @Override
         public void close() throws InterruptedException {
             writer.close();

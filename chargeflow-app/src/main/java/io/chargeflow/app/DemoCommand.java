@@ -133,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.printf(
                     "   %,d bindings preloaded; %,d PGW-CDRs durable in the journal%n",
-                    directory.preloaded(), j.acknowledged().get());
+                    directory.preloaded(), j.acknowledged());
         }
         Reports.writeUsageCsv(usage, result, true);
         Reports.writeSummaryJson(dir.resolve("summary.json"), result);

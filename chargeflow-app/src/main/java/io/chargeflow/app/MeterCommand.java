@@ -108,9 +108,7 @@ final class MeterCommand implements Callable<Integer> {
             if (journal != null && !quiet) {
                 err.printf(
                         "  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
-                        journal.acknowledged().get(),
-                        cdr.journal,
-                        journal.writer().durableSequence());
+                        journal.acknowledged(), cdr.journal, journal.writer().durableSequence());
             }
             err.flush();
         }

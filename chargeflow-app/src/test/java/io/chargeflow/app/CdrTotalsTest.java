@@ -108,6 +108,49 @@ class CdrTotalsTest {
         assertThat(Main.execute("cdr", "verify", journal.toString())).isZero();
     }
 
+    /** A meter run's summary line "cdrs: N PGW-CDRs durable in DIR (journal sequence M)" as {N, M}. */
+    private static long[] durableLine(Path pcap, Path journal, Path usage) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream previous = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.execute(
+                            "meter", "--journal", journal.toString(), "--out", usage.toString(), pcap.toString()))
+                    .isZero();
+        } finally {
+            System.setErr(previous);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "cdrs: +([0-9,]+) PGW-CDRs durable in .* \\(journal sequence ([0-9,]+)\\)")
+                .matcher(err.toString(StandardCharsets.UTF_8));
+        assertThat(m.find()).as(err.toString(StandardCharsets.UTF_8)).isTrue();
+        return new long[] {
+            Long.parseLong(m.group(1).replace(",", "")),
+            Long.parseLong(m.group(2).replace(",", ""))
+        };
+    }
+
+    @Test
+    void shouldCountTheRunsOwnDurableRecordsWhenTheJournalHeldRecordsBefore(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("c.pcap");
+        new TrafficGenerator()
+                .generate(
+                        GeneratorConfig.builder()
+                                .seed(3)
+                                .packets(5_000)
+                                .subscribers(50)
+                                .build(),
+                        pcap,
+                        dir.resolve("truth.csv"));
+        Path journal = dir.resolve("journal");
+        long[] first = durableLine(pcap, journal, dir.resolve("u1.csv"));
+        long[] second = durableLine(pcap, journal, dir.resolve("u2.csv"));
+        // a session per subscriber key at least, and the same input gives the same number of records
+        assertThat(first[0]).isGreaterThanOrEqualTo(50).isEqualTo(first[1]);
+        assertThat(second[0]).isEqualTo(first[0]);
+        assertThat(second[1]).isEqualTo(first[1] + second[0]);
+    }
+
     private static long parse(String field) {
         return field.isEmpty() ? 0 : Long.parseLong(field);
     }
