@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "meter",
         mixinStandardHelpOptions = true,
-        description = "Meter pcap/pcapng captures per subscriber: usage.csv, sessions, summary.")
+        description = "Meter pcap/pcapng captures, or a live interface, per subscriber: usage.csv, sessions, summary.")
 final class MeterCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -28,8 +28,35 @@ final class MeterCommand implements Callable<Integer> {
     @Mixin
     DatabaseMixin database = new DatabaseMixin();
 
-    @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "pcap or pcapng files, read in order.")
-    List<Path> captures;
+    @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "pcap or pcapng files, read in order.")
+    List<Path> captures = new java.util.ArrayList<>();
+
+    @Option(
+            names = "--interface",
+            paramLabel = "NAME",
+            description = "Capture live from this interface (libpcap; root or CAP_NET_RAW) instead of files, until"
+                    + " --duration, --count or Ctrl-C; then sessions close and the outputs are written.")
+    String liveInterface;
+
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "With --interface: stop after this long (e.g. 30s, 5m).")
+    java.time.Duration duration;
+
+    @Option(names = "--count", paramLabel = "N", description = "With --interface: stop after N frames.")
+    long count;
+
+    @Option(
+            names = "--snaplen",
+            paramLabel = "BYTES",
+            description = "With --interface: bytes kept of each frame (default 65535; lengths are charged from the"
+                    + " IP header either way).")
+    int snaplen = 65_535;
+
+    @Option(names = "--no-promiscuous", description = "With --interface: only frames addressed to this host.")
+    boolean noPromiscuous;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Per-subscriber usage CSV (default: usage.csv).")
     Path out = Path.of("usage.csv");
@@ -63,10 +90,36 @@ final class MeterCommand implements Callable<Integer> {
         FlowContext context = meter.toContext();
         var err = spec.commandLine().getErr();
         cdr.applyRules(context);
-        MeterResult result;
         if (radius != null && !database.given()) {
             throw new UserException("--radius needs the subscriber database: add --data DIR or --db JDBC_URL");
         }
+        boolean live = liveInterface != null;
+        if (live == !captures.isEmpty()) {
+            throw new UserException(
+                    live
+                            ? "give capture files or --interface, not both"
+                            : "nothing to meter: give capture files (pcap or pcapng) or --interface NAME");
+        }
+        if (!live && (duration != null || count != 0)) {
+            throw new UserException("--duration and --count apply to --interface only");
+        }
+        if (count < 0 || (duration != null && (duration.isNegative() || duration.isZero()))) {
+            throw new UserException("--count and --duration must be positive");
+        }
+        LiveCapture capture = live ? LiveCapture.open(liveInterface, snaplen, !noPromiscuous, count, duration) : null;
+        try {
+            return meter(context, err, capture);
+        } finally {
+            if (capture != null) {
+                // after every output is written: an interrupted run's exit waits for this
+                capture.close();
+            }
+        }
+    }
+
+    private int meter(FlowContext context, java.io.PrintWriter err, LiveCapture capture) throws Exception {
+        boolean live = capture != null;
+        MeterResult result;
         Directory directory = database.given() ? Directory.open(database.options(), context) : null;
         CdrOptions.Journal journal = null;
         try {
@@ -74,13 +127,15 @@ final class MeterCommand implements Callable<Integer> {
                 directory.startRadius(radius, radiusClients);
             }
             journal = cdr.openJournal(context);
-            result = MeterRun.run(
-                    captures,
-                    context,
-                    null,
-                    sessions,
-                    ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null,
-                    directory);
+            result = live
+                    ? MeterRun.runInputs(List.of(capture.input()), context, null, sessions, null, directory)
+                    : MeterRun.run(
+                            captures,
+                            context,
+                            null,
+                            sessions,
+                            ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null,
+                            directory);
         } finally {
             if (journal != null) {
                 journal.close();
@@ -104,6 +159,11 @@ final class MeterCommand implements Callable<Integer> {
                         directory.preloaded(),
                         directory.resolver().cacheHits(),
                         directory.resolver().cacheMisses());
+            }
+            if (capture != null) {
+                err.printf(
+                        "  live:         %,d frames from %s; dropped by the kernel %,d, by the interface %,d%n",
+                        capture.source().stats().frames, liveInterface, capture.drops(), capture.interfaceDrops());
             }
             if (journal != null && !quiet) {
                 err.printf(

@@ -44,6 +44,30 @@ final class MeterRun {
         for (Path capture : captures) {
             checkReadable(capture);
         }
+        List<Input> inputs = new ArrayList<>();
+        for (Path capture : captures) {
+            inputs.add(new Input(capture.toString(), capture, () -> Captures.open(capture)));
+        }
+        return runInputs(inputs, context, extraListener, sessionsJsonl, progress, directory);
+    }
+
+    /** A source to read: its name for the summary, its file (null for a live interface), how to open it. */
+    record Input(String name, Path file, Opener opener) {}
+
+    @FunctionalInterface
+    interface Opener {
+        CaptureSource open() throws IOException;
+    }
+
+    /** One run over {@code inputs}, read in order (a live interface, or files). */
+    static MeterResult runInputs(
+            List<Input> inputs,
+            FlowContext context,
+            SessionListener extraListener,
+            Path sessionsJsonl,
+            ProgressBar progress,
+            Directory directory)
+            throws IOException, InterruptedException {
         int prefix = context.ipv6PrefixLength();
         try (SessionsJsonlWriter sessionsWriter =
                 sessionsJsonl == null ? null : new SessionsJsonlWriter(sessionsJsonl, prefix)) {
@@ -60,12 +84,12 @@ final class MeterRun {
                 directory.attach(engine);
             }
             try {
-                for (Path capture : captures) {
-                    try (CaptureSource source = Captures.open(capture)) {
-                        names.add(capture.toString());
+                for (Input input : inputs) {
+                    try (CaptureSource source = input.opener().open()) {
+                        names.add(input.name());
                         stats.add(source.stats());
-                        if (progress != null) {
-                            progress.startFile(capture, source.stats());
+                        if (progress != null && input.file() != null) {
+                            progress.startFile(input.file(), source.stats());
                         }
                         engine.read(source, progress == null ? null : progress::update);
                     }

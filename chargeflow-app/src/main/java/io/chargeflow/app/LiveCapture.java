@@ -1,0 +1,125 @@
+package io.chargeflow.app;
+
+import io.chargeflow.packet.LiveSource;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A live capture for {@code meter --interface}: the source, and what stops it. A timer stops it after the duration;
+ * Ctrl-C (SIGINT or SIGTERM) stops it too, and the JVM's exit then waits until the run closed its sessions and wrote
+ * its outputs (journal, usage, summary), so stopping a live meter loses no CDR.
+ */
+final class LiveCapture implements AutoCloseable {
+    /** The longest an interrupted run may take to write its outputs before the JVM exits anyway. */
+    private static final long EXIT_WAIT_SECONDS = 60;
+
+    private final LiveSource source;
+    private final Thread hook;
+    private final Thread timer;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private long drops;
+    private long interfaceDrops;
+
+    private LiveCapture(LiveSource source, Duration duration) {
+        this.source = source;
+        this.hook = new Thread(
+                () -> {
+                    source.stop();
+                    try {
+                        done.await(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "chargeflow-live-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        this.timer = duration == null
+                ? null
+                : Thread.ofPlatform().daemon(true).name("chargeflow-live-timer").start(() -> {
+                    try {
+                        Thread.sleep(duration);
+                        source.stop();
+                    } catch (InterruptedException e) {
+                        // the run ended first
+                    }
+                });
+    }
+
+    static LiveCapture open(String device, int snaplen, boolean promiscuous, long count, Duration duration)
+            throws IOException {
+        try {
+            return new LiveCapture(LiveSource.open(device, snaplen, promiscuous, count), duration);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        } catch (IOException e) {
+            throw new UserException("--interface " + e.getMessage());
+        }
+    }
+
+    LiveSource source() {
+        return source;
+    }
+
+    /** The input a run reads: the source, closed by the run when it ends (its drop counters are read first). */
+    MeterRun.Input input() {
+        return new MeterRun.Input(
+                "interface " + source.interfaceName(0), null, () -> new io.chargeflow.packet.CaptureSource() {
+                    @Override
+                    public int read(io.chargeflow.packet.FrameHandler handler, int maxFrames) throws IOException {
+                        return source.read(handler, maxFrames);
+                    }
+
+                    @Override
+                    public io.chargeflow.packet.CaptureStats stats() {
+                        return source.stats();
+                    }
+
+                    @Override
+                    public String interfaceName(int interfaceId) {
+                        return source.interfaceName(interfaceId);
+                    }
+
+                    @Override
+                    public int interfaceCount() {
+                        return 1;
+                    }
+
+                    @Override
+                    public String description() {
+                        return source.description();
+                    }
+
+                    @Override
+                    public void close() {
+                        drops = source.drops();
+                        interfaceDrops = source.interfaceDrops();
+                        source.close();
+                    }
+                });
+    }
+
+    long drops() {
+        return drops;
+    }
+
+    long interfaceDrops() {
+        return interfaceDrops;
+    }
+
+    /** The run ended: outputs are written, an exit may go on. */
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.interrupt();
+        }
+        source.close();
+        done.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook is running and waits for the latch counted down above
+        }
+    }
+}
