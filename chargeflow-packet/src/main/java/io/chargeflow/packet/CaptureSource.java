@@ -3,7 +3,7 @@ package io.chargeflow.packet;
 import java.io.IOException;
 
 /**
- * A source of captured frames: a pcap or pcapng file (memory-mapped, zero-copy), later a live interface.
+ * A source of captured frames: a pcap or pcapng file, or a live interface ({@link LiveSource}).
  *
  * <p>One reader thread calls {@link #read}; nothing here is thread-safe. A broken record in the middle of a file
  * is counted in {@link #stats()} and reading resumes where it safely can; when it cannot, {@link #read} throws a
