@@ -21,16 +21,7 @@ class CdrTotalsTest {
 
     @Test
     void shouldJournalRecordsWhoseContainersAddUpToUsageOnEveryLimit(@TempDir Path dir) throws Exception {
-        Path pcap = dir.resolve("c.pcap");
-        new TrafficGenerator()
-                .generate(
-                        GeneratorConfig.builder()
-                                .seed(8)
-                                .packets(40_000)
-                                .subscribers(200)
-                                .build(),
-                        pcap,
-                        dir.resolve("truth.csv"));
+        Path pcap = generate(dir, 8, 40_000, 200);
         Path rules = dir.resolve("services.rules");
         Files.writeString(rules, """
                 web:   rg=10 sid=1 proto=tcp port=80,443
@@ -132,16 +123,7 @@ class CdrTotalsTest {
 
     @Test
     void shouldCountTheRunsOwnDurableRecordsWhenTheJournalHeldRecordsBefore(@TempDir Path dir) throws Exception {
-        Path pcap = dir.resolve("c.pcap");
-        new TrafficGenerator()
-                .generate(
-                        GeneratorConfig.builder()
-                                .seed(3)
-                                .packets(5_000)
-                                .subscribers(50)
-                                .build(),
-                        pcap,
-                        dir.resolve("truth.csv"));
+        Path pcap = generate(dir, 3, 5_000, 50);
         Path journal = dir.resolve("journal");
         long[] first = durableLine(pcap, journal, dir.resolve("u1.csv"));
         long[] second = durableLine(pcap, journal, dir.resolve("u2.csv"));
@@ -149,6 +131,21 @@ class CdrTotalsTest {
         assertThat(first[0]).isGreaterThanOrEqualTo(50).isEqualTo(first[1]);
         assertThat(second[0]).isEqualTo(first[0]);
         assertThat(second[1]).isEqualTo(first[1] + second[0]);
+    }
+
+    /** A generated capture in {@code dir} (its truth file beside it). */
+    private static Path generate(Path dir, long seed, int packets, int subscribers) throws Exception {
+        Path pcap = dir.resolve("c.pcap");
+        new TrafficGenerator()
+                .generate(
+                        GeneratorConfig.builder()
+                                .seed(seed)
+                                .packets(packets)
+                                .subscribers(subscribers)
+                                .build(),
+                        pcap,
+                        dir.resolve("truth.csv"));
+        return pcap;
     }
 
     private static long parse(String field) {
