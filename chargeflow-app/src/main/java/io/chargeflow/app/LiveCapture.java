@@ -87,6 +87,11 @@ final class LiveCapture implements AutoCloseable {
                     }
 
                     @Override
+                    public boolean isLive() {
+                        return true;
+                    }
+
+                    @Override
                     public String description() {
                         return source.description();
                     }

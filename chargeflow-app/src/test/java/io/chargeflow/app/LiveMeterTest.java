@@ -71,4 +71,50 @@ class LiveMeterTest {
         assertThat(row).isEqualTo("127.0.0.2," + sent + "," + ipBytes + ",0,0");
         assertThat(Main.execute("cdr", "verify", journal.toString())).isZero();
     }
+
+    @Test
+    void shouldCloseAnIdleSessionByTheClockWhenTheInterfaceFallsQuiet(@TempDir Path dir) throws Exception {
+        try (io.chargeflow.packet.LiveSource probe = io.chargeflow.packet.LiveSource.open("lo", 65_535, false, 0)) {
+            probe.stop();
+        } catch (java.io.IOException e) {
+            Assumptions.abort("live capture is not possible here: " + e.getMessage());
+        }
+        InetAddress address = InetAddress.getByName("127.0.0.3");
+        Thread sender = Thread.ofPlatform().start(() -> {
+            try (DatagramSocket from = new DatagramSocket(new InetSocketAddress(address, 0));
+                    DatagramSocket to = new DatagramSocket(new InetSocketAddress(address, 0))) {
+                Thread.sleep(1000);
+                for (int i = 0; i < 5; i++) {
+                    from.send(new DatagramPacket(new byte[300], 300, address, to.getLocalPort()));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path sessions = dir.resolve("sessions.jsonl");
+        // the datagrams come a second in, then nothing: with a one-second idle timeout the session must close as
+        // idle while the capture still runs (packet time follows the clock), not at the end of the run
+        int code = Main.execute(
+                "meter",
+                "--quiet",
+                "--interface",
+                "lo",
+                "--duration",
+                "5s",
+                "--idle-timeout",
+                "1s",
+                "--side-rule",
+                "ifname:lo=subscriber",
+                "--sessions",
+                sessions.toString(),
+                "--out",
+                dir.resolve("usage.csv").toString());
+        sender.join();
+        assertThat(code).isZero();
+        List<String> mine = Files.readAllLines(sessions).stream()
+                .filter(l -> l.contains("\"subscriber\":\"127.0.0.3\""))
+                .toList();
+        assertThat(mine).hasSize(1);
+        assertThat(mine.getFirst()).contains("\"ul_packets\":5,").contains("\"close_cause\":\"idle-timeout\"");
+    }
 }

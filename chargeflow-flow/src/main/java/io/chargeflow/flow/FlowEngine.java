@@ -72,7 +72,13 @@ public final class FlowEngine implements AutoCloseable {
         long t0 = System.nanoTime();
         flowManager.onSource(source);
         try {
-            while (source.read(flowManager, READ_BATCH) != CaptureSource.END_OF_INPUT) {
+            int frames;
+            while ((frames = source.read(flowManager, READ_BATCH)) != CaptureSource.END_OF_INPUT) {
+                if (frames == 0 && source.isLive()) {
+                    // a quiet interface: packet time follows the clock, so idle sessions still time out
+                    java.time.Instant now = java.time.Instant.now();
+                    flowManager.advanceTime(now.getEpochSecond() * 1_000_000_000L + now.getNano());
+                }
                 flowManager.flush();
                 if (progress != null) {
                     progress.run();

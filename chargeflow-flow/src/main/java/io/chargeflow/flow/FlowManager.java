@@ -453,6 +453,16 @@ public final class FlowManager implements FrameHandler {
         return offset;
     }
 
+    /**
+     * Moves packet time on to {@code timeNs} without a packet (a live interface gone quiet: its frames are stamped by
+     * the same clock); the next {@link #flush} publishes it, and the processors sweep idle sessions by it.
+     */
+    public void advanceTime(long timeNs) {
+        if (timeNs > lastTimeNs) {
+            lastTimeNs = timeNs;
+        }
+    }
+
     /** Publishes every pending record and the current packet time. Reader thread, at the end of each batch. */
     public void flush() {
         for (int i = 0; i < rings.length; i++) {

@@ -32,6 +32,14 @@ public interface CaptureSource extends AutoCloseable {
     /** Number of interfaces seen so far (1 for classic pcap). */
     int interfaceCount();
 
+    /**
+     * Whether frames arrive as they happen (a live interface): a read that finds none means the interface is quiet
+     * now, so packet time may follow the clock.
+     */
+    default boolean isLive() {
+        return false;
+    }
+
     /** The file or interface read, for messages. */
     String description();
 

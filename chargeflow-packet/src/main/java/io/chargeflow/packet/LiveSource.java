@@ -354,6 +354,11 @@ public final class LiveSource implements CaptureSource {
     }
 
     @Override
+    public boolean isLive() {
+        return true;
+    }
+
+    @Override
     public String description() {
         return "interface " + device;
     }
