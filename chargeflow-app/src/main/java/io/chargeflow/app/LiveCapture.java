@@ -19,8 +19,6 @@ final class LiveCapture implements AutoCloseable {
     private final Thread hook;
     private final Thread timer;
     private final CountDownLatch done = new CountDownLatch(1);
-    private long drops;
-    private long interfaceDrops;
 
     private LiveCapture(LiveSource source, Duration duration) {
         this.source = source;
@@ -62,55 +60,9 @@ final class LiveCapture implements AutoCloseable {
         return source;
     }
 
-    /** The input a run reads: the source, closed by the run when it ends (its drop counters are read first). */
+    /** The input a run reads: the source itself, which the run closes when it ends (its drop counters stay). */
     MeterRun.Input input() {
-        return new MeterRun.Input(
-                "interface " + source.interfaceName(0), null, () -> new io.chargeflow.packet.CaptureSource() {
-                    @Override
-                    public int read(io.chargeflow.packet.FrameHandler handler, int maxFrames) throws IOException {
-                        return source.read(handler, maxFrames);
-                    }
-
-                    @Override
-                    public io.chargeflow.packet.CaptureStats stats() {
-                        return source.stats();
-                    }
-
-                    @Override
-                    public String interfaceName(int interfaceId) {
-                        return source.interfaceName(interfaceId);
-                    }
-
-                    @Override
-                    public int interfaceCount() {
-                        return 1;
-                    }
-
-                    @Override
-                    public boolean isLive() {
-                        return true;
-                    }
-
-                    @Override
-                    public String description() {
-                        return source.description();
-                    }
-
-                    @Override
-                    public void close() {
-                        drops = source.drops();
-                        interfaceDrops = source.interfaceDrops();
-                        source.close();
-                    }
-                });
-    }
-
-    long drops() {
-        return drops;
-    }
-
-    long interfaceDrops() {
-        return interfaceDrops;
+        return new MeterRun.Input("interface " + source.interfaceName(0), null, () -> source);
     }
 
     /** The run ended: outputs are written, an exit may go on. */

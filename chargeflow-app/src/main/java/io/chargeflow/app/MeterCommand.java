@@ -118,7 +118,6 @@ final class MeterCommand implements Callable<Integer> {
     }
 
     private int meter(FlowContext context, java.io.PrintWriter err, LiveCapture capture) throws Exception {
-        boolean live = capture != null;
         MeterResult result;
         Directory directory = database.given() ? Directory.open(database.options(), context) : null;
         CdrOptions.Journal journal = null;
@@ -127,7 +126,7 @@ final class MeterCommand implements Callable<Integer> {
                 directory.startRadius(radius, radiusClients);
             }
             journal = cdr.openJournal(context);
-            result = live
+            result = capture != null
                     ? MeterRun.runInputs(List.of(capture.input()), context, null, sessions, null, directory)
                     : MeterRun.run(
                             captures,
@@ -153,7 +152,7 @@ final class MeterCommand implements Callable<Integer> {
         }
         if (!quiet) {
             Reports.printSummary(err, result);
-            if (directory != null && !quiet) {
+            if (directory != null) {
                 err.printf(
                         "  directory:    %,d bindings preloaded, %,d lookups from cache, %,d from the database%n",
                         directory.preloaded(),
@@ -163,9 +162,12 @@ final class MeterCommand implements Callable<Integer> {
             if (capture != null) {
                 err.printf(
                         "  live:         %,d frames from %s; dropped by the kernel %,d, by the interface %,d%n",
-                        capture.source().stats().frames, liveInterface, capture.drops(), capture.interfaceDrops());
+                        capture.source().stats().frames,
+                        liveInterface,
+                        capture.source().drops(),
+                        capture.source().interfaceDrops());
             }
-            if (journal != null && !quiet) {
+            if (journal != null) {
                 err.printf(
                         "  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
                         journal.acknowledged(), cdr.journal, journal.writer().durableSequence());

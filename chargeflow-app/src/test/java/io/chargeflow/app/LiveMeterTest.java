@@ -21,31 +21,43 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class LiveMeterTest {
-    @Test
-    void shouldChargeWhatWasSentOnLoopbackWhileCapturing(@TempDir Path dir) throws Exception {
+    private static void assumeCaptureOnLoopback() {
         try (io.chargeflow.packet.LiveSource probe = io.chargeflow.packet.LiveSource.open("lo", 65_535, false, 0)) {
             probe.stop();
         } catch (java.io.IOException e) {
             Assumptions.abort("live capture is not possible here: " + e.getMessage());
         }
+    }
+
+    /**
+     * After {@code delayMs} (the capture opens within it), {@code count} datagrams between two sockets bound to
+     * {@code address} (to a bound socket: no ICMP), the i-th of {@code size + i * step} bytes of payload.
+     */
+    private static Thread sendLater(InetAddress address, long delayMs, int count, int size, int step) {
+        return Thread.ofPlatform().start(() -> {
+            try (DatagramSocket from = new DatagramSocket(new InetSocketAddress(address, 0));
+                    DatagramSocket to = new DatagramSocket(new InetSocketAddress(address, 0))) {
+                Thread.sleep(delayMs);
+                for (int i = 0; i < count; i++) {
+                    int length = size + i * step;
+                    from.send(new DatagramPacket(new byte[length], length, address, to.getLocalPort()));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void shouldChargeWhatWasSentOnLoopbackWhileCapturing(@TempDir Path dir) throws Exception {
+        assumeCaptureOnLoopback();
         InetAddress address = InetAddress.getByName("127.0.0.2");
         int sent = 50;
         long ipBytes = 0;
         for (int i = 0; i < sent; i++) {
             ipBytes += 20 + 8 + 200 + i;
         }
-        Thread sender = Thread.ofPlatform().start(() -> {
-            try (DatagramSocket from = new DatagramSocket(new InetSocketAddress(address, 0));
-                    DatagramSocket to = new DatagramSocket(new InetSocketAddress(address, 0))) {
-                // the capture opens within the first second; then every datagram goes to a bound socket (no ICMP)
-                Thread.sleep(1500);
-                for (int i = 0; i < sent; i++) {
-                    from.send(new DatagramPacket(new byte[200 + i], 200 + i, address, to.getLocalPort()));
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Thread sender = sendLater(address, 1500, sent, 200, 1);
         Path usage = dir.resolve("usage.csv");
         Path journal = dir.resolve("journal");
         int code = Main.execute(
@@ -74,23 +86,9 @@ class LiveMeterTest {
 
     @Test
     void shouldCloseAnIdleSessionByTheClockWhenTheInterfaceFallsQuiet(@TempDir Path dir) throws Exception {
-        try (io.chargeflow.packet.LiveSource probe = io.chargeflow.packet.LiveSource.open("lo", 65_535, false, 0)) {
-            probe.stop();
-        } catch (java.io.IOException e) {
-            Assumptions.abort("live capture is not possible here: " + e.getMessage());
-        }
+        assumeCaptureOnLoopback();
         InetAddress address = InetAddress.getByName("127.0.0.3");
-        Thread sender = Thread.ofPlatform().start(() -> {
-            try (DatagramSocket from = new DatagramSocket(new InetSocketAddress(address, 0));
-                    DatagramSocket to = new DatagramSocket(new InetSocketAddress(address, 0))) {
-                Thread.sleep(1000);
-                for (int i = 0; i < 5; i++) {
-                    from.send(new DatagramPacket(new byte[300], 300, address, to.getLocalPort()));
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Thread sender = sendLater(address, 1000, 5, 300, 0);
         Path sessions = dir.resolve("sessions.jsonl");
         // the datagrams come a second in, then nothing: with a one-second idle timeout the session must close as
         // idle while the capture still runs (packet time follows the clock), not at the end of the run

@@ -15,8 +15,8 @@ import java.lang.invoke.MethodHandle;
  * libpcap's buffer: the handler gets one segment over the whole address space and each frame's address as its
  * offset, so a frame costs no allocation. Timestamps are asked for in nanoseconds.
  *
- * <p>{@link #read} waits at most the read timeout for frames and may return 0; it returns {@link #END_OF_INPUT} once
- * {@link #stop} was called (from any thread: a signal handler, a timer) or the frame limit was reached. Drops are
+ * <p>{@link #read} waits at most 100 ms for frames and may return 0; it returns {@link #END_OF_INPUT} once {@link #stop}
+ * was called (from any thread: a signal handler, a timer; seen within that wait) or the frame limit was reached. Drops are
  * libpcap's: {@link #drops()} (the kernel's buffer was full) and {@link #interfaceDrops()}.
  *
  * <p>Capturing needs the right to open a packet socket (root, or {@code CAP_NET_RAW} and {@code CAP_NET_ADMIN} on
@@ -25,7 +25,6 @@ import java.lang.invoke.MethodHandle;
 public final class LiveSource implements CaptureSource {
     private static final int PCAP_ERRBUF_SIZE = 256;
     private static final int PCAP_TSTAMP_PRECISION_NANO = 1;
-    private static final int PCAP_ERROR_BREAK = -2;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static volatile Native lib;
@@ -35,7 +34,6 @@ public final class LiveSource implements CaptureSource {
             MethodHandle create,
             MethodHandle setSnaplen,
             MethodHandle setPromisc,
-            MethodHandle setTimeout,
             MethodHandle setImmediate,
             MethodHandle setBufferSize,
             MethodHandle setTstampPrecision,
@@ -43,7 +41,6 @@ public final class LiveSource implements CaptureSource {
             MethodHandle geterr,
             MethodHandle datalink,
             MethodHandle nextEx,
-            MethodHandle breakloop,
             MethodHandle stats,
             MethodHandle close,
             MethodHandle setNonblock,
@@ -85,7 +82,6 @@ public final class LiveSource implements CaptureSource {
                 handle(l, "pcap_create", FunctionDescriptor.of(addr, addr, addr)),
                 handle(l, "pcap_set_snaplen", FunctionDescriptor.of(i, addr, i)),
                 handle(l, "pcap_set_promisc", FunctionDescriptor.of(i, addr, i)),
-                handle(l, "pcap_set_timeout", FunctionDescriptor.of(i, addr, i)),
                 handle(l, "pcap_set_immediate_mode", FunctionDescriptor.of(i, addr, i)),
                 handle(l, "pcap_set_buffer_size", FunctionDescriptor.of(i, addr, i)),
                 handle(l, "pcap_set_tstamp_precision", FunctionDescriptor.of(i, addr, i)),
@@ -93,7 +89,6 @@ public final class LiveSource implements CaptureSource {
                 handle(l, "pcap_geterr", FunctionDescriptor.of(addr.withTargetLayout(ValueLayout.JAVA_BYTE), addr)),
                 handle(l, "pcap_datalink", FunctionDescriptor.of(i, addr)),
                 handle(l, "pcap_next_ex", FunctionDescriptor.of(i, addr, addr, addr)),
-                handle(l, "pcap_breakloop", FunctionDescriptor.ofVoid(addr)),
                 handle(l, "pcap_stats", FunctionDescriptor.of(i, addr, addr)),
                 handle(l, "pcap_close", FunctionDescriptor.ofVoid(addr)),
                 handle(l, "pcap_setnonblock", FunctionDescriptor.of(i, addr, i, addr)),
@@ -137,17 +132,24 @@ public final class LiveSource implements CaptureSource {
     private static final int POLL_MS = 100;
 
     private final CaptureStats stats = new CaptureStats();
+    /** Whether timestamps are nanoseconds (else microseconds: the device would not give nanoseconds). */
+    private final boolean nanos;
+
     private volatile boolean stopped;
-    private volatile boolean closed;
+    private boolean closed;
     private long lastDrops;
     private long lastInterfaceDrops;
 
-    private LiveSource(Native n, String device, MemorySegment handle, int linkType, long maxFrames) {
+    private LiveSource(
+            Native n, String device, MemorySegment handle, int linkType, long maxFrames, int fd, boolean nanos) {
         this.n = n;
         this.device = device;
         this.handle = handle;
         this.linkType = linkType;
         this.maxFrames = maxFrames;
+        this.nanos = nanos;
+        pollFd.set(ValueLayout.JAVA_INT, 0, fd);
+        pollFd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
     }
 
     /**
@@ -177,7 +179,6 @@ public final class LiveSource implements CaptureSource {
             try {
                 check(n, p, device, "snaplen", (int) n.setSnaplen.invokeExact(p, snaplen));
                 check(n, p, device, "promiscuous mode", (int) n.setPromisc.invokeExact(p, promiscuous ? 1 : 0));
-                check(n, p, device, "timeout", (int) n.setTimeout.invokeExact(p, 100));
                 // frames as they come (no kernel block to fill first)
                 check(n, p, device, "immediate mode", (int) n.setImmediate.invokeExact(p, 1));
                 check(n, p, device, "buffer size", (int) n.setBufferSize.invokeExact(p, 64 << 20));
@@ -185,7 +186,7 @@ public final class LiveSource implements CaptureSource {
                 int precision = (int) n.setTstampPrecision.invokeExact(p, PCAP_TSTAMP_PRECISION_NANO);
                 int status = (int) n.activate.invokeExact(p);
                 if (status < 0) {
-                    throw new IOException(device + ": " + activateError(n, p, status));
+                    throw new IOException(device + ": " + activateError(error(n, p), status));
                 }
                 // non-blocking reads, and a poll of our own with a timeout: a blocking read's timeout is the kernel
                 // ring's block timeout, which some kernels never fire on a quiet interface (a read then never
@@ -198,11 +199,7 @@ public final class LiveSource implements CaptureSource {
                     throw new IOException(device + ": libpcap gives no descriptor to wait on");
                 }
                 int dlt = (int) n.datalink.invokeExact(p);
-                LiveSource source = new LiveSource(n, device, p, linkTypeOf(dlt), maxFrames);
-                source.pollFd.set(ValueLayout.JAVA_INT, 0, fd);
-                source.pollFd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
-                source.nanos = precision == 0;
-                return source;
+                return new LiveSource(n, device, p, linkTypeOf(dlt), maxFrames, fd, precision == 0);
             } catch (IOException | RuntimeException e) {
                 n.close.invokeExact(p);
                 throw e;
@@ -214,19 +211,20 @@ public final class LiveSource implements CaptureSource {
         }
     }
 
-    /** Whether timestamps are nanoseconds (else microseconds: the device would not give nanoseconds). */
-    private boolean nanos;
-
     private static void check(Native n, MemorySegment p, String device, String what, int status) throws IOException {
         if (status != 0) {
             throw new IOException(device + ": cannot set " + what + " (pcap status " + status + ")");
         }
     }
 
-    private static String activateError(Native n, MemorySegment p, int status) throws Throwable {
-        String message = ((MemorySegment) n.geterr.invokeExact(p))
+    /** libpcap's message of the last error on {@code p}. */
+    private static String error(Native n, MemorySegment p) throws Throwable {
+        return ((MemorySegment) n.geterr.invokeExact(p))
                 .reinterpret(PCAP_ERRBUF_SIZE)
                 .getString(0);
+    }
+
+    private static String activateError(String message, int status) {
         return switch (status) {
             case -8 -> "permission denied (capturing needs root or CAP_NET_RAW and CAP_NET_ADMIN): " + message;
             case -9 -> "no such interface: " + message;
@@ -281,14 +279,8 @@ public final class LiveSource implements CaptureSource {
                     if (ready <= 0) {
                         break;
                     }
-                } else if (status == PCAP_ERROR_BREAK) {
-                    stopped = true;
-                    break;
                 } else {
-                    String message = ((MemorySegment) n.geterr.invokeExact(handle))
-                            .reinterpret(PCAP_ERRBUF_SIZE)
-                            .getString(0);
-                    throw new IOException(device + ": capture failed: " + message);
+                    throw new IOException(device + ": capture failed: " + error(n, handle));
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -302,13 +294,6 @@ public final class LiveSource implements CaptureSource {
     /** Ends the capture: the next {@link #read} (or the one waiting now) returns the end of input. Any thread. */
     public void stop() {
         stopped = true;
-        if (!closed) {
-            try {
-                n.breakloop.invokeExact(handle);
-            } catch (Throwable t) {
-                // breakloop only sets a flag in libpcap; nothing to recover
-            }
-        }
     }
 
     /** Frames the kernel dropped because its buffer was full (libpcap's ps_drop), as of the last call. */
