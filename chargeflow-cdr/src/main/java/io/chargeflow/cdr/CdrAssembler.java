@@ -330,12 +330,12 @@ public final class CdrAssembler {
         return closed;
     }
 
-    /** Sessions open now. */
     /** Hands on the records the sink holds back ({@link CdrSink#flush}): when the caller has no more for now. */
     public void flush() {
         sink.flush();
     }
 
+    /** Sessions open now. */
     public int openSessions() {
         return openCount;
     }

@@ -265,10 +265,11 @@ public final class Processor implements Runnable {
     public int doWork() {
         int work = drainInbox();
         work += drainRing();
-        if (nowNs >= nextSweepNs) {
+        boolean swept = nowNs >= nextSweepNs;
+        if (swept) {
             sweep();
         }
-        if (recorder != null) {
+        if (recorder != null && (work > 0 || swept)) {
             // the records this cycle cut go on now (the journal's sink batches them): a cycle is at most a few
             // thousand packets, and an idle processor would otherwise hold them back
             recorder.flush();
@@ -293,7 +294,6 @@ public final class Processor implements Runnable {
             ring.release(batch);
             records += batch;
         }
-
         if (batch == available && watermark > nowNs) {
             // every record up to the watermark was published before it, and all of them are processed now
             nowNs = watermark;

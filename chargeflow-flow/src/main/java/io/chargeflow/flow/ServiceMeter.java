@@ -255,8 +255,7 @@ final class ServiceMeter {
         }
         // under name rules, a row per two expected sessions: the TCP flows that open or were named at one time (the
         // generator's 100,000 subscribers on two processors peak between 2^14 and 2^15 each); growing from 1,024 rows
-        // doubled a
-        // humongous array six times a run, each starting a concurrent GC cycle on the machine's cores
+        // doubled a humongous array six times a run, each starting a concurrent GC cycle on the machine's cores
         int flowRows = usesNames ? Math.max(1024, Integer.highestOneBit(Math.max(1, expectedSessions)) >> 1) : 1024;
         flow = new long[flowAt(flowRows)];
         flowMask = flowRows - 1;

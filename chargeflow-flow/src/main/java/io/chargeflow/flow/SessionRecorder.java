@@ -53,8 +53,8 @@ public interface SessionRecorder {
     void onClose(int handle, CloseCause cause, long closeTimeNs);
 
     /**
-     * The processor has no more records for now: called at the end of every duty cycle that metered or closed
-     * something, and when it stops. A recorder that holds records back (the journal's batches) hands them on here.
+     * The processor has no more records for now: called at the end of every duty cycle that took records or messages
+     * or swept its sessions, and when it stops. A recorder that holds records back (the journal's batches) hands them on here.
      */
     default void flush() {}
 }
