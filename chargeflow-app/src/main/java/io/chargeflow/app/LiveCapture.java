@@ -45,10 +45,11 @@ final class LiveCapture implements AutoCloseable {
                 });
     }
 
-    static LiveCapture open(String device, int snaplen, boolean promiscuous, long count, Duration duration)
+    static LiveCapture open(
+            java.util.List<String> devices, int snaplen, boolean promiscuous, long count, Duration duration)
             throws IOException {
         try {
-            return new LiveCapture(LiveSource.open(device, snaplen, promiscuous, count), duration);
+            return new LiveCapture(LiveSource.open(devices, snaplen, promiscuous, count), duration);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         } catch (IOException e) {
@@ -62,7 +63,7 @@ final class LiveCapture implements AutoCloseable {
 
     /** The input a run reads: the source itself, which the run closes when it ends (its drop counters stay). */
     MeterRun.Input input() {
-        return new MeterRun.Input("interface " + source.interfaceName(0), null, () -> source);
+        return new MeterRun.Input(source.description(), null, () -> source);
     }
 
     /** The run ended: outputs are written, an exit may go on. */

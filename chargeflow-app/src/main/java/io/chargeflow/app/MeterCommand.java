@@ -35,8 +35,9 @@ final class MeterCommand implements Callable<Integer> {
             names = "--interface",
             paramLabel = "NAME",
             description = "Capture live from this interface (libpcap; root or CAP_NET_RAW) instead of files, until"
-                    + " --duration, --count or Ctrl-C; then sessions close and the outputs are written.")
-    String liveInterface;
+                    + " --duration, --count or Ctrl-C; then sessions close and the outputs are written. Repeat it"
+                    + " for several interfaces (a tap's two ports): --side-rule ifname:NAME=SIDE tells them apart.")
+    List<String> liveInterfaces = new java.util.ArrayList<>();
 
     @Option(
             names = "--duration",
@@ -93,7 +94,7 @@ final class MeterCommand implements Callable<Integer> {
         if (radius != null && !database.given()) {
             throw new UserException("--radius needs the subscriber database: add --data DIR or --db JDBC_URL");
         }
-        boolean live = liveInterface != null;
+        boolean live = !liveInterfaces.isEmpty();
         if (live == !captures.isEmpty()) {
             throw new UserException(
                     live
@@ -106,7 +107,7 @@ final class MeterCommand implements Callable<Integer> {
         if (count < 0 || (duration != null && (duration.isNegative() || duration.isZero()))) {
             throw new UserException("--count and --duration must be positive");
         }
-        LiveCapture capture = live ? LiveCapture.open(liveInterface, snaplen, !noPromiscuous, count, duration) : null;
+        LiveCapture capture = live ? LiveCapture.open(liveInterfaces, snaplen, !noPromiscuous, count, duration) : null;
         try {
             return meter(context, err, capture);
         } finally {
@@ -160,12 +161,12 @@ final class MeterCommand implements Callable<Integer> {
                         directory.resolver().cacheMisses());
             }
             if (capture != null) {
-                err.printf(
-                        "  live:         %,d frames from %s; dropped by the kernel %,d, by the interface %,d%n",
-                        capture.source().stats().frames,
-                        liveInterface,
-                        capture.source().drops(),
-                        capture.source().interfaceDrops());
+                io.chargeflow.packet.LiveSource source = capture.source();
+                for (int i = 0; i < source.interfaceCount(); i++) {
+                    err.printf(
+                            "  live:         %,d frames from %s; dropped by the kernel %,d, by the interface %,d%n",
+                            source.frames(i), source.interfaceName(i), source.drops(i), source.interfaceDrops(i));
+                }
             }
             if (journal != null) {
                 err.printf(

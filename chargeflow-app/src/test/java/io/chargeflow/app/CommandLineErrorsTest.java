@@ -95,6 +95,8 @@ class CommandLineErrorsTest {
                 .contains("snaplen=10 must be 64..262144");
         assertThat(run(1, "meter", "--quiet", "--interface", "no-such-if0", "--duration", "1s"))
                 .contains("--interface no-such-if0: ");
+        assertThat(run(1, "meter", "--quiet", "--interface", "lo", "--interface", "lo", "--duration", "1s"))
+                .contains("interface lo is named twice (its frames would be charged twice)");
     }
 
     @Test

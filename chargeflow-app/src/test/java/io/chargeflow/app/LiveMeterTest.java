@@ -85,6 +85,59 @@ class LiveMeterTest {
     }
 
     @Test
+    void shouldChargeEachInterfaceByItsSideWhenSeveralAreCaptured(@TempDir Path dir) throws Exception {
+        assumeCaptureOnLoopback();
+        // a tap's two ports, played by "lo" (subscriber side: the source address is charged, uplink) and "any" (network
+        // side: the destination is charged, downlink), which both see every loopback datagram once: 127.0.0.4 talking
+        // to itself is charged each datagram once as uplink and once as downlink, to the byte
+        InetAddress address = InetAddress.getByName("127.0.0.4");
+        int sent = 30;
+        long ipBytes = 0;
+        for (int i = 0; i < sent; i++) {
+            ipBytes += 20 + 8 + 100 + 2 * i;
+        }
+        Thread sender = sendLater(address, 1500, sent, 100, 2);
+        Path usage = dir.resolve("usage.csv");
+        Path summary = dir.resolve("summary.json");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        int code;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = Main.execute(
+                    "meter",
+                    "--interface",
+                    "lo",
+                    "--interface",
+                    "any",
+                    "--duration",
+                    "3s",
+                    "--side-rule",
+                    "ifname:lo=subscriber",
+                    "--side-rule",
+                    "ifname:any=network",
+                    "--summary-json",
+                    summary.toString(),
+                    "--out",
+                    usage.toString());
+        } finally {
+            System.setErr(saved);
+        }
+        sender.join();
+        assertThat(code).isZero();
+        List<String> rows = Files.readAllLines(usage);
+        String row = rows.stream()
+                .filter(r -> r.startsWith("127.0.0.4,"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no 127.0.0.4 in " + rows));
+        assertThat(row).isEqualTo("127.0.0.4," + sent + "," + ipBytes + "," + sent + "," + ipBytes);
+        String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(printed)
+                .containsPattern("live: +[0-9,]+ frames from lo; dropped by the kernel 0, by the interface 0")
+                .containsPattern("live: +[0-9,]+ frames from any; dropped by the kernel 0, by the interface 0");
+    }
+
+    @Test
     void shouldCloseAnIdleSessionByTheClockWhenTheInterfaceFallsQuiet(@TempDir Path dir) throws Exception {
         assumeCaptureOnLoopback();
         InetAddress address = InetAddress.getByName("127.0.0.3");

@@ -15,6 +15,9 @@ import java.lang.invoke.MethodHandle;
  * libpcap's buffer: the handler gets one segment over the whole address space and each frame's address as its
  * offset, so a frame costs no allocation. Timestamps are asked for in nanoseconds.
  *
+ * <p>One source may read several interfaces (see {@link #open(java.util.List, int, boolean, long)}): a frame's interface
+ * id says which, so side rules by interface name tell a tap's subscriber-side port from its network-side one.
+ *
  * <p>{@link #read} waits at most 100 ms for frames and may return 0; it returns {@link #END_OF_INPUT} once {@link #stop}
  * was called (from any thread: a signal handler, a timer; seen within that wait) or the frame limit was reached. Drops are
  * libpcap's: {@link #drops()} (the kernel's buffer was full) and {@link #interfaceDrops()}.
@@ -114,9 +117,14 @@ public final class LiveSource implements CaptureSource {
     private static final long HDR_LEN = 20;
 
     private final Native n;
-    private final String device;
-    private final MemorySegment handle;
-    private final int linkType;
+    /** The interfaces, in the order given: a frame's interface id is its index here. */
+    private final String[] devices;
+
+    private final MemorySegment[] handles;
+    private final int[] linkTypes;
+    /** Per interface: whether timestamps are nanoseconds (else microseconds: the device would not give nanoseconds). */
+    private final boolean[] nanos;
+
     private final long maxFrames;
     private final Arena arena = Arena.ofConfined();
     /** Out-parameters of pcap_next_ex: the header's and the data's address. */
@@ -124,32 +132,51 @@ public final class LiveSource implements CaptureSource {
 
     private final MemorySegment dataOut = arena.allocate(ValueLayout.ADDRESS);
     private final MemorySegment statsOut = arena.allocate(64);
-    /** struct pollfd {int fd; short events; short revents} of the capture's descriptor. */
-    private final MemorySegment pollFd = arena.allocate(8, 4);
+    /** struct pollfd {int fd; short events; short revents} per interface. */
+    private final MemorySegment pollFds;
 
     private static final short POLLIN = 1;
-    /** How long a read waits for a frame on a quiet interface before it returns 0 (a stop is seen within it). */
+    /** How long a read waits for a frame on quiet interfaces before it returns 0 (a stop is seen within it). */
     private static final int POLL_MS = 100;
+    /**
+     * Frames taken from one interface before the read turns to the next: a busy interface cannot hold the others back
+     * (their kernel buffers would fill and drop) while frames of all of them stay close to arrival order.
+     */
+    private static final int TURN = 64;
 
     private final CaptureStats stats = new CaptureStats();
-    /** Whether timestamps are nanoseconds (else microseconds: the device would not give nanoseconds). */
-    private final boolean nanos;
+    /** Frames delivered per interface. */
+    private final long[] framesPerInterface;
 
     private volatile boolean stopped;
     private boolean closed;
-    private long lastDrops;
-    private long lastInterfaceDrops;
+    private final long[] lastDrops;
+    private final long[] lastInterfaceDrops;
+    /** The interface the next read starts with (reads take turns). */
+    private int next;
 
     private LiveSource(
-            Native n, String device, MemorySegment handle, int linkType, long maxFrames, int fd, boolean nanos) {
+            Native n,
+            String[] devices,
+            MemorySegment[] handles,
+            int[] linkTypes,
+            int[] fds,
+            boolean[] nanos,
+            long maxFrames) {
         this.n = n;
-        this.device = device;
-        this.handle = handle;
-        this.linkType = linkType;
-        this.maxFrames = maxFrames;
+        this.devices = devices;
+        this.handles = handles;
+        this.linkTypes = linkTypes;
         this.nanos = nanos;
-        pollFd.set(ValueLayout.JAVA_INT, 0, fd);
-        pollFd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+        this.maxFrames = maxFrames;
+        this.framesPerInterface = new long[devices.length];
+        this.lastDrops = new long[devices.length];
+        this.lastInterfaceDrops = new long[devices.length];
+        this.pollFds = arena.allocate(8L * devices.length, 4);
+        for (int i = 0; i < devices.length; i++) {
+            pollFds.set(ValueLayout.JAVA_INT, 8L * i, fds[i]);
+            pollFds.set(ValueLayout.JAVA_SHORT, 8L * i + 4, POLLIN);
+        }
     }
 
     /**
@@ -160,8 +187,34 @@ public final class LiveSource implements CaptureSource {
      * @param maxFrames frames after which {@link #read} ends the input (0: until {@link #stop})
      */
     public static LiveSource open(String device, int snaplen, boolean promiscuous, long maxFrames) throws IOException {
-        if (device == null || device.isBlank()) {
+        if (device == null) {
             throw new IllegalArgumentException("an interface name is needed");
+        }
+        return open(java.util.List.of(device), snaplen, promiscuous, maxFrames);
+    }
+
+    /**
+     * Opens several interfaces as one source (a tap's subscriber-side and network-side ports, say): a frame's
+     * interface id is its interface's index in {@code devices}, and {@link #interfaceName} names it, so side rules by
+     * interface name apply. Reads take frames from each interface in turn. An interface named twice is refused (its
+     * frames would be charged twice).
+     *
+     * @param maxFrames frames over all interfaces after which {@link #read} ends the input (0: until {@link #stop})
+     */
+    public static LiveSource open(java.util.List<String> devices, int snaplen, boolean promiscuous, long maxFrames)
+            throws IOException {
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("an interface name is needed");
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            String device = devices.get(i);
+            if (device == null || device.isBlank()) {
+                throw new IllegalArgumentException("an interface name is needed");
+            }
+            if (devices.subList(0, i).contains(device)) {
+                throw new IllegalArgumentException(
+                        "interface " + device + " is named twice (its frames would be charged twice)");
+            }
         }
         if (snaplen < 64 || snaplen > 262_144) {
             throw new IllegalArgumentException("snaplen=" + snaplen + " must be 64..262144");
@@ -170,44 +223,84 @@ public final class LiveSource implements CaptureSource {
             throw new IllegalArgumentException("maxFrames=" + maxFrames + " must be >= 0");
         }
         Native n = lib();
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment errbuf = scratch.allocate(PCAP_ERRBUF_SIZE);
-            MemorySegment p = (MemorySegment) n.create.invokeExact(scratch.allocateFrom(device), errbuf);
-            if (p.address() == 0) {
-                throw new IOException(device + ": " + errbuf.getString(0));
+        int count = devices.size();
+        MemorySegment[] handles = new MemorySegment[count];
+        int[] linkTypes = new int[count];
+        int[] fds = new int[count];
+        boolean[] nanos = new boolean[count];
+        int opened = 0;
+        try {
+            for (; opened < count; opened++) {
+                String device = devices.get(opened);
+                try (Arena scratch = Arena.ofConfined()) {
+                    MemorySegment errbuf = scratch.allocate(PCAP_ERRBUF_SIZE);
+                    MemorySegment p = (MemorySegment) n.create.invokeExact(scratch.allocateFrom(device), errbuf);
+                    if (p.address() == 0) {
+                        throw new IOException(device + ": " + errbuf.getString(0));
+                    }
+                    try {
+                        fds[opened] = activate(n, p, device, snaplen, promiscuous, errbuf, nanos, opened);
+                        linkTypes[opened] = linkTypeOf((int) n.datalink.invokeExact(p));
+                    } catch (IOException | RuntimeException e) {
+                        n.close.invokeExact(p);
+                        throw e;
+                    }
+                    handles[opened] = p;
+                }
             }
-            try {
-                check(n, p, device, "snaplen", (int) n.setSnaplen.invokeExact(p, snaplen));
-                check(n, p, device, "promiscuous mode", (int) n.setPromisc.invokeExact(p, promiscuous ? 1 : 0));
-                // frames as they come (no kernel block to fill first)
-                check(n, p, device, "immediate mode", (int) n.setImmediate.invokeExact(p, 1));
-                check(n, p, device, "buffer size", (int) n.setBufferSize.invokeExact(p, 64 << 20));
-                // nanosecond stamps where the kernel gives them; a device that cannot keeps microseconds
-                int precision = (int) n.setTstampPrecision.invokeExact(p, PCAP_TSTAMP_PRECISION_NANO);
-                int status = (int) n.activate.invokeExact(p);
-                if (status < 0) {
-                    throw new IOException(device + ": " + activateError(error(n, p), status));
-                }
-                // non-blocking reads, and a poll of our own with a timeout: a blocking read's timeout is the kernel
-                // ring's block timeout, which some kernels never fire on a quiet interface (a read then never
-                // returns and a stop is never seen)
-                if ((int) n.setNonblock.invokeExact(p, 1, errbuf) != 0) {
-                    throw new IOException(device + ": cannot read without blocking: " + errbuf.getString(0));
-                }
-                int fd = (int) n.selectableFd.invokeExact(p);
-                if (fd < 0) {
-                    throw new IOException(device + ": libpcap gives no descriptor to wait on");
-                }
-                int dlt = (int) n.datalink.invokeExact(p);
-                return new LiveSource(n, device, p, linkTypeOf(dlt), maxFrames, fd, precision == 0);
-            } catch (IOException | RuntimeException e) {
-                n.close.invokeExact(p);
-                throw e;
-            }
+            return new LiveSource(n, devices.toArray(String[]::new), handles, linkTypes, fds, nanos, maxFrames);
         } catch (IOException | RuntimeException | Error e) {
+            closeAll(n, handles, opened);
             throw e;
         } catch (Throwable t) {
-            throw new IOException(device + ": " + t, t);
+            closeAll(n, handles, opened);
+            throw new IOException(devices.get(Math.min(opened, count - 1)) + ": " + t, t);
+        }
+    }
+
+    /** Sets up and activates a created handle; returns the descriptor to wait on. */
+    private static int activate(
+            Native n,
+            MemorySegment p,
+            String device,
+            int snaplen,
+            boolean promiscuous,
+            MemorySegment errbuf,
+            boolean[] nanos,
+            int index)
+            throws Throwable {
+        check(n, p, device, "snaplen", (int) n.setSnaplen.invokeExact(p, snaplen));
+        check(n, p, device, "promiscuous mode", (int) n.setPromisc.invokeExact(p, promiscuous ? 1 : 0));
+        // frames as they come (no kernel block to fill first)
+        check(n, p, device, "immediate mode", (int) n.setImmediate.invokeExact(p, 1));
+        check(n, p, device, "buffer size", (int) n.setBufferSize.invokeExact(p, 64 << 20));
+        // nanosecond stamps where the kernel gives them; a device that cannot keeps microseconds
+        int precision = (int) n.setTstampPrecision.invokeExact(p, PCAP_TSTAMP_PRECISION_NANO);
+        int status = (int) n.activate.invokeExact(p);
+        if (status < 0) {
+            throw new IOException(device + ": " + activateError(error(n, p), status));
+        }
+        // non-blocking reads, and a poll of our own with a timeout: a blocking read's timeout is the kernel ring's
+        // block timeout, which some kernels never fire on a quiet interface (a read then never returns and a stop is
+        // never seen); the poll also waits on every interface at once
+        if ((int) n.setNonblock.invokeExact(p, 1, errbuf) != 0) {
+            throw new IOException(device + ": cannot read without blocking: " + errbuf.getString(0));
+        }
+        int fd = (int) n.selectableFd.invokeExact(p);
+        if (fd < 0) {
+            throw new IOException(device + ": libpcap gives no descriptor to wait on");
+        }
+        nanos[index] = precision == 0;
+        return fd;
+    }
+
+    private static void closeAll(Native n, MemorySegment[] handles, int count) {
+        for (int i = 0; i < count; i++) {
+            try {
+                n.close.invokeExact(handles[i]);
+            } catch (Throwable t) {
+                // nothing left to release on our side
+            }
         }
     }
 
@@ -247,48 +340,74 @@ public final class LiveSource implements CaptureSource {
             return END_OF_INPUT;
         }
         int delivered = 0;
+        int count = handles.length;
         try {
-            while (delivered < maxFrames) {
-                if (this.maxFrames > 0 && stats.frames >= this.maxFrames) {
-                    stopped = true;
-                    break;
+            while (delivered < maxFrames && !stopped) {
+                // one turn over the interfaces, starting where the last read left off
+                int taken = 0;
+                for (int k = 0; k < count && delivered < maxFrames && !stopped; k++) {
+                    int i = next;
+                    next = next + 1 == count ? 0 : next + 1;
+                    int turn = Math.min(TURN, maxFrames - delivered);
+                    int got = readInterface(i, handler, turn);
+                    taken += got;
+                    delivered += got;
                 }
-                int status = (int) n.nextEx.invokeExact(handle, headerOut, dataOut);
-                if (status == 1) {
-                    MemorySegment header = headerOut.get(ValueLayout.ADDRESS, 0).reinterpret(24);
-                    long data = dataOut.get(ValueLayout.ADDRESS, 0).address();
-                    int caplen = header.get(ValueLayout.JAVA_INT, HDR_CAPLEN);
-                    int len = header.get(ValueLayout.JAVA_INT, HDR_LEN);
-                    long seconds = header.get(ValueLayout.JAVA_LONG, HDR_SEC);
-                    long fraction = header.get(ValueLayout.JAVA_LONG, HDR_FRACTION);
-                    long timeNs = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1000);
-                    stats.frames++;
-                    stats.capturedBytes += caplen;
-                    if (caplen < len) {
-                        stats.truncatedFrames++;
-                    }
-                    handler.onFrame(EVERYTHING, data, caplen, len, timeNs, 0, linkType);
-                    delivered++;
-                } else if (status == 0) {
-                    // nothing waiting: wait for the descriptor once, then hand back what this read delivered
+                if (taken == 0) {
+                    // nothing waiting anywhere: wait for a descriptor once, then hand back what this read delivered
                     if (delivered > 0 || stopped) {
                         break;
                     }
-                    pollFd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-                    int ready = (int) n.poll.invokeExact(pollFd, 1L, POLL_MS);
+                    for (int i = 0; i < count; i++) {
+                        pollFds.set(ValueLayout.JAVA_SHORT, 8L * i + 6, (short) 0);
+                    }
+                    int ready = (int) n.poll.invokeExact(pollFds, (long) count, POLL_MS);
                     if (ready <= 0) {
                         break;
                     }
-                } else {
-                    throw new IOException(device + ": capture failed: " + error(n, handle));
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
-            throw new IOException(device + ": " + t, t);
+            throw new IOException(devices[0] + ": " + t, t);
         }
         return delivered == 0 && stopped ? END_OF_INPUT : delivered;
+    }
+
+    /** Up to {@code limit} frames waiting on interface {@code i}; stops the source at the frame limit. */
+    private int readInterface(int i, FrameHandler handler, int limit) throws Throwable {
+        MemorySegment handle = handles[i];
+        int delivered = 0;
+        while (delivered < limit) {
+            if (this.maxFrames > 0 && stats.frames >= this.maxFrames) {
+                stopped = true;
+                break;
+            }
+            int status = (int) n.nextEx.invokeExact(handle, headerOut, dataOut);
+            if (status == 1) {
+                MemorySegment header = headerOut.get(ValueLayout.ADDRESS, 0).reinterpret(24);
+                long data = dataOut.get(ValueLayout.ADDRESS, 0).address();
+                int caplen = header.get(ValueLayout.JAVA_INT, HDR_CAPLEN);
+                int len = header.get(ValueLayout.JAVA_INT, HDR_LEN);
+                long seconds = header.get(ValueLayout.JAVA_LONG, HDR_SEC);
+                long fraction = header.get(ValueLayout.JAVA_LONG, HDR_FRACTION);
+                long timeNs = seconds * 1_000_000_000L + (nanos[i] ? fraction : fraction * 1000);
+                stats.frames++;
+                stats.capturedBytes += caplen;
+                framesPerInterface[i]++;
+                if (caplen < len) {
+                    stats.truncatedFrames++;
+                }
+                handler.onFrame(EVERYTHING, data, caplen, len, timeNs, i, linkTypes[i]);
+                delivered++;
+            } else if (status == 0) {
+                break;
+            } else {
+                throw new IOException(devices[i] + ": capture failed: " + error(n, handle));
+            }
+        }
+        return delivered;
     }
 
     /** Ends the capture: the next {@link #read} (or the one waiting now) returns the end of input. Any thread. */
@@ -296,30 +415,57 @@ public final class LiveSource implements CaptureSource {
         stopped = true;
     }
 
-    /** Frames the kernel dropped because its buffer was full (libpcap's ps_drop), as of the last call. */
+    /** Frames the kernel dropped because its buffer was full (libpcap's ps_drop), over all interfaces. */
     public long drops() {
         refreshStats();
-        return lastDrops;
+        long sum = 0;
+        for (long d : lastDrops) {
+            sum += d;
+        }
+        return sum;
     }
 
-    /** Frames the interface dropped (ps_ifdrop), as of the last call. */
+    /** Frames the interfaces dropped (ps_ifdrop), over all interfaces. */
     public long interfaceDrops() {
         refreshStats();
-        return lastInterfaceDrops;
+        long sum = 0;
+        for (long d : lastInterfaceDrops) {
+            sum += d;
+        }
+        return sum;
+    }
+
+    /** Frames the kernel dropped on interface {@code i} (ps_drop), as of the last call. */
+    public long drops(int i) {
+        refreshStats();
+        return lastDrops[i];
+    }
+
+    /** Frames interface {@code i} itself dropped (ps_ifdrop), as of the last call. */
+    public long interfaceDrops(int i) {
+        refreshStats();
+        return lastInterfaceDrops[i];
+    }
+
+    /** Frames delivered from interface {@code i}. */
+    public long frames(int i) {
+        return framesPerInterface[i];
     }
 
     private void refreshStats() {
         if (closed) {
             return;
         }
-        try {
-            if ((int) n.stats.invokeExact(handle, statsOut) == 0) {
-                // struct pcap_stat: u_int ps_recv, ps_drop, ps_ifdrop
-                lastDrops = Integer.toUnsignedLong(statsOut.get(ValueLayout.JAVA_INT, 4));
-                lastInterfaceDrops = Integer.toUnsignedLong(statsOut.get(ValueLayout.JAVA_INT, 8));
+        for (int i = 0; i < handles.length; i++) {
+            try {
+                if ((int) n.stats.invokeExact(handles[i], statsOut) == 0) {
+                    // struct pcap_stat: u_int ps_recv, ps_drop, ps_ifdrop
+                    lastDrops[i] = Integer.toUnsignedLong(statsOut.get(ValueLayout.JAVA_INT, 4));
+                    lastInterfaceDrops[i] = Integer.toUnsignedLong(statsOut.get(ValueLayout.JAVA_INT, 8));
+                }
+            } catch (Throwable t) {
+                // the counters stay as last read
             }
-        } catch (Throwable t) {
-            // the counters stay as last read
         }
     }
 
@@ -330,12 +476,12 @@ public final class LiveSource implements CaptureSource {
 
     @Override
     public String interfaceName(int interfaceId) {
-        return interfaceId == 0 ? device : null;
+        return interfaceId >= 0 && interfaceId < devices.length ? devices[interfaceId] : null;
     }
 
     @Override
     public int interfaceCount() {
-        return 1;
+        return devices.length;
     }
 
     @Override
@@ -345,12 +491,17 @@ public final class LiveSource implements CaptureSource {
 
     @Override
     public String description() {
-        return "interface " + device;
+        return (devices.length == 1 ? "interface " : "interfaces ") + String.join(", ", devices);
     }
 
-    /** The link type of the interface's frames (a {@link LinkType} value). */
+    /** The link type of the first interface's frames (a {@link LinkType} value). */
     public int linkType() {
-        return linkType;
+        return linkTypes[0];
+    }
+
+    /** The link type of interface {@code i}'s frames (a {@link LinkType} value). */
+    public int linkType(int i) {
+        return linkTypes[i];
     }
 
     @Override
@@ -358,11 +509,7 @@ public final class LiveSource implements CaptureSource {
         if (!closed) {
             refreshStats();
             closed = true;
-            try {
-                n.close.invokeExact(handle);
-            } catch (Throwable t) {
-                // nothing left to release on our side
-            }
+            closeAll(n, handles, handles.length);
             arena.close();
         }
     }

@@ -85,6 +85,122 @@ class LiveSourceTest {
     }
 
     @Test
+    void shouldReadSeveralInterfacesAsOneSourceEachFrameWithItsInterface() throws Exception {
+        // "lo" and "any" (every interface, Linux cooked headers): each datagram on the loopback is seen once on each,
+        // so a frame's interface id, name and link type must say which handle it came from
+        LiveSource source;
+        try {
+            source = LiveSource.open(List.of("lo", "any"), 65_535, false, 0);
+        } catch (IOException e) {
+            Assumptions.assumeTrue(
+                    !e.getMessage().contains("permission denied")
+                            && !e.getMessage().contains("needs libpcap"),
+                    "live capture is not possible here: " + e.getMessage());
+            throw e;
+        }
+        try (source;
+                DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            assertThat(source.interfaceCount()).isEqualTo(2);
+            assertThat(source.interfaceName(0)).isEqualTo("lo");
+            assertThat(source.interfaceName(1)).isEqualTo("any");
+            assertThat(source.interfaceName(2)).isNull();
+            assertThat(source.description()).isEqualTo("interfaces lo, any");
+            assertThat(source.linkType(0)).isEqualTo(LinkType.ETHERNET);
+            assertThat(source.linkType(1)).isIn(LinkType.LINUX_SLL, LinkType.LINUX_SLL2);
+            int port = socket.getLocalPort();
+            int sent = 40;
+            for (int i = 0; i < sent; i++) {
+                byte[] payload = new byte[60 + i];
+                socket.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port));
+            }
+            int[] seen = new int[2];
+            long[] payloadBytes = new long[2];
+            FrameHandler handler = (data, offset, captured, original, timeNs, interfaceId, linkType) -> {
+                assertThat(linkType).isEqualTo(source.linkType(interfaceId));
+                // Ethernet's header is 14 bytes, Linux cooked v1 16 and v2 20
+                int link = linkType == LinkType.ETHERNET ? 14 : linkType == LinkType.LINUX_SLL ? 16 : 20;
+                if (captured > link + 28
+                        && data.get(ValueLayout.JAVA_BYTE, offset + link) == 0x45
+                        && data.get(ValueLayout.JAVA_BYTE, offset + link + 9) == 17
+                        && Short.toUnsignedInt(data.get(U16, offset + link + 22)) == port) {
+                    seen[interfaceId]++;
+                    payloadBytes[interfaceId] += captured - link - 28;
+                }
+            };
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((seen[0] < sent || seen[1] < sent) && System.nanoTime() < deadline) {
+                assertThat(source.read(handler, 16)).isNotEqualTo(CaptureSource.END_OF_INPUT);
+            }
+            long expected = 0;
+            for (int i = 0; i < sent; i++) {
+                expected += 60 + i;
+            }
+            assertThat(seen).containsExactly(sent, sent);
+            assertThat(payloadBytes).containsExactly(expected, expected);
+            assertThat(source.frames(0)).isGreaterThanOrEqualTo(sent);
+            assertThat(source.frames(1)).isGreaterThanOrEqualTo(sent);
+            assertThat(source.stats().frames).isEqualTo(source.frames(0) + source.frames(1));
+            assertThat(source.drops()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRefuseAnInterfaceNamedTwice() {
+        assertThatThrownBy(() -> LiveSource.open(List.of("lo", "any", "lo"), 65_535, false, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("interface lo is named twice (its frames would be charged twice)");
+        assertThatThrownBy(() -> LiveSource.open(List.of(), 65_535, false, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("an interface name is needed");
+    }
+
+    @Test
+    void shouldCloseTheInterfacesOpenedBeforeOneThatFails() throws Exception {
+        // the second interface does not exist: the error names it, and the loopback handle opened first is closed
+        // (a leak would show as a capture socket left open in this process)
+        long before = packetSockets();
+        assertThatThrownBy(() -> {
+                    try {
+                        LiveSource.open(List.of("lo", "no-such-if1"), 65_535, false, 0)
+                                .close();
+                    } catch (IOException e) {
+                        Assumptions.assumeTrue(
+                                !e.getMessage().contains("permission denied")
+                                        && !e.getMessage().contains("needs libpcap"),
+                                e.getMessage());
+                        throw e;
+                    }
+                })
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("no-such-if1: ");
+        assertThat(packetSockets()).isEqualTo(before);
+    }
+
+    /** Packet sockets this process holds (the descriptors of libpcap's Linux captures). */
+    private static long packetSockets() throws IOException {
+        java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var list = java.nio.file.Files.list(fds)) {
+            for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) list::iterator) {
+                try {
+                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed while listed
+                }
+            }
+        }
+        // /proc/net/packet lists the packet sockets of the namespace with their inode in the last column
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/packet")).stream()
+                .skip(1)
+                .map(line -> line.trim().split("\\s+"))
+                .filter(cols -> inodes.contains(cols[cols.length - 1]))
+                .count();
+    }
+
+    @Test
     void shouldEndTheInputWhenStoppedFromAnotherThreadWhileWaiting() throws Exception {
         try (LiveSource source = openLoopback(0)) {
             Thread stopper = Thread.ofPlatform().start(() -> {
