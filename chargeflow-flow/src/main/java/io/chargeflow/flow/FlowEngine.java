@@ -75,9 +75,11 @@ public final class FlowEngine implements AutoCloseable {
             int frames;
             while ((frames = source.read(flowManager, READ_BATCH)) != CaptureSource.END_OF_INPUT) {
                 if (frames == 0 && source.isLive()) {
-                    // a quiet interface: packet time follows the clock, so idle sessions still time out
+                    // a quiet interface: packet time follows the clock, so idle sessions still time out; it stays
+                    // behind by the longest a frame can still be on its way
                     java.time.Instant now = java.time.Instant.now();
-                    flowManager.advanceTime(now.getEpochSecond() * 1_000_000_000L + now.getNano());
+                    flowManager.advanceTime(
+                            now.getEpochSecond() * 1_000_000_000L + now.getNano() - source.deliveryDelayNs());
                 }
                 flowManager.flush();
                 if (progress != null) {

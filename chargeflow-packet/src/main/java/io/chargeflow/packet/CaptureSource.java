@@ -40,6 +40,15 @@ public interface CaptureSource extends AutoCloseable {
         return false;
     }
 
+    /**
+     * For a live source: how late, at most, a frame is handed over after its timestamp (the kernel gives frames in
+     * blocks). Packet time that follows the clock on a quiet interface stays this far behind it, so a frame still on
+     * its way is never older than the time the sessions were already swept at.
+     */
+    default long deliveryDelayNs() {
+        return 0;
+    }
+
     /** The file or interface read, for messages. */
     String description();
 
