@@ -217,10 +217,12 @@ public final class Processor implements Runnable {
     /** Posts a control message (any thread). */
     void post(Object message) {
         inbox.offer(message);
+        ring.wakeConsumer();
     }
 
     @Override
     public void run() {
+        ring.consumer(Thread.currentThread());
         try {
             runLoop();
         } catch (Throwable t) {
@@ -353,19 +355,29 @@ public final class Processor implements Runnable {
     }
 
     /**
-     * Backs off when the ring is empty: a few spins, then parking that grows to a millisecond. Processors must not
-     * yield-spin: on a machine with as many cores as threads they would take the reader's core, and the ring (tens of
-     * thousands of records) absorbs a millisecond of input at line rate.
+     * Backs off when the ring is empty: a few spins, then parking that grows from 20 us to 320 us, then sleep until
+     * the reader publishes records or a message is posted ({@link RecordRing#sleep}; at most {@link #SLEEP_NS}, so
+     * that sweeps still follow packet time). Processors must not yield-spin: on a machine with as many cores as threads
+     * they would take the reader's core, and the ring (tens of thousands of records) absorbs milliseconds of input at
+     * line rate. Parking on a timer for good, as before the sleep, woke an idle processor a thousand times a second.
      */
     private int idle(int idle) {
         idleLoops++;
         if (idle < 16) {
             Thread.onSpinWait();
+        } else if (idle < 32) {
+            LockSupport.parkNanos(20_000L << ((idle - 16) >> 2));
         } else {
-            LockSupport.parkNanos(Math.min(1_000_000L, 20_000L << Math.min(6, (idle - 16) >> 2)));
+            ring.sleep(SLEEP_NS, messagesWaiting);
         }
         return idle + 1;
     }
+
+    /** The longest an idle processor sleeps without being woken. */
+    private static final long SLEEP_NS = 50_000_000L;
+
+    /** Whether the inbox holds a message (an idle processor does not sleep on one). */
+    private final java.util.function.BooleanSupplier messagesWaiting = () -> !inbox.isEmpty();
 
     /** Meters one record; {@code hash} is its key's (see {@link KeyIndex#find(int, long, long)}). */
     private void onRecord(long[] buffer, int offset, int hash) {
@@ -574,8 +586,7 @@ public final class Processor implements Runnable {
                     peerKeyLo,
                     ipv6PrefixLength,
                     timeNs / NANOS_PER_MS,
-                    (hi, lo, atMs, holder, fromMs, untilMs) ->
-                            inbox.offer(new PeerAnswer(keyHi, keyLo, hi, lo, holder)));
+                    (hi, lo, atMs, holder, fromMs, untilMs) -> post(new PeerAnswer(keyHi, keyLo, hi, lo, holder)));
         }
     }
 
@@ -651,7 +662,7 @@ public final class Processor implements Runnable {
         if (Thread.currentThread() == lookupThread) {
             immediateAnswer = answer;
         } else {
-            inbox.offer(answer);
+            post(answer);
         }
     }
 

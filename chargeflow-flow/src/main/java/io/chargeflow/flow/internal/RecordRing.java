@@ -21,6 +21,7 @@ public final class RecordRing extends RingConsumerFields {
     private static final VarHandle HEAD;
     private static final VarHandle DONE;
     private static final VarHandle WATERMARK;
+    private static final VarHandle SLEEPING;
 
     static {
         try {
@@ -29,6 +30,7 @@ public final class RecordRing extends RingConsumerFields {
             HEAD = lookup.findVarHandle(RingConsumerFields.class, "publishedHead", long.class);
             DONE = lookup.findVarHandle(RingConsumerFields.class, "producerDone", boolean.class);
             WATERMARK = lookup.findVarHandle(RingPublishedFields.class, "watermarkNs", long.class);
+            SLEEPING = lookup.findVarHandle(RingPublishedFields.class, "consumerSleeping", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -80,9 +82,24 @@ public final class RecordRing extends RingConsumerFields {
         return tail - (long) TAIL.getOpaque(this);
     }
 
-    /** Makes every committed record visible to the consumer. */
+    /**
+     * Makes every committed record visible to the consumer, and wakes it if it went to sleep on an empty ring (see
+     * {@link #sleep}). The store and the look at the consumer's flag are ordered (a volatile store, then a volatile
+     * load), as the consumer's are the other way round, so a consumer that saw no record is always woken.
+     */
     public void publish() {
-        TAIL.setRelease(this, tail);
+        TAIL.setVolatile(this, tail);
+        wakeConsumer();
+    }
+
+    /** Unparks the consumer if it sleeps (any thread: a message for it was posted). */
+    public void wakeConsumer() {
+        if ((boolean) SLEEPING.getVolatile(this)) {
+            Thread t = consumer;
+            if (t != null) {
+                java.util.concurrent.locks.LockSupport.unpark(t);
+            }
+        }
     }
 
     /** The producer's latest packet time, so an idle processor can still expire sessions on packet time. */
@@ -92,8 +109,9 @@ public final class RecordRing extends RingConsumerFields {
 
     /** Marks the end of input: after the consumer drains what was published, no more records come. */
     public void producerDone() {
-        publish();
-        DONE.setRelease(this, true);
+        TAIL.setVolatile(this, tail);
+        DONE.setVolatile(this, true);
+        wakeConsumer();
     }
 
     // ---- consumer side (processor thread) ----
@@ -121,6 +139,24 @@ public final class RecordRing extends RingConsumerFields {
     public long watermarkNs() {
         return (long) WATERMARK.getAcquire(this);
     }
+
+    /** The consumer's thread, woken by {@link #publish} when it sleeps. */
+    public void consumer(Thread thread) {
+        consumer = thread;
+    }
+
+    /**
+     * The consumer goes to sleep for at most {@code maxNanos} unless a record, or whatever {@code awake} tells of, is
+     * there already: it raises its flag first and looks after (a volatile store, then volatile loads), so a producer
+     * publishing meanwhile sees the flag and unparks it. The timeout bounds what a missed wake could cost.
+     */
+    public void sleep(long maxNanos, java.util.function.BooleanSupplier awake) {
+        SLEEPING.setVolatile(this, true);
+        if (available() == 0 && !isProducerDone() && !awake.getAsBoolean()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(maxNanos);
+        }
+        SLEEPING.setVolatile(this, false);
+    }
 }
 
 /**
@@ -145,6 +181,10 @@ abstract class RingPad1 extends RingProducerFields {
 abstract class RingPublishedFields extends RingPad1 {
     volatile long publishedTail;
     volatile long watermarkNs;
+    /** Set while the consumer sleeps on an empty ring (see RecordRing.sleep); read by the producer after publishing. */
+    volatile boolean consumerSleeping;
+    /** The consumer's thread (set before it starts). */
+    volatile Thread consumer;
 }
 
 abstract class RingPad2 extends RingPublishedFields {
