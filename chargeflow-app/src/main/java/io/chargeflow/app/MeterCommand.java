@@ -59,6 +59,14 @@ final class MeterCommand implements Callable<Integer> {
     @Option(names = "--no-promiscuous", description = "With --interface: only frames addressed to this host.")
     boolean noPromiscuous;
 
+    @Option(
+            names = "--status-every",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "With --interface: print a status line this often (frames and rate, kernel drops, sessions,"
+                    + " CDRs durable; default 10s; 0 = never).")
+    java.time.Duration statusEvery = java.time.Duration.ofSeconds(10);
+
     @Option(names = "--out", paramLabel = "FILE", description = "Per-subscriber usage CSV (default: usage.csv).")
     Path out = Path.of("usage.csv");
 
@@ -104,6 +112,9 @@ final class MeterCommand implements Callable<Integer> {
         if (!live && (duration != null || count != 0)) {
             throw new UserException("--duration and --count apply to --interface only");
         }
+        if (statusEvery.isNegative()) {
+            throw new UserException("--status-every must not be negative");
+        }
         if (count < 0 || (duration != null && (duration.isNegative() || duration.isZero()))) {
             throw new UserException("--count and --duration must be positive");
         }
@@ -122,13 +133,25 @@ final class MeterCommand implements Callable<Integer> {
         MeterResult result;
         Directory directory = database.given() ? Directory.open(database.options(), context) : null;
         CdrOptions.Journal journal = null;
+        LiveStatus status = null;
         try {
             if (radius != null) {
                 directory.startRadius(radius, radiusClients);
             }
             journal = cdr.openJournal(context);
+            CdrOptions.Journal opened = journal;
+            status = capture != null && !quiet && !statusEvery.isZero()
+                    ? new LiveStatus(err, statusEvery, capture.source(), opened == null ? null : opened::acknowledged)
+                    : null;
             result = capture != null
-                    ? MeterRun.runInputs(List.of(capture.input()), context, null, sessions, null, directory)
+                    ? MeterRun.runInputs(
+                            List.of(capture.input()),
+                            context,
+                            null,
+                            sessions,
+                            null,
+                            directory,
+                            status == null ? null : status::start)
                     : MeterRun.run(
                             captures,
                             context,
@@ -137,6 +160,9 @@ final class MeterCommand implements Callable<Integer> {
                             ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null,
                             directory);
         } finally {
+            if (status != null) {
+                status.close();
+            }
             if (journal != null) {
                 journal.close();
             }

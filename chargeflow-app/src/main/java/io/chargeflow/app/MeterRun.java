@@ -48,7 +48,7 @@ final class MeterRun {
         for (Path capture : captures) {
             inputs.add(new Input(capture.toString(), capture, () -> Captures.open(capture)));
         }
-        return runInputs(inputs, context, extraListener, sessionsJsonl, progress, directory);
+        return runInputs(inputs, context, extraListener, sessionsJsonl, progress, directory, null);
     }
 
     /** A source to read: its name for the summary, its file (null for a live interface), how to open it. */
@@ -59,14 +59,18 @@ final class MeterRun {
         CaptureSource open() throws IOException;
     }
 
-    /** One run over {@code inputs}, read in order (a live interface, or files). */
+    /**
+     * One run over {@code inputs}, read in order (a live interface, or files); {@code started} (if not null) is told the
+     * engine once it runs.
+     */
     static MeterResult runInputs(
             List<Input> inputs,
             FlowContext context,
             SessionListener extraListener,
             Path sessionsJsonl,
             ProgressBar progress,
-            Directory directory)
+            Directory directory,
+            java.util.function.Consumer<FlowEngine> started)
             throws IOException, InterruptedException {
         int prefix = context.ipv6PrefixLength();
         try (SessionsJsonlWriter sessionsWriter =
@@ -82,6 +86,9 @@ final class MeterRun {
             engine.start();
             if (directory != null) {
                 directory.attach(engine);
+            }
+            if (started != null) {
+                started.accept(engine);
             }
             try {
                 for (Input input : inputs) {

@@ -116,6 +116,10 @@ class LiveMeterTest {
                     "ifname:lo=subscriber",
                     "--side-rule",
                     "ifname:any=network",
+                    "--status-every",
+                    "1s",
+                    "--journal",
+                    dir.resolve("journal").toString(),
                     "--summary-json",
                     summary.toString(),
                     "--out",
@@ -135,6 +139,19 @@ class LiveMeterTest {
         assertThat(printed)
                 .containsPattern("live: +[0-9,]+ frames from lo; dropped by the kernel 0, by the interface 0")
                 .containsPattern("live: +[0-9,]+ frames from any; dropped by the kernel 0, by the interface 0");
+        // a status line a second while it ran; the second comes two seconds after the engine started, and the
+        // datagrams were sent at most 1.5 s after it (the sender's wait began before the meter did): it counts them
+        // all, lo's and any's frames, and the session of 127.0.0.4 open
+        assertThat(printed)
+                .containsPattern(
+                        "live status: +0:00:01, [0-9,]+ frames \\([0-9,]+/s\\), kernel drops 0; sessions [0-9,]+"
+                                + " open, [0-9,]+ closed; [0-9,]+ CDRs durable");
+        java.util.regex.Matcher second = java.util.regex.Pattern.compile(
+                        "live status: +0:00:02, ([0-9,]+) frames .*sessions ([0-9,]+) open")
+                .matcher(printed);
+        assertThat(second.find()).as(printed).isTrue();
+        assertThat(Long.parseLong(second.group(1).replace(",", ""))).isGreaterThanOrEqualTo(2L * sent);
+        assertThat(Long.parseLong(second.group(2).replace(",", ""))).isGreaterThanOrEqualTo(1);
     }
 
     @Test

@@ -159,6 +159,10 @@ public final class LiveSource implements CaptureSource {
     private boolean closed;
     private final long[] lastDrops;
     private final long[] lastInterfaceDrops;
+    /** The drops over all interfaces as last taken (see {@link #recentDrops}). */
+    private volatile long recentDrops;
+
+    private long lastRefreshNs = System.nanoTime();
     /** The interface the next read starts with (reads take turns). */
     private int next;
 
@@ -394,6 +398,12 @@ public final class LiveSource implements CaptureSource {
         if (delivered > 0) {
             busy = true;
         }
+        long now = System.nanoTime();
+        if (now - lastRefreshNs >= 1_000_000_000L) {
+            // the drop counters, for readers on other threads (a status line), at most once a second
+            lastRefreshNs = now;
+            refreshStats();
+        }
         return delivered == 0 && stopped ? END_OF_INPUT : delivered;
     }
 
@@ -448,6 +458,14 @@ public final class LiveSource implements CaptureSource {
         return sum;
     }
 
+    /**
+     * {@link #drops()} as the reading thread last took it (at most a second old while reads go on): for other threads,
+     * which must not call into libpcap's handles while the reader does.
+     */
+    public long recentDrops() {
+        return recentDrops;
+    }
+
     /** Frames the interfaces dropped (ps_ifdrop), over all interfaces. */
     public long interfaceDrops() {
         refreshStats();
@@ -479,6 +497,7 @@ public final class LiveSource implements CaptureSource {
         if (closed) {
             return;
         }
+        long sum = 0;
         for (int i = 0; i < handles.length; i++) {
             try {
                 if ((int) n.stats.invokeExact(handles[i], statsOut) == 0) {
@@ -489,7 +508,9 @@ public final class LiveSource implements CaptureSource {
             } catch (Throwable t) {
                 // the counters stay as last read
             }
+            sum += lastDrops[i];
         }
+        recentDrops = sum;
     }
 
     @Override
