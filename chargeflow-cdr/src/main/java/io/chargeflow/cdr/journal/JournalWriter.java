@@ -84,6 +84,9 @@ public final class JournalWriter implements AutoCloseable {
      */
     Runnable beforeWake = () -> {};
 
+    /** Runs on the writer thread before each batch is written: tests hold the writer back with it. */
+    Runnable beforeWrite = () -> {};
+
     /** Put on the queue by {@link #close} to wake an idle writer at once; never written. */
     private static final Entry WAKE = new Entry((byte) 0, new byte[0], null);
     /** The longest an idle writer waits for a record before it looks at the segment's age again. */
@@ -316,6 +319,7 @@ public final class JournalWriter implements AutoCloseable {
                 }
                 collectBatch(first);
                 if (!batch.isEmpty()) {
+                    beforeWrite.run();
                     writeBatch();
                 }
             }

@@ -354,6 +354,105 @@ class JournalWriterTest {
         assertThat(frames.get(1)).isEqualTo(payload(2));
     }
 
+    /** A batch of {@code count} records of {@code size} bytes each (record i filled with byte i). */
+    private static byte[] bigBatch(int count, int size) {
+        byte[] records = new byte[count * (4 + size)];
+        for (int i = 0, at = 0; i < count; i++, at += 4 + size) {
+            ByteBuffer.wrap(records, at, 4)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putInt(size);
+            java.util.Arrays.fill(records, at + 4, at + 4 + size, (byte) i);
+        }
+        return records;
+    }
+
+    @Test
+    void shouldHoldProducersBackWhileTheBoundOfQueuedBytesIsReachedAndLetThemOnAsTheWriterCatchesUp() throws Exception {
+        // batches of just over an eighth of the bound: seven fit, the eighth must wait until the writer wrote some
+        int size = 64 * 1024 - 4;
+        int perBatch = (int) (JournalWriter.MAX_QUEUED_BYTES / 8 / (4 + size)) + 1;
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (JournalWriter w = JournalWriter.open(context())) {
+            w.beforeWrite = () -> {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            java.util.concurrent.atomic.AtomicInteger appended = new java.util.concurrent.atomic.AtomicInteger();
+            Thread producer = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int b = 0; b < 9; b++) {
+                        byte[] batch = bigBatch(perBatch, size);
+                        w.appendBatch((byte) 1, batch, batch.length, perBatch, null);
+                        appended.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                        .isTrue();
+                // the writer took the first batch and is held before writing it: its bytes still count as queued
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (appended.get() < 7 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(300);
+                assertThat(appended.get()).isEqualTo(7);
+                assertThat(producer.isAlive()).isTrue();
+                assertThat(w.durableSequence()).isZero();
+            } finally {
+                // a failed check must not leave the writer held (closing the journal would wait for it)
+                release.countDown();
+            }
+            producer.join(20_000);
+            assertThat(producer.isAlive()).isFalse();
+            assertThat(appended.get()).isEqualTo(9);
+            w.sync();
+            assertThat(w.durableSequence()).isEqualTo(9L * perBatch);
+        }
+        List<Long> seen = sequences(dir);
+        assertThat(seen).hasSize(9 * perBatch);
+        assertThat(seen.getLast()).isEqualTo(9L * perBatch);
+    }
+
+    @Test
+    void shouldRefuseAnOfferWhileMoreThanTheBoundIsQueuedButLetOneBatchLargerThanItIntoAnEmptyQueue() throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (JournalWriter w = JournalWriter.open(context())) {
+            w.beforeWrite = () -> {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            // one batch over the bound is let in (the queue was empty: it cannot wait for less)
+            int size = 1 << 20;
+            int count = (int) (JournalWriter.MAX_QUEUED_BYTES / (4 + size)) + 2;
+            byte[] huge = bigBatch(count, size);
+            w.appendBatch((byte) 1, huge, huge.length, count, null);
+            try {
+                assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                        .isTrue();
+                assertThat(w.offer((byte) 1, payload(1), null)).isFalse();
+            } finally {
+                release.countDown();
+            }
+            w.sync();
+            assertThat(w.offer((byte) 1, payload(2), null)).isTrue();
+            w.sync();
+            assertThat(w.durableSequence()).isEqualTo(count + 1L);
+        }
+    }
+
     @Test
     void shouldRefuseABatchWhoseLengthsDoNotFitItsBytes() throws Exception {
         try (JournalWriter w = JournalWriter.open(context())) {
