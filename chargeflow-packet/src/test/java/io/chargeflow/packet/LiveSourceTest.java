@@ -24,15 +24,24 @@ class LiveSourceTest {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private static LiveSource openLoopback(long maxFrames) throws IOException {
+        return open(List.of("lo"), maxFrames);
+    }
+
+    /** Opens the interfaces; skips the test, saying why, where this machine cannot capture at all. */
+    private static LiveSource open(List<String> interfaces, long maxFrames) throws IOException {
         try {
-            return LiveSource.open("lo", 65_535, false, maxFrames);
+            return LiveSource.open(interfaces, 65_535, false, maxFrames);
         } catch (IOException e) {
-            Assumptions.assumeTrue(
-                    !e.getMessage().contains("permission denied")
-                            && !e.getMessage().contains("needs libpcap"),
-                    "live capture is not possible here: " + e.getMessage());
+            assumeCapturePossible(e);
             throw e;
         }
+    }
+
+    /** Skips the test when {@code e} says capturing is not possible here (no right to, no libpcap). */
+    private static void assumeCapturePossible(IOException e) {
+        Assumptions.assumeTrue(
+                !e.getMessage().contains("permission denied") && !e.getMessage().contains("needs libpcap"),
+                "live capture is not possible here: " + e.getMessage());
     }
 
     /** The UDP destination port of an Ethernet/IPv4/UDP frame, or -1. */
@@ -88,16 +97,7 @@ class LiveSourceTest {
     void shouldReadSeveralInterfacesAsOneSourceEachFrameWithItsInterface() throws Exception {
         // "lo" and "any" (every interface, Linux cooked headers): each datagram on the loopback is seen once on each,
         // so a frame's interface id, name and link type must say which handle it came from
-        LiveSource source;
-        try {
-            source = LiveSource.open(List.of("lo", "any"), 65_535, false, 0);
-        } catch (IOException e) {
-            Assumptions.assumeTrue(
-                    !e.getMessage().contains("permission denied")
-                            && !e.getMessage().contains("needs libpcap"),
-                    "live capture is not possible here: " + e.getMessage());
-            throw e;
-        }
+        LiveSource source = open(List.of("lo", "any"), 0);
         try (source;
                 DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             assertThat(source.interfaceCount()).isEqualTo(2);
@@ -164,10 +164,7 @@ class LiveSourceTest {
                         LiveSource.open(List.of("lo", "no-such-if1"), 65_535, false, 0)
                                 .close();
                     } catch (IOException e) {
-                        Assumptions.assumeTrue(
-                                !e.getMessage().contains("permission denied")
-                                        && !e.getMessage().contains("needs libpcap"),
-                                e.getMessage());
+                        assumeCapturePossible(e);
                         throw e;
                     }
                 })

@@ -354,6 +354,19 @@ class JournalWriterTest {
         assertThat(frames.get(1)).isEqualTo(payload(2));
     }
 
+    /** Holds the writer before it writes its next batch: {@code held} counts down then, {@code release} lets it on. */
+    private static void hold(
+            JournalWriter w, java.util.concurrent.CountDownLatch held, java.util.concurrent.CountDownLatch release) {
+        w.beforeWrite = () -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
     /** A batch of {@code count} records of {@code size} bytes each (record i filled with byte i). */
     private static byte[] bigBatch(int count, int size) {
         byte[] records = new byte[count * (4 + size)];
@@ -374,14 +387,7 @@ class JournalWriterTest {
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         try (JournalWriter w = JournalWriter.open(context())) {
-            w.beforeWrite = () -> {
-                held.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
+            hold(w, held, release);
             java.util.concurrent.atomic.AtomicInteger appended = new java.util.concurrent.atomic.AtomicInteger();
             Thread producer = Thread.ofPlatform().start(() -> {
                 try {
@@ -426,14 +432,7 @@ class JournalWriterTest {
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         try (JournalWriter w = JournalWriter.open(context())) {
-            w.beforeWrite = () -> {
-                held.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
+            hold(w, held, release);
             // one batch over the bound is let in (the queue was empty: it cannot wait for less)
             int size = 1 << 20;
             int count = (int) (JournalWriter.MAX_QUEUED_BYTES / (4 + size)) + 2;
