@@ -46,10 +46,15 @@ final class LiveCapture implements AutoCloseable {
     }
 
     static LiveCapture open(
-            java.util.List<String> devices, int snaplen, boolean promiscuous, long count, Duration duration)
+            java.util.List<String> devices,
+            int snaplen,
+            boolean promiscuous,
+            long count,
+            Duration duration,
+            String filter)
             throws IOException {
         try {
-            return new LiveCapture(LiveSource.open(devices, snaplen, promiscuous, count), duration);
+            return new LiveCapture(LiveSource.open(devices, snaplen, promiscuous, count, filter), duration);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         } catch (IOException e) {

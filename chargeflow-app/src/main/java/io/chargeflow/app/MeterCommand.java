@@ -60,6 +60,13 @@ final class MeterCommand implements Callable<Integer> {
     boolean noPromiscuous;
 
     @Option(
+            names = "--filter",
+            paramLabel = "EXPR",
+            description = "With --interface: a capture filter (libpcap/tcpdump syntax, e.g. 'vlan and not port 22') the"
+                    + " kernel applies before a frame is copied; frames it drops are never seen or counted.")
+    String filter;
+
+    @Option(
             names = "--status-every",
             paramLabel = "DURATION",
             converter = DurationConverter.class,
@@ -109,8 +116,8 @@ final class MeterCommand implements Callable<Integer> {
                             ? "give capture files or --interface, not both"
                             : "nothing to meter: give capture files (pcap or pcapng) or --interface NAME");
         }
-        if (!live && (duration != null || count != 0)) {
-            throw new UserException("--duration and --count apply to --interface only");
+        if (!live && (duration != null || count != 0 || filter != null)) {
+            throw new UserException("--duration, --count and --filter apply to --interface only");
         }
         if (statusEvery.isNegative()) {
             throw new UserException("--status-every must not be negative");
@@ -118,7 +125,8 @@ final class MeterCommand implements Callable<Integer> {
         if (count < 0 || (duration != null && (duration.isNegative() || duration.isZero()))) {
             throw new UserException("--count and --duration must be positive");
         }
-        LiveCapture capture = live ? LiveCapture.open(liveInterfaces, snaplen, !noPromiscuous, count, duration) : null;
+        LiveCapture capture =
+                live ? LiveCapture.open(liveInterfaces, snaplen, !noPromiscuous, count, duration, filter) : null;
         try {
             return meter(context, err, capture);
         } finally {

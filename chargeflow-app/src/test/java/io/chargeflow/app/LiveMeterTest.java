@@ -155,6 +155,46 @@ class LiveMeterTest {
     }
 
     @Test
+    void shouldChargeOnlyWhatTheCaptureFilterLetsThroughAndNameABadFilter(@TempDir Path dir) throws Exception {
+        assumeCaptureOnLoopback();
+        // two senders on 127.0.0.5 and 127.0.0.6; the filter keeps 127.0.0.5's datagrams only
+        Thread kept = sendLater(InetAddress.getByName("127.0.0.5"), 1500, 20, 100, 0);
+        Thread dropped = sendLater(InetAddress.getByName("127.0.0.6"), 1500, 20, 100, 0);
+        Path usage = dir.resolve("usage.csv");
+        int code = Main.execute(
+                "meter",
+                "--quiet",
+                "--interface",
+                "lo",
+                "--filter",
+                "udp and host 127.0.0.5",
+                "--duration",
+                "3s",
+                "--side-rule",
+                "ifname:lo=subscriber",
+                "--out",
+                usage.toString());
+        kept.join();
+        dropped.join();
+        assertThat(code).isZero();
+        assertThat(Files.readAllLines(usage))
+                .containsExactly(
+                        "subscriber,ul_packets,ul_bytes,dl_packets,dl_bytes",
+                        "127.0.0.5,20," + 20 * (20 + 8 + 100) + ",0,0");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(Main.execute("meter", "--interface", "lo", "--filter", "udp port seventy", "--duration", "1s"))
+                    .isEqualTo(1);
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("--interface lo: filter 'udp port seventy': ");
+    }
+
+    @Test
     void shouldCloseAnIdleSessionByTheClockWhenTheInterfaceFallsQuiet(@TempDir Path dir) throws Exception {
         assumeCaptureOnLoopback();
         InetAddress address = InetAddress.getByName("127.0.0.3");

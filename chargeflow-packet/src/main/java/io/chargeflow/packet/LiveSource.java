@@ -48,6 +48,9 @@ public final class LiveSource implements CaptureSource {
             MethodHandle close,
             MethodHandle setNonblock,
             MethodHandle selectableFd,
+            MethodHandle compile,
+            MethodHandle setFilter,
+            MethodHandle freeCode,
             MethodHandle poll) {}
 
     private static Native lib() throws IOException {
@@ -96,6 +99,9 @@ public final class LiveSource implements CaptureSource {
                 handle(l, "pcap_close", FunctionDescriptor.ofVoid(addr)),
                 handle(l, "pcap_setnonblock", FunctionDescriptor.of(i, addr, i, addr)),
                 handle(l, "pcap_get_selectable_fd", FunctionDescriptor.of(i, addr)),
+                handle(l, "pcap_compile", FunctionDescriptor.of(i, addr, addr, addr, i, i)),
+                handle(l, "pcap_setfilter", FunctionDescriptor.of(i, addr, addr)),
+                handle(l, "pcap_freecode", FunctionDescriptor.ofVoid(addr)),
                 handle(LINKER.defaultLookup(), "poll", FunctionDescriptor.of(i, addr, ValueLayout.JAVA_LONG, i)));
     }
 
@@ -214,6 +220,17 @@ public final class LiveSource implements CaptureSource {
      */
     public static LiveSource open(java.util.List<String> devices, int snaplen, boolean promiscuous, long maxFrames)
             throws IOException {
+        return open(devices, snaplen, promiscuous, maxFrames, null);
+    }
+
+    /**
+     * {@link #open(java.util.List, int, boolean, long)} with a capture filter: a libpcap (tcpdump) expression the
+     * kernel applies to every interface before a frame is copied (e.g. {@code "vlan and not port 22"}); null or blank
+     * for none. A filter that does not compile fails the open with libpcap's message and the expression.
+     */
+    public static LiveSource open(
+            java.util.List<String> devices, int snaplen, boolean promiscuous, long maxFrames, String filter)
+            throws IOException {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("an interface name is needed");
         }
@@ -251,8 +268,11 @@ public final class LiveSource implements CaptureSource {
                     }
                     try {
                         fds[opened] = activate(n, p, device, snaplen, promiscuous, errbuf, nanos, opened);
+                        if (filter != null && !filter.isBlank()) {
+                            setFilter(n, p, device, filter, scratch);
+                        }
                         linkTypes[opened] = linkTypeOf((int) n.datalink.invokeExact(p));
-                    } catch (IOException | RuntimeException e) {
+                    } catch (Throwable e) {
                         n.close.invokeExact(p);
                         throw e;
                     }
@@ -307,6 +327,26 @@ public final class LiveSource implements CaptureSource {
         }
         nanos[index] = precision == 0;
         return fd;
+    }
+
+    /** No netmask known (only broadcast tests of a filter need one). */
+    private static final int PCAP_NETMASK_UNKNOWN = 0xFFFF_FFFF;
+
+    /** Compiles {@code filter} for the handle's link type and sets it. */
+    private static void setFilter(Native n, MemorySegment p, String device, String filter, Arena scratch)
+            throws Throwable {
+        // struct bpf_program { u_int bf_len; struct bpf_insn *bf_insns; }
+        MemorySegment program = scratch.allocate(16, 8);
+        if ((int) n.compile.invokeExact(p, program, scratch.allocateFrom(filter), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+            throw new IOException(device + ": filter '" + filter + "': " + error(n, p));
+        }
+        try {
+            if ((int) n.setFilter.invokeExact(p, program) != 0) {
+                throw new IOException(device + ": cannot set filter '" + filter + "': " + error(n, p));
+            }
+        } finally {
+            n.freeCode.invokeExact(program);
+        }
     }
 
     private static void closeAll(Native n, MemorySegment[] handles, int count) {

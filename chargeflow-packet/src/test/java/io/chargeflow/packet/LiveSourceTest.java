@@ -145,6 +145,54 @@ class LiveSourceTest {
     }
 
     @Test
+    void shouldDeliverOnlyTheFramesTheCaptureFilterLetsThrough() throws Exception {
+        try (DatagramSocket wanted = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                DatagramSocket other = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            LiveSource source;
+            try {
+                source = LiveSource.open(List.of("lo"), 65_535, false, 0, "udp dst port " + wanted.getLocalPort());
+            } catch (IOException e) {
+                assumeCapturePossible(e);
+                throw e;
+            }
+            try (source) {
+                for (int i = 0; i < 10; i++) {
+                    other.send(new DatagramPacket(
+                            new byte[20], 20, InetAddress.getLoopbackAddress(), other.getLocalPort()));
+                    wanted.send(new DatagramPacket(
+                            new byte[30], 30, InetAddress.getLoopbackAddress(), wanted.getLocalPort()));
+                }
+                int[] seen = new int[2];
+                FrameHandler handler = (data, offset, captured, original, timeNs, interfaceId, linkType) -> {
+                    int port = udpPort(data, offset, captured);
+                    seen[port == wanted.getLocalPort() ? 0 : 1]++;
+                };
+                long deadline = System.nanoTime() + 2_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    source.read(handler, 64);
+                }
+                assertThat(seen).containsExactly(10, 0);
+                assertThat(source.stats().frames).isEqualTo(10);
+            }
+        }
+    }
+
+    @Test
+    void shouldNameTheFilterAndLibpcapsReasonWhenTheFilterDoesNotCompile() throws Exception {
+        assertThatThrownBy(() -> {
+                    try {
+                        LiveSource.open(List.of("lo"), 65_535, false, 0, "udp port seventy")
+                                .close();
+                    } catch (IOException e) {
+                        assumeCapturePossible(e);
+                        throw e;
+                    }
+                })
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("lo: filter 'udp port seventy': ");
+    }
+
+    @Test
     void shouldRefuseAnInterfaceNamedTwice() {
         assertThatThrownBy(() -> LiveSource.open(List.of("lo", "any", "lo"), 65_535, false, 0))
                 .isInstanceOf(IllegalArgumentException.class)
