@@ -180,7 +180,22 @@ final class MeterCommand implements Callable<Integer> {
         }
         Reports.writeUsageCsv(out, result, directory != null);
         if (summaryJson != null) {
-            Reports.writeSummaryJson(summaryJson, result);
+            java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
+            if (capture != null) {
+                // per interface: frames, kernel and interface drops (what a monitoring script watches)
+                io.chargeflow.packet.LiveSource source = capture.source();
+                List<java.util.Map<String, Object>> live = new java.util.ArrayList<>();
+                for (int i = 0; i < source.interfaceCount(); i++) {
+                    java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+                    entry.put("interface", source.interfaceName(i));
+                    entry.put("frames", source.frames(i));
+                    entry.put("kernel_drops", source.drops(i));
+                    entry.put("interface_drops", source.interfaceDrops(i));
+                    live.add(entry);
+                }
+                extra.put("live", live);
+            }
+            Reports.writeSummaryJson(summaryJson, result, extra);
         }
         if (top > 0) {
             Reports.printTop(spec.commandLine().getOut(), result, top);

@@ -81,7 +81,15 @@ final class Reports {
     }
 
     static void writeSummaryJson(Path file, MeterResult result) throws IOException {
-        Json.MAPPER.writeValue(file.toFile(), result.toMap());
+        writeSummaryJson(file, result, java.util.Map.of());
+    }
+
+    /** The run summary as JSON, with {@code extra} entries after the run's own (a live run's interfaces). */
+    static void writeSummaryJson(Path file, MeterResult result, java.util.Map<String, Object> extra)
+            throws IOException {
+        java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>(result.toMap());
+        summary.putAll(extra);
+        Json.MAPPER.writeValue(file.toFile(), summary);
     }
 
     /** The human summary: one block on stderr. */

@@ -135,6 +135,18 @@ class LiveMeterTest {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no 127.0.0.4 in " + rows));
         assertThat(row).isEqualTo("127.0.0.4," + sent + "," + ipBytes + "," + sent + "," + ipBytes);
+        // the JSON summary lists the interfaces in order, with their frames (every datagram at least) and drops
+        tools.jackson.databind.JsonNode live = new tools.jackson.databind.ObjectMapper()
+                .readTree(summary.toFile())
+                .get("live");
+        assertThat(live.size()).isEqualTo(2);
+        assertThat(live.get(0).get("interface").asText()).isEqualTo("lo");
+        assertThat(live.get(1).get("interface").asText()).isEqualTo("any");
+        for (tools.jackson.databind.JsonNode entry : live) {
+            assertThat(entry.get("frames").asLong()).isGreaterThanOrEqualTo(sent);
+            assertThat(entry.get("kernel_drops").asLong()).isZero();
+            assertThat(entry.get("interface_drops").asLong()).isZero();
+        }
         String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(printed)
                 .containsPattern("live: +[0-9,]+ frames from lo; dropped by the kernel 0, by the interface 0")
