@@ -191,6 +191,7 @@ final class MeterCommand implements Callable<Integer> {
                     entry.put("frames", source.frames(i));
                     entry.put("kernel_drops", source.drops(i));
                     entry.put("interface_drops", source.interfaceDrops(i));
+                    entry.put("failure", source.failure(i));
                     live.add(entry);
                 }
                 extra.put("live", live);
@@ -223,6 +224,24 @@ final class MeterCommand implements Callable<Integer> {
                         journal.acknowledged(), cdr.journal, journal.writer().durableSequence());
             }
             err.flush();
+        }
+        if (capture != null) {
+            // an interface whose capture failed (it disappeared, say): its sessions were closed and everything was
+            // written like at any end of input, and the exit code says that the capture did not end as asked
+            boolean failed = false;
+            io.chargeflow.packet.LiveSource source = capture.source();
+            for (int i = 0; i < source.interfaceCount(); i++) {
+                if (source.failure(i) != null) {
+                    err.printf(
+                            "chargeflow: error: the capture of %s ended: %s (its frames up to then are charged)%n",
+                            source.interfaceName(i), source.failure(i));
+                    failed = true;
+                }
+            }
+            err.flush();
+            if (failed) {
+                return 1;
+            }
         }
         return 0;
     }

@@ -206,6 +206,81 @@ class LiveMeterTest {
                 .contains("--interface lo: filter 'udp port seventy': ");
     }
 
+    /** Runs a command; its exit code (-1 when it cannot be started). */
+    private static int run(String... command) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void shouldGoOnWithTheOtherInterfacesWhenOneDisappearsAndSayItAtTheEnd(@TempDir Path dir) throws Exception {
+        assumeCaptureOnLoopback();
+        String gone = "cfgone" + ProcessHandle.current().pid() % 100_000;
+        Assumptions.assumeTrue(
+                run("ip", "link", "add", gone, "type", "veth", "peer", "name", gone + "p") == 0,
+                "cannot make a veth pair here (needs root)");
+        try {
+            assertThat(run("ip", "link", "set", gone, "up")).isZero();
+            // the veth goes away a second in; the datagrams on lo come after that
+            Thread remover = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(1200);
+                    run("ip", "link", "del", gone);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            InetAddress address = InetAddress.getByName("127.0.0.7");
+            Thread sender = sendLater(address, 2000, 10, 50, 0);
+            Path usage = dir.resolve("usage.csv");
+            Path summary = dir.resolve("summary.json");
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream saved = System.err;
+            int code;
+            try {
+                System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+                code = Main.execute(
+                        "meter",
+                        "--quiet",
+                        "--interface",
+                        "lo",
+                        "--interface",
+                        gone,
+                        "--duration",
+                        "4s",
+                        "--side-rule",
+                        "ifname:lo=subscriber",
+                        "--summary-json",
+                        summary.toString(),
+                        "--out",
+                        usage.toString());
+            } finally {
+                System.setErr(saved);
+            }
+            remover.join();
+            sender.join();
+            String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(code).as(printed).isEqualTo(1);
+            assertThat(printed)
+                    .contains("chargeflow: error: the capture of " + gone + " ended: ")
+                    .contains("(its frames up to then are charged)");
+            assertThat(Files.readAllLines(usage)).contains("127.0.0.7,10," + 10 * (20 + 8 + 50) + ",0,0");
+            tools.jackson.databind.JsonNode live = new tools.jackson.databind.ObjectMapper()
+                    .readTree(summary.toFile())
+                    .get("live");
+            assertThat(live.get(0).get("failure").isNull()).isTrue();
+            assertThat(live.get(1).get("interface").asText()).isEqualTo(gone);
+            assertThat(live.get(1).get("failure").asText()).isNotBlank();
+        } finally {
+            run("ip", "link", "del", gone);
+        }
+    }
+
     @Test
     void shouldCloseAnIdleSessionByTheClockWhenTheInterfaceFallsQuiet(@TempDir Path dir) throws Exception {
         assumeCaptureOnLoopback();

@@ -160,6 +160,10 @@ public final class LiveSource implements CaptureSource {
     private final CaptureStats stats = new CaptureStats();
     /** Frames delivered per interface. */
     private final long[] framesPerInterface;
+    /** Per interface: libpcap's message once its capture failed (the interface disappeared, say), else null. */
+    private final String[] failures;
+
+    private int failed;
 
     private volatile boolean stopped;
     private boolean closed;
@@ -187,6 +191,7 @@ public final class LiveSource implements CaptureSource {
         this.nanos = nanos;
         this.maxFrames = maxFrames;
         this.framesPerInterface = new long[devices.length];
+        this.failures = new String[devices.length];
         this.lastDrops = new long[devices.length];
         this.lastInterfaceDrops = new long[devices.length];
         this.pollFds = arena.allocate(8L * devices.length, 4);
@@ -403,6 +408,9 @@ public final class LiveSource implements CaptureSource {
                 for (int k = 0; k < count && delivered < maxFrames && !stopped; k++) {
                     int i = next;
                     next = next + 1 == count ? 0 : next + 1;
+                    if (failures[i] != null) {
+                        continue;
+                    }
                     int turn = Math.min(TURN, maxFrames - delivered);
                     int got = readInterface(i, handler, turn);
                     taken += got;
@@ -477,7 +485,15 @@ public final class LiveSource implements CaptureSource {
             } else if (status == 0) {
                 break;
             } else {
-                throw new IOException(devices[i] + ": capture failed: " + error(n, handle));
+                // the interface disappeared or failed: its capture ends, the others' goes on; with none left the
+                // input ends as if stopped, so the run still closes its sessions and writes everything
+                failures[i] = error(n, handle);
+                failed++;
+                pollFds.set(ValueLayout.JAVA_INT, 8L * i, -1);
+                if (failed == handles.length) {
+                    stopped = true;
+                }
+                break;
             }
         }
         return delivered;
@@ -526,6 +542,15 @@ public final class LiveSource implements CaptureSource {
     public long interfaceDrops(int i) {
         refreshStats();
         return lastInterfaceDrops[i];
+    }
+
+    /**
+     * Why the capture of interface {@code i} ended before the source was stopped (libpcap's message, e.g. "The
+     * interface disappeared"), or null while it runs. A failed interface is read no more; the others go on, and when
+     * every one failed the input ends.
+     */
+    public String failure(int i) {
+        return failures[i];
     }
 
     /** Frames delivered from interface {@code i}. */
