@@ -152,10 +152,6 @@ public final class LiveSource implements CaptureSource {
      * (their kernel buffers would fill and drop) while frames of all of them stay close to arrival order.
      */
     private static final int TURN = 64;
-    /** How long a read of a busy interface that finds no frame waits before it looks again (see {@link #read}). */
-    private static final long BUSY_PAUSE_NS = 200_000;
-    /** Whether the last read delivered frames: the interface is busy, the next empty look pauses instead of polling. */
-    private boolean busy;
 
     private final CaptureStats stats = new CaptureStats();
     /** Frames delivered per interface. */
@@ -421,14 +417,6 @@ public final class LiveSource implements CaptureSource {
                     if (delivered > 0 || stopped) {
                         break;
                     }
-                    if (busy) {
-                        // frames came a moment ago: let some gather in the kernel's buffer (it holds seconds of them)
-                        // and take them in one read, where a poll would wake for every frame of a busy interface,
-                        // a system call and a thread switch per frame (two microseconds of the reader's time each)
-                        busy = false;
-                        java.util.concurrent.locks.LockSupport.parkNanos(BUSY_PAUSE_NS);
-                        continue;
-                    }
                     for (int i = 0; i < count; i++) {
                         pollFds.set(ValueLayout.JAVA_SHORT, 8L * i + 6, (short) 0);
                     }
@@ -442,9 +430,6 @@ public final class LiveSource implements CaptureSource {
             throw e;
         } catch (Throwable t) {
             throw new IOException(devices[0] + ": " + t, t);
-        }
-        if (delivered > 0) {
-            busy = true;
         }
         long now = System.nanoTime();
         if (now - lastRefreshNs >= 1_000_000_000L) {
