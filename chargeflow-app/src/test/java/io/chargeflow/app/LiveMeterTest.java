@@ -140,8 +140,8 @@ class LiveMeterTest {
                 .readTree(summary.toFile())
                 .get("live");
         assertThat(live.size()).isEqualTo(2);
-        assertThat(live.get(0).get("interface").asText()).isEqualTo("lo");
-        assertThat(live.get(1).get("interface").asText()).isEqualTo("any");
+        assertThat(live.get(0).get("interface").asString()).isEqualTo("lo");
+        assertThat(live.get(1).get("interface").asString()).isEqualTo("any");
         for (tools.jackson.databind.JsonNode entry : live) {
             assertThat(entry.get("frames").asLong()).isGreaterThanOrEqualTo(sent);
             assertThat(entry.get("kernel_drops").asLong()).isZero();
@@ -274,8 +274,8 @@ class LiveMeterTest {
                     .readTree(summary.toFile())
                     .get("live");
             assertThat(live.get(0).get("failure").isNull()).isTrue();
-            assertThat(live.get(1).get("interface").asText()).isEqualTo(gone);
-            assertThat(live.get(1).get("failure").asText()).isNotBlank();
+            assertThat(live.get(1).get("interface").asString()).isEqualTo(gone);
+            assertThat(live.get(1).get("failure").asString()).isNotBlank();
         } finally {
             run("ip", "link", "del", gone);
         }
