@@ -51,10 +51,11 @@ final class LiveCapture implements AutoCloseable {
             boolean promiscuous,
             long count,
             Duration duration,
-            String filter)
+            String filter,
+            int bufferMiB)
             throws IOException {
         try {
-            return new LiveCapture(LiveSource.open(devices, snaplen, promiscuous, count, filter), duration);
+            return new LiveCapture(LiveSource.open(devices, snaplen, promiscuous, count, filter, bufferMiB), duration);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         } catch (IOException e) {

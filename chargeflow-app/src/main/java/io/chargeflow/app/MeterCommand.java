@@ -60,6 +60,13 @@ final class MeterCommand implements Callable<Integer> {
     boolean noPromiscuous;
 
     @Option(
+            names = "--buffer",
+            paramLabel = "MIB",
+            description = "With --interface: the kernel's capture buffer per interface in MiB (default 64; 1..2047):"
+                    + " what absorbs the reader's pauses; raise it when the summary shows kernel drops.")
+    int bufferMiB = io.chargeflow.packet.LiveSource.DEFAULT_BUFFER_MIB;
+
+    @Option(
             names = "--filter",
             paramLabel = "EXPR",
             description = "With --interface: a capture filter (libpcap/tcpdump syntax, e.g. 'vlan and not port 22') the"
@@ -116,8 +123,12 @@ final class MeterCommand implements Callable<Integer> {
                             ? "give capture files or --interface, not both"
                             : "nothing to meter: give capture files (pcap or pcapng) or --interface NAME");
         }
-        if (!live && (duration != null || count != 0 || filter != null)) {
-            throw new UserException("--duration, --count and --filter apply to --interface only");
+        if (!live
+                && (duration != null
+                        || count != 0
+                        || filter != null
+                        || bufferMiB != io.chargeflow.packet.LiveSource.DEFAULT_BUFFER_MIB)) {
+            throw new UserException("--duration, --count, --filter and --buffer apply to --interface only");
         }
         if (statusEvery.isNegative()) {
             throw new UserException("--status-every must not be negative");
@@ -125,8 +136,9 @@ final class MeterCommand implements Callable<Integer> {
         if (count < 0 || (duration != null && (duration.isNegative() || duration.isZero()))) {
             throw new UserException("--count and --duration must be positive");
         }
-        LiveCapture capture =
-                live ? LiveCapture.open(liveInterfaces, snaplen, !noPromiscuous, count, duration, filter) : null;
+        LiveCapture capture = live
+                ? LiveCapture.open(liveInterfaces, snaplen, !noPromiscuous, count, duration, filter, bufferMiB)
+                : null;
         try {
             return meter(context, err, capture);
         } finally {

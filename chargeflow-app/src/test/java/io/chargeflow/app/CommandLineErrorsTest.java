@@ -90,9 +90,13 @@ class CommandLineErrorsTest {
         assertThat(run(1, "meter", "--quiet", "--interface", "lo", "a.pcap"))
                 .contains("give capture files or --interface, not both");
         assertThat(run(1, "meter", "--quiet", "--count", "5", "a.pcap"))
-                .contains("--duration, --count and --filter apply to --interface only");
+                .contains("--duration, --count, --filter and --buffer apply to --interface only");
         assertThat(run(1, "meter", "--quiet", "--filter", "udp", "a.pcap"))
-                .contains("--duration, --count and --filter apply to --interface only");
+                .contains("--duration, --count, --filter and --buffer apply to --interface only");
+        assertThat(run(1, "meter", "--quiet", "--buffer", "128", "a.pcap"))
+                .contains("--duration, --count, --filter and --buffer apply to --interface only");
+        assertThat(run(1, "meter", "--quiet", "--interface", "lo", "--buffer", "0"))
+                .contains("buffer=0 MiB must be 1..2047");
         assertThat(run(1, "meter", "--quiet", "--interface", "lo", "--snaplen", "10"))
                 .contains("snaplen=10 must be 64..262144");
         assertThat(run(1, "meter", "--quiet", "--interface", "no-such-if0", "--duration", "1s"))
