@@ -52,10 +52,13 @@ final class LiveCapture implements AutoCloseable {
             long count,
             Duration duration,
             String filter,
-            int bufferMiB)
+            int bufferMiB,
+            boolean reopen)
             throws IOException {
         try {
-            return new LiveCapture(LiveSource.open(devices, snaplen, promiscuous, count, filter, bufferMiB), duration);
+            LiveSource source = LiveSource.open(devices, snaplen, promiscuous, count, filter, bufferMiB);
+            source.reopenFailed(reopen);
+            return new LiveCapture(source, duration);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         } catch (IOException e) {

@@ -67,6 +67,12 @@ final class MeterCommand implements Callable<Integer> {
     int bufferMiB = io.chargeflow.packet.LiveSource.DEFAULT_BUFFER_MIB;
 
     @Option(
+            names = "--no-reopen",
+            description = "With --interface: an interface whose capture fails (it disappeared) is not opened again when"
+                    + " it comes back; with none left the run ends.")
+    boolean noReopen;
+
+    @Option(
             names = "--filter",
             paramLabel = "EXPR",
             description = "With --interface: a capture filter (libpcap/tcpdump syntax, e.g. 'vlan and not port 22') the"
@@ -137,7 +143,8 @@ final class MeterCommand implements Callable<Integer> {
             throw new UserException("--count and --duration must be positive");
         }
         LiveCapture capture = live
-                ? LiveCapture.open(liveInterfaces, snaplen, !noPromiscuous, count, duration, filter, bufferMiB)
+                ? LiveCapture.open(
+                        liveInterfaces, snaplen, !noPromiscuous, count, duration, filter, bufferMiB, !noReopen)
                 : null;
         try {
             return meter(context, err, capture);
@@ -204,6 +211,8 @@ final class MeterCommand implements Callable<Integer> {
                     entry.put("kernel_drops", source.drops(i));
                     entry.put("interface_drops", source.interfaceDrops(i));
                     entry.put("failure", source.failure(i));
+                    entry.put("losses", source.losses(i));
+                    entry.put("last_failure", source.lastFailure(i));
                     live.add(entry);
                 }
                 extra.put("live", live);
@@ -226,8 +235,19 @@ final class MeterCommand implements Callable<Integer> {
                 io.chargeflow.packet.LiveSource source = capture.source();
                 for (int i = 0; i < source.interfaceCount(); i++) {
                     err.printf(
-                            "  live:         %,d frames from %s; dropped by the kernel %,d, by the interface %,d%n",
-                            source.frames(i), source.interfaceName(i), source.drops(i), source.interfaceDrops(i));
+                            "  live:         %,d frames from %s; dropped by the kernel %,d, by the interface %,d%s%n",
+                            source.frames(i),
+                            source.interfaceName(i),
+                            source.drops(i),
+                            source.interfaceDrops(i),
+                            source.losses(i) == 0
+                                    ? ""
+                                    : String.format(
+                                            "; capture lost %d time%s (%s)%s",
+                                            source.losses(i),
+                                            source.losses(i) == 1 ? "" : "s",
+                                            source.lastFailure(i),
+                                            source.failure(i) == null ? ", reopened" : ", down at the end"));
                 }
             }
             if (journal != null) {
@@ -245,7 +265,8 @@ final class MeterCommand implements Callable<Integer> {
             for (int i = 0; i < source.interfaceCount(); i++) {
                 if (source.failure(i) != null) {
                     err.printf(
-                            "chargeflow: error: the capture of %s ended: %s (its frames up to then are charged)%n",
+                            "chargeflow: error: the capture of %s failed and was down at the end: %s (its frames"
+                                    + " until then are charged)%n",
                             source.interfaceName(i), source.failure(i));
                     failed = true;
                 }

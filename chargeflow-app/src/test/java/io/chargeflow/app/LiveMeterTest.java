@@ -267,8 +267,8 @@ class LiveMeterTest {
             String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
             assertThat(code).as(printed).isEqualTo(1);
             assertThat(printed)
-                    .contains("chargeflow: error: the capture of " + gone + " ended: ")
-                    .contains("(its frames up to then are charged)");
+                    .contains("chargeflow: error: the capture of " + gone + " failed and was down at the end: ")
+                    .contains("(its frames until then are charged)");
             assertThat(Files.readAllLines(usage)).contains("127.0.0.7,10," + 10 * (20 + 8 + 50) + ",0,0");
             tools.jackson.databind.JsonNode live = new tools.jackson.databind.ObjectMapper()
                     .readTree(summary.toFile())
@@ -276,8 +276,88 @@ class LiveMeterTest {
             assertThat(live.get(0).get("failure").isNull()).isTrue();
             assertThat(live.get(1).get("interface").asString()).isEqualTo(gone);
             assertThat(live.get(1).get("failure").asString()).isNotBlank();
+            assertThat(live.get(1).get("losses").asInt()).isEqualTo(1);
         } finally {
             run("ip", "link", "del", gone);
+        }
+    }
+
+    /** A veth pair {@code name}/{@code name}p, both up, no IPv6; the peer end gets {@code address}/24. */
+    private static boolean makeVeth(String name, String address) throws InterruptedException {
+        return run("ip", "link", "add", name, "type", "veth", "peer", "name", name + "p") == 0
+                && run("sysctl", "-q", "-w", "net.ipv6.conf." + name + ".disable_ipv6=1") == 0
+                && run("sysctl", "-q", "-w", "net.ipv6.conf." + name + "p.disable_ipv6=1") == 0
+                && run("ip", "addr", "add", address + "/24", "dev", name + "p") == 0
+                && run("ip", "link", "set", name, "up") == 0
+                && run("ip", "link", "set", name + "p", "up") == 0;
+    }
+
+    @Test
+    void shouldReopenAnInterfaceThatDisappearedWhenItComesBack(@TempDir Path dir) throws Exception {
+        assumeCaptureOnLoopback();
+        String name = "cfback" + ProcessHandle.current().pid() % 100_000;
+        Assumptions.assumeTrue(makeVeth(name, "198.18.0.1"), "cannot make a veth pair here (needs root)");
+        try {
+            // the interface goes away 1.2 s in and is back at 2 s; 3.5 s in, datagrams sent out of its peer (to a
+            // multicast group, through that interface) arrive on it: charged only if its capture was reopened
+            Thread churn = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(1200);
+                    run("ip", "link", "del", name);
+                    Thread.sleep(800);
+                    makeVeth(name, "198.18.0.1");
+                    Thread.sleep(1500);
+                    try (java.nio.channels.DatagramChannel channel =
+                            java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
+                        channel.setOption(
+                                java.net.StandardSocketOptions.IP_MULTICAST_IF,
+                                java.net.NetworkInterface.getByName(name + "p"));
+                        channel.bind(new InetSocketAddress(InetAddress.getByName("198.18.0.1"), 0));
+                        for (int i = 0; i < 10; i++) {
+                            channel.send(
+                                    java.nio.ByteBuffer.allocate(60),
+                                    new InetSocketAddress(InetAddress.getByName("239.1.1.1"), 5000));
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Path usage = dir.resolve("usage.csv");
+            Path summary = dir.resolve("summary.json");
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream saved = System.err;
+            int code;
+            try {
+                System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+                code = Main.execute(
+                        "meter",
+                        "--interface",
+                        name,
+                        "--duration",
+                        "5s",
+                        "--side-rule",
+                        "ifname:" + name + "=subscriber",
+                        "--summary-json",
+                        summary.toString(),
+                        "--out",
+                        usage.toString());
+            } finally {
+                System.setErr(saved);
+            }
+            churn.join();
+            String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(code).as(printed).isZero();
+            assertThat(printed).contains("; capture lost 1 time (").contains("), reopened");
+            assertThat(Files.readAllLines(usage)).contains("198.18.0.1,10," + 10 * (20 + 8 + 60) + ",0,0");
+            tools.jackson.databind.JsonNode live = new tools.jackson.databind.ObjectMapper()
+                    .readTree(summary.toFile())
+                    .get("live");
+            assertThat(live.get(0).get("losses").asInt()).isEqualTo(1);
+            assertThat(live.get(0).get("failure").isNull()).isTrue();
+            assertThat(live.get(0).get("last_failure").asString()).isNotBlank();
+        } finally {
+            run("ip", "link", "del", name);
         }
     }
 

@@ -156,10 +156,27 @@ public final class LiveSource implements CaptureSource {
     private final CaptureStats stats = new CaptureStats();
     /** Frames delivered per interface. */
     private final long[] framesPerInterface;
-    /** Per interface: libpcap's message once its capture failed (the interface disappeared, say), else null. */
+    /** Per interface: libpcap's message while its capture is down (the interface disappeared, say), else null. */
     private final String[] failures;
+    /** Per interface: the message of its last failure, kept after it was reopened. */
+    private final String[] lastFailures;
+    /** Per interface: how often its capture failed. */
+    private final int[] losses;
 
     private int failed;
+    /** Whether an interface whose capture failed is opened again when it can be (see {@link #reopenFailed}). */
+    private boolean reopen;
+
+    private long nextReopenNs;
+    // what a reopening needs
+    private final int snaplen;
+    private final boolean promiscuous;
+    private final int bufferMiB;
+    private final String filter;
+    /** Per interface: drops of its earlier handles (a reopened handle counts from zero). */
+    private final long[] dropsBefore;
+
+    private final long[] interfaceDropsBefore;
 
     private volatile boolean stopped;
     private boolean closed;
@@ -175,26 +192,44 @@ public final class LiveSource implements CaptureSource {
     private LiveSource(
             Native n,
             String[] devices,
-            MemorySegment[] handles,
-            int[] linkTypes,
-            int[] fds,
-            boolean[] nanos,
-            long maxFrames) {
+            Opened[] opened,
+            long maxFrames,
+            int snaplen,
+            boolean promiscuous,
+            int bufferMiB,
+            String filter) {
         this.n = n;
         this.devices = devices;
-        this.handles = handles;
-        this.linkTypes = linkTypes;
-        this.nanos = nanos;
+        int count = devices.length;
+        this.handles = new MemorySegment[count];
+        this.linkTypes = new int[count];
+        this.nanos = new boolean[count];
         this.maxFrames = maxFrames;
-        this.framesPerInterface = new long[devices.length];
-        this.failures = new String[devices.length];
-        this.lastDrops = new long[devices.length];
-        this.lastInterfaceDrops = new long[devices.length];
-        this.pollFds = arena.allocate(8L * devices.length, 4);
-        for (int i = 0; i < devices.length; i++) {
-            pollFds.set(ValueLayout.JAVA_INT, 8L * i, fds[i]);
+        this.snaplen = snaplen;
+        this.promiscuous = promiscuous;
+        this.bufferMiB = bufferMiB;
+        this.filter = filter;
+        this.framesPerInterface = new long[count];
+        this.failures = new String[count];
+        this.lastFailures = new String[count];
+        this.losses = new int[count];
+        this.lastDrops = new long[count];
+        this.lastInterfaceDrops = new long[count];
+        this.dropsBefore = new long[count];
+        this.interfaceDropsBefore = new long[count];
+        this.pollFds = arena.allocate(8L * count, 4);
+        for (int i = 0; i < count; i++) {
+            use(i, opened[i]);
             pollFds.set(ValueLayout.JAVA_SHORT, 8L * i + 4, POLLIN);
         }
+    }
+
+    /** Interface {@code i} reads from {@code opened} from now on. */
+    private void use(int i, Opened opened) {
+        handles[i] = opened.handle();
+        linkTypes[i] = opened.linkType();
+        nanos[i] = opened.nanos();
+        pollFds.set(ValueLayout.JAVA_INT, 8L * i, opened.fd());
     }
 
     /**
@@ -275,40 +310,46 @@ public final class LiveSource implements CaptureSource {
         }
         Native n = lib();
         int count = devices.size();
-        MemorySegment[] handles = new MemorySegment[count];
-        int[] linkTypes = new int[count];
-        int[] fds = new int[count];
-        boolean[] nanos = new boolean[count];
+        Opened[] handles = new Opened[count];
         int opened = 0;
         try {
             for (; opened < count; opened++) {
-                String device = devices.get(opened);
-                try (Arena scratch = Arena.ofConfined()) {
-                    MemorySegment errbuf = scratch.allocate(PCAP_ERRBUF_SIZE);
-                    MemorySegment p = (MemorySegment) n.create.invokeExact(scratch.allocateFrom(device), errbuf);
-                    if (p.address() == 0) {
-                        throw new IOException(device + ": " + errbuf.getString(0));
-                    }
-                    try {
-                        fds[opened] = activate(n, p, device, snaplen, promiscuous, bufferMiB, errbuf, nanos, opened);
-                        if (filter != null && !filter.isBlank()) {
-                            setFilter(n, p, device, filter, scratch);
-                        }
-                        linkTypes[opened] = linkTypeOf((int) n.datalink.invokeExact(p));
-                    } catch (Throwable e) {
-                        n.close.invokeExact(p);
-                        throw e;
-                    }
-                    handles[opened] = p;
-                }
+                handles[opened] = openHandle(n, devices.get(opened), snaplen, promiscuous, bufferMiB, filter);
             }
-            return new LiveSource(n, devices.toArray(String[]::new), handles, linkTypes, fds, nanos, maxFrames);
+            return new LiveSource(
+                    n, devices.toArray(String[]::new), handles, maxFrames, snaplen, promiscuous, bufferMiB, filter);
         } catch (IOException | RuntimeException | Error e) {
             closeAll(n, handles, opened);
             throw e;
         } catch (Throwable t) {
             closeAll(n, handles, opened);
             throw new IOException(devices.get(Math.min(opened, count - 1)) + ": " + t, t);
+        }
+    }
+
+    /** An activated libpcap handle: the handle, the descriptor to wait on, its link type and stamp precision. */
+    private record Opened(MemorySegment handle, int fd, int linkType, boolean nanos) {}
+
+    /** Creates, sets up and activates a handle on {@code device} (with the filter, if any). */
+    private static Opened openHandle(
+            Native n, String device, int snaplen, boolean promiscuous, int bufferMiB, String filter) throws Throwable {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment errbuf = scratch.allocate(PCAP_ERRBUF_SIZE);
+            MemorySegment p = (MemorySegment) n.create.invokeExact(scratch.allocateFrom(device), errbuf);
+            if (p.address() == 0) {
+                throw new IOException(device + ": " + errbuf.getString(0));
+            }
+            try {
+                boolean[] nanos = new boolean[1];
+                int fd = activate(n, p, device, snaplen, promiscuous, bufferMiB, errbuf, nanos, 0);
+                if (filter != null && !filter.isBlank()) {
+                    setFilter(n, p, device, filter, scratch);
+                }
+                return new Opened(p, fd, linkTypeOf((int) n.datalink.invokeExact(p)), nanos[0]);
+            } catch (Throwable e) {
+                n.close.invokeExact(p);
+                throw e;
+            }
         }
     }
 
@@ -372,13 +413,19 @@ public final class LiveSource implements CaptureSource {
         }
     }
 
-    private static void closeAll(Native n, MemorySegment[] handles, int count) {
+    private static void closeAll(Native n, Opened[] handles, int count) {
         for (int i = 0; i < count; i++) {
-            try {
-                n.close.invokeExact(handles[i]);
-            } catch (Throwable t) {
-                // nothing left to release on our side
+            if (handles[i] != null) {
+                close(n, handles[i].handle());
             }
+        }
+    }
+
+    private static void close(Native n, MemorySegment handle) {
+        try {
+            n.close.invokeExact(handle);
+        } catch (Throwable t) {
+            // nothing left to release on our side
         }
     }
 
@@ -420,6 +467,9 @@ public final class LiveSource implements CaptureSource {
         int delivered = 0;
         int count = handles.length;
         try {
+            if (failed > 0 && reopen) {
+                reopenFailed();
+            }
             while (delivered < maxFrames && !stopped) {
                 // one turn over the interfaces, starting where the last read left off
                 int taken = 0;
@@ -492,18 +542,64 @@ public final class LiveSource implements CaptureSource {
             } else if (status == 0) {
                 break;
             } else {
-                // the interface disappeared or failed: its capture ends, the others' goes on; with none left the
-                // input ends as if stopped, so the run still closes its sessions and writes everything
-                failures[i] = error(n, handle);
-                failed++;
-                pollFds.set(ValueLayout.JAVA_INT, 8L * i, -1);
-                if (failed == handles.length) {
-                    stopped = true;
-                }
+                fail(i, error(n, handle));
                 break;
             }
         }
         return delivered;
+    }
+
+    /**
+     * The capture of interface {@code i} failed (it disappeared, say): the handle goes, the others' capture goes on.
+     * Without reopening, when none is left the input ends as if stopped, so the run still closes its sessions and
+     * writes everything; with it, the interface is tried again once a second (see {@link #reopenFailed}).
+     */
+    private void fail(int i, String message) {
+        refreshStats();
+        dropsBefore[i] += lastDrops[i];
+        interfaceDropsBefore[i] += lastInterfaceDrops[i];
+        lastDrops[i] = 0;
+        lastInterfaceDrops[i] = 0;
+        failures[i] = message;
+        lastFailures[i] = message;
+        losses[i]++;
+        failed++;
+        pollFds.set(ValueLayout.JAVA_INT, 8L * i, -1);
+        close(n, handles[i]);
+        handles[i] = null;
+        if (failed == handles.length && !reopen) {
+            stopped = true;
+        }
+    }
+
+    /** Tries to open each failed interface again (once a second at most); the ones that open are read again. */
+    private void reopenFailed() {
+        long now = System.nanoTime();
+        if (now < nextReopenNs) {
+            return;
+        }
+        nextReopenNs = now + 1_000_000_000L;
+        for (int i = 0; i < handles.length; i++) {
+            if (failures[i] == null) {
+                continue;
+            }
+            try {
+                use(i, openHandle(n, devices[i], snaplen, promiscuous, bufferMiB, filter));
+                failures[i] = null;
+                failed--;
+            } catch (Throwable t) {
+                // not back yet
+            }
+        }
+    }
+
+    /**
+     * Whether an interface whose capture failed (it disappeared: a hot-unplugged NIC, a recreated veth) is opened again
+     * once it is back, tried once a second, while the others' capture goes on (default false: its capture ends, and
+     * when none is left the input ends). Set before reading.
+     */
+    public void reopenFailed(boolean reopen) {
+        this.reopen = reopen;
     }
 
     /** Ends the capture: the next {@link #read} (or the one waiting now) returns the end of input. Any thread. */
@@ -515,8 +611,8 @@ public final class LiveSource implements CaptureSource {
     public long drops() {
         refreshStats();
         long sum = 0;
-        for (long d : lastDrops) {
-            sum += d;
+        for (int i = 0; i < handles.length; i++) {
+            sum += dropsBefore[i] + lastDrops[i];
         }
         return sum;
     }
@@ -533,8 +629,8 @@ public final class LiveSource implements CaptureSource {
     public long interfaceDrops() {
         refreshStats();
         long sum = 0;
-        for (long d : lastInterfaceDrops) {
-            sum += d;
+        for (int i = 0; i < handles.length; i++) {
+            sum += interfaceDropsBefore[i] + lastInterfaceDrops[i];
         }
         return sum;
     }
@@ -542,22 +638,31 @@ public final class LiveSource implements CaptureSource {
     /** Frames the kernel dropped on interface {@code i} (ps_drop), as of the last call. */
     public long drops(int i) {
         refreshStats();
-        return lastDrops[i];
+        return dropsBefore[i] + lastDrops[i];
     }
 
     /** Frames interface {@code i} itself dropped (ps_ifdrop), as of the last call. */
     public long interfaceDrops(int i) {
         refreshStats();
-        return lastInterfaceDrops[i];
+        return interfaceDropsBefore[i] + lastInterfaceDrops[i];
     }
 
     /**
-     * Why the capture of interface {@code i} ended before the source was stopped (libpcap's message, e.g. "The
-     * interface disappeared"), or null while it runs. A failed interface is read no more; the others go on, and when
-     * every one failed the input ends.
+     * Why the capture of interface {@code i} is down (libpcap's message, e.g. "The interface disappeared"), or null
+     * while it runs. A failed interface is read no more (unless reopened: {@link #reopenFailed}); the others go on.
      */
     public String failure(int i) {
         return failures[i];
+    }
+
+    /** How often the capture of interface {@code i} failed (it may have been reopened since: {@link #failure}). */
+    public int losses(int i) {
+        return losses[i];
+    }
+
+    /** The message of the last failure of interface {@code i}, or null when it never failed. */
+    public String lastFailure(int i) {
+        return lastFailures[i];
     }
 
     /** Frames delivered from interface {@code i}. */
@@ -571,6 +676,11 @@ public final class LiveSource implements CaptureSource {
         }
         long sum = 0;
         for (int i = 0; i < handles.length; i++) {
+            if (handles[i] == null) {
+                // down: its drops are in dropsBefore
+                sum += dropsBefore[i];
+                continue;
+            }
             try {
                 if ((int) n.stats.invokeExact(handles[i], statsOut) == 0) {
                     // struct pcap_stat: u_int ps_recv, ps_drop, ps_ifdrop
@@ -580,7 +690,7 @@ public final class LiveSource implements CaptureSource {
             } catch (Throwable t) {
                 // the counters stay as last read
             }
-            sum += lastDrops[i];
+            sum += dropsBefore[i] + lastDrops[i];
         }
         recentDrops = sum;
     }
@@ -631,7 +741,11 @@ public final class LiveSource implements CaptureSource {
         if (!closed) {
             refreshStats();
             closed = true;
-            closeAll(n, handles, handles.length);
+            for (MemorySegment handle : handles) {
+                if (handle != null) {
+                    close(n, handle);
+                }
+            }
             arena.close();
         }
     }
