@@ -9,10 +9,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The status line a live meter prints while it runs ({@code meter --interface ... --status-every 10s}): how long it
- * has run, frames captured and their rate since the last line, kernel drops, sessions open and closed, and CDRs
- * durable. A live run otherwise says nothing until it stops, which may be days. Its own daemon thread reads counters
- * the reader and processors keep (plain fields, read without locks: the figures are approximate while the run goes
- * on, exact in the summary at its end) and never calls into the capture's handles.
+ * has run, frames captured and their rate since the last line, kernel drops, sessions open and closed, CDRs durable,
+ * and the interfaces whose capture is down. A live run otherwise says nothing until it stops, which may be days. Its
+ * own daemon thread reads counters the reader and processors keep (plain fields, read without locks: the figures are
+ * approximate while the run goes on, exact in the summary at its end) and never calls into the capture's handles.
  */
 final class LiveStatus implements AutoCloseable {
     private final PrintWriter out;
@@ -68,6 +68,15 @@ final class LiveStatus implements AutoCloseable {
                 clock(elapsedNanos), frames, perSecond, source.recentDrops(), open, closed));
         if (cdrsDurable != null) {
             s.append(String.format("; %,d CDRs durable", cdrsDurable.getAsLong()));
+        }
+        String down = null;
+        for (int i = 0; i < source.interfaceCount(); i++) {
+            if (source.failure(i) != null) {
+                down = (down == null ? "" : down + ", ") + source.interfaceName(i);
+            }
+        }
+        if (down != null) {
+            s.append("; down: ").append(down);
         }
         return s.toString();
     }

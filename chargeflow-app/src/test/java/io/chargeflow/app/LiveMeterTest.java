@@ -246,7 +246,8 @@ class LiveMeterTest {
                 System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
                 code = Main.execute(
                         "meter",
-                        "--quiet",
+                        "--status-every",
+                        "1s",
                         "--interface",
                         "lo",
                         "--interface",
@@ -268,7 +269,9 @@ class LiveMeterTest {
             assertThat(code).as(printed).isEqualTo(1);
             assertThat(printed)
                     .contains("chargeflow: error: the capture of " + gone + " failed and was down at the end: ")
-                    .contains("(its frames until then are charged)");
+                    .contains("(its frames until then are charged)")
+                    // the status lines after the veth went away say so
+                    .containsPattern("live status: +0:00:03, .*; down: " + gone + "\\R");
             assertThat(Files.readAllLines(usage)).contains("127.0.0.7,10," + 10 * (20 + 8 + 50) + ",0,0");
             tools.jackson.databind.JsonNode live = new tools.jackson.databind.ObjectMapper()
                     .readTree(summary.toFile())
