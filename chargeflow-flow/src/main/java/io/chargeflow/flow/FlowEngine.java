@@ -71,6 +71,9 @@ public final class FlowEngine implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         flowManager.onSource(source);
+        for (Processor p : processors) {
+            p.liveInput(source.isLive());
+        }
         try {
             int frames;
             while ((frames = source.read(flowManager, READ_BATCH)) != CaptureSource.END_OF_INPUT) {

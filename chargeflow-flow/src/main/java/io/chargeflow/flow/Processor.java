@@ -365,12 +365,23 @@ public final class Processor implements Runnable {
         idleLoops++;
         if (idle < 16) {
             Thread.onSpinWait();
-        } else if (idle < 32) {
+        } else if (idle < 32 && !liveInput) {
             LockSupport.parkNanos(20_000L << ((idle - 16) >> 2));
         } else {
             ring.sleep(SLEEP_NS, messagesWaiting);
         }
         return idle + 1;
+    }
+
+    /**
+     * Whether the input is a live interface: records come in bursts (the kernel's blocks) milliseconds apart, so an
+     * idle processor sleeps until woken right after its spins instead of parking on timers in between.
+     */
+    private volatile boolean liveInput;
+
+    /** The input is a live interface (see {@link #liveInput}); any thread. */
+    void liveInput(boolean live) {
+        liveInput = live;
     }
 
     /** The longest an idle processor sleeps without being woken. */
