@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
 
-/** Parses durations written as {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601. */
+/**
+ * Parses durations written as {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, a plain number of seconds
+ * or ISO-8601.
+ */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String text) {
@@ -17,6 +20,10 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
             if (t.startsWith("p")) {
                 return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
             }
+            if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+                // a plain number is seconds ("0", "5", "30")
+                return Duration.ofSeconds(Long.parseLong(t));
+            }
             if (t.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
             }
@@ -26,7 +33,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
                 case 'm' -> Duration.ofMinutes(value);
                 case 'h' -> Duration.ofHours(value);
                 case 'd' -> Duration.ofDays(value);
-                default -> Duration.ofSeconds(Long.parseLong(t));
+                default -> throw new NumberFormatException(t);
             };
         } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
             throw new CommandLine.TypeConversionException(
