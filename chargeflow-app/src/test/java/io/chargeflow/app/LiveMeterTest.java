@@ -29,6 +29,22 @@ class LiveMeterTest {
         }
     }
 
+    /** What a meter run exited with and printed on standard error. */
+    private record Meter(int code, String err) {}
+
+    /** Runs the command line ({@code "meter", ...}) in process, standard error captured. */
+    private static Meter meter(String... args) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Meter(code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
     /**
      * After {@code delayMs} (the capture opens within it), {@code count} datagrams between two sockets bound to
      * {@code address} (to a bound socket: no ICMP), the i-th of {@code size + i * step} bytes of payload.
@@ -99,34 +115,27 @@ class LiveMeterTest {
         Thread sender = sendLater(address, 1500, sent, 100, 2);
         Path usage = dir.resolve("usage.csv");
         Path summary = dir.resolve("summary.json");
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream saved = System.err;
-        int code;
-        try {
-            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-            code = Main.execute(
-                    "meter",
-                    "--interface",
-                    "lo",
-                    "--interface",
-                    "any",
-                    "--duration",
-                    "3s",
-                    "--side-rule",
-                    "ifname:lo=subscriber",
-                    "--side-rule",
-                    "ifname:any=network",
-                    "--status-every",
-                    "1s",
-                    "--journal",
-                    dir.resolve("journal").toString(),
-                    "--summary-json",
-                    summary.toString(),
-                    "--out",
-                    usage.toString());
-        } finally {
-            System.setErr(saved);
-        }
+        Meter run = meter(
+                "meter",
+                "--interface",
+                "lo",
+                "--interface",
+                "any",
+                "--duration",
+                "3s",
+                "--side-rule",
+                "ifname:lo=subscriber",
+                "--side-rule",
+                "ifname:any=network",
+                "--status-every",
+                "1s",
+                "--journal",
+                dir.resolve("journal").toString(),
+                "--summary-json",
+                summary.toString(),
+                "--out",
+                usage.toString());
+        int code = run.code();
         sender.join();
         assertThat(code).isZero();
         List<String> rows = Files.readAllLines(usage);
@@ -147,7 +156,7 @@ class LiveMeterTest {
             assertThat(entry.get("kernel_drops").asLong()).isZero();
             assertThat(entry.get("interface_drops").asLong()).isZero();
         }
-        String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String printed = run.err();
         assertThat(printed)
                 .containsPattern("live: +[0-9,]+ frames from lo; dropped by the kernel 0, by the interface 0")
                 .containsPattern("live: +[0-9,]+ frames from any; dropped by the kernel 0, by the interface 0");
@@ -193,17 +202,9 @@ class LiveMeterTest {
                 .containsExactly(
                         "subscriber,ul_packets,ul_bytes,dl_packets,dl_bytes",
                         "127.0.0.5,20," + 20 * (20 + 8 + 100) + ",0,0");
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream saved = System.err;
-        try {
-            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-            assertThat(Main.execute("meter", "--interface", "lo", "--filter", "udp port seventy", "--duration", "1s"))
-                    .isEqualTo(1);
-        } finally {
-            System.setErr(saved);
-        }
-        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
-                .contains("--interface lo: filter 'udp port seventy': ");
+        Meter bad = meter("meter", "--interface", "lo", "--filter", "udp port seventy", "--duration", "1s");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("--interface lo: filter 'udp port seventy': ");
     }
 
     /** Runs a command; its exit code (-1 when it cannot be started). */
@@ -239,33 +240,26 @@ class LiveMeterTest {
             Thread sender = sendLater(address, 2000, 10, 50, 0);
             Path usage = dir.resolve("usage.csv");
             Path summary = dir.resolve("summary.json");
-            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-            java.io.PrintStream saved = System.err;
-            int code;
-            try {
-                System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-                code = Main.execute(
-                        "meter",
-                        "--status-every",
-                        "1s",
-                        "--interface",
-                        "lo",
-                        "--interface",
-                        gone,
-                        "--duration",
-                        "4s",
-                        "--side-rule",
-                        "ifname:lo=subscriber",
-                        "--summary-json",
-                        summary.toString(),
-                        "--out",
-                        usage.toString());
-            } finally {
-                System.setErr(saved);
-            }
+            Meter run = meter(
+                    "meter",
+                    "--status-every",
+                    "1s",
+                    "--interface",
+                    "lo",
+                    "--interface",
+                    gone,
+                    "--duration",
+                    "4s",
+                    "--side-rule",
+                    "ifname:lo=subscriber",
+                    "--summary-json",
+                    summary.toString(),
+                    "--out",
+                    usage.toString());
+            int code = run.code();
             remover.join();
             sender.join();
-            String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+            String printed = run.err();
             assertThat(code).as(printed).isEqualTo(1);
             assertThat(printed)
                     .contains("chargeflow: error: the capture of " + gone + " failed and was down at the end: ")
@@ -328,28 +322,21 @@ class LiveMeterTest {
             });
             Path usage = dir.resolve("usage.csv");
             Path summary = dir.resolve("summary.json");
-            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-            java.io.PrintStream saved = System.err;
-            int code;
-            try {
-                System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-                code = Main.execute(
-                        "meter",
-                        "--interface",
-                        name,
-                        "--duration",
-                        "5s",
-                        "--side-rule",
-                        "ifname:" + name + "=subscriber",
-                        "--summary-json",
-                        summary.toString(),
-                        "--out",
-                        usage.toString());
-            } finally {
-                System.setErr(saved);
-            }
+            Meter run = meter(
+                    "meter",
+                    "--interface",
+                    name,
+                    "--duration",
+                    "5s",
+                    "--side-rule",
+                    "ifname:" + name + "=subscriber",
+                    "--summary-json",
+                    summary.toString(),
+                    "--out",
+                    usage.toString());
+            int code = run.code();
             churn.join();
-            String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+            String printed = run.err();
             assertThat(code).as(printed).isZero();
             assertThat(printed).contains("; capture lost 1 time (").contains("), reopened");
             assertThat(Files.readAllLines(usage)).contains("198.18.0.1,10," + 10 * (20 + 8 + 60) + ",0,0");
