@@ -45,22 +45,11 @@ final class LiveCapture implements AutoCloseable {
                 });
     }
 
-    static LiveCapture open(
-            java.util.List<String> devices,
-            int snaplen,
-            boolean promiscuous,
-            long count,
-            Duration duration,
-            String filter,
-            int bufferMiB,
-            boolean reopen)
+    /** Opens the interfaces (a failure to open is the user's: named, one line). */
+    static LiveCapture open(java.util.List<String> devices, LiveSource.Options options, Duration duration)
             throws IOException {
         try {
-            LiveSource source = LiveSource.open(devices, snaplen, promiscuous, count, filter, bufferMiB);
-            source.reopenFailed(reopen);
-            return new LiveCapture(source, duration);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+            return new LiveCapture(LiveSource.open(devices, options), duration);
         } catch (IOException e) {
             throw new UserException("--interface " + e.getMessage());
         }
@@ -73,6 +62,60 @@ final class LiveCapture implements AutoCloseable {
     /** The input a run reads: the source itself, which the run closes when it ends (its drop counters stay). */
     MeterRun.Input input() {
         return new MeterRun.Input(source.description(), null, () -> source);
+    }
+
+    /** Per interface, for the JSON summary: name, frames, kernel and interface drops, failures. */
+    java.util.List<java.util.Map<String, Object>> summary() {
+        java.util.List<java.util.Map<String, Object>> live = new java.util.ArrayList<>();
+        for (int i = 0; i < source.interfaceCount(); i++) {
+            java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+            entry.put("interface", source.interfaceName(i));
+            entry.put("frames", source.frames(i));
+            entry.put("kernel_drops", source.drops(i));
+            entry.put("interface_drops", source.interfaceDrops(i));
+            entry.put("failure", source.failure(i));
+            entry.put("losses", source.losses(i));
+            entry.put("last_failure", source.lastFailure(i));
+            live.add(entry);
+        }
+        return live;
+    }
+
+    /** The summary's {@code live:} line per interface. */
+    void printSummary(java.io.PrintWriter err) {
+        for (int i = 0; i < source.interfaceCount(); i++) {
+            int losses = source.losses(i);
+            err.printf(
+                    "  live:         %,d frames from %s; dropped by the kernel %,d, by the interface %,d%s%n",
+                    source.frames(i),
+                    source.interfaceName(i),
+                    source.drops(i),
+                    source.interfaceDrops(i),
+                    losses == 0
+                            ? ""
+                            : String.format(
+                                    "; capture lost %d time%s (%s)%s",
+                                    losses,
+                                    losses == 1 ? "" : "s",
+                                    source.lastFailure(i),
+                                    source.failure(i) == null ? ", reopened" : ", down at the end"));
+        }
+    }
+
+    /** Prints an error for each interface whose capture was down at the end; whether there was one. */
+    boolean reportFailures(java.io.PrintWriter err) {
+        boolean failed = false;
+        for (int i = 0; i < source.interfaceCount(); i++) {
+            if (source.failure(i) != null) {
+                err.printf(
+                        "chargeflow: error: the capture of %s failed and was down at the end: %s (its frames until"
+                                + " then are charged)%n",
+                        source.interfaceName(i), source.failure(i));
+                failed = true;
+            }
+        }
+        err.flush();
+        return failed;
     }
 
     /** The run ended: outputs are written, an exit may go on. */

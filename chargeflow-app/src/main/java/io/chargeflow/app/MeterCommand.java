@@ -31,61 +31,8 @@ final class MeterCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "CAPTURE", description = "pcap or pcapng files, read in order.")
     List<Path> captures = new java.util.ArrayList<>();
 
-    @Option(
-            names = "--interface",
-            paramLabel = "NAME",
-            description = "Capture live from this interface (libpcap; root or CAP_NET_RAW) instead of files, until"
-                    + " --duration, --count or Ctrl-C; then sessions close and the outputs are written. Repeat it"
-                    + " for several interfaces (a tap's two ports): --side-rule ifname:NAME=SIDE tells them apart.")
-    List<String> liveInterfaces = new java.util.ArrayList<>();
-
-    @Option(
-            names = "--duration",
-            paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            description = "With --interface: stop after this long (e.g. 30s, 5m).")
-    java.time.Duration duration;
-
-    @Option(names = "--count", paramLabel = "N", description = "With --interface: stop after N frames.")
-    long count;
-
-    @Option(
-            names = "--snaplen",
-            paramLabel = "BYTES",
-            description = "With --interface: bytes kept of each frame (default 65535; lengths are charged from the"
-                    + " IP header either way).")
-    int snaplen = 65_535;
-
-    @Option(names = "--no-promiscuous", description = "With --interface: only frames addressed to this host.")
-    boolean noPromiscuous;
-
-    @Option(
-            names = "--buffer",
-            paramLabel = "MIB",
-            description = "With --interface: the kernel's capture buffer per interface in MiB (default 64; 1..2047):"
-                    + " what absorbs the reader's pauses; raise it when the summary shows kernel drops.")
-    int bufferMiB = io.chargeflow.packet.LiveSource.DEFAULT_BUFFER_MIB;
-
-    @Option(
-            names = "--no-reopen",
-            description = "With --interface: an interface whose capture fails (it disappeared) is not opened again when"
-                    + " it comes back; with none left the run ends.")
-    boolean noReopen;
-
-    @Option(
-            names = "--filter",
-            paramLabel = "EXPR",
-            description = "With --interface: a capture filter (libpcap/tcpdump syntax, e.g. 'vlan and not port 22') the"
-                    + " kernel applies before a frame is copied; frames it drops are never seen or counted.")
-    String filter;
-
-    @Option(
-            names = "--status-every",
-            paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            description = "With --interface: print a status line this often (frames and rate, kernel drops, sessions,"
-                    + " CDRs durable; default 10s; 0 = never).")
-    java.time.Duration statusEvery = java.time.Duration.ofSeconds(10);
+    @Mixin
+    LiveOptions live = new LiveOptions();
 
     @Option(names = "--out", paramLabel = "FILE", description = "Per-subscriber usage CSV (default: usage.csv).")
     Path out = Path.of("usage.csv");
@@ -122,30 +69,8 @@ final class MeterCommand implements Callable<Integer> {
         if (radius != null && !database.given()) {
             throw new UserException("--radius needs the subscriber database: add --data DIR or --db JDBC_URL");
         }
-        boolean live = !liveInterfaces.isEmpty();
-        if (live == !captures.isEmpty()) {
-            throw new UserException(
-                    live
-                            ? "give capture files or --interface, not both"
-                            : "nothing to meter: give capture files (pcap or pcapng) or --interface NAME");
-        }
-        if (!live
-                && (duration != null
-                        || count != 0
-                        || filter != null
-                        || bufferMiB != io.chargeflow.packet.LiveSource.DEFAULT_BUFFER_MIB)) {
-            throw new UserException("--duration, --count, --filter and --buffer apply to --interface only");
-        }
-        if (statusEvery.isNegative()) {
-            throw new UserException("--status-every must not be negative");
-        }
-        if (count < 0 || (duration != null && (duration.isNegative() || duration.isZero()))) {
-            throw new UserException("--count and --duration must be positive");
-        }
-        LiveCapture capture = live
-                ? LiveCapture.open(
-                        liveInterfaces, snaplen, !noPromiscuous, count, duration, filter, bufferMiB, !noReopen)
-                : null;
+        live.check(!captures.isEmpty());
+        LiveCapture capture = live.given() ? live.open() : null;
         try {
             return meter(context, err, capture);
         } finally {
@@ -167,8 +92,9 @@ final class MeterCommand implements Callable<Integer> {
             }
             journal = cdr.openJournal(context);
             CdrOptions.Journal opened = journal;
-            status = capture != null && !quiet && !statusEvery.isZero()
-                    ? new LiveStatus(err, statusEvery, capture.source(), opened == null ? null : opened::acknowledged)
+            status = capture != null && !quiet && !live.statusEvery.isZero()
+                    ? new LiveStatus(
+                            err, live.statusEvery, capture.source(), opened == null ? null : opened::acknowledged)
                     : null;
             result = capture != null
                     ? MeterRun.runInputs(
@@ -199,25 +125,10 @@ final class MeterCommand implements Callable<Integer> {
         }
         Reports.writeUsageCsv(out, result, directory != null);
         if (summaryJson != null) {
-            java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
-            if (capture != null) {
-                // per interface: frames, kernel and interface drops (what a monitoring script watches)
-                io.chargeflow.packet.LiveSource source = capture.source();
-                List<java.util.Map<String, Object>> live = new java.util.ArrayList<>();
-                for (int i = 0; i < source.interfaceCount(); i++) {
-                    java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
-                    entry.put("interface", source.interfaceName(i));
-                    entry.put("frames", source.frames(i));
-                    entry.put("kernel_drops", source.drops(i));
-                    entry.put("interface_drops", source.interfaceDrops(i));
-                    entry.put("failure", source.failure(i));
-                    entry.put("losses", source.losses(i));
-                    entry.put("last_failure", source.lastFailure(i));
-                    live.add(entry);
-                }
-                extra.put("live", live);
-            }
-            Reports.writeSummaryJson(summaryJson, result, extra);
+            Reports.writeSummaryJson(
+                    summaryJson,
+                    result,
+                    capture == null ? java.util.Map.of() : java.util.Map.of("live", capture.summary()));
         }
         if (top > 0) {
             Reports.printTop(spec.commandLine().getOut(), result, top);
@@ -232,23 +143,7 @@ final class MeterCommand implements Callable<Integer> {
                         directory.resolver().cacheMisses());
             }
             if (capture != null) {
-                io.chargeflow.packet.LiveSource source = capture.source();
-                for (int i = 0; i < source.interfaceCount(); i++) {
-                    err.printf(
-                            "  live:         %,d frames from %s; dropped by the kernel %,d, by the interface %,d%s%n",
-                            source.frames(i),
-                            source.interfaceName(i),
-                            source.drops(i),
-                            source.interfaceDrops(i),
-                            source.losses(i) == 0
-                                    ? ""
-                                    : String.format(
-                                            "; capture lost %d time%s (%s)%s",
-                                            source.losses(i),
-                                            source.losses(i) == 1 ? "" : "s",
-                                            source.lastFailure(i),
-                                            source.failure(i) == null ? ", reopened" : ", down at the end"));
-                }
+                capture.printSummary(err);
             }
             if (journal != null) {
                 err.printf(
@@ -257,25 +152,8 @@ final class MeterCommand implements Callable<Integer> {
             }
             err.flush();
         }
-        if (capture != null) {
-            // an interface whose capture failed (it disappeared, say): its sessions were closed and everything was
-            // written like at any end of input, and the exit code says that the capture did not end as asked
-            boolean failed = false;
-            io.chargeflow.packet.LiveSource source = capture.source();
-            for (int i = 0; i < source.interfaceCount(); i++) {
-                if (source.failure(i) != null) {
-                    err.printf(
-                            "chargeflow: error: the capture of %s failed and was down at the end: %s (its frames"
-                                    + " until then are charged)%n",
-                            source.interfaceName(i), source.failure(i));
-                    failed = true;
-                }
-            }
-            err.flush();
-            if (failed) {
-                return 1;
-            }
-        }
-        return 0;
+        // an interface down at the end: its sessions were closed and everything written as at any end of input, and
+        // the exit code says that the capture did not end as asked
+        return capture != null && capture.reportFailures(err) ? 1 : 0;
     }
 }

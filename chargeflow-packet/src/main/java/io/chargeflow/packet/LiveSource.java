@@ -15,7 +15,7 @@ import java.lang.invoke.MethodHandle;
  * libpcap's buffer: the handler gets one segment over the whole address space and each frame's address as its
  * offset, so a frame costs no allocation. Timestamps are asked for in nanoseconds.
  *
- * <p>One source may read several interfaces (see {@link #open(java.util.List, int, boolean, long)}): a frame's interface
+ * <p>One source may read several interfaces (see {@link #open(java.util.List, Options)}): a frame's interface
  * id says which, so side rules by interface name tell a tap's subscriber-side port from its network-side one.
  *
  * <p>{@link #read} waits at most 100 ms for frames and may return 0; it returns {@link #END_OF_INPUT} once {@link #stop}
@@ -164,15 +164,10 @@ public final class LiveSource implements CaptureSource {
     private final int[] losses;
 
     private int failed;
-    /** Whether an interface whose capture failed is opened again when it can be (see {@link #reopenFailed}). */
-    private boolean reopen;
+    /** How the interfaces were opened: a reopening does the same. */
+    private final Options options;
 
     private long nextReopenNs;
-    // what a reopening needs
-    private final int snaplen;
-    private final boolean promiscuous;
-    private final int bufferMiB;
-    private final String filter;
     /** Per interface: drops of its earlier handles (a reopened handle counts from zero). */
     private final long[] dropsBefore;
 
@@ -189,26 +184,15 @@ public final class LiveSource implements CaptureSource {
     /** The interface the next read starts with (reads take turns). */
     private int next;
 
-    private LiveSource(
-            Native n,
-            String[] devices,
-            Opened[] opened,
-            long maxFrames,
-            int snaplen,
-            boolean promiscuous,
-            int bufferMiB,
-            String filter) {
+    private LiveSource(Native n, String[] devices, Opened[] opened, Options options) {
         this.n = n;
         this.devices = devices;
         int count = devices.length;
         this.handles = new MemorySegment[count];
         this.linkTypes = new int[count];
         this.nanos = new boolean[count];
-        this.maxFrames = maxFrames;
-        this.snaplen = snaplen;
-        this.promiscuous = promiscuous;
-        this.bufferMiB = bufferMiB;
-        this.filter = filter;
+        this.options = options;
+        this.maxFrames = options.maxFrames();
         this.framesPerInterface = new long[count];
         this.failures = new String[count];
         this.lastFailures = new String[count];
@@ -233,17 +217,54 @@ public final class LiveSource implements CaptureSource {
     }
 
     /**
-     * Opens {@code device} (an interface name; {@code any} captures every interface with Linux cooked headers).
+     * How a source captures: bytes kept of each frame, promiscuous mode, a frame limit, a capture filter, the kernel's
+     * buffer per interface, and whether an interface whose capture failed is opened again.
      *
-     * @param snaplen bytes kept of each frame (the decoder needs the headers; 65,535 keeps whole frames)
+     * @param snaplen bytes kept of each frame (the decoder needs the headers; 65,535 keeps whole frames), 64..262144
      * @param promiscuous whether to see frames not addressed to the host (a mirror port needs it)
-     * @param maxFrames frames after which {@link #read} ends the input (0: until {@link #stop})
+     * @param maxFrames frames over all interfaces after which {@link #read} ends the input (0: until {@link #stop})
+     * @param filter a libpcap (tcpdump) expression the kernel applies to every interface before a frame is copied (e.g.
+     *     {@code "vlan and not port 22"}), null or blank for none; one that does not compile fails the open with
+     *     libpcap's message and the expression
+     * @param bufferMiB the kernel's buffer per interface in MiB (1..2047): what absorbs the reader's pauses (a
+     *     collection, a busy core); at 1 Mpps of 365-byte frames 64 MiB hold about 0.2 s
+     * @param reopen whether an interface whose capture failed (it disappeared: a hot-unplugged NIC, a recreated veth)
+     *     is opened again once it is back, tried once a second while the others' capture goes on; without it its
+     *     capture ends, and when none is left the input ends
      */
+    public record Options(
+            int snaplen, boolean promiscuous, long maxFrames, String filter, int bufferMiB, boolean reopen) {
+        public Options {
+            if (snaplen < 64 || snaplen > 262_144) {
+                throw new IllegalArgumentException("snaplen=" + snaplen + " must be 64..262144");
+            }
+            if (maxFrames < 0) {
+                throw new IllegalArgumentException("maxFrames=" + maxFrames + " must be >= 0");
+            }
+            if (bufferMiB < 1 || bufferMiB > 2047) {
+                throw new IllegalArgumentException("buffer=" + bufferMiB + " MiB must be 1..2047");
+            }
+        }
+
+        /** No filter, the default buffer, no reopening. */
+        public static Options of(int snaplen, boolean promiscuous, long maxFrames) {
+            return new Options(snaplen, promiscuous, maxFrames, null, DEFAULT_BUFFER_MIB, false);
+        }
+
+        public Options withFilter(String expression) {
+            return new Options(snaplen, promiscuous, maxFrames, expression, bufferMiB, reopen);
+        }
+    }
+
+    /** The kernel's buffer per interface unless told otherwise: some 180,000 frames of an average 365 bytes. */
+    public static final int DEFAULT_BUFFER_MIB = 64;
+
+    /** Opens {@code device} (an interface name; {@code any} captures every interface with Linux cooked headers). */
     public static LiveSource open(String device, int snaplen, boolean promiscuous, long maxFrames) throws IOException {
         if (device == null) {
             throw new IllegalArgumentException("an interface name is needed");
         }
-        return open(java.util.List.of(device), snaplen, promiscuous, maxFrames);
+        return open(java.util.List.of(device), Options.of(snaplen, promiscuous, maxFrames));
     }
 
     /**
@@ -251,44 +272,8 @@ public final class LiveSource implements CaptureSource {
      * interface id is its interface's index in {@code devices}, and {@link #interfaceName} names it, so side rules by
      * interface name apply. Reads take frames from each interface in turn. An interface named twice is refused (its
      * frames would be charged twice).
-     *
-     * @param maxFrames frames over all interfaces after which {@link #read} ends the input (0: until {@link #stop})
      */
-    public static LiveSource open(java.util.List<String> devices, int snaplen, boolean promiscuous, long maxFrames)
-            throws IOException {
-        return open(devices, snaplen, promiscuous, maxFrames, null);
-    }
-
-    /**
-     * {@link #open(java.util.List, int, boolean, long)} with a capture filter: a libpcap (tcpdump) expression the
-     * kernel applies to every interface before a frame is copied (e.g. {@code "vlan and not port 22"}); null or blank
-     * for none. A filter that does not compile fails the open with libpcap's message and the expression.
-     */
-    public static LiveSource open(
-            java.util.List<String> devices, int snaplen, boolean promiscuous, long maxFrames, String filter)
-            throws IOException {
-        return open(devices, snaplen, promiscuous, maxFrames, filter, DEFAULT_BUFFER_MIB);
-    }
-
-    /** The kernel's buffer per interface unless told otherwise: some 180,000 frames of an average 365 bytes. */
-    public static final int DEFAULT_BUFFER_MIB = 64;
-
-    /**
-     * {@link #open(java.util.List, int, boolean, long, String)} with the kernel's buffer per interface in MiB (1..2047):
-     * what absorbs the reader's pauses (a collection, a busy core); at 1 Mpps of 365-byte frames 64 MiB hold about
-     * 0.2 s.
-     */
-    public static LiveSource open(
-            java.util.List<String> devices,
-            int snaplen,
-            boolean promiscuous,
-            long maxFrames,
-            String filter,
-            int bufferMiB)
-            throws IOException {
-        if (bufferMiB < 1 || bufferMiB > 2047) {
-            throw new IllegalArgumentException("buffer=" + bufferMiB + " MiB must be 1..2047");
-        }
+    public static LiveSource open(java.util.List<String> devices, Options options) throws IOException {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("an interface name is needed");
         }
@@ -302,22 +287,15 @@ public final class LiveSource implements CaptureSource {
                         "interface " + device + " is named twice (its frames would be charged twice)");
             }
         }
-        if (snaplen < 64 || snaplen > 262_144) {
-            throw new IllegalArgumentException("snaplen=" + snaplen + " must be 64..262144");
-        }
-        if (maxFrames < 0) {
-            throw new IllegalArgumentException("maxFrames=" + maxFrames + " must be >= 0");
-        }
         Native n = lib();
         int count = devices.size();
         Opened[] handles = new Opened[count];
         int opened = 0;
         try {
             for (; opened < count; opened++) {
-                handles[opened] = openHandle(n, devices.get(opened), snaplen, promiscuous, bufferMiB, filter);
+                handles[opened] = openHandle(n, devices.get(opened), options);
             }
-            return new LiveSource(
-                    n, devices.toArray(String[]::new), handles, maxFrames, snaplen, promiscuous, bufferMiB, filter);
+            return new LiveSource(n, devices.toArray(String[]::new), handles, options);
         } catch (IOException | RuntimeException | Error e) {
             closeAll(n, handles, opened);
             throw e;
@@ -331,8 +309,7 @@ public final class LiveSource implements CaptureSource {
     private record Opened(MemorySegment handle, int fd, int linkType, boolean nanos) {}
 
     /** Creates, sets up and activates a handle on {@code device} (with the filter, if any). */
-    private static Opened openHandle(
-            Native n, String device, int snaplen, boolean promiscuous, int bufferMiB, String filter) throws Throwable {
+    private static Opened openHandle(Native n, String device, Options options) throws Throwable {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment errbuf = scratch.allocate(PCAP_ERRBUF_SIZE);
             MemorySegment p = (MemorySegment) n.create.invokeExact(scratch.allocateFrom(device), errbuf);
@@ -341,9 +318,9 @@ public final class LiveSource implements CaptureSource {
             }
             try {
                 boolean[] nanos = new boolean[1];
-                int fd = activate(n, p, device, snaplen, promiscuous, bufferMiB, errbuf, nanos, 0);
-                if (filter != null && !filter.isBlank()) {
-                    setFilter(n, p, device, filter, scratch);
+                int fd = activate(n, p, device, options, errbuf, nanos);
+                if (options.filter() != null && !options.filter().isBlank()) {
+                    setFilter(n, p, device, options.filter(), scratch);
                 }
                 return new Opened(p, fd, linkTypeOf((int) n.datalink.invokeExact(p)), nanos[0]);
             } catch (Throwable e) {
@@ -355,24 +332,16 @@ public final class LiveSource implements CaptureSource {
 
     /** Sets up and activates a created handle; returns the descriptor to wait on. */
     private static int activate(
-            Native n,
-            MemorySegment p,
-            String device,
-            int snaplen,
-            boolean promiscuous,
-            int bufferMiB,
-            MemorySegment errbuf,
-            boolean[] nanos,
-            int index)
+            Native n, MemorySegment p, String device, Options options, MemorySegment errbuf, boolean[] nanos)
             throws Throwable {
-        check(n, p, device, "snaplen", (int) n.setSnaplen.invokeExact(p, snaplen));
-        check(n, p, device, "promiscuous mode", (int) n.setPromisc.invokeExact(p, promiscuous ? 1 : 0));
+        check(n, p, device, "snaplen", (int) n.setSnaplen.invokeExact(p, options.snaplen()));
+        check(n, p, device, "promiscuous mode", (int) n.setPromisc.invokeExact(p, options.promiscuous() ? 1 : 0));
         // frames in blocks, handed over when a block fills or BLOCK_TIMEOUT_MS after its first frame: where frames one
         // at a time (immediate mode) woke the reader for each and left a slot of the snaplen per frame in the kernel's
         // buffer (about a thousand frames in 64 MiB: the replay of a 2M-frame capture at 0.3 Mpps lost 10,000 of
         // them), blocks hold frames at their length (some 180,000 in 64 MiB; the same replay lost none)
         check(n, p, device, "read timeout", (int) n.setTimeout.invokeExact(p, BLOCK_TIMEOUT_MS));
-        check(n, p, device, "buffer size", (int) n.setBufferSize.invokeExact(p, bufferMiB << 20));
+        check(n, p, device, "buffer size", (int) n.setBufferSize.invokeExact(p, options.bufferMiB() << 20));
         // nanosecond stamps where the kernel gives them; a device that cannot keeps microseconds
         int precision = (int) n.setTstampPrecision.invokeExact(p, PCAP_TSTAMP_PRECISION_NANO);
         int status = (int) n.activate.invokeExact(p);
@@ -389,7 +358,7 @@ public final class LiveSource implements CaptureSource {
         if (fd < 0) {
             throw new IOException(device + ": libpcap gives no descriptor to wait on");
         }
-        nanos[index] = precision == 0;
+        nanos[0] = precision == 0;
         return fd;
     }
 
@@ -467,7 +436,7 @@ public final class LiveSource implements CaptureSource {
         int delivered = 0;
         int count = handles.length;
         try {
-            if (failed > 0 && reopen) {
+            if (failed > 0 && options.reopen()) {
                 reopenFailed();
             }
             while (delivered < maxFrames && !stopped) {
@@ -552,7 +521,7 @@ public final class LiveSource implements CaptureSource {
     /**
      * The capture of interface {@code i} failed (it disappeared, say): the handle goes, the others' capture goes on.
      * Without reopening, when none is left the input ends as if stopped, so the run still closes its sessions and
-     * writes everything; with it, the interface is tried again once a second (see {@link #reopenFailed}).
+     * writes everything; with it, the interface is tried again once a second (see {@link Options#reopen}).
      */
     private void fail(int i, String message) {
         refreshStats();
@@ -567,7 +536,7 @@ public final class LiveSource implements CaptureSource {
         pollFds.set(ValueLayout.JAVA_INT, 8L * i, -1);
         close(n, handles[i]);
         handles[i] = null;
-        if (failed == handles.length && !reopen) {
+        if (failed == handles.length && !options.reopen()) {
             stopped = true;
         }
     }
@@ -584,22 +553,13 @@ public final class LiveSource implements CaptureSource {
                 continue;
             }
             try {
-                use(i, openHandle(n, devices[i], snaplen, promiscuous, bufferMiB, filter));
+                use(i, openHandle(n, devices[i], options));
                 failures[i] = null;
                 failed--;
             } catch (Throwable t) {
                 // not back yet
             }
         }
-    }
-
-    /**
-     * Whether an interface whose capture failed (it disappeared: a hot-unplugged NIC, a recreated veth) is opened again
-     * once it is back, tried once a second, while the others' capture goes on (default false: its capture ends, and
-     * when none is left the input ends). Set before reading.
-     */
-    public void reopenFailed(boolean reopen) {
-        this.reopen = reopen;
     }
 
     /** Ends the capture: the next {@link #read} (or the one waiting now) returns the end of input. Any thread. */
@@ -649,7 +609,7 @@ public final class LiveSource implements CaptureSource {
 
     /**
      * Why the capture of interface {@code i} is down (libpcap's message, e.g. "The interface disappeared"), or null
-     * while it runs. A failed interface is read no more (unless reopened: {@link #reopenFailed}); the others go on.
+     * while it runs. A failed interface is read no more (unless reopened: {@link Options#reopen}); the others go on.
      */
     public String failure(int i) {
         return failures[i];

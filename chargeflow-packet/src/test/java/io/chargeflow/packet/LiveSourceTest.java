@@ -30,7 +30,7 @@ class LiveSourceTest {
     /** Opens the interfaces; skips the test, saying why, where this machine cannot capture at all. */
     private static LiveSource open(List<String> interfaces, long maxFrames) throws IOException {
         try {
-            return LiveSource.open(interfaces, 65_535, false, maxFrames);
+            return LiveSource.open(interfaces, LiveSource.Options.of(65_535, false, maxFrames));
         } catch (IOException e) {
             assumeCapturePossible(e);
             throw e;
@@ -150,7 +150,9 @@ class LiveSourceTest {
                 DatagramSocket other = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             LiveSource source;
             try {
-                source = LiveSource.open(List.of("lo"), 65_535, false, 0, "udp dst port " + wanted.getLocalPort());
+                source = LiveSource.open(
+                        List.of("lo"),
+                        LiveSource.Options.of(65_535, false, 0).withFilter("udp dst port " + wanted.getLocalPort()));
             } catch (IOException e) {
                 assumeCapturePossible(e);
                 throw e;
@@ -181,7 +183,9 @@ class LiveSourceTest {
     void shouldNameTheFilterAndLibpcapsReasonWhenTheFilterDoesNotCompile() throws Exception {
         assertThatThrownBy(() -> {
                     try {
-                        LiveSource.open(List.of("lo"), 65_535, false, 0, "udp port seventy")
+                        LiveSource.open(
+                                        List.of("lo"),
+                                        LiveSource.Options.of(65_535, false, 0).withFilter("udp port seventy"))
                                 .close();
                     } catch (IOException e) {
                         assumeCapturePossible(e);
@@ -194,10 +198,10 @@ class LiveSourceTest {
 
     @Test
     void shouldRefuseAnInterfaceNamedTwice() {
-        assertThatThrownBy(() -> LiveSource.open(List.of("lo", "any", "lo"), 65_535, false, 0))
+        assertThatThrownBy(() -> LiveSource.open(List.of("lo", "any", "lo"), LiveSource.Options.of(65_535, false, 0)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("interface lo is named twice (its frames would be charged twice)");
-        assertThatThrownBy(() -> LiveSource.open(List.of(), 65_535, false, 0))
+        assertThatThrownBy(() -> LiveSource.open(List.of(), LiveSource.Options.of(65_535, false, 0)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("an interface name is needed");
     }
@@ -209,7 +213,7 @@ class LiveSourceTest {
         long before = packetSockets();
         assertThatThrownBy(() -> {
                     try {
-                        LiveSource.open(List.of("lo", "no-such-if1"), 65_535, false, 0)
+                        LiveSource.open(List.of("lo", "no-such-if1"), LiveSource.Options.of(65_535, false, 0))
                                 .close();
                     } catch (IOException e) {
                         assumeCapturePossible(e);
