@@ -64,15 +64,30 @@ class LiveMeterTest {
         });
     }
 
+    /** IP bytes of what {@link #sendLater} sends: {@code count} UDP/IPv4 datagrams of {@code size + i * step}. */
+    private static long ipBytes(int count, int size, int step) {
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            bytes += 20 + 8 + size + i * step;
+        }
+        return bytes;
+    }
+
+    /** The usage CSV's row of {@code subscriber}. */
+    private static String usageRow(Path usage, String subscriber) throws java.io.IOException {
+        List<String> rows = Files.readAllLines(usage);
+        return rows.stream()
+                .filter(r -> r.startsWith(subscriber + ","))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + subscriber + " in " + rows));
+    }
+
     @Test
     void shouldChargeWhatWasSentOnLoopbackWhileCapturing(@TempDir Path dir) throws Exception {
         assumeCaptureOnLoopback();
         InetAddress address = InetAddress.getByName("127.0.0.2");
         int sent = 50;
-        long ipBytes = 0;
-        for (int i = 0; i < sent; i++) {
-            ipBytes += 20 + 8 + 200 + i;
-        }
+        long ipBytes = ipBytes(sent, 200, 1);
         Thread sender = sendLater(address, 1500, sent, 200, 1);
         Path usage = dir.resolve("usage.csv");
         Path journal = dir.resolve("journal");
@@ -91,12 +106,7 @@ class LiveMeterTest {
                 usage.toString());
         sender.join();
         assertThat(code).isZero();
-        List<String> rows = Files.readAllLines(usage);
-        String row = rows.stream()
-                .filter(r -> r.startsWith("127.0.0.2,"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no 127.0.0.2 in " + rows));
-        assertThat(row).isEqualTo("127.0.0.2," + sent + "," + ipBytes + ",0,0");
+        assertThat(usageRow(usage, "127.0.0.2")).isEqualTo("127.0.0.2," + sent + "," + ipBytes + ",0,0");
         assertThat(Main.execute("cdr", "verify", journal.toString())).isZero();
     }
 
@@ -108,10 +118,7 @@ class LiveMeterTest {
         // to itself is charged each datagram once as uplink and once as downlink, to the byte
         InetAddress address = InetAddress.getByName("127.0.0.4");
         int sent = 30;
-        long ipBytes = 0;
-        for (int i = 0; i < sent; i++) {
-            ipBytes += 20 + 8 + 100 + 2 * i;
-        }
+        long ipBytes = ipBytes(sent, 100, 2);
         Thread sender = sendLater(address, 1500, sent, 100, 2);
         Path usage = dir.resolve("usage.csv");
         Path summary = dir.resolve("summary.json");
@@ -138,12 +145,8 @@ class LiveMeterTest {
         int code = run.code();
         sender.join();
         assertThat(code).isZero();
-        List<String> rows = Files.readAllLines(usage);
-        String row = rows.stream()
-                .filter(r -> r.startsWith("127.0.0.4,"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no 127.0.0.4 in " + rows));
-        assertThat(row).isEqualTo("127.0.0.4," + sent + "," + ipBytes + "," + sent + "," + ipBytes);
+        assertThat(usageRow(usage, "127.0.0.4"))
+                .isEqualTo("127.0.0.4," + sent + "," + ipBytes + "," + sent + "," + ipBytes);
         // the JSON summary lists the interfaces in order, with their frames (every datagram at least) and drops
         tools.jackson.databind.JsonNode live = new tools.jackson.databind.ObjectMapper()
                 .readTree(summary.toFile())
@@ -266,7 +269,7 @@ class LiveMeterTest {
                     .contains("(its frames until then are charged)")
                     // the status lines after the veth went away say so
                     .containsPattern("live status: +0:00:03, .*; down: " + gone + "\\R");
-            assertThat(Files.readAllLines(usage)).contains("127.0.0.7,10," + 10 * (20 + 8 + 50) + ",0,0");
+            assertThat(usageRow(usage, "127.0.0.7")).isEqualTo("127.0.0.7,10," + ipBytes(10, 50, 0) + ",0,0");
             tools.jackson.databind.JsonNode live = new tools.jackson.databind.ObjectMapper()
                     .readTree(summary.toFile())
                     .get("live");
@@ -339,7 +342,7 @@ class LiveMeterTest {
             String printed = run.err();
             assertThat(code).as(printed).isZero();
             assertThat(printed).contains("; capture lost 1 time (").contains("), reopened");
-            assertThat(Files.readAllLines(usage)).contains("198.18.0.1,10," + 10 * (20 + 8 + 60) + ",0,0");
+            assertThat(usageRow(usage, "198.18.0.1")).isEqualTo("198.18.0.1,10," + ipBytes(10, 60, 0) + ",0,0");
             tools.jackson.databind.JsonNode live = new tools.jackson.databind.ObjectMapper()
                     .readTree(summary.toFile())
                     .get("live");
