@@ -1,5 +1,6 @@
 package io.chargeflow.app;
 
+import io.chargeflow.packet.CaptureDirection;
 import io.chargeflow.packet.LiveSource;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,7 +14,8 @@ final class LiveOptions {
             paramLabel = "NAME",
             description = "Capture live from this interface (libpcap; root or CAP_NET_RAW) instead of files, until"
                     + " --duration, --count or Ctrl-C; then sessions close and the outputs are written. Repeat it"
-                    + " for several interfaces (a tap's two ports): --side-rule ifname:NAME=SIDE tells them apart.")
+                    + " for several interfaces (a tap's two ports): --side-rule ifname:NAME=SIDE tells them apart;"
+                    + " with 'any' such rules name the interface each frame came in on.")
     List<String> interfaces = new java.util.ArrayList<>();
 
     @Option(
@@ -89,12 +91,12 @@ final class LiveOptions {
         }
     }
 
-    /** Opens the capture these options describe. */
-    LiveCapture open() throws IOException {
+    /** Opens the capture these options describe, of the frames {@code direction} names. */
+    LiveCapture open(CaptureDirection direction) throws IOException {
         try {
             return LiveCapture.open(
                     interfaces,
-                    new LiveSource.Options(snaplen, !noPromiscuous, count, filter, bufferMiB, !noReopen),
+                    new LiveSource.Options(snaplen, !noPromiscuous, count, filter, bufferMiB, !noReopen, direction),
                     duration);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());

@@ -70,7 +70,7 @@ final class MeterCommand implements Callable<Integer> {
             throw new UserException("--radius needs the subscriber database: add --data DIR or --db JDBC_URL");
         }
         live.check(!captures.isEmpty());
-        LiveCapture capture = live.given() ? live.open() : null;
+        LiveCapture capture = live.given() ? live.open(meter.captureDirection()) : null;
         try {
             return meter(context, err, capture);
         } finally {

@@ -4,6 +4,7 @@ import io.chargeflow.flow.AddressPools;
 import io.chargeflow.flow.FlowContext;
 import io.chargeflow.flow.Side;
 import io.chargeflow.flow.SideRules;
+import io.chargeflow.packet.CaptureDirection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,8 @@ final class MeterOptions {
             names = "--side-rule",
             paramLabel = "RULE",
             description = "Extra side rule: vlan:N=SIDE, outer-vlan:N=SIDE, iface:ID=SIDE, ifname:NAME=SIDE, "
-                    + "gtpu=SIDE; repeatable. Interface rules win over GTP-U, then inner VLAN, then outer VLAN.")
+                    + "ifindex:N=SIDE (the interface index of a capture on 'any'), gtpu=SIDE; repeatable. Interface"
+                    + " rules win over GTP-U, then inner VLAN, then outer VLAN.")
     List<String> sideRules = new ArrayList<>();
 
     @Option(
@@ -38,6 +40,15 @@ final class MeterOptions {
             paramLabel = "SIDE",
             description = "Side of packets no rule matches: subscriber, network, both or ignore (default: ignore).")
     String defaultSide = "ignore";
+
+    @Option(
+            names = "--direction",
+            paramLabel = "WHICH",
+            description = "Frames metered: in (received), out (sent) or both (default). A meter on the gateway that"
+                    + " captures both of its ports sees each forwarded packet twice: --direction in counts it once. Live,"
+                    + " the kernel selects them; in files only Linux cooked captures (SLL, SLL2: a capture on 'any')"
+                    + " say a frame's direction, and frames that do not are kept and counted.")
+    String direction = "both";
 
     @Option(
             names = "--ipv6-prefix",
@@ -78,6 +89,11 @@ final class MeterOptions {
     // without rating groups, 120 MB with them
     int expectedSubscribers = 1 << 18;
 
+    /** {@link #direction}, parsed. */
+    CaptureDirection captureDirection() {
+        return CaptureDirection.parse(direction);
+    }
+
     /** Builds the flow context; mistakes fail with name=value messages. */
     FlowContext toContext() {
         SideRules.Builder rules = SideRules.builder();
@@ -93,6 +109,7 @@ final class MeterOptions {
                 .ringCapacity(ringCapacity)
                 .expectedSubscribers(expectedSubscribers)
                 .sideRules(rules.build())
+                .captureDirection(captureDirection())
                 .subscriberPools(AddressPools.of(subscriberPools));
     }
 }

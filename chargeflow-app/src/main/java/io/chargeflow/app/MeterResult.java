@@ -28,6 +28,12 @@ final class MeterResult {
     final long downlinkBytes;
     final long unclassifiedPackets;
     final long unclassifiedBytes;
+    /** The direction metered ({@code --direction}), and what it skipped or could not tell in capture files. */
+    final io.chargeflow.packet.CaptureDirection direction;
+
+    final long otherDirectionFrames;
+    final long otherDirectionBytes;
+    final long framesWithoutDirection;
     final long peerToPeerPackets;
     final long gtpPackets;
     final long tunnelContinuations;
@@ -81,6 +87,10 @@ final class MeterResult {
         downlinkBytes = fm.downlinkBytes();
         unclassifiedPackets = fm.unclassifiedPackets();
         unclassifiedBytes = fm.unclassifiedBytes();
+        direction = engine.context().captureDirection();
+        otherDirectionFrames = fm.otherDirectionFrames();
+        otherDirectionBytes = fm.otherDirectionBytes();
+        framesWithoutDirection = fm.framesWithoutDirection();
         peerToPeerPackets = fm.peerToPeerPackets();
         gtpPackets = fm.gtpPackets();
         tunnelContinuations = fm.tunnelContinuations();
@@ -189,6 +199,17 @@ final class MeterResult {
         m.put("uplink", Map.of("packets", uplinkRecords, "bytes", uplinkBytes));
         m.put("downlink", Map.of("packets", downlinkRecords, "bytes", downlinkBytes));
         m.put("unclassified", Map.of("packets", unclassifiedPackets, "bytes", unclassifiedBytes));
+        m.put(
+                "direction",
+                Map.of(
+                        "metered",
+                        direction.label(),
+                        "other_direction_frames",
+                        otherDirectionFrames,
+                        "other_direction_bytes",
+                        otherDirectionBytes,
+                        "frames_without_direction",
+                        framesWithoutDirection));
         Map<String, Object> mal = new LinkedHashMap<>();
         mal.put("total", malformedTotal);
         mal.put("by_reason", malformed);

@@ -110,6 +110,19 @@ final class Reports {
         err.printf(
                 "  unclassified: %,d packets (%,d bytes), matched no side rule%n",
                 r.unclassifiedPackets, r.unclassifiedBytes);
+        if (r.direction != io.chargeflow.packet.CaptureDirection.BOTH) {
+            err.printf(
+                    "  direction:    %s only; %,d frames of the other direction skipped (%,d bytes)%s%n",
+                    r.direction.label(),
+                    r.otherDirectionFrames,
+                    r.otherDirectionBytes,
+                    r.framesWithoutDirection == 0
+                            ? ""
+                            : String.format(
+                                    "; %,d frames kept that do not say their direction (only Linux cooked"
+                                            + " headers do in a file)",
+                                    r.framesWithoutDirection));
+        }
         err.printf(
                 "  malformed:    %,d frames, never charged%s%n",
                 r.malformedTotal,

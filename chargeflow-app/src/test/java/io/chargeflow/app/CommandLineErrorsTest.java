@@ -111,6 +111,10 @@ class CommandLineErrorsTest {
                 .contains("rule=vlan:x=subscriber");
         assertThat(run(1, "meter", "--quiet", "--default-side", "sideways", "a.pcap"))
                 .contains("side=sideways");
+        assertThat(run(1, "meter", "--quiet", "--direction", "sideways", "a.pcap"))
+                .contains("direction='sideways' must be in, out or both");
+        assertThat(run(1, "meter", "--quiet", "--side-rule", "ifindex:0=network", "a.pcap"))
+                .contains("ifindex=0 must be an interface index of 1 or more");
         assertThat(run(1, "meter", "--quiet", "--ipv6-prefix", "200", "a.pcap")).contains("ipv6-prefix=200");
         assertThat(run(1, "meter", "--quiet", "--processors", "0", "a.pcap")).contains("processors=0");
         assertThat(run(1, "meter", "--quiet", "--subscriber-pool", "10.0.0.0/40", "a.pcap"))

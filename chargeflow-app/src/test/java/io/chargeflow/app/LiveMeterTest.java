@@ -179,6 +179,47 @@ class LiveMeterTest {
     }
 
     @Test
+    void shouldTellTheInterfaceOfEachFrameOfAnyByItsName(@TempDir Path dir) throws Exception {
+        assumeCaptureOnLoopback();
+        // one capture of every interface: "ifname:lo" names no capture interface here ("any" is the only one), so it
+        // can only match through the interface index of each frame's cooked header; every other interface's frames
+        // match no rule and are ignored. 127.0.0.6 talking to itself is charged each datagram once, as uplink.
+        InetAddress address = InetAddress.getByName("127.0.0.6");
+        int sent = 25;
+        Thread sender = sendLater(address, 1500, sent, 120, 3);
+        Path usage = dir.resolve("usage.csv");
+        Meter run = meter(
+                "meter",
+                "--interface",
+                "any",
+                "--duration",
+                "3s",
+                "--side-rule",
+                "ifname:lo=subscriber",
+                "--out",
+                usage.toString());
+        sender.join();
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(usageRow(usage, "127.0.0.6")).isEqualTo("127.0.0.6," + sent + "," + ipBytes(sent, 120, 3) + ",0,0");
+        // by its index too: the index the host gives lo
+        int lo = java.net.NetworkInterface.getByName("lo").getIndex();
+        Thread again = sendLater(address, 1500, sent, 60, 1);
+        Meter byIndex = meter(
+                "meter",
+                "--interface",
+                "any",
+                "--duration",
+                "3s",
+                "--side-rule",
+                "ifindex:" + lo + "=network",
+                "--out",
+                usage.toString());
+        again.join();
+        assertThat(byIndex.code()).as(byIndex.err()).isZero();
+        assertThat(usageRow(usage, "127.0.0.6")).isEqualTo("127.0.0.6,0,0," + sent + "," + ipBytes(sent, 60, 1));
+    }
+
+    @Test
     void shouldChargeOnlyWhatTheCaptureFilterLetsThroughAndNameABadFilter(@TempDir Path dir) throws Exception {
         assumeCaptureOnLoopback();
         // two senders on 127.0.0.5 and 127.0.0.6; the filter keeps 127.0.0.5's datagrams only

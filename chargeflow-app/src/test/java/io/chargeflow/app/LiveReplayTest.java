@@ -45,8 +45,8 @@ class LiveReplayTest {
         }
     }
 
-    @Test
-    void shouldMeterAReplayAtTopSpeedWithoutLosingAFrameAndMatchTheTruth(@TempDir Path dir) throws Exception {
+    /** A veth pair SEND/RECEIVE, up, without IPv6 (no frames of the host's own), for {@code body}; removed after. */
+    private static void withVethPair(ThrowingRunnable body) throws Exception {
         Assumptions.assumeTrue(run("tcpreplay", "--version") == 0, "tcpreplay is not installed");
         Assumptions.assumeTrue(
                 run("ip", "link", "add", SEND, "type", "veth", "peer", "name", RECEIVE) == 0,
@@ -57,45 +57,129 @@ class LiveReplayTest {
                 // no router solicitations or other frames of the host's own on the pair
                 run("sysctl", "-q", "-w", "net.ipv6.conf." + end + ".disable_ipv6=1");
             }
-            Path pcap = dir.resolve("replay.pcap");
-            Path truth = dir.resolve("truth.csv");
-            new TrafficGenerator()
-                    .generate(
-                            GeneratorConfig.builder()
-                                    .seed(11)
-                                    .packets(300_000)
-                                    .subscribers(3_000)
-                                    .snaplenCutShare(0)
-                                    .build(),
-                            pcap,
-                            truth);
-            Path usage = dir.resolve("usage.csv");
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int[] code = {-1};
-            PrintStream saved = System.err;
-            Thread meter;
-            try {
-                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-                meter = Thread.ofPlatform()
-                        .start(() -> code[0] = Main.execute(
-                                "meter", "--interface", RECEIVE, "--duration", "8s", "--out", usage.toString()));
-                Thread.sleep(2_000);
-                Process replay = new ProcessBuilder("tcpreplay", "--topspeed", "-q", "-i", SEND, pcap.toString())
-                        .redirectErrorStream(true)
-                        .start();
-                String replayed = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(replay.waitFor()).as(replayed).isZero();
-                meter.join();
-            } finally {
-                System.setErr(saved);
-            }
-            String printed = err.toString(StandardCharsets.UTF_8);
-            assertThat(code[0]).as(printed).isZero();
-            assertThat(printed).contains("dropped by the kernel 0, by the interface 0");
-            assertThat(sortedRows(usage)).isEqualTo(sortedRows(truth));
+            body.run();
         } finally {
             run("ip", "link", "del", SEND);
         }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** Generates a capture of {@code packets} frames (none cut short) and its truth file in {@code dir}. */
+    private static Path generate(Path dir, int packets, int subscribers) throws IOException {
+        Path pcap = dir.resolve("replay.pcap");
+        new TrafficGenerator()
+                .generate(
+                        GeneratorConfig.builder()
+                                .seed(11)
+                                .packets(packets)
+                                .subscribers(subscribers)
+                                .snaplenCutShare(0)
+                                .build(),
+                        pcap,
+                        dir.resolve("truth.csv"));
+        return pcap;
+    }
+
+    /**
+     * Runs {@code meter} with {@code args} in a thread, replays {@code pcap} into SEND at top speed two seconds after
+     * it started, and returns what the meter printed once it ended (its exit code asserted zero).
+     */
+    private static String meterWhileReplaying(Path pcap, String... args) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int[] code = {-1};
+        PrintStream saved = System.err;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            Thread meter = Thread.ofPlatform().start(() -> code[0] = Main.execute(args));
+            Thread.sleep(2_000);
+            Process replay = new ProcessBuilder("tcpreplay", "--topspeed", "-q", "-i", SEND, pcap.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String replayed = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(replay.waitFor()).as(replayed).isZero();
+            meter.join();
+        } finally {
+            System.setErr(saved);
+        }
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertThat(code[0]).as(printed).isZero();
+        return printed;
+    }
+
+    @Test
+    void shouldMeterAReplayAtTopSpeedWithoutLosingAFrameAndMatchTheTruth(@TempDir Path dir) throws Exception {
+        withVethPair(() -> {
+            Path pcap = generate(dir, 300_000, 3_000);
+            Path usage = dir.resolve("usage.csv");
+            String printed = meterWhileReplaying(
+                    pcap, "meter", "--interface", RECEIVE, "--duration", "8s", "--out", usage.toString());
+            assertThat(printed).contains("dropped by the kernel 0, by the interface 0");
+            assertThat(sortedRows(usage)).isEqualTo(sortedRows(dir.resolve("truth.csv")));
+        });
+    }
+
+    /**
+     * Both ends of the pair captured, as a meter on a gateway captures both of its ports: every frame is seen leaving
+     * SEND and arriving at RECEIVE. Both directions meter each subscriber twice its truth; {@code --direction in}
+     * (the kernel hands over only received frames) meters the truth exactly.
+     */
+    @Test
+    void shouldMeterEachFrameOnceWhenBothEndsAreCapturedAndOnlyReceivedFramesAreMetered(@TempDir Path dir)
+            throws Exception {
+        withVethPair(() -> {
+            Path pcap = generate(dir, 20_000, 400);
+            List<String> truth = sortedRows(dir.resolve("truth.csv"));
+            Path both = dir.resolve("both.csv");
+            meterWhileReplaying(
+                    pcap,
+                    "meter",
+                    "--interface",
+                    SEND,
+                    "--interface",
+                    RECEIVE,
+                    "--duration",
+                    "4s",
+                    "--out",
+                    both.toString());
+            assertThat(sortedRows(both))
+                    .isEqualTo(truth.stream().map(LiveReplayTest::doubled).toList());
+            Path in = dir.resolve("in.csv");
+            String printed = meterWhileReplaying(
+                    pcap,
+                    "meter",
+                    "--interface",
+                    SEND,
+                    "--interface",
+                    RECEIVE,
+                    "--direction",
+                    "in",
+                    "--duration",
+                    "4s",
+                    "--summary-json",
+                    dir.resolve("in.json").toString(),
+                    "--out",
+                    in.toString());
+            assertThat(sortedRows(in)).as(printed).isEqualTo(truth);
+            // the kernel selected the frames: nothing was left for the reader to skip
+            tools.jackson.databind.JsonNode direction = new tools.jackson.databind.ObjectMapper()
+                    .readTree(dir.resolve("in.json").toFile())
+                    .get("direction");
+            assertThat(direction.get("metered").asString()).isEqualTo("in");
+            assertThat(direction.get("other_direction_frames").asLong()).isZero();
+        });
+    }
+
+    /** A usage row with every count doubled. */
+    private static String doubled(String row) {
+        String[] f = row.split(",");
+        StringBuilder out = new StringBuilder(f[0]);
+        for (int i = 1; i < f.length; i++) {
+            out.append(',').append(2 * Long.parseLong(f[i]));
+        }
+        return out.toString();
     }
 
     private static List<String> sortedRows(Path csv) throws IOException {

@@ -62,11 +62,18 @@ class TsharkParityTest {
 
     /** address -> {ul packets, ul bytes, dl packets, dl bytes}, from tshark's fields; null when tshark rejects. */
     static Map<String, long[]> tsharkCount(Path capture, Path dir) throws Exception {
+        return tsharkCount(capture, dir, "frame");
+    }
+
+    /** {@link #tsharkCount(Path, Path)} of the frames tshark's display filter {@code filter} keeps. */
+    static Map<String, long[]> tsharkCount(Path capture, Path dir, String filter) throws Exception {
         Path out = dir.resolve("fields.txt");
         Process p = new ProcessBuilder(
                         "tshark",
                         "-r",
                         capture.toString(),
+                        "-Y",
+                        filter,
                         "-n",
                         "-o",
                         "ip.defragment:FALSE",
@@ -220,8 +227,17 @@ class TsharkParityTest {
         assumeTrue(tsharkAvailable(), "tshark is not installed: skipped (CI installs it)");
         Map<String, long[]> expected = tsharkCount(capture, dir);
         assumeTrue(expected != null, "tshark cannot read " + name + " (an unreadable capture is tested elsewhere)");
+        assertMeterEquals(name, capture, dir, expected);
+    }
+
+    /**
+     * {@code meter --default-side both --ipv6-prefix 128} of {@code capture} (with {@code extra} options) gives the
+     * per-address totals {@code expected}; a capture chargeflow refuses must be one tshark refuses as well.
+     */
+    private static void assertMeterEquals(
+            String name, Path capture, Path dir, Map<String, long[]> expected, String... extra) throws Exception {
         Path usage = dir.resolve("usage.csv");
-        int code = Main.execute(
+        List<String> args = new ArrayList<>(List.of(
                 "meter",
                 "--quiet",
                 "--default-side",
@@ -236,7 +252,9 @@ class TsharkParityTest {
                 "2",
                 "--out",
                 usage.toString(),
-                capture.toString());
+                capture.toString()));
+        args.addAll(1, List.of(extra));
+        int code = Main.execute(args.toArray(String[]::new));
         if (code != 0) {
             // a capture chargeflow refuses (broken header) must be one tshark refuses as well
             assertThat(expected)
@@ -258,5 +276,35 @@ class TsharkParityTest {
         Map<String, List<Long>> a = new TreeMap<>();
         actual.forEach((k, v) -> a.put(k, List.of(v[0], v[1], v[2], v[3])));
         assertThat(a).as(name).isEqualTo(e);
+    }
+
+    /** Whether the capture's first frame has a Linux cooked header (SLL or SLL2): its frames say their direction. */
+    private static boolean cooked(Path capture) {
+        int[] link = {-1};
+        try (io.chargeflow.packet.CaptureSource source = io.chargeflow.packet.Captures.open(capture)) {
+            source.read((data, offset, captured, wire, time, iface, linkType) -> link[0] = linkType, 1);
+        } catch (Exception | Error e) {
+            return false;
+        }
+        return link[0] == io.chargeflow.packet.LinkType.LINUX_SLL
+                || link[0] == io.chargeflow.packet.LinkType.LINUX_SLL2;
+    }
+
+    /**
+     * {@code --direction in} and {@code out} on every capture of Linux cooked frames: the per-address totals equal
+     * tshark's count of the frames whose packet type is received (0..3) or sent (4); frames of other types say
+     * neither and are kept by both.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("captures")
+    void shouldMeterOnlyTheFramesOfTheDirectionAskedForWhenTheCaptureIsCooked(
+            String name, Path capture, @TempDir Path dir) throws Exception {
+        assumeTrue(tsharkAvailable(), "tshark is not installed: skipped (CI installs it)");
+        assumeTrue(cooked(capture), name + " has no Linux cooked headers: its frames do not say their direction");
+        Map<String, long[]> received = tsharkCount(capture, dir, "!(sll.pkttype == 4)");
+        Map<String, long[]> sent = tsharkCount(capture, dir, "!(sll.pkttype <= 3)");
+        assumeTrue(received != null && sent != null, "tshark cannot read " + name);
+        assertMeterEquals(name, capture, dir, received, "--direction", "in");
+        assertMeterEquals(name, capture, dir, sent, "--direction", "out");
     }
 }

@@ -19,6 +19,7 @@ public final class FlowContext {
     private SessionListener sessionListener = SessionListener.NONE;
     private Duration lookupDrainTimeout = Duration.ofSeconds(30);
     private int gtpuPort = 2152;
+    private io.chargeflow.packet.CaptureDirection captureDirection = io.chargeflow.packet.CaptureDirection.BOTH;
     private ServiceRules serviceRules;
     private java.util.function.IntFunction<SessionRecorder> sessionRecorders;
     private Duration flowIdleTimeout = Duration.ofMinutes(2);
@@ -100,6 +101,20 @@ public final class FlowContext {
         }
         this.gtpuPort = port;
         return this;
+    }
+
+    /**
+     * The frames of a capture file metered by their direction (see {@link io.chargeflow.packet.CaptureDirection}):
+     * frames of the other direction are counted and skipped; frames whose link header does not say are kept. A live
+     * source selects its frames itself (the kernel does), so this applies to files only.
+     */
+    public FlowContext captureDirection(io.chargeflow.packet.CaptureDirection direction) {
+        this.captureDirection = Objects.requireNonNull(direction, "captureDirection");
+        return this;
+    }
+
+    public io.chargeflow.packet.CaptureDirection captureDirection() {
+        return captureDirection;
     }
 
     /** Rating-group rules; null (the default) meters sessions without usage containers. */

@@ -4,6 +4,7 @@ import io.chargeflow.flow.internal.KeyIndex;
 import io.chargeflow.flow.internal.NameSniffer;
 import io.chargeflow.flow.internal.RecordLayout;
 import io.chargeflow.flow.internal.RecordRing;
+import io.chargeflow.packet.CaptureDirection;
 import io.chargeflow.packet.DecodedPacket;
 import io.chargeflow.packet.FrameHandler;
 import io.chargeflow.packet.MalformedReason;
@@ -85,12 +86,25 @@ public final class FlowManager implements FrameHandler {
     private long peerToPeerPackets;
     private long gtpPackets;
     private long snaplenTruncated;
+    /** Frames of the other direction than the one metered (a file's Linux cooked headers tell it), and their bytes. */
+    private long otherDirectionFrames;
+
+    private long otherDirectionBytes;
+    /** Frames kept under a direction filter because their link header does not say their direction. */
+    private long framesWithoutDirection;
+    /** The direction of files' frames metered (see {@link FlowContext#captureDirection}). */
+    private final CaptureDirection wantedDirection;
+    /** The direction filter of the source being read: {@link #wantedDirection} for a file, none live. */
+    private CaptureDirection direction;
+
     private long backpressureWaits;
     private final long[] malformed = new long[REASONS.length];
 
     FlowManager(FlowContext context, RecordRing[] rings, Processor[] processors) {
         this.decoder = new PacketDecoder(context.gtpuPort(), true);
         this.sideRules = context.sideRules();
+        this.wantedDirection = context.captureDirection();
+        this.direction = wantedDirection;
         this.pools = context.subscriberPools();
         this.checkPools = !pools.isEmpty();
         this.ipv6PrefixLength = context.ipv6PrefixLength();
@@ -121,6 +135,9 @@ public final class FlowManager implements FrameHandler {
         }
         if (timestampNs > lastTimeNs) {
             lastTimeNs = timestampNs;
+        }
+        if (direction != CaptureDirection.BOTH && !keepDirection()) {
+            return;
         }
         DecodedPacket p = packet;
         if (p.gtp) {
@@ -162,6 +179,21 @@ public final class FlowManager implements FrameHandler {
                 unclassifiedBytes += p.ipLength;
             }
         }
+    }
+
+    /** Under a direction filter: whether the frame is kept (counted either way). */
+    private boolean keepDirection() {
+        int d = packet.linkDirection;
+        if (d == DecodedPacket.DIRECTION_UNKNOWN) {
+            framesWithoutDirection++;
+            return true;
+        }
+        if (direction.keeps(d)) {
+            return true;
+        }
+        otherDirectionFrames++;
+        otherDirectionBytes += packet.ipLength;
+        return false;
     }
 
     private void chargeSource(DecodedPacket p, long timeNs, long nameMask) {
@@ -380,6 +412,21 @@ public final class FlowManager implements FrameHandler {
      * Later fragments of outer IPv4 datagrams that carried GTP-U: part of a subscriber packet charged (inner IP
      * length) at the datagram's first fragment, so not charged again.
      */
+    /** Frames skipped for their direction (see {@link FlowContext#captureDirection}). */
+    public long otherDirectionFrames() {
+        return otherDirectionFrames;
+    }
+
+    /** IP bytes of {@link #otherDirectionFrames}. */
+    public long otherDirectionBytes() {
+        return otherDirectionBytes;
+    }
+
+    /** Frames kept under a direction filter whose link header does not tell their direction. */
+    public long framesWithoutDirection() {
+        return framesWithoutDirection;
+    }
+
     public long tunnelContinuations() {
         return tunnelContinuations;
     }
@@ -477,7 +524,9 @@ public final class FlowManager implements FrameHandler {
     }
 
     void onSource(io.chargeflow.packet.CaptureSource source) {
-        sideRules.onSource(source::interfaceName);
+        sideRules.onSource(source::interfaceName, source::linkInterfaceName);
+        // a live source hands over only the frames of the direction asked for (the kernel selects them)
+        direction = source.isLive() ? CaptureDirection.BOTH : wantedDirection;
     }
 
     public long frames() {

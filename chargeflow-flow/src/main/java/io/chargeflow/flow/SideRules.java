@@ -11,11 +11,13 @@ import java.util.function.IntFunction;
 /**
  * Decides on which side a packet came in: subscriber, network, both or ignore.
  *
- * <p>Rules, first match wins: the pcapng interface (by id, then by name), GTP-U encapsulation, the innermost VLAN id,
- * the outermost VLAN id, then the default side. Built once from configuration ({@link #parse} accepts
- * {@code vlan:100=subscriber}, {@code outer-vlan:3000=network}, {@code iface:1=network},
- * {@code ifname:eth1=subscriber}, {@code gtpu=subscriber}); {@link #classify} runs on the reader thread per packet
- * and is a few array loads. Interface names are resolved once per interface id per capture source.
+ * <p>Rules, first match wins: the capture's interface (the pcapng interface or the live one, by id, then by name),
+ * the interface a Linux cooked v2 header names (a capture on {@code any}: by its index, then, live, by the name the
+ * host gives that index), GTP-U encapsulation, the innermost VLAN id, the outermost VLAN id, then the default side.
+ * Built once from configuration ({@link #parse} accepts {@code vlan:100=subscriber}, {@code outer-vlan:3000=network},
+ * {@code iface:1=network}, {@code ifname:eth1=subscriber}, {@code ifindex:3=network}, {@code gtpu=subscriber});
+ * {@link #classify} runs on the reader thread per packet and is a few array loads. Interface names are resolved once
+ * per interface id, and once per interface index, per capture source.
  */
 public final class SideRules {
     private static final byte NO_RULE = -1;
@@ -25,7 +27,11 @@ public final class SideRules {
     private final byte[] outerVlanSide = new byte[4096];
     private final Map<Integer, Side> interfaceIdRules = new HashMap<>();
     private final Map<String, Side> interfaceNameRules = new HashMap<>();
+    private final Map<Integer, Side> linkIndexRules = new HashMap<>();
     private final boolean hasInterfaceRules;
+    /** Whether any rule can match a cooked v2 header's interface (by index, or by name on a live source). */
+    private final boolean hasLinkRules;
+
     private final byte gtpuSide;
     private final Side defaultSide;
     private final List<String> descriptions = new ArrayList<>();
@@ -35,6 +41,18 @@ public final class SideRules {
 
     private IntFunction<String> interfaceNames = id -> null;
 
+    /** Per-source resolution of rules on a cooked v2 header's interface index below {@link #LINK_ARRAY}: index = it. */
+    private byte[] linkSide = new byte[0];
+    /** The same for larger indexes (hosts with many short-lived interfaces reach them): open addressing, key + 1. */
+    private final int[] linkKeys = new int[LINK_CACHE];
+
+    private final byte[] linkValues = new byte[LINK_CACHE];
+    private int linkCached;
+    private IntFunction<String> linkNames = index -> null;
+
+    private static final int LINK_ARRAY = 1 << 16;
+    private static final int LINK_CACHE = 256;
+
     private SideRules(Builder builder) {
         Arrays.fill(innerVlanSide, NO_RULE);
         Arrays.fill(outerVlanSide, NO_RULE);
@@ -42,7 +60,9 @@ public final class SideRules {
         builder.outerVlans.forEach((vlan, side) -> outerVlanSide[vlan] = (byte) side.ordinal());
         interfaceIdRules.putAll(builder.interfaceIds);
         interfaceNameRules.putAll(builder.interfaceNames);
+        linkIndexRules.putAll(builder.linkIndexes);
         hasInterfaceRules = !interfaceIdRules.isEmpty() || !interfaceNameRules.isEmpty();
+        hasLinkRules = !linkIndexRules.isEmpty() || !interfaceNameRules.isEmpty();
         gtpuSide = builder.gtpu == null ? NO_RULE : (byte) builder.gtpu.ordinal();
         defaultSide = builder.defaultSide;
         descriptions.addAll(builder.descriptions);
@@ -60,14 +80,32 @@ public final class SideRules {
 
     /** Called by the reader when it starts a capture source: interface names resolve against it. */
     public void onSource(IntFunction<String> names) {
+        onSource(names, index -> null);
+    }
+
+    /**
+     * Called by the reader when it starts a capture source: interface names resolve against it, the names of cooked v2
+     * headers' interface indexes against {@code linkNames} (null where the source cannot tell).
+     */
+    public void onSource(IntFunction<String> names, IntFunction<String> linkNames) {
         interfaceNames = names;
         interfaceSide = new byte[0];
+        this.linkNames = linkNames;
+        linkSide = new byte[0];
+        java.util.Arrays.fill(linkKeys, 0);
+        linkCached = 0;
     }
 
     /** The side of a decoded packet. Reader thread, per packet. */
     public Side classify(DecodedPacket packet) {
         if (hasInterfaceRules) {
             int side = interfaceSide(packet.interfaceId);
+            if (side != NO_RULE) {
+                return SIDES[side];
+            }
+        }
+        if (hasLinkRules && packet.linkInterfaceIndex >= 0) {
+            int side = linkSide(packet.linkInterfaceIndex);
             if (side != NO_RULE) {
                 return SIDES[side];
             }
@@ -112,6 +150,47 @@ public final class SideRules {
         return grown[interfaceId];
     }
 
+    private int linkSide(int index) {
+        if (index < linkSide.length) {
+            return linkSide[index];
+        }
+        if (index < LINK_ARRAY) {
+            byte[] grown = Arrays.copyOf(linkSide, Math.max(index + 1, Math.min(LINK_ARRAY, linkSide.length * 2)));
+            for (int i = linkSide.length; i < grown.length; i++) {
+                grown[i] = resolveLink(i);
+            }
+            linkSide = grown;
+            return grown[index];
+        }
+        int mask = LINK_CACHE - 1;
+        int slot = (index * 0x9E37_79B9 >>> 24) & mask;
+        while (linkKeys[slot] != 0) {
+            if (linkKeys[slot] == index + 1) {
+                return linkValues[slot];
+            }
+            slot = (slot + 1) & mask;
+        }
+        if (linkCached == LINK_CACHE / 2) {
+            // full: start over (only interfaces come and go this much)
+            Arrays.fill(linkKeys, 0);
+            linkCached = 0;
+            slot = (index * 0x9E37_79B9 >>> 24) & mask;
+        }
+        linkKeys[slot] = index + 1;
+        linkValues[slot] = resolveLink(index);
+        linkCached++;
+        return linkValues[slot];
+    }
+
+    private byte resolveLink(int index) {
+        Side side = linkIndexRules.get(index);
+        if (side == null && !interfaceNameRules.isEmpty()) {
+            String name = linkNames.apply(index);
+            side = name == null ? null : interfaceNameRules.get(name);
+        }
+        return side == null ? NO_RULE : (byte) side.ordinal();
+    }
+
     public Side defaultSide() {
         return defaultSide;
     }
@@ -127,6 +206,7 @@ public final class SideRules {
         private final Map<Integer, Side> outerVlans = new HashMap<>();
         private final Map<Integer, Side> interfaceIds = new HashMap<>();
         private final Map<String, Side> interfaceNames = new HashMap<>();
+        private final Map<Integer, Side> linkIndexes = new HashMap<>();
         private final List<String> descriptions = new ArrayList<>();
         private Side gtpu;
         private Side defaultSide = Side.IGNORE;
@@ -171,6 +251,19 @@ public final class SideRules {
             return this;
         }
 
+        /**
+         * A rule on the interface index a Linux cooked v2 header carries (a capture on {@code any}; {@code ip link}
+         * lists the indexes of the host that captured).
+         */
+        public Builder linkInterfaceIndex(int index, Side side) {
+            if (index < 1) {
+                throw new IllegalArgumentException("ifindex=" + index + " must be an interface index of 1 or more");
+            }
+            linkIndexes.put(index, side);
+            descriptions.add("ifindex:" + index + "=" + side.label());
+            return this;
+        }
+
         public Builder gtpu(Side side) {
             gtpu = side;
             descriptions.add("gtpu=" + side.label());
@@ -184,7 +277,7 @@ public final class SideRules {
 
         /**
          * Adds one rule written as {@code KIND:VALUE=SIDE} ({@code vlan}, {@code outer-vlan}, {@code iface},
-         * {@code ifname}) or {@code gtpu=SIDE}.
+         * {@code ifname}, {@code ifindex}) or {@code gtpu=SIDE}.
          */
         public Builder parse(String rule) {
             int eq = rule.lastIndexOf('=');
@@ -209,9 +302,10 @@ public final class SideRules {
                 case "outer-vlan" -> outerVlan(parseInt(rule, value), side);
                 case "iface" -> interfaceId(parseInt(rule, value), side);
                 case "ifname" -> interfaceName(value, side);
+                case "ifindex" -> linkInterfaceIndex(parseInt(rule, value), side);
                 default ->
                     throw new IllegalArgumentException("rule=" + rule + " has unknown kind '" + kind
-                            + "' (vlan, outer-vlan, iface, ifname, gtpu)");
+                            + "' (vlan, outer-vlan, iface, ifname, ifindex, gtpu)");
             };
         }
 

@@ -29,6 +29,15 @@ public interface CaptureSource extends AutoCloseable {
     /** The name of pcapng interface {@code interfaceId} (if_name option), or null when it has none. */
     String interfaceName(int interfaceId);
 
+    /**
+     * The name of the interface a Linux cooked v2 header's interface index names ({@link
+     * DecodedPacket#linkInterfaceIndex}), where the source can tell (a live capture on this host), else null: a file
+     * does not name the interfaces of the host that captured it.
+     */
+    default String linkInterfaceName(int index) {
+        return null;
+    }
+
     /** Number of interfaces seen so far (1 for classic pcap). */
     int interfaceCount();
 

@@ -28,6 +28,12 @@ import java.lang.invoke.MethodHandle;
 public final class LiveSource implements CaptureSource {
     private static final int PCAP_ERRBUF_SIZE = 256;
     private static final int PCAP_TSTAMP_PRECISION_NANO = 1;
+    /** pcap_direction_t: frames received, frames sent. */
+    private static final int PCAP_D_IN = 1;
+
+    private static final int PCAP_D_OUT = 2;
+    /** The pseudo-interface of every interface. */
+    private static final String ANY = "any";
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static volatile Native lib;
@@ -51,7 +57,9 @@ public final class LiveSource implements CaptureSource {
             MethodHandle compile,
             MethodHandle setFilter,
             MethodHandle freeCode,
-            MethodHandle poll) {}
+            MethodHandle poll,
+            MethodHandle setDirection,
+            MethodHandle setDatalink) {}
 
     private static Native lib() throws IOException {
         Native n = lib;
@@ -102,7 +110,9 @@ public final class LiveSource implements CaptureSource {
                 handle(l, "pcap_compile", FunctionDescriptor.of(i, addr, addr, addr, i, i)),
                 handle(l, "pcap_setfilter", FunctionDescriptor.of(i, addr, addr)),
                 handle(l, "pcap_freecode", FunctionDescriptor.ofVoid(addr)),
-                handle(LINKER.defaultLookup(), "poll", FunctionDescriptor.of(i, addr, ValueLayout.JAVA_LONG, i)));
+                handle(LINKER.defaultLookup(), "poll", FunctionDescriptor.of(i, addr, ValueLayout.JAVA_LONG, i)),
+                handle(l, "pcap_setdirection", FunctionDescriptor.of(i, addr, i)),
+                handle(l, "pcap_set_datalink", FunctionDescriptor.of(i, addr, i)));
     }
 
     private static MethodHandle handle(SymbolLookup lookup, String name, FunctionDescriptor descriptor)
@@ -231,10 +241,21 @@ public final class LiveSource implements CaptureSource {
      * @param reopen whether an interface whose capture failed (it disappeared: a hot-unplugged NIC, a recreated veth)
      *     is opened again once it is back, tried once a second while the others' capture goes on; without it its
      *     capture ends, and when none is left the input ends
+     * @param direction the frames the kernel hands over: received, sent or both ({@code pcap_setdirection}); a meter
+     *     on a gateway that captures its two ports meters each forwarded packet once with {@link CaptureDirection#IN}
      */
     public record Options(
-            int snaplen, boolean promiscuous, long maxFrames, String filter, int bufferMiB, boolean reopen) {
+            int snaplen,
+            boolean promiscuous,
+            long maxFrames,
+            String filter,
+            int bufferMiB,
+            boolean reopen,
+            CaptureDirection direction) {
         public Options {
+            if (direction == null) {
+                throw new IllegalArgumentException("a capture direction is needed (in, out or both)");
+            }
             if (snaplen < 64 || snaplen > 262_144) {
                 throw new IllegalArgumentException("snaplen=" + snaplen + " must be 64..262144");
             }
@@ -248,11 +269,15 @@ public final class LiveSource implements CaptureSource {
 
         /** No filter, the default buffer, no reopening. */
         public static Options of(int snaplen, boolean promiscuous, long maxFrames) {
-            return new Options(snaplen, promiscuous, maxFrames, null, DEFAULT_BUFFER_MIB, false);
+            return new Options(snaplen, promiscuous, maxFrames, null, DEFAULT_BUFFER_MIB, false, CaptureDirection.BOTH);
         }
 
         public Options withFilter(String expression) {
-            return new Options(snaplen, promiscuous, maxFrames, expression, bufferMiB, reopen);
+            return new Options(snaplen, promiscuous, maxFrames, expression, bufferMiB, reopen, direction);
+        }
+
+        public Options withDirection(CaptureDirection frames) {
+            return new Options(snaplen, promiscuous, maxFrames, filter, bufferMiB, reopen, frames);
         }
     }
 
@@ -347,6 +372,19 @@ public final class LiveSource implements CaptureSource {
         int status = (int) n.activate.invokeExact(p);
         if (status < 0) {
             throw new IOException(device + ": " + activateError(error(n, p), status));
+        }
+        if (ANY.equals(device)) {
+            // cooked headers of version 2 carry each frame's interface index, so side rules by interface name apply
+            // to a capture of every interface; a libpcap that cannot keeps version 1 (no index: such rules match
+            // nothing there)
+            int ignored = (int) n.setDatalink.invokeExact(p, LinkType.LINUX_SLL2);
+        }
+        if (options.direction() != CaptureDirection.BOTH) {
+            int which = options.direction() == CaptureDirection.IN ? PCAP_D_IN : PCAP_D_OUT;
+            if ((int) n.setDirection.invokeExact(p, which) != 0) {
+                throw new IOException(device + ": cannot capture only the frames "
+                        + options.direction().label() + ": " + error(n, p));
+            }
         }
         // non-blocking reads, and a poll of our own with a timeout: a blocking read's timeout is the kernel ring's
         // block timeout, which some kernels never fire on a quiet interface (a read then never returns and a stop is
@@ -663,6 +701,17 @@ public final class LiveSource implements CaptureSource {
     @Override
     public String interfaceName(int interfaceId) {
         return interfaceId >= 0 && interfaceId < devices.length ? devices[interfaceId] : null;
+    }
+
+    /** The kernel's name of interface index {@code index} now (a frame of {@code any} names its interface so). */
+    @Override
+    public String linkInterfaceName(int index) {
+        try {
+            java.net.NetworkInterface found = java.net.NetworkInterface.getByIndex(index);
+            return found == null ? null : found.getName();
+        } catch (java.net.SocketException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override

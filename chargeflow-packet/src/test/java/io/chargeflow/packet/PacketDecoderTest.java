@@ -199,6 +199,39 @@ class PacketDecoderTest {
     }
 
     @Test
+    void shouldTellTheDirectionAndInterfaceIndexWhereACookedHeaderGivesThem() {
+        // SLL: packet type 4 is a frame the host sent, 0..3 frames it received; no interface index
+        assertThat(decode(frame().sll(4).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build(), LinkType.LINUX_SLL))
+                .isEqualTo(MalformedReason.NONE);
+        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_OUT);
+        assertThat(p.linkInterfaceIndex).isEqualTo(-1);
+        for (int received = 0; received <= 3; received++) {
+            decode(frame().sll(received).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build(), LinkType.LINUX_SLL);
+            assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_IN);
+        }
+        // a type the kernel uses for neither (5, looped back; 7, kernel)
+        decode(frame().sll(7).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build(), LinkType.LINUX_SLL);
+        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_UNKNOWN);
+        // SLL2: the index and the type
+        assertThat(decode(
+                        frame().sll2(70_000, 4)
+                                .ipv6("::1", "::2")
+                                .tcp(1, 2, 0x10)
+                                .build(),
+                        LinkType.LINUX_SLL2))
+                .isEqualTo(MalformedReason.NONE);
+        assertThat(p.linkInterfaceIndex).isEqualTo(70_000);
+        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_OUT);
+        decode(frame().sll2(3, 0).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build(), LinkType.LINUX_SLL2);
+        assertThat(p.linkInterfaceIndex).isEqualTo(3);
+        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_IN);
+        // Ethernet says neither, and a decode after a cooked frame does not keep its values
+        decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build());
+        assertThat(p.linkInterfaceIndex).isEqualTo(-1);
+        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_UNKNOWN);
+    }
+
+    @Test
     void shouldReadLoopbackFamilyInEitherByteOrderWhenLinkIsNull() {
         assertThat(decode(
                         frame().nullLoopback(2, ByteOrder.LITTLE_ENDIAN)

@@ -146,14 +146,29 @@ public final class CaptureBuilder {
             return add(layer);
         }
 
-        /** Linux cooked capture v1 header (16 bytes). */
+        /** Linux cooked capture v1 header (16 bytes), packet type 0 (to this host). */
         public Frame sll() {
-            return add(new Layer(Kind.SLL));
+            return sll(0);
         }
 
-        /** Linux cooked capture v2 header (20 bytes). */
+        /** Linux cooked capture v1 header of the given packet type (0 to us ... 4 outgoing). */
+        public Frame sll(int packetType) {
+            Layer layer = new Layer(Kind.SLL);
+            layer.a = packetType;
+            return add(layer);
+        }
+
+        /** Linux cooked capture v2 header (20 bytes), interface index 1, packet type 0 (to this host). */
         public Frame sll2() {
-            return add(new Layer(Kind.SLL2));
+            return sll2(1, 0);
+        }
+
+        /** Linux cooked capture v2 header with the given interface index and packet type (0 to us ... 4 outgoing). */
+        public Frame sll2(int interfaceIndex, int packetType) {
+            Layer layer = new Layer(Kind.SLL2);
+            layer.a = interfaceIndex;
+            layer.b = packetType;
+            return add(layer);
         }
 
         /** BSD NULL loopback header: the address family in the given byte order. */
@@ -413,7 +428,7 @@ public final class CaptureBuilder {
                 case SLL ->
                     concat(
                             buffer(16)
-                                    .putShort((short) 0)
+                                    .putShort((short) layer.a)
                                     .putShort((short) 1)
                                     .putShort((short) 6)
                                     .put(new byte[] {2, 0, 0, 0, 0, 1, 0, 0})
@@ -425,9 +440,9 @@ public final class CaptureBuilder {
                             buffer(20)
                                     .putShort((short) etherType(layer, next))
                                     .putShort((short) 0)
-                                    .putInt(1)
+                                    .putInt(layer.a)
                                     .putShort((short) 1)
-                                    .put((byte) 0)
+                                    .put((byte) layer.b)
                                     .put((byte) 6)
                                     .put(new byte[] {2, 0, 0, 0, 0, 1, 0, 0})
                                     .array(),
