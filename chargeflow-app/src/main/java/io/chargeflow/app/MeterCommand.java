@@ -57,6 +57,15 @@ final class MeterCommand implements Callable<Integer> {
     java.util.List<String> radiusClients = new java.util.ArrayList<>();
 
     @Option(
+            names = "--metrics",
+            paramLabel = "HOST:PORT",
+            description = "Serve the run's metrics for Prometheus on http://HOST:PORT/metrics while it runs (frames,"
+                    + " charged packets and bytes by direction, malformed frames by reason, sessions, CDRs durable,"
+                    + " live capture frames, drops and state per interface, the JVM's); PORT alone listens on every"
+                    + " address, 0 picks a free port.")
+    String metrics;
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "No progress bar, no summary on stderr.")
     boolean quiet;
@@ -82,11 +91,29 @@ final class MeterCommand implements Callable<Integer> {
     }
 
     private int meter(FlowContext context, java.io.PrintWriter err, LiveCapture capture) throws Exception {
+        MeterMetrics served = metrics == null ? null : MeterMetrics.start(metrics);
+        try {
+            if (served != null && !quiet) {
+                err.printf("chargeflow meter: metrics on port %d (/metrics)%n", served.port());
+                err.flush();
+            }
+            return meter(context, err, capture, served);
+        } finally {
+            if (served != null) {
+                // after every output is written, so that a last scrape can still see the run's end
+                served.close();
+            }
+        }
+    }
+
+    private int meter(FlowContext context, java.io.PrintWriter err, LiveCapture capture, MeterMetrics served)
+            throws Exception {
         MeterResult result;
-        Directory directory = database.given() ? Directory.open(database.options(), context) : null;
+        Directory directory = null;
         CdrOptions.Journal journal = null;
         LiveStatus status = null;
         try {
+            directory = database.given() ? Directory.open(database.options(), context) : null;
             if (radius != null) {
                 directory.startRadius(radius, radiusClients);
             }
@@ -96,22 +123,28 @@ final class MeterCommand implements Callable<Integer> {
                     ? new LiveStatus(
                             err, live.statusEvery, capture.source(), opened == null ? null : opened::acknowledged)
                     : null;
+            LiveStatus printing = status;
+            java.util.function.Consumer<io.chargeflow.flow.FlowEngine> started = engine -> {
+                if (printing != null) {
+                    printing.start(engine);
+                }
+                if (served != null) {
+                    served.attach(
+                            engine,
+                            capture == null ? null : capture.source(),
+                            opened == null ? null : opened::acknowledged);
+                }
+            };
             result = capture != null
-                    ? MeterRun.runInputs(
-                            List.of(capture.input()),
-                            context,
-                            null,
-                            sessions,
-                            null,
-                            directory,
-                            status == null ? null : status::start)
+                    ? MeterRun.runInputs(List.of(capture.input()), context, null, sessions, null, directory, started)
                     : MeterRun.run(
                             captures,
                             context,
                             null,
                             sessions,
                             ProgressBar.wanted(quiet) ? new ProgressBar(System.err) : null,
-                            directory);
+                            directory,
+                            started);
         } finally {
             if (status != null) {
                 status.close();

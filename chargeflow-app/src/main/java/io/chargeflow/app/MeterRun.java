@@ -41,6 +41,19 @@ final class MeterRun {
             ProgressBar progress,
             Directory directory)
             throws IOException, InterruptedException {
+        return run(captures, context, extraListener, sessionsJsonl, progress, directory, null);
+    }
+
+    /** As above; {@code started} (if not null) is told the engine once it runs. */
+    static MeterResult run(
+            List<Path> captures,
+            FlowContext context,
+            SessionListener extraListener,
+            Path sessionsJsonl,
+            ProgressBar progress,
+            Directory directory,
+            java.util.function.Consumer<FlowEngine> started)
+            throws IOException, InterruptedException {
         for (Path capture : captures) {
             checkReadable(capture);
         }
@@ -48,7 +61,7 @@ final class MeterRun {
         for (Path capture : captures) {
             inputs.add(new Input(capture.toString(), capture, () -> Captures.open(capture)));
         }
-        return runInputs(inputs, context, extraListener, sessionsJsonl, progress, directory, null);
+        return runInputs(inputs, context, extraListener, sessionsJsonl, progress, directory, started);
     }
 
     /** A source to read: its name for the summary, its file (null for a live interface), how to open it. */

@@ -106,11 +106,17 @@ class CommandLineErrorsTest {
     }
 
     @Test
-    void shouldRejectBadOptionValuesWithTheirNames() {
+    void shouldRejectBadOptionValuesWithTheirNames() throws Exception {
         assertThat(run(1, "meter", "--quiet", "--side-rule", "vlan:x=subscriber", "a.pcap"))
                 .contains("rule=vlan:x=subscriber");
         assertThat(run(1, "meter", "--quiet", "--default-side", "sideways", "a.pcap"))
                 .contains("side=sideways");
+        assertThat(run(1, "meter", "--quiet", "--metrics", "localhost:http", "a.pcap"))
+                .contains("--metrics=localhost:http must be HOST:PORT");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(run(1, "meter", "--quiet", "--metrics", "127.0.0.1:" + taken.getLocalPort(), "a.pcap"))
+                    .contains("--metrics 127.0.0.1:" + taken.getLocalPort() + ": cannot listen");
+        }
         assertThat(run(1, "meter", "--quiet", "--direction", "sideways", "a.pcap"))
                 .contains("direction='sideways' must be in, out or both");
         assertThat(run(1, "meter", "--quiet", "--side-rule", "ifindex:0=network", "a.pcap"))

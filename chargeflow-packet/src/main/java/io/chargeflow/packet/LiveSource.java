@@ -623,6 +623,11 @@ public final class LiveSource implements CaptureSource {
         return recentDrops;
     }
 
+    /** {@link #drops(int)} as the reading thread last took it (see {@link #recentDrops()}): for other threads. */
+    public long recentDrops(int i) {
+        return dropsBefore[i] + lastDrops[i];
+    }
+
     /** Frames the interfaces dropped (ps_ifdrop), over all interfaces. */
     public long interfaceDrops() {
         refreshStats();

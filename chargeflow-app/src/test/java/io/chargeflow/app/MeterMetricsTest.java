@@ -1,0 +1,169 @@
+package io.chargeflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chargeflow.flow.FlowContext;
+import io.chargeflow.flow.FlowEngine;
+import io.chargeflow.packet.gen.GeneratorConfig;
+import io.chargeflow.packet.gen.TrafficGenerator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code meter --metrics}: what Prometheus scrapes equals the run's own summary, counter by counter, and a live run
+ * can be scraped while it goes on.
+ */
+@Timeout(60)
+class MeterMetricsTest {
+
+    /** The samples of a scrape: "name{labels}" (as printed) to value; comments left out. */
+    private static Map<String, Double> scrape(int port) throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            Map<String, Double> samples = new HashMap<>();
+            for (String line : response.body().split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+            return samples;
+        }
+    }
+
+    @Test
+    void shouldServeTheFiguresOfTheRunsSummary(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("mix.pcap");
+        new TrafficGenerator()
+                .generate(
+                        GeneratorConfig.builder()
+                                .seed(5)
+                                .packets(40_000)
+                                .subscribers(300)
+                                .build(),
+                        pcap,
+                        dir.resolve("truth.csv"));
+        try (MeterMetrics metrics = MeterMetrics.start("127.0.0.1:0")) {
+            // before the engine runs: only the JVM's own
+            Map<String, Double> before = scrape(metrics.port());
+            assertThat(before.keySet()).noneMatch(k -> k.startsWith("chargeflow_"));
+            assertThat(before.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
+            FlowEngine[] engine = new FlowEngine[1];
+            FlowContext context = new MeterOptions().toContext();
+            MeterResult result = MeterRun.run(List.of(pcap), context, null, null, null, null, e -> engine[0] = e);
+            metrics.attach(engine[0], null, () -> 42);
+            Map<String, Double> s = scrape(metrics.port());
+            assertThat(s.get("chargeflow_frames_total")).isEqualTo((double) result.frames);
+            assertThat(s.get("chargeflow_frame_bytes_total")).isEqualTo((double) result.frameBytes);
+            assertThat(s.get("chargeflow_charged_packets_total{direction=\"uplink\"}"))
+                    .isEqualTo((double) result.uplinkRecords);
+            assertThat(s.get("chargeflow_charged_packets_total{direction=\"downlink\"}"))
+                    .isEqualTo((double) result.downlinkRecords);
+            assertThat(s.get("chargeflow_charged_bytes_total{direction=\"uplink\"}"))
+                    .isEqualTo((double) result.uplinkBytes);
+            assertThat(s.get("chargeflow_charged_bytes_total{direction=\"downlink\"}"))
+                    .isEqualTo((double) result.downlinkBytes);
+            assertThat(s.get("chargeflow_unclassified_packets_total")).isEqualTo((double) result.unclassifiedPackets);
+            assertThat(s.get("chargeflow_peer_to_peer_records_total")).isEqualTo((double) result.peerToPeerPackets);
+            // the generator's mix has malformed frames: the reasons' sum is the summary's total
+            double malformed = s.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("chargeflow_malformed_frames_total{"))
+                    .mapToDouble(Map.Entry::getValue)
+                    .sum();
+            assertThat(result.malformedTotal).isPositive();
+            assertThat(malformed).isEqualTo((double) result.malformedTotal);
+            result.malformed.forEach(
+                    (reason, count) -> assertThat(s.get("chargeflow_malformed_frames_total{reason=\"" + reason + "\"}"))
+                            .as(reason)
+                            .isEqualTo((double) count));
+            assertThat(s.get("chargeflow_sessions_closed_total")).isEqualTo((double) result.sessionsClosed);
+            assertThat(s.get("chargeflow_sessions_open")).isZero();
+            assertThat(s.entrySet().stream()
+                            .filter(e -> e.getKey().startsWith("chargeflow_processor_records_total{"))
+                            .mapToDouble(Map.Entry::getValue)
+                            .sum())
+                    .isEqualTo((double) (result.uplinkRecords + result.downlinkRecords));
+            assertThat(s.get("chargeflow_cdrs_durable_total")).isEqualTo(42.0);
+            // a file run has no live interfaces
+            assertThat(s.keySet()).noneMatch(k -> k.startsWith("chargeflow_capture_"));
+        }
+    }
+
+    @Test
+    void shouldBeScrapedWhileALiveRunGoesOn(@TempDir Path dir) throws Exception {
+        try (io.chargeflow.packet.LiveSource probe = io.chargeflow.packet.LiveSource.open("lo", 65_535, false, 0)) {
+            probe.stop();
+        } catch (java.io.IOException e) {
+            Assumptions.abort("live capture is not possible here: " + e.getMessage());
+        }
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        java.net.InetAddress address = java.net.InetAddress.getByName("127.0.0.7");
+        int[] code = {-1};
+        Thread meter = Thread.ofPlatform()
+                .start(() -> code[0] = Main.execute(
+                        "meter",
+                        "--quiet",
+                        "--interface",
+                        "lo",
+                        "--filter",
+                        "host 127.0.0.7",
+                        "--side-rule",
+                        "ifname:lo=subscriber",
+                        "--metrics",
+                        "127.0.0.1:" + port,
+                        "--duration",
+                        "4s",
+                        "--out",
+                        dir.resolve("usage.csv").toString()));
+        Thread.sleep(1_500);
+        int sent = 12;
+        long bytes = 0;
+        try (java.net.DatagramSocket from = new java.net.DatagramSocket(new java.net.InetSocketAddress(address, 0));
+                java.net.DatagramSocket to = new java.net.DatagramSocket(new java.net.InetSocketAddress(address, 0))) {
+            for (int i = 0; i < sent; i++) {
+                int length = 90 + i;
+                from.send(new java.net.DatagramPacket(new byte[length], length, address, to.getLocalPort()));
+                bytes += 28 + length;
+            }
+        }
+        // the kernel hands frames over in blocks within 20 ms; the reader meters them at once
+        Map<String, Double> s = null;
+        for (int tries = 0; tries < 40; tries++) {
+            Thread.sleep(50);
+            s = scrape(port);
+            if (s.getOrDefault("chargeflow_charged_packets_total{direction=\"uplink\"}", 0.0) >= sent
+                    && s.getOrDefault("chargeflow_sessions_open", 0.0) >= 1) {
+                break;
+            }
+        }
+        assertThat(s.get("chargeflow_capture_frames_total{interface=\"lo\"}")).isEqualTo((double) sent);
+        assertThat(s.get("chargeflow_charged_packets_total{direction=\"uplink\"}"))
+                .isEqualTo((double) sent);
+        assertThat(s.get("chargeflow_charged_bytes_total{direction=\"uplink\"}"))
+                .isEqualTo((double) bytes);
+        assertThat(s.get("chargeflow_capture_up{interface=\"lo\"}")).isEqualTo(1.0);
+        assertThat(s.get("chargeflow_capture_kernel_drops_total{interface=\"lo\"}"))
+                .isZero();
+        assertThat(s.get("chargeflow_sessions_open")).isEqualTo(1.0);
+        meter.join();
+        assertThat(code[0]).isZero();
+    }
+}
