@@ -37,6 +37,14 @@ final class MeterCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Per-subscriber usage CSV (default: usage.csv).")
     Path out = Path.of("usage.csv");
 
+    @Option(
+            names = "--usage-every",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Rewrite the usage CSV (--out) this often while the run goes on (e.g. 1m): every key's totals"
+                    + " so far, its open session's usage included, replaced in one step. Default: only at the end.")
+    java.time.Duration usageEvery;
+
     @Option(names = "--sessions", paramLabel = "FILE", description = "Write every closed session as JSON Lines.")
     Path sessions;
 
@@ -112,6 +120,12 @@ final class MeterCommand implements Callable<Integer> {
         Directory directory = null;
         CdrOptions.Journal journal = null;
         LiveStatus status = null;
+        if (usageEvery != null && (usageEvery.isNegative() || usageEvery.isZero())) {
+            throw new UserException("--usage-every must be positive");
+        }
+        UsageSnapshots snapshots = usageEvery == null
+                ? null
+                : new UsageSnapshots(out, usageEvery, context.ipv6PrefixLength(), database.given(), err);
         try {
             directory = database.given() ? Directory.open(database.options(), context) : null;
             if (radius != null) {
@@ -127,6 +141,9 @@ final class MeterCommand implements Callable<Integer> {
             java.util.function.Consumer<io.chargeflow.flow.FlowEngine> started = engine -> {
                 if (printing != null) {
                     printing.start(engine);
+                }
+                if (snapshots != null) {
+                    snapshots.start(engine);
                 }
                 if (served != null) {
                     served.attach(
@@ -146,6 +163,10 @@ final class MeterCommand implements Callable<Integer> {
                             directory,
                             started);
         } finally {
+            if (snapshots != null) {
+                // none may come after the final CSV below
+                snapshots.close();
+            }
             if (status != null) {
                 status.close();
             }

@@ -26,6 +26,45 @@ final class Reports {
 
     /** usage.csv: the five columns, plus imsi,msisdn,account when {@code withIdentity}; streamed in key order. */
     static void writeUsageCsv(Path file, MeterResult result, boolean withIdentity) throws IOException {
+        writeUsageCsv(file, result::forEachSubscriber, result.ipv6PrefixLength, withIdentity);
+    }
+
+    /**
+     * Writes the usage CSV of the keys {@code keys} visits (in key order) to {@code file}: into a temporary file next to
+     * it first, then moved over it in one step, so a reader (or a snapshot written while the run goes on) never sees
+     * half a file. Something other than a regular file ({@code /dev/stdout}, a pipe, a link) is written in place.
+     */
+    static void writeUsageCsv(
+            Path file,
+            java.util.function.Consumer<io.chargeflow.flow.Processor.KeyVisitor> keys,
+            int ipv6PrefixLength,
+            boolean withIdentity)
+            throws IOException {
+        Path absolute = file.toAbsolutePath();
+        if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            writeUsageRows(absolute, keys, ipv6PrefixLength, withIdentity);
+            return;
+        }
+        Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+        try {
+            writeUsageRows(temporary, keys, ipv6PrefixLength, withIdentity);
+            Files.move(
+                    temporary,
+                    absolute,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static void writeUsageRows(
+            Path file,
+            java.util.function.Consumer<io.chargeflow.flow.Processor.KeyVisitor> keys,
+            int ipv6PrefixLength,
+            boolean withIdentity)
+            throws IOException {
         try (AsciiWriter out = new AsciiWriter(Files.newOutputStream(file))) {
             out.write(USAGE_HEADER);
             if (withIdentity) {
@@ -33,12 +72,12 @@ final class Reports {
             }
             out.write('\n');
             try {
-                result.forEachSubscriber((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) -> {
+                keys.accept((hi, lo, ulP, ulB, dlP, dlB, sessions, p2p, peerHi, peerLo, identity) -> {
                     try {
                         if (SubscriberKeys.isIpv4(hi, lo)) {
                             out.ipv4((int) lo);
                         } else {
-                            out.ipv6(hi, lo, result.ipv6PrefixLength);
+                            out.ipv6(hi, lo, ipv6PrefixLength);
                         }
                         out.write(',')
                                 .write(ulP)

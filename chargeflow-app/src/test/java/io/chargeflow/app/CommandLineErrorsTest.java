@@ -117,6 +117,8 @@ class CommandLineErrorsTest {
             assertThat(run(1, "meter", "--quiet", "--metrics", "127.0.0.1:" + taken.getLocalPort(), "a.pcap"))
                     .contains("--metrics 127.0.0.1:" + taken.getLocalPort() + ": cannot listen");
         }
+        assertThat(run(1, "meter", "--quiet", "--usage-every", "0", "a.pcap"))
+                .contains("--usage-every must be positive");
         assertThat(run(1, "meter", "--quiet", "--direction", "sideways", "a.pcap"))
                 .contains("direction='sideways' must be in, out or both");
         assertThat(run(1, "meter", "--quiet", "--side-rule", "ifindex:0=network", "a.pcap"))

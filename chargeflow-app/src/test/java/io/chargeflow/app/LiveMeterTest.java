@@ -220,6 +220,56 @@ class LiveMeterTest {
     }
 
     @Test
+    void shouldRewriteTheUsageCsvWhileTheRunGoesOn(@TempDir Path dir) throws Exception {
+        assumeCaptureOnLoopback();
+        InetAddress address = InetAddress.getByName("127.0.0.8");
+        int sent = 20;
+        long bytes = ipBytes(sent, 70, 5);
+        Thread sender = sendLater(address, 1500, sent, 70, 5);
+        Path usage = dir.resolve("usage.csv");
+        int[] code = {-1};
+        Thread meter = Thread.ofPlatform()
+                .start(() -> code[0] = meter(
+                                "meter",
+                                "--interface",
+                                "lo",
+                                "--filter",
+                                "host 127.0.0.8",
+                                "--side-rule",
+                                "ifname:lo=subscriber",
+                                "--usage-every",
+                                "300ms",
+                                "--rules",
+                                "../examples/services.rules",
+                                "--duration",
+                                "5s",
+                                "--out",
+                                usage.toString())
+                        .code());
+        sender.join();
+        // while the run goes on (its session still open), a snapshot shows every datagram
+        String row = null;
+        for (int tries = 0; tries < 50 && meter.isAlive(); tries++) {
+            Thread.sleep(100);
+            if (Files.exists(usage)) {
+                row = Files.readAllLines(usage).stream()
+                        .filter(r -> r.startsWith("127.0.0.8,"))
+                        .findFirst()
+                        .orElse(null);
+                if (("127.0.0.8," + sent + "," + bytes + ",0,0").equals(row)) {
+                    break;
+                }
+            }
+        }
+        assertThat(meter.isAlive()).as("the snapshot came before the run ended").isTrue();
+        assertThat(row).isEqualTo("127.0.0.8," + sent + "," + bytes + ",0,0");
+        meter.join();
+        assertThat(code[0]).isZero();
+        assertThat(usageRow(usage, "127.0.0.8")).isEqualTo("127.0.0.8," + sent + "," + bytes + ",0,0");
+        assertThat(Files.exists(dir.resolve("usage.csv.tmp"))).isFalse();
+    }
+
+    @Test
     void shouldChargeOnlyWhatTheCaptureFilterLetsThroughAndNameABadFilter(@TempDir Path dir) throws Exception {
         assumeCaptureOnLoopback();
         // two senders on 127.0.0.5 and 127.0.0.6; the filter keeps 127.0.0.5's datagrams only

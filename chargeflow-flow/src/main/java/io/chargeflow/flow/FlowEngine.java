@@ -245,6 +245,38 @@ public final class FlowEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Every key's totals as of now, while the run goes on (any thread): each processor copies its table between two of
+     * its records (see {@link UsageSnapshot}). Returns null when a processor does not answer within {@code timeout}, or
+     * has finished (the run is ending: its final figures come from {@link #forEachSubscriber}).
+     */
+    public UsageSnapshot snapshotUsage(java.time.Duration timeout) throws InterruptedException {
+        int n = processors.length;
+        @SuppressWarnings("unchecked")
+        java.util.concurrent.CompletableFuture<UsageSnapshot.Part>[] replies =
+                new java.util.concurrent.CompletableFuture[n];
+        for (int i = 0; i < n; i++) {
+            replies[i] = new java.util.concurrent.CompletableFuture<>();
+            processors[i].post(new Processor.UsageRequest(replies[i]));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        UsageSnapshot.Part[] parts = new UsageSnapshot.Part[n];
+        for (int i = 0; i < n; i++) {
+            while (parts[i] == null) {
+                try {
+                    parts[i] = replies[i].get(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (processors[i].isFinished() || processors[i].failure() != null || System.nanoTime() > deadline) {
+                        return null;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("processor " + i + " failed to copy its usage", e.getCause());
+                }
+            }
+        }
+        return new UsageSnapshot(parts);
+    }
+
     /** Number of distinct subscriber keys seen. After {@link #finish()}. */
     public long subscriberKeys() {
         long keys = 0;

@@ -686,6 +686,7 @@ public final class Processor implements Runnable {
                 case LookupAnswer answer -> onLookupAnswer(answer);
                 case PeerAnswer answer -> onPeerAnswer(answer);
                 case CloseRequest request -> onCloseRequest(request);
+                case UsageRequest request -> request.reply().complete(usagePart());
                 default -> throw new IllegalStateException("message=" + message + " is not a processor message");
             }
         }
@@ -965,10 +966,15 @@ public final class Processor implements Runnable {
      * follow, radix-sorted as (high, low) pairs.
      */
     int[] sortedRows() {
-        int size = sessions.size();
+        return keyOrder(sessions.size(), sessions::hi, sessions::lo);
+    }
+
+    /** The rows {@code 0..size-1} of keys {@code hi}/{@code lo} in key order (see {@link #sortedRows}). */
+    static int[] keyOrder(
+            int size, java.util.function.IntToLongFunction hiOf, java.util.function.IntToLongFunction loOf) {
         int n4 = 0;
         for (int row = 0; row < size; row++) {
-            if (SubscriberKeys.isIpv4(sessions.hi(row), sessions.lo(row))) {
+            if (SubscriberKeys.isIpv4(hiOf.applyAsLong(row), loOf.applyAsLong(row))) {
                 n4++;
             }
         }
@@ -977,8 +983,8 @@ public final class Processor implements Runnable {
         int i4 = 0;
         int i6 = 0;
         for (int row = 0; row < size; row++) {
-            long hi = sessions.hi(row);
-            long lo = sessions.lo(row);
+            long hi = hiOf.applyAsLong(row);
+            long lo = loOf.applyAsLong(row);
             if (SubscriberKeys.isIpv4(hi, lo)) {
                 // address above row; the sign flip makes the signed sort an unsigned one
                 v4[i4++] = ((lo << 32) | row) ^ Long.MIN_VALUE;
@@ -1111,4 +1117,52 @@ public final class Processor implements Runnable {
 
     /** A request to close a subscriber's session (binding changed, access node stopped it, management). */
     record CloseRequest(long keyHi, long keyLo, int prefixLength, CloseCause cause, long atTimeMs) {}
+
+    /** Asks for a copy of the per-key totals as of now (see {@link FlowEngine#snapshotUsage}). */
+    record UsageRequest(java.util.concurrent.CompletableFuture<UsageSnapshot.Part> reply) {}
+
+    /**
+     * Every key's totals as of now, on this processor's thread between two records: the closed sessions' (what
+     * {@link #visitRow} gives) plus the open session's usage so far (its packet counters, or with rating groups the
+     * sum of its containers). A copy: the run goes on while it is written out.
+     */
+    private UsageSnapshot.Part usagePart() {
+        int size = sessions.size();
+        UsageSnapshot.Part part = new UsageSnapshot.Part(size, useDirectory);
+        long[] open = new long[4];
+        for (int row = 0; row < size; row++) {
+            int k = coldAt(row);
+            long sessionsOfKey = (int) cold[k + K_COUNT_HANDLE];
+            open[0] = 0;
+            open[1] = 0;
+            open[2] = 0;
+            open[3] = 0;
+            long flags = hot[rowAt(row) + H_FLAGS];
+            if ((flags & FLAG_OPEN) != 0) {
+                sessionsOfKey++;
+                if (services != null) {
+                    services.sessionTotals(hot, rowAt(row) + SERVICE_WORDS, hot[rowAt(row) + H_SESSION_ID], open);
+                } else {
+                    open[0] = hot[rowAt(row) + H_UL_PACKETS];
+                    open[1] = hot[rowAt(row) + H_UL_BYTES];
+                    open[2] = hot[rowAt(row) + H_DL_PACKETS];
+                    open[3] = hot[rowAt(row) + H_DL_BYTES];
+                }
+            }
+            part.set(
+                    row,
+                    sessions.hi(row),
+                    sessions.lo(row),
+                    cold[k + K_UL_PACKETS] + open[0],
+                    cold[k + K_UL_BYTES] + open[1],
+                    cold[k + K_DL_PACKETS] + open[2],
+                    cold[k + K_DL_BYTES] + open[3],
+                    sessionsOfKey,
+                    (flags & FLAG_EVER_PEER_TO_PEER) != 0,
+                    cold[k + K_PEER_HI],
+                    cold[k + K_PEER_LO],
+                    subscriberOf(row));
+        }
+        return part;
+    }
 }

@@ -934,6 +934,31 @@ final class ServiceMeter {
     }
 
     /**
+     * Adds the open session's usage so far (the sum of its containers, as {@link #close} takes it) to {@code out}:
+     * uplink packets, uplink octets, downlink packets, downlink octets. Changes nothing (a usage snapshot while the run
+     * goes on).
+     */
+    void sessionTotals(long[] words, int s, long sessionId, long[] out) {
+        rowWords = words;
+        long mask = words[s + S_MASK];
+        int inlineCount = Math.min(INLINE, Long.bitCount(mask));
+        long order = words[s + S_ORDER];
+        for (long bits = mask; bits != 0; bits &= bits - 1) {
+            int decision = Long.numberOfTrailingZeros(bits);
+            int i = inlineSlot(order, inlineCount, decision);
+            int c = i >= 0 ? rowOf(words, s, i) : overflowRow[overflow.find(sessionId, decision)];
+            locate(words, s, i, c);
+            long[] a = lastHot;
+            int at = lastAt;
+            int k = coldAt(c);
+            out[0] += cold[k + K_UL_PACKETS] + (a[at + C_UL] >>> 40);
+            out[1] += cold[k + K_UL_BYTES] + (a[at + C_UL] & OCTETS);
+            out[2] += cold[k + K_DL_PACKETS] + (a[at + C_DL] >>> 40);
+            out[3] += cold[k + K_DL_BYTES] + (a[at + C_DL] & OCTETS);
+        }
+    }
+
+    /**
      * The containers of a closing session (its whole usage), in decision order; their rows are freed. Without
      * {@code collect} (nobody reads them) the rows are only freed and the list is empty. The session's totals (the sum
      * of its containers: every packet of the session is counted in exactly one) are left in {@link #closedTotals}.

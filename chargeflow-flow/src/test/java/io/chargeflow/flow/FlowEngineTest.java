@@ -1200,4 +1200,88 @@ class FlowEngineTest {
         assertThat(cut).isGreaterThan(20);
         assertThat(recorders.get(0).cuts).containsExactly(Map.entry(RecordCut.VOLUME_LIMIT, (int) cut));
     }
+
+    /**
+     * A usage snapshot while the run goes on: each key's closed sessions plus its open session so far, equal to an
+     * independent count of every frame read (after the processors metered them all), and to the final figures once the
+     * run ends. With rating groups the open session's usage is the sum of its containers: thirteen decisions per
+     * session (inline, outside the session row, beyond the eight the order word holds) over 300 keys, each with a first
+     * session closed by an idle gap and half of them with a second one open.
+     */
+    @ParameterizedTest(name = "rules={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldSnapshotEveryKeysUsageSoFarWhileTheRunGoesOn(boolean withRules) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lines.add("r" + i + ": rg=" + (100 + i) + " proto=udp port=" + (1000 + i));
+        }
+        lines.add("default: rg=1");
+        FlowContext context = new FlowContext().processors(2);
+        if (withRules) {
+            context.serviceRules(ServiceRules.parse(lines, "r"));
+        }
+        Random random = new Random(5);
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap();
+        Map<Long, long[]> model = new HashMap<>();
+        long t = T0;
+        for (int i = 0; i < 30_000; i++) {
+            // ten minutes of silence in the middle close every first session; after it only keys 150..299 send
+            t += i == 15_000 ? 10 * 60 * SECOND : 1_000_000L;
+            int sub = i < 15_000 ? random.nextInt(300) : 150 + random.nextInt(150);
+            boolean up = random.nextBoolean();
+            int port = 1000 + random.nextInt(13);
+            int payload = random.nextInt(1200);
+            String subIp = "10.2." + (sub / 256) + "." + (sub % 256);
+            CaptureBuilder.Frame frame = CaptureBuilder.frame().ethernet().vlan(up ? 100 : 200);
+            frame = up
+                    ? frame.ipv4(subIp, "192.0.2.9").udp(40000, port)
+                    : frame.ipv4("192.0.2.9", subIp).udp(port, 40000);
+            pcap.frame(t, frame.payload(payload).build());
+            long[] m = model.computeIfAbsent(v4(10, 2, sub / 256, sub % 256), k -> new long[4]);
+            m[up ? 0 : 2]++;
+            m[up ? 1 : 3] += 28 + payload;
+        }
+        Path file = pcap.write(dir.resolve("snapshot.pcap"));
+        FlowEngine engine = new FlowEngine(context);
+        engine.start();
+        try (CaptureSource source = Captures.open(file)) {
+            engine.read(source);
+        }
+        long deadline = System.nanoTime() + 30 * SECOND;
+        while (engine.processors().stream().mapToLong(Processor::records).sum() < 30_000) {
+            assertThat(System.nanoTime()).as("processors metered every record").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        UsageSnapshot snapshot = engine.snapshotUsage(Duration.ofSeconds(30));
+        assertThat(snapshot).isNotNull();
+        assertThat(snapshot.keys()).isEqualTo(300);
+        long open =
+                engine.processors().stream().mapToLong(Processor::openSessions).sum();
+        assertThat(open).as("the keys that sent after the silence").isEqualTo(150);
+        Map<Long, long[]> during = usage(snapshot::forEachKey);
+        engine.finish();
+        Map<Long, long[]> after = usage(engine::forEachSubscriber);
+        assertThat(during.keySet()).isEqualTo(model.keySet());
+        model.forEach(
+                (k, v) -> assertThat(during.get(k)).as("during, key %x", k).containsExactly(v));
+        model.forEach((k, v) -> assertThat(after.get(k)).as("after, key %x", k).containsExactly(v));
+        // sessions: 300 closed by the silence, 150 open (counted with their usage so far)
+        long[] sessions = {0};
+        snapshot.forEachKey((hi, lo, a, b, c, d, n, p2p, ph, pl, sub) -> sessions[0] += n);
+        assertThat(sessions[0]).isEqualTo(450);
+        // once the processors have finished, a snapshot says so instead of waiting
+        assertThat(engine.snapshotUsage(Duration.ofSeconds(5))).isNull();
+    }
+
+    /** Per key (low word), the totals a visit over every key gives, checking the visit is in key order. */
+    private static Map<Long, long[]> usage(java.util.function.Consumer<Processor.KeyVisitor> visit) {
+        Map<Long, long[]> usage = new java.util.LinkedHashMap<>();
+        long[] last = {Long.MIN_VALUE};
+        visit.accept((hi, lo, ulP, ulB, dlP, dlB, n, p2p, peerHi, peerLo, sub) -> {
+            assertThat(lo).isGreaterThan(last[0]);
+            last[0] = lo;
+            usage.put(lo, new long[] {ulP, ulB, dlP, dlB});
+        });
+        return usage;
+    }
 }
