@@ -27,6 +27,31 @@ final class CdrOptions {
             description = "Write 3GPP PGW-CDRs of every session to this crash-proof journal.")
     Path journal;
 
+    @Option(
+            names = "--export",
+            paramLabel = "DIR",
+            description = "With --journal: export the CDRs into rotated files in DIR (with a manifest) while the run"
+                    + " goes on, each once it is durable, exactly once across runs.")
+    Path export;
+
+    @Option(names = "--export-format", paramLabel = "FORMAT", description = "jsonl (default) or csv.")
+    String exportFormat = "jsonl";
+
+    static final long DEFAULT_EXPORT_RECORDS_PER_FILE = 100_000;
+
+    @Option(
+            names = "--export-records-per-file",
+            paramLabel = "N",
+            description = "CDRs per export file before it is closed into the manifest (default 100000).")
+    long exportRecordsPerFile = DEFAULT_EXPORT_RECORDS_PER_FILE;
+
+    @Option(
+            names = "--export-every",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How often the export looks for newly durable CDRs (default 1s).")
+    Duration exportEvery = Duration.ofSeconds(1);
+
     @Option(names = "--node-id", paramLabel = "ID", description = "Node id written into CDRs (default: chargeflow).")
     String nodeId = "chargeflow";
 
@@ -67,13 +92,19 @@ final class CdrOptions {
     /** Opens the journal and wires one CDR recorder per processor; null when no journal was asked for. */
     Journal openJournal(FlowContext context) {
         if (journal == null) {
+            if (export != null) {
+                throw new UserException("--export needs --journal DIR (the CDRs are exported from the journal)");
+            }
             return null;
         }
-        // no ack listener: the run's durable count is the writer's durable sequence past what recovery found (a
-        // listener is called per record, and for a batched record its payload is copied as the attachment)
-        JournalWriter writer = JournalWriter.open(
-                JournalContext.defaults(journal, AckListener.NONE).withCommitWindowNanos(commitWindow.toNanos()));
-        int perProcessor = Math.max(4096, context.expectedSubscribers() / context.processors());
+        io.chargeflow.cdr.export.CdrFormat format =
+                export == null ? null : CdrCommand.format("--export-format", exportFormat);
+        if (export != null && exportRecordsPerFile < 1) {
+            throw new UserException("--export-records-per-file=" + exportRecordsPerFile + " must be at least 1");
+        }
+        if (export != null && exportEvery.toMillis() < 1) {
+            throw new UserException("--export-every must be at least 1ms");
+        }
         if (volumeLimit < 0) {
             throw new UserException("--cdr-volume-limit=" + volumeLimit + " must be 0 (never) or a number of octets");
         }
@@ -83,6 +114,16 @@ final class CdrOptions {
         if (maxContainers < 0 || maxContainers > 64) {
             throw new UserException("--cdr-max-containers=" + maxContainers + " must be 0 (unlimited) to 64");
         }
+        // no ack listener: the run's durable count is the writer's durable sequence past what recovery found (a
+        // listener is called per record, and for a batched record its payload is copied as the attachment)
+        JournalWriter writer;
+        try {
+            writer = JournalWriter.open(
+                    JournalContext.defaults(journal, AckListener.NONE).withCommitWindowNanos(commitWindow.toNanos()));
+        } catch (io.chargeflow.cdr.journal.DirectoryLock.InUseException e) {
+            throw new UserException("--journal " + e.getMessage());
+        }
+        int perProcessor = Math.max(4096, context.expectedSubscribers() / context.processors());
         // the processors enforce the record limits at the exact packet; the assembler cuts where it is told
         context.recordLimits(volumeLimit, timeLimit, maxContainers);
         AssemblerContext assembler = new AssemblerContext(nodeId, 0, 0, 0, perProcessor);
@@ -91,19 +132,45 @@ final class CdrOptions {
         // one sink per processor: a sink's encoding scratch buffer belongs to one thread
         context.sessionRecorders(
                 id -> new CdrRecorder(assembler, new JournalCdrSink(writer), context.ipv6PrefixLength(), chargingIds));
-        return new Journal(writer);
+        io.chargeflow.cdr.export.JournalFollower follower = null;
+        if (export != null) {
+            try {
+                follower = io.chargeflow.cdr.export.JournalFollower.start(
+                        writer,
+                        io.chargeflow.cdr.export.JournalExporter.open(journal, export, format, exportRecordsPerFile),
+                        exportEvery.toMillis());
+            } catch (RuntimeException e) {
+                try {
+                    writer.close();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                throw e instanceof io.chargeflow.cdr.journal.DirectoryLock.InUseException
+                        ? new UserException("--export " + e.getMessage())
+                        : e;
+            }
+        }
+        return new Journal(writer, follower, export);
     }
 
-    /** An open journal. */
-    record Journal(JournalWriter writer) implements AutoCloseable {
+    /** An open journal, and its export while the run goes on (null without --export). */
+    record Journal(JournalWriter writer, io.chargeflow.cdr.export.JournalFollower follower, Path exportDir)
+            implements AutoCloseable {
         /** CDRs this run made durable: sequences are gap-free from the one after what recovery found. */
         long acknowledged() {
             return writer.durableSequence() - writer.recovery().lastSequence();
         }
 
+        /** Closes the writer (every record durable), then lets the export catch up and close its last file. */
         @Override
         public void close() throws InterruptedException {
-            writer.close();
+            try {
+                writer.close();
+            } finally {
+                if (follower != null) {
+                    follower.close();
+                }
+            }
         }
     }
 }

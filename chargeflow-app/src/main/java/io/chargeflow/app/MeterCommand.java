@@ -203,6 +203,14 @@ final class MeterCommand implements Callable<Integer> {
                 err.printf(
                         "  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
                         journal.acknowledged(), cdr.journal, journal.writer().durableSequence());
+                if (journal.follower() != null) {
+                    err.printf(
+                            "  export:       %,d CDRs exported into %s (position %,d, %,d file(s) in the manifest)%n",
+                            journal.follower().exported(),
+                            journal.exportDir(),
+                            journal.follower().exporter().position(),
+                            journal.follower().exporter().manifest().size());
+                }
             }
             err.flush();
         }

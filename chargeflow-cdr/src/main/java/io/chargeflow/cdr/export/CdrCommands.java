@@ -14,8 +14,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The {@code cdr dump} and {@code cdr verify} commands, as plain methods the CLI wraps (called on the CLI's main
- * thread; they open the journal read-only, so they may run beside a live writer). Each returns the process exit code:
+ * The {@code cdr dump}, {@code cdr verify} and {@code cdr export} commands, as plain methods the CLI wraps (called on
+ * the CLI's main thread; dump and verify open the journal read-only, so they may run beside a live writer; export
+ * takes the journal's lock, so it runs only while no writer does). Each returns the process exit code:
  * 0 when everything checked out, 1 when any damage, gap or duplicate was found, 2 for a caller mistake (no such
  * directory).
  */
@@ -124,5 +125,50 @@ public final class CdrCommands {
         boolean clean = report.damages().isEmpty() && counts[2] == 0 && counts[3] == 0;
         out.println(clean ? "OK" : "PROBLEMS FOUND");
         return clean ? OK : PROBLEMS;
+    }
+
+    /**
+     * {@code cdr export DIR --out OUT}: exports every record after the export directory's committed position into
+     * rotated files listed in its manifest (exactly once across runs: see {@link JournalExporter}), then closes the
+     * open file into the manifest. Takes the journal's lock first: a record a running writer has not made durable yet
+     * must not be exported (a running meter exports with its own {@code --export}). Returns {@link #PROBLEMS} at damage
+     * in the journal (every record before it is exported and committed), or when the journal or the export directory is
+     * in use.
+     */
+    public static int export(
+            Path dir, Path outDir, CdrFormat format, long recordsPerFile, PrintStream out, PrintStream err) {
+        if (!Files.isDirectory(dir)) {
+            err.println("journal dir=" + dir + " does not exist");
+            return USAGE;
+        }
+        try (io.chargeflow.cdr.journal.DirectoryLock journalLock = io.chargeflow.cdr.journal.DirectoryLock.acquire(
+                        dir, io.chargeflow.cdr.journal.JournalWriter.LOCK_FILE, "cdr export");
+                JournalExporter exporter = JournalExporter.open(dir, outDir, format, recordsPerFile)) {
+            long before = exporter.position();
+            int files = exporter.manifest().size();
+            long exported;
+            try {
+                exported = exporter.exportUpTo(Long.MAX_VALUE);
+            } catch (io.chargeflow.cdr.journal.JournalCorruptedException e) {
+                exporter.finish();
+                err.println("export stopped at damage; every record before it is exported (position "
+                        + exporter.position() + "): " + e.getMessage());
+                return PROBLEMS;
+            }
+            exporter.finish();
+            out.println("exported " + exported + " CDRs"
+                    + (exported == 0 ? "" : " (journal sequence " + (before + 1) + ".." + exporter.position() + ")")
+                    + " into " + outDir + ": " + (exporter.manifest().size() - files) + " new file(s), "
+                    + exporter.manifest().size() + " in " + JournalExporter.MANIFEST_FILE + ", position "
+                    + exporter.position());
+            return OK;
+        } catch (io.chargeflow.cdr.journal.DirectoryLock.InUseException e) {
+            err.println(e.getMessage()
+                    + (e.dir().equals(dir) ? " (a running meter exports its CDRs with --export DIR)" : ""));
+            return PROBLEMS;
+        } catch (io.chargeflow.cdr.journal.JournalCorruptedException | UncheckedIOException e) {
+            err.println("cannot export journal dir=" + dir + ": " + e.getMessage());
+            return PROBLEMS;
+        }
     }
 }

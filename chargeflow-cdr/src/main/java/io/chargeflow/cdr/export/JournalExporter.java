@@ -39,6 +39,8 @@ import java.util.List;
 public final class JournalExporter implements AutoCloseable {
     static final String POSITION_FILE = "export.position";
     static final String MANIFEST_FILE = "manifest.csv";
+    /** The file in an export directory whose lock its exporter holds: one exporter per directory at a time. */
+    public static final String LOCK_FILE = "export.lock";
 
     private final Path journalDir;
     private final Path outDir;
@@ -56,7 +58,16 @@ public final class JournalExporter implements AutoCloseable {
     /** The durable state: all fields refer to the moment of the last commit. */
     private record State(long lastSequence, int fileIndex, long partOffset, long partFirst, long partCount) {}
 
-    private JournalExporter(Path journalDir, Path outDir, CdrFormat format, long recordsPerFile) throws IOException {
+    private final io.chargeflow.cdr.journal.DirectoryLock lock;
+
+    private JournalExporter(
+            Path journalDir,
+            Path outDir,
+            CdrFormat format,
+            long recordsPerFile,
+            io.chargeflow.cdr.journal.DirectoryLock lock)
+            throws IOException {
+        this.lock = lock;
         this.journalDir = journalDir;
         this.outDir = outDir;
         this.format = format;
@@ -73,10 +84,16 @@ public final class JournalExporter implements AutoCloseable {
         if (recordsPerFile < 1) {
             throw new IllegalArgumentException("recordsPerFile=" + recordsPerFile + " must be >= 1");
         }
+        io.chargeflow.cdr.journal.DirectoryLock lock =
+                io.chargeflow.cdr.journal.DirectoryLock.acquire(outDir, LOCK_FILE, "CDR exporter");
         try {
-            return new JournalExporter(journalDir, outDir, format, recordsPerFile);
+            return new JournalExporter(journalDir, outDir, format, recordsPerFile, lock);
         } catch (IOException e) {
+            lock.close();
             throw new UncheckedIOException("cannot open exporter outDir=" + outDir, e);
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
         }
     }
 
@@ -177,6 +194,8 @@ public final class JournalExporter implements AutoCloseable {
             part.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close export outDir=" + outDir, e);
+        } finally {
+            lock.close();
         }
     }
 

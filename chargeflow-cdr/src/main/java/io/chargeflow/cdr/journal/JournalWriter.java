@@ -93,9 +93,18 @@ public final class JournalWriter implements AutoCloseable {
     private static final long IDLE_WAIT_MS = 1_000;
 
     private volatile long idleWakeups;
+    /** Whether {@link #lock} is still held (a second close does not release it twice). */
+    private boolean lockHeld = true;
 
-    private JournalWriter(JournalContext context, RecoveryReport recovery) {
+    /** The journal directory's lock, held while the writer is open: one writer at a time. */
+    private final DirectoryLock lock;
+
+    /** The file in a journal directory whose lock its writer holds. */
+    public static final String LOCK_FILE = "journal.lock";
+
+    private JournalWriter(JournalContext context, RecoveryReport recovery, DirectoryLock lock) {
         this.context = context;
+        this.lock = lock;
         this.queue = new ArrayBlockingQueue<>(context.queueCapacity());
         this.batch = new ArrayList<>(context.maxBatch());
         this.recovery = recovery;
@@ -105,17 +114,24 @@ public final class JournalWriter implements AutoCloseable {
                 Thread.ofPlatform().name("chargeflow-journal").daemon(true).unstarted(this::run);
     }
 
-    /** Recovers {@code context.dir()} and starts the writer thread. */
+    /**
+     * Locks {@code context.dir()} (another writer holding it fails this with {@link DirectoryLock.InUseException}),
+     * recovers it and starts the writer thread.
+     */
     public static JournalWriter open(JournalContext context) {
+        DirectoryLock lock = DirectoryLock.acquire(context.dir(), LOCK_FILE, "journal writer");
         try {
-            Files.createDirectories(context.dir());
             RecoveryReport report = recover(context.dir());
-            JournalWriter writer = new JournalWriter(context, report);
+            JournalWriter writer = new JournalWriter(context, report, lock);
             writer.openLastSegment();
             writer.thread.start();
             return writer;
         } catch (IOException e) {
+            lock.close();
             throw new UncheckedIOException("cannot open journal dir=" + context.dir(), e);
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
         }
     }
 
@@ -278,6 +294,10 @@ public final class JournalWriter implements AutoCloseable {
         // an idle writer waits up to a second for a record: wake it (a full queue keeps it busy anyway)
         queue.offer(WAKE);
         thread.join();
+        if (lockHeld) {
+            lockHeld = false;
+            lock.close();
+        }
         checkFailure();
         // the writer may have ended its loop before the wake-up came (it saw running false and an empty queue): the
         // wake-up is still queued then, and is no record

@@ -5,6 +5,7 @@ import io.chargeflow.cdr.CauseForRecClosing;
 import io.chargeflow.cdr.CdrAssembler;
 import io.chargeflow.cdr.export.CdrFormat;
 import io.chargeflow.cdr.export.JournalExporter;
+import io.chargeflow.cdr.export.JournalFollower;
 import io.chargeflow.cdr.journal.JournalCdrSink;
 import io.chargeflow.cdr.journal.JournalContext;
 import io.chargeflow.cdr.journal.JournalWriter;
@@ -12,8 +13,6 @@ import io.chargeflow.cdr.journal.RecoveryReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The CDR side of a run in one object, for {@code chargeflow meter --journal DIR}: opens (and recovers) the journal,
@@ -28,35 +27,31 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class CdrPipeline implements AutoCloseable {
     private final JournalWriter writer;
-    private final JournalExporter exporter;
-    private final Thread exportThread;
+    private final JournalFollower follower;
     private final List<CdrAssembler> assemblers = new ArrayList<>();
-    private volatile boolean stopping;
-    private volatile RuntimeException exportFailure;
 
     private CdrPipeline(
             JournalContext journal, Path exportDir, CdrFormat format, long recordsPerFile, long exportIntervalMs) {
         this.writer = JournalWriter.open(journal);
         if (exportDir == null) {
-            this.exporter = null;
-            this.exportThread = null;
+            this.follower = null;
         } else {
-            this.exporter = JournalExporter.open(journal.dir(), exportDir, format, recordsPerFile);
-            long pauseNs = TimeUnit.MILLISECONDS.toNanos(exportIntervalMs);
-            this.exportThread = Thread.ofPlatform()
-                    .name("chargeflow-cdr-export")
-                    .daemon(true)
-                    .start(() -> {
-                        // stopped by a flag, never by interrupt: an interrupt would close the exporter's FileChannel
-                        while (!stopping && exportFailure == null) {
-                            try {
-                                exporter.exportUpTo(writer.durableSequence());
-                            } catch (RuntimeException e) {
-                                exportFailure = e;
-                            }
-                            LockSupport.parkNanos(pauseNs);
-                        }
-                    });
+            JournalFollower started = null;
+            try {
+                started = JournalFollower.start(
+                        writer,
+                        JournalExporter.open(journal.dir(), exportDir, format, recordsPerFile),
+                        exportIntervalMs);
+            } finally {
+                if (started == null) {
+                    try {
+                        writer.close();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            this.follower = started;
         }
     }
 
@@ -96,7 +91,7 @@ public final class CdrPipeline implements AutoCloseable {
 
     /** The exporter thread's failure, or null (it stops exporting at the first one; the journal is unaffected). */
     public RuntimeException exportFailure() {
-        return exportFailure;
+        return follower == null ? null : follower.failure();
     }
 
     /** Closes open sessions with {@code cause} at {@code closeTimeMs}, then shuts down as described above. */
@@ -121,21 +116,12 @@ public final class CdrPipeline implements AutoCloseable {
             }
         }
         writer.sync();
-        stopping = true;
-        if (exportThread != null) {
-            exportThread.join();
-            if (exportFailure == null) {
-                exporter.exportUpTo(writer.durableSequence());
-                exporter.finish();
+        try {
+            if (follower != null) {
+                follower.close();
             }
-            exporter.close();
-        }
-        writer.close();
-        if (exportFailure != null) {
-            throw new IllegalStateException(
-                    "CDR export failed (journal is complete; reopen to resume the export): "
-                            + exportFailure.getMessage(),
-                    exportFailure);
+        } finally {
+            writer.close();
         }
     }
 }

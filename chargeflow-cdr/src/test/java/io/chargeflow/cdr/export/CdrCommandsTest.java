@@ -128,4 +128,47 @@ class CdrCommandsTest {
         assertThat(errBytes.toString(StandardCharsets.UTF_8))
                 .isEqualTo("journal dir=" + dir.resolve("nope") + " does not exist\n");
     }
+
+    @Test
+    void shouldExportWhatWasNotExportedYetAndRefuseWhileAWriterIsOpen() throws Exception {
+        Path exports = dir.resolve("export");
+        write(CdrFixtures.example(1, 1), CdrFixtures.example(2, 1), CdrFixtures.example(1, 2));
+        assertThat(CdrCommands.export(dir, exports, CdrFormat.JSONL, 2, out, err))
+                .isZero();
+        assertThat(out())
+                .isEqualTo("exported 3 CDRs (journal sequence 1..3) into " + exports
+                        + ": 2 new file(s), 2 in manifest.csv, position 3\n");
+        // nothing new: nothing exported, no empty file
+        outBytes.reset();
+        assertThat(CdrCommands.export(dir, exports, CdrFormat.JSONL, 2, out, err))
+                .isZero();
+        assertThat(out())
+                .isEqualTo("exported 0 CDRs into " + exports + ": 0 new file(s), 2 in manifest.csv, position 3\n");
+        // two more records, then only they are exported
+        write(CdrFixtures.example(3, 1), CdrFixtures.example(2, 2));
+        outBytes.reset();
+        assertThat(CdrCommands.export(dir, exports, CdrFormat.JSONL, 2, out, err))
+                .isZero();
+        assertThat(out()).startsWith("exported 2 CDRs (journal sequence 4..5)");
+        java.util.List<ManifestEntry> manifest = JournalExporter.readManifest(exports);
+        assertThat(manifest).extracting(ManifestEntry::count).containsExactly(2L, 1L, 2L);
+        // the files together hold what dump prints, once each, in order
+        StringBuilder exported = new StringBuilder();
+        for (ManifestEntry entry : manifest) {
+            exported.append(java.nio.file.Files.readString(exports.resolve(entry.file())));
+        }
+        outBytes.reset();
+        assertThat(CdrCommands.dump(dir, CdrFormat.JSONL, out, err)).isZero();
+        assertThat(exported.toString()).isEqualTo(out());
+        // a writer holds the journal: a record it has not made durable yet must not be exported
+        try (JournalWriter w = JournalWriter.open(JournalContext.defaults(dir, AckListener.NONE))) {
+            errBytes.reset();
+            assertThat(CdrCommands.export(dir, exports, CdrFormat.JSONL, 2, out, err))
+                    .isEqualTo(1);
+            assertThat(errBytes.toString(StandardCharsets.UTF_8))
+                    .contains(dir + " is in use by another writer (pid="
+                            + ProcessHandle.current().pid() + " journal writer")
+                    .contains("a running meter exports its CDRs with --export DIR");
+        }
+    }
 }
