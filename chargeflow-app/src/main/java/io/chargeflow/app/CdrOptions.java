@@ -65,8 +65,27 @@ final class CdrOptions {
             names = "--cdr-time-limit",
             paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description = "Cut a partial CDR once a record is this old, packet time (default: never).")
-    Duration timeLimit = Duration.ZERO;
+            description = "Cut a partial CDR once a record is this old, packet time (0 = never; default: never for"
+                    + " files, 1h live, so that a session open for days is reported hourly and a crash loses at most"
+                    + " an hour of its usage).")
+    Duration timeLimit;
+
+    /** The time limit of a live run's records unless --cdr-time-limit says otherwise. */
+    static final Duration LIVE_TIME_LIMIT = Duration.ofHours(1);
+
+    /** Whether the run captures live (its default time limit is {@link #LIVE_TIME_LIMIT}). */
+    private boolean live;
+
+    /** The run captures live: records get {@link #LIVE_TIME_LIMIT} unless a time limit was given. */
+    CdrOptions live(boolean capturesLive) {
+        this.live = capturesLive;
+        return this;
+    }
+
+    /** The time limit of the run's records: the one given, else the default of its kind of input. */
+    Duration effectiveTimeLimit() {
+        return timeLimit != null ? timeLimit : live ? LIVE_TIME_LIMIT : Duration.ZERO;
+    }
 
     @Option(
             names = "--cdr-max-containers",
@@ -108,8 +127,9 @@ final class CdrOptions {
         if (volumeLimit < 0) {
             throw new UserException("--cdr-volume-limit=" + volumeLimit + " must be 0 (never) or a number of octets");
         }
-        if (timeLimit.isNegative()) {
-            throw new UserException("--cdr-time-limit=" + timeLimit + " must not be negative");
+        Duration recordTime = effectiveTimeLimit();
+        if (recordTime.isNegative()) {
+            throw new UserException("--cdr-time-limit=" + recordTime + " must not be negative");
         }
         if (maxContainers < 0 || maxContainers > 64) {
             throw new UserException("--cdr-max-containers=" + maxContainers + " must be 0 (unlimited) to 64");
@@ -125,7 +145,7 @@ final class CdrOptions {
         }
         int perProcessor = Math.max(4096, context.expectedSubscribers() / context.processors());
         // the processors enforce the record limits at the exact packet; the assembler cuts where it is told
-        context.recordLimits(volumeLimit, timeLimit, maxContainers);
+        context.recordLimits(volumeLimit, recordTime, maxContainers);
         AssemblerContext assembler = new AssemblerContext(nodeId, 0, 0, 0, perProcessor);
         // chargingIDs unique on the node across runs: this run's start second, then a run-wide session counter
         AtomicLong chargingIds = new AtomicLong((System.currentTimeMillis() / 1000) << 28);

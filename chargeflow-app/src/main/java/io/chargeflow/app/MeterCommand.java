@@ -131,7 +131,7 @@ final class MeterCommand implements Callable<Integer> {
             if (radius != null) {
                 directory.startRadius(radius, radiusClients);
             }
-            journal = cdr.openJournal(context);
+            journal = cdr.live(capture != null).openJournal(context);
             CdrOptions.Journal opened = journal;
             status = capture != null && !quiet && !live.statusEvery.isZero()
                     ? new LiveStatus(

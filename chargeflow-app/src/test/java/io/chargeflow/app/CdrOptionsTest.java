@@ -1,0 +1,40 @@
+package io.chargeflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chargeflow.flow.FlowContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The record time limit a run gets: never for files, hourly live, and whatever --cdr-time-limit says. */
+class CdrOptionsTest {
+
+    private static CdrOptions parse(String... args) {
+        MeterCommand command = new MeterCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.cdr;
+    }
+
+    @Test
+    void shouldCutRecordsHourlyLiveAndNeverForFilesUnlessTold(@TempDir Path dir) throws Exception {
+        assertThat(parse("a.pcap").live(false).effectiveTimeLimit()).isEqualTo(Duration.ZERO);
+        assertThat(parse("--interface", "lo").live(true).effectiveTimeLimit()).isEqualTo(Duration.ofHours(1));
+        assertThat(parse("--interface", "lo", "--cdr-time-limit", "0")
+                        .live(true)
+                        .effectiveTimeLimit())
+                .isEqualTo(Duration.ZERO);
+        assertThat(parse("--cdr-time-limit", "15m", "a.pcap").live(false).effectiveTimeLimit())
+                .isEqualTo(Duration.ofMinutes(15));
+        // and the processors get it: the journal's run cuts at that limit
+        FlowContext context = new FlowContext();
+        CdrOptions live = parse(
+                        "--interface", "lo", "--journal", dir.resolve("j").toString())
+                .live(true);
+        try (CdrOptions.Journal journal = live.openJournal(context)) {
+            assertThat(context.recordTimeLimit()).isEqualTo(Duration.ofHours(1));
+        }
+    }
+}
