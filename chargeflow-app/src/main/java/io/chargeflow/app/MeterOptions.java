@@ -46,8 +46,9 @@ final class MeterOptions {
             paramLabel = "WHICH",
             description = "Frames metered: in (received), out (sent) or both (default). A meter on the gateway that"
                     + " captures both of its ports sees each forwarded packet twice: --direction in counts it once. Live,"
-                    + " the kernel selects them; in files only Linux cooked captures (SLL, SLL2: a capture on 'any')"
-                    + " say a frame's direction, and frames that do not are kept and counted.")
+                    + " the kernel selects them; in files a frame's Linux cooked header (SLL, SLL2: a capture on 'any')"
+                    + " or its pcapng block's flags say its direction, and frames that say neither are kept and"
+                    + " counted.")
     String direction = "both";
 
     @Option(

@@ -158,8 +158,8 @@ final class Reports {
                     r.framesWithoutDirection == 0
                             ? ""
                             : String.format(
-                                    "; %,d frames kept that do not say their direction (only Linux cooked"
-                                            + " headers do in a file)",
+                                    "; %,d frames kept that do not say their direction (in a file, Linux"
+                                            + " cooked headers and pcapng block flags do)",
                                     r.framesWithoutDirection));
         }
         err.printf(

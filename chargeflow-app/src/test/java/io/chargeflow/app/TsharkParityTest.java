@@ -311,4 +311,48 @@ class TsharkParityTest {
         assertMeterEquals(name, capture, dir, received, "--direction", "in");
         assertMeterEquals(name, capture, dir, sent, "--direction", "out");
     }
+
+    /**
+     * A pcapng whose blocks record each frame's direction (epb_flags: inbound, outbound, or no option), in both byte
+     * orders: {@code --direction in} and {@code out} equal tshark's count of the frames whose flags say so, plus those
+     * that say nothing (kept by both).
+     */
+    @org.junit.jupiter.api.Test
+    void shouldMeterOnlyTheDirectionAskedForWhenPcapngBlocksRecordIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        assumeTrue(tsharkAvailable(), "tshark is not installed: skipped (CI installs it)");
+        java.util.Random random = new java.util.Random(8);
+        io.chargeflow.testsupport.CaptureBuilder.Pcapng pcapng = io.chargeflow.testsupport.CaptureBuilder.pcapng();
+        for (java.nio.ByteOrder order :
+                new java.nio.ByteOrder[] {java.nio.ByteOrder.LITTLE_ENDIAN, java.nio.ByteOrder.BIG_ENDIAN}) {
+            pcapng.section(order).interfaceBlock(io.chargeflow.packet.LinkType.ETHERNET, 65535);
+            for (int i = 0; i < 300; i++) {
+                String a = "10.9.0." + (1 + random.nextInt(20));
+                String b = "198.51.100." + (1 + random.nextInt(5));
+                boolean up = random.nextBoolean();
+                byte[] frame = io.chargeflow.testsupport.CaptureBuilder.frame()
+                        .ethernet()
+                        .ipv4(up ? a : b, up ? b : a)
+                        .udp(1000 + i, 53)
+                        .payload(random.nextInt(400))
+                        .build();
+                int flags = switch (random.nextInt(4)) {
+                    case 0 -> -1; // no option
+                    case 1 -> 0; // flags present, direction not given
+                    case 2 -> 1; // inbound
+                    default -> 2; // outbound
+                };
+                pcapng.enhancedPacket(0, 1_700_000_000_000_000L + i, frame, frame.length, flags);
+            }
+        }
+        Path capture = pcapng.write(dir.resolve("flags.pcapng"));
+        Map<String, long[]> received = tsharkCount(capture, dir, "!(frame.packet_flags_direction == 2)");
+        Map<String, long[]> sent = tsharkCount(capture, dir, "!(frame.packet_flags_direction == 1)");
+        Map<String, long[]> all = tsharkCount(capture, dir);
+        assertThat(received).isNotEqualTo(all);
+        assertThat(sent).isNotEqualTo(all);
+        assertMeterEquals("flags.pcapng", capture, dir, received, "--direction", "in");
+        assertMeterEquals("flags.pcapng", capture, dir, sent, "--direction", "out");
+        assertMeterEquals("flags.pcapng", capture, dir, all);
+    }
 }

@@ -94,6 +94,8 @@ public final class FlowManager implements FrameHandler {
     private long framesWithoutDirection;
     /** The direction of files' frames metered (see {@link FlowContext#captureDirection}). */
     private final CaptureDirection wantedDirection;
+    /** The source being read (its frame's recorded direction, see {@link #keepDirection}). */
+    private io.chargeflow.packet.CaptureSource source;
     /** The direction filter of the source being read: {@link #wantedDirection} for a file, none live. */
     private CaptureDirection direction;
 
@@ -184,6 +186,10 @@ public final class FlowManager implements FrameHandler {
     /** Under a direction filter: whether the frame is kept (counted either way). */
     private boolean keepDirection() {
         int d = packet.linkDirection;
+        if (d == DecodedPacket.DIRECTION_UNKNOWN && source != null) {
+            // a pcapng block's flags, where the link header does not say
+            d = source.frameDirection();
+        }
         if (d == DecodedPacket.DIRECTION_UNKNOWN) {
             framesWithoutDirection++;
             return true;
@@ -525,6 +531,7 @@ public final class FlowManager implements FrameHandler {
 
     void onSource(io.chargeflow.packet.CaptureSource source) {
         sideRules.onSource(source::interfaceName, source::linkInterfaceName);
+        this.source = source;
         // a live source hands over only the frames of the direction asked for (the kernel selects them)
         direction = source.isLive() ? CaptureDirection.BOTH : wantedDirection;
     }

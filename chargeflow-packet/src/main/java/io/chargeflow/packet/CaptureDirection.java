@@ -6,7 +6,7 @@ import java.util.Locale;
  * Which frames of an interface are metered: those the host received, those it sent, or both. A meter on the gateway
  * itself that captures both of its ports sees every forwarded packet twice, once arriving and once leaving: metering
  * only what arrives counts each once. A live capture has the kernel select them ({@code pcap_setdirection}); in a
- * file only Linux cooked headers (SLL, SLL2: a capture on {@code any}) say the direction of a frame.
+ * file a frame's Linux cooked header (SLL, SLL2: a capture on {@code any}) or its pcapng block's epb_flags say it.
  */
 public enum CaptureDirection {
     /** Frames the host received (including broadcast, multicast and frames to other hosts seen promiscuously). */

@@ -38,6 +38,15 @@ public interface CaptureSource extends AutoCloseable {
         return null;
     }
 
+    /**
+     * While a frame is handed to {@link FrameHandler#onFrame}: the direction the capture file records for it apart from
+     * its link header ({@link DecodedPacket#DIRECTION_IN} or {@code _OUT}, from a pcapng block's epb_flags), else
+     * {@link DecodedPacket#DIRECTION_UNKNOWN}.
+     */
+    default int frameDirection() {
+        return DecodedPacket.DIRECTION_UNKNOWN;
+    }
+
     /** Number of interfaces seen so far (1 for classic pcap). */
     int interfaceCount();
 

@@ -316,7 +316,47 @@ final class PcapngSource implements CaptureSource {
         }
         int localId = i32(at + 8);
         long timestamp = (Integer.toUnsignedLong(i32(at + 12)) << 32) | Integer.toUnsignedLong(i32(at + 16));
-        return packet(handler, at, length, localId, timestamp, i32(at + 20), i32(at + 24), 28);
+        int captured = i32(at + 20);
+        frameDirection = captured >= 0 ? epbDirection(at, length, 28 + ((captured + 3L) & ~3L)) : 0;
+        int delivered = packet(handler, at, length, localId, timestamp, captured, i32(at + 24), 28);
+        frameDirection = DecodedPacket.DIRECTION_UNKNOWN;
+        return delivered;
+    }
+
+    /**
+     * The direction an EPB's epb_flags option gives (its bits 0-1: 1 inbound, 2 outbound), else unknown; the options
+     * start {@code optionsAt} bytes into the block. Most blocks have none: one comparison. Options that overrun the block
+     * are read no further (the frame itself is still delivered, as before).
+     */
+    private int epbDirection(long at, long length, long optionsAt) {
+        long end = at + length - 4;
+        long p = at + optionsAt;
+        while (p + 4 <= end) {
+            int code = u16(p);
+            int optionLength = u16(p + 2);
+            if (code == 0 || p + 4 + optionLength > end) {
+                break;
+            }
+            if (code == EPB_FLAGS && optionLength == 4) {
+                int bits = i32(p + 4) & 3;
+                return bits == 1
+                        ? DecodedPacket.DIRECTION_IN
+                        : bits == 2 ? DecodedPacket.DIRECTION_OUT : DecodedPacket.DIRECTION_UNKNOWN;
+            }
+            p += 4 + ((optionLength + 3L) & ~3L);
+        }
+        return DecodedPacket.DIRECTION_UNKNOWN;
+    }
+
+    /** epb_flags: the option code of an enhanced packet block's flags word. */
+    private static final int EPB_FLAGS = 2;
+
+    /** While an EPB's frame is delivered: the direction its epb_flags give (see {@link #frameDirection()}). */
+    private int frameDirection;
+
+    @Override
+    public int frameDirection() {
+        return frameDirection;
     }
 
     private int obsoletePacket(FrameHandler handler, long at, long length) {

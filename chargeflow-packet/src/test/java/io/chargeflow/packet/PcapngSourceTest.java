@@ -367,4 +367,51 @@ class PcapngSourceTest {
         assertThat(PcapngSource.toNanos(127, 5L)).isZero();
         assertThat(PcapngSource.toNanos(0x80 | 127, 5L)).isZero();
     }
+
+    @Test
+    void shouldTellTheDirectionAnEnhancedPacketBlocksFlagsGiveWhileItsFrameIsDelivered() throws IOException {
+        // flags inbound, outbound, none given (0), no option, and an option that overruns its block (ignored)
+        CaptureBuilder.Pcapng pcapng = CaptureBuilder.pcapng()
+                .section(ByteOrder.BIG_ENDIAN)
+                .interfaceBlock(LinkType.ETHERNET, 0)
+                .enhancedPacket(0, 1, ethernetFrame, ethernetFrame.length, 1)
+                .enhancedPacket(0, 2, ethernetFrame, ethernetFrame.length, 2)
+                .enhancedPacket(0, 3, ethernetFrame, ethernetFrame.length, 0)
+                .enhancedPacket(0, 4, ethernetFrame, ethernetFrame.length)
+                .enhancedPacket(0, 5, ethernetFrame, ethernetFrame.length, 0x102);
+        byte[] bad = java.nio.ByteBuffer.allocate(8)
+                .putShort((short) 2)
+                .putShort((short) 400)
+                .putInt(1)
+                .array();
+        byte[] body = java.nio.ByteBuffer.allocate(20 + ((ethernetFrame.length + 3) & ~3) + bad.length)
+                .putInt(0)
+                .putInt(0)
+                .putInt(6)
+                .putInt(ethernetFrame.length)
+                .putInt(ethernetFrame.length)
+                .put(Arrays.copyOf(ethernetFrame, (ethernetFrame.length + 3) & ~3))
+                .put(bad)
+                .array();
+        Path file = pcapng.block(6, body).write(dir.resolve("flags.pcapng"));
+        java.util.List<Integer> directions = new java.util.ArrayList<>();
+        try (CaptureSource source = Captures.open(file)) {
+            int read;
+            do {
+                read = source.read(
+                        (data, offset, captured, wire, time, iface, link) -> directions.add(source.frameDirection()),
+                        16);
+            } while (read != CaptureSource.END_OF_INPUT);
+            assertThat(source.frameDirection()).isEqualTo(DecodedPacket.DIRECTION_UNKNOWN);
+            assertThat(source.stats().frames).isEqualTo(6);
+        }
+        assertThat(directions)
+                .containsExactly(
+                        DecodedPacket.DIRECTION_IN,
+                        DecodedPacket.DIRECTION_OUT,
+                        DecodedPacket.DIRECTION_UNKNOWN,
+                        DecodedPacket.DIRECTION_UNKNOWN,
+                        DecodedPacket.DIRECTION_OUT,
+                        DecodedPacket.DIRECTION_UNKNOWN);
+    }
 }

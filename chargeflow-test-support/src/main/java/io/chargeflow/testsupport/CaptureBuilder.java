@@ -785,6 +785,14 @@ public final class CaptureBuilder {
 
         /** An enhanced packet block; {@code timestamp} in the interface's units. */
         public Pcapng enhancedPacket(int interfaceId, long timestamp, byte[] captured, int originalLength) {
+            return enhancedPacket(interfaceId, timestamp, captured, originalLength, -1);
+        }
+
+        /**
+         * An enhanced packet block with an epb_flags option of {@code flags} (bits 0-1: 1 inbound, 2 outbound) when
+         * not negative.
+         */
+        public Pcapng enhancedPacket(int interfaceId, long timestamp, byte[] captured, int originalLength, int flags) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             body.writeBytes(le(20).putInt(interfaceId)
                     .putInt((int) (timestamp >>> 32))
@@ -794,6 +802,10 @@ public final class CaptureBuilder {
                     .array());
             body.writeBytes(captured);
             pad(body);
+            if (flags >= 0) {
+                option(body, 2, le(4).putInt(flags).array());
+                option(body, 0, new byte[0]);
+            }
             return block(6, body.toByteArray());
         }
 
