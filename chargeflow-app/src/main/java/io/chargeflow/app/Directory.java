@@ -74,6 +74,11 @@ final class Directory implements AutoCloseable {
         return preloaded;
     }
 
+    /** The RADIUS accounting listener, or null when none was started. */
+    io.chargeflow.subscriber.radius.RadiusAccountingServer radius() {
+        return radius;
+    }
+
     @Override
     public void close() {
         if (radius != null) {

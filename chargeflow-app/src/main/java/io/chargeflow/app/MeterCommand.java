@@ -69,7 +69,8 @@ final class MeterCommand implements Callable<Integer> {
             paramLabel = "HOST:PORT",
             description = "Serve the run's metrics for Prometheus on http://HOST:PORT/metrics while it runs (frames,"
                     + " charged packets and bytes by direction, malformed frames by reason, sessions, CDRs durable,"
-                    + " live capture frames, drops and state per interface, the JVM's); PORT alone listens on every"
+                    + " live capture frames, drops and state per interface, directory lookups, RADIUS requests, the"
+                    + " JVM's); PORT alone listens on every"
                     + " address, 0 picks a free port.")
     String metrics;
 
@@ -138,6 +139,7 @@ final class MeterCommand implements Callable<Integer> {
                             err, live.statusEvery, capture.source(), opened == null ? null : opened::acknowledged)
                     : null;
             LiveStatus printing = status;
+            Directory subscribers = directory;
             java.util.function.Consumer<io.chargeflow.flow.FlowEngine> started = engine -> {
                 if (printing != null) {
                     printing.start(engine);
@@ -149,7 +151,8 @@ final class MeterCommand implements Callable<Integer> {
                     served.attach(
                             engine,
                             capture == null ? null : capture.source(),
-                            opened == null ? null : opened::acknowledged);
+                            opened == null ? null : opened::acknowledged,
+                            subscribers);
                 }
             };
             result = capture != null

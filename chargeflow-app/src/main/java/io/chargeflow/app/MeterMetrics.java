@@ -28,11 +28,13 @@ final class MeterMetrics implements AutoCloseable {
     private volatile FlowEngine engine;
     private volatile LiveSource live;
     private volatile LongSupplier cdrsDurable;
+    private volatile Directory directory;
 
     private MeterMetrics(String host, int port) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         register(registry);
+        registerDirectory(registry);
         try {
             server = HTTPServer.builder()
                     .hostname(host)
@@ -78,8 +80,14 @@ final class MeterMetrics implements AutoCloseable {
 
     /** The run's engine, once it runs; {@code source} the live capture (null for files); the journal's count. */
     void attach(FlowEngine running, LiveSource source, LongSupplier durable) {
+        attach(running, source, durable, null);
+    }
+
+    /** As above, with the run's subscriber directory (null without one), and its RADIUS listener if it has one. */
+    void attach(FlowEngine running, LiveSource source, LongSupplier durable, Directory subscribers) {
         live = source;
         cdrsDurable = durable;
+        directory = subscribers;
         engine = running;
     }
 
@@ -212,6 +220,80 @@ final class MeterMetrics implements AutoCloseable {
                 .callback(cb -> forEachInterface(
                         (source, i) -> cb.call(source.failure(i) == null ? 1 : 0, source.interfaceName(i))))
                 .register(registry);
+    }
+
+    private void registerDirectory(PrometheusRegistry registry) {
+        GaugeWithCallback.builder()
+                .name("chargeflow_directory_bindings_preloaded")
+                .help("Bindings loaded from the subscriber database at the start.")
+                .callback(cb -> {
+                    Directory d = directory;
+                    if (d != null) {
+                        cb.call(d.preloaded());
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("chargeflow_directory_lookups")
+                .help("Subscriber lookups by address, answered from the cache or the database.")
+                .labelNames("from")
+                .callback(cb -> {
+                    Directory d = directory;
+                    if (d != null) {
+                        cb.call(d.resolver().cacheHits(), "cache");
+                        cb.call(d.resolver().cacheMisses(), "database");
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("chargeflow_radius_requests_answered")
+                .help("RADIUS accounting requests stored and answered (first answers).")
+                .callback(cb -> {
+                    io.chargeflow.subscriber.radius.RadiusAccountingServer r = radius();
+                    if (r != null) {
+                        cb.call(r.answered());
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("chargeflow_radius_retransmissions_answered")
+                .help("RADIUS retransmissions answered again from the recent responses.")
+                .callback(cb -> {
+                    io.chargeflow.subscriber.radius.RadiusAccountingServer r = radius();
+                    if (r != null) {
+                        cb.call(r.retransmissionsAnswered());
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("chargeflow_radius_requests_without_subscriber")
+                .help("RADIUS Start/Interim requests that named no known subscriber (answered, nothing bound).")
+                .callback(cb -> {
+                    io.chargeflow.subscriber.radius.RadiusAccountingServer r = radius();
+                    if (r != null) {
+                        cb.call(r.requestsWithoutSubscriber());
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("chargeflow_radius_dropped")
+                .help("RADIUS datagrams not answered, by reason.")
+                .labelNames("reason")
+                .callback(cb -> {
+                    io.chargeflow.subscriber.radius.RadiusAccountingServer r = radius();
+                    if (r != null) {
+                        for (io.chargeflow.subscriber.radius.RadiusDropReason reason :
+                                io.chargeflow.subscriber.radius.RadiusDropReason.values()) {
+                            cb.call(r.dropped(reason), reason.name().toLowerCase(java.util.Locale.ROOT));
+                        }
+                    }
+                })
+                .register(registry);
+    }
+
+    private io.chargeflow.subscriber.radius.RadiusAccountingServer radius() {
+        Directory d = directory;
+        return engine == null || d == null ? null : d.radius();
     }
 
     private interface InterfaceVisitor {

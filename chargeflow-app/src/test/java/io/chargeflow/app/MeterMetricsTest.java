@@ -166,4 +166,69 @@ class MeterMetricsTest {
         meter.join();
         assertThat(code[0]).isZero();
     }
+
+    @Test
+    void shouldServeTheDirectorysLookupsAndTheRadiusListenersCounters(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("mix.pcap");
+        Path truth = dir.resolve("truth.csv");
+        new TrafficGenerator()
+                .generate(
+                        GeneratorConfig.builder()
+                                .seed(6)
+                                .packets(20_000)
+                                .subscribers(200)
+                                .build(),
+                        pcap,
+                        truth);
+        Path csv = dir.resolve("subscribers.csv");
+        int imported = DemoCommand.writeSubscribers(truth, csv);
+        io.chargeflow.subscriber.cli.DatabaseOptions db =
+                new io.chargeflow.subscriber.cli.DatabaseOptions(dir.resolve("data"), null);
+        assertThat(io.chargeflow.subscriber.cli.SubscriberCommands.importSubscribers(
+                        db, csv, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), System.err))
+                .isZero();
+        FlowContext context = new MeterOptions().toContext();
+        try (MeterMetrics metrics = MeterMetrics.start("127.0.0.1:0");
+                Directory directory = Directory.open(db, context)) {
+            directory.startRadius("127.0.0.1:0", List.of("127.0.0.1=secret"));
+            java.net.InetSocketAddress radius = directory.radius().localAddress();
+            FlowEngine[] engine = new FlowEngine[1];
+            MeterRun.run(List.of(pcap), context, null, null, null, directory, e -> engine[0] = e);
+            metrics.attach(engine[0], null, null, directory);
+            // two datagrams the listener must drop: three bytes from a client, and a request from no client
+            try (java.net.DatagramSocket client =
+                            new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0));
+                    java.net.DatagramSocket stranger =
+                            new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.2", 0))) {
+                client.send(new java.net.DatagramPacket(new byte[3], 3, radius));
+                byte[] request = new byte[20];
+                request[0] = 4;
+                request[3] = 20;
+                stranger.send(new java.net.DatagramPacket(request, 20, radius));
+            }
+            Map<String, Double> s = null;
+            for (int tries = 0; tries < 100; tries++) {
+                s = scrape(metrics.port());
+                if (s.getOrDefault("chargeflow_radius_dropped_total{reason=\"malformed\"}", 0.0)
+                                + s.getOrDefault("chargeflow_radius_dropped_total{reason=\"unknown_client\"}", 0.0)
+                        >= 2) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertThat(s.get("chargeflow_directory_bindings_preloaded")).isEqualTo((double) imported);
+            assertThat(s.get("chargeflow_directory_lookups_total{from=\"cache\"}"))
+                    .isEqualTo((double) directory.resolver().cacheHits());
+            assertThat(s.get("chargeflow_directory_lookups_total{from=\"database\"}"))
+                    .isEqualTo((double) directory.resolver().cacheMisses());
+            // every subscriber's session asked once, all from the preloaded cache
+            assertThat(s.get("chargeflow_directory_lookups_total{from=\"cache\"}"))
+                    .isGreaterThanOrEqualTo(200.0);
+            assertThat(s.get("chargeflow_radius_dropped_total{reason=\"malformed\"}"))
+                    .isEqualTo(1.0);
+            assertThat(s.get("chargeflow_radius_dropped_total{reason=\"unknown_client\"}"))
+                    .isEqualTo(1.0);
+            assertThat(s.get("chargeflow_radius_requests_answered_total")).isZero();
+        }
+    }
 }
