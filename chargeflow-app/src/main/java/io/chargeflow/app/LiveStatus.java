@@ -21,8 +21,7 @@ final class LiveStatus implements AutoCloseable {
     /** CDRs durable in this run, or null without a journal. */
     private final LongSupplier cdrsDurable;
 
-    private Thread thread;
-    private volatile boolean stopped;
+    private Ticker ticker;
 
     LiveStatus(PrintWriter out, Duration every, LiveSource source, LongSupplier cdrsDurable) {
         this.out = out;
@@ -33,25 +32,13 @@ final class LiveStatus implements AutoCloseable {
 
     /** Starts printing a line every interval about {@code engine}'s run. */
     void start(FlowEngine engine) {
-        long t0 = System.nanoTime();
-        thread = Thread.ofPlatform().daemon(true).name("chargeflow-live-status").start(() -> {
-            long lastFrames = 0;
-            long last = t0;
-            long next = t0 + everyNanos;
-            while (!stopped) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    continue;
-                }
-                long now = System.nanoTime();
-                long frames = source.stats().frames;
-                out.println(line(engine, now - t0, frames, (frames - lastFrames) * 1e9 / Math.max(1, now - last)));
-                out.flush();
-                lastFrames = frames;
-                last = now;
-                next += everyNanos;
-            }
+        long[] last = {0, 0}; // frames and elapsed time at the last line
+        ticker = new Ticker("chargeflow-live-status", everyNanos, elapsed -> {
+            long frames = source.stats().frames;
+            out.println(line(engine, elapsed, frames, (frames - last[0]) * 1e9 / Math.max(1, elapsed - last[1])));
+            out.flush();
+            last[0] = frames;
+            last[1] = elapsed;
         });
     }
 
@@ -89,14 +76,8 @@ final class LiveStatus implements AutoCloseable {
 
     @Override
     public void close() {
-        stopped = true;
-        if (thread != null) {
-            java.util.concurrent.locks.LockSupport.unpark(thread);
-            try {
-                thread.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (ticker != null) {
+            ticker.close();
         }
     }
 }

@@ -5,12 +5,15 @@ import io.chargeflow.flow.FlowManager;
 import io.chargeflow.flow.Processor;
 import io.chargeflow.packet.LiveSource;
 import io.chargeflow.packet.MalformedReason;
+import io.chargeflow.subscriber.radius.RadiusAccountingServer;
+import io.chargeflow.subscriber.radius.RadiusDropReason;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
@@ -91,209 +94,205 @@ final class MeterMetrics implements AutoCloseable {
         engine = running;
     }
 
-    private void register(PrometheusRegistry registry) {
-        counter(registry, "chargeflow_frames", "Frames read (files or live).", FlowManager::frames);
+    private void register(PrometheusRegistry r) {
+        counter(r, "chargeflow_frames", "Frames read (files or live).", null, cb -> cb.call(flow().frames()));
         counter(
-                registry,
+                r,
                 "chargeflow_frame_bytes",
                 "Bytes of the frames read, as on the wire.",
-                FlowManager::frameBytes);
-        CounterWithCallback.builder()
-                .name("chargeflow_charged_packets")
-                .help("Packets charged to a subscriber, by direction (a packet charged to both ends counts in each).")
-                .labelNames("direction")
-                .callback(cb -> {
-                    FlowEngine e = engine;
-                    if (e != null) {
-                        cb.call(e.flowManager().uplinkRecords(), "uplink");
-                        cb.call(e.flowManager().downlinkRecords(), "downlink");
-                    }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_charged_bytes")
-                .help("IP bytes charged to a subscriber, by direction.")
-                .labelNames("direction")
-                .callback(cb -> {
-                    FlowEngine e = engine;
-                    if (e != null) {
-                        cb.call(e.flowManager().uplinkBytes(), "uplink");
-                        cb.call(e.flowManager().downlinkBytes(), "downlink");
-                    }
-                })
-                .register(registry);
+                null,
+                cb -> cb.call(flow().frameBytes()));
         counter(
-                registry,
+                r,
+                "chargeflow_charged_packets",
+                "Packets charged to a subscriber, by direction (a packet charged to both ends counts in each).",
+                "direction",
+                cb -> {
+                    cb.call(flow().uplinkRecords(), "uplink");
+                    cb.call(flow().downlinkRecords(), "downlink");
+                });
+        counter(r, "chargeflow_charged_bytes", "IP bytes charged to a subscriber, by direction.", "direction", cb -> {
+            cb.call(flow().uplinkBytes(), "uplink");
+            cb.call(flow().downlinkBytes(), "downlink");
+        });
+        counter(
+                r,
                 "chargeflow_unclassified_packets",
                 "Packets no side rule matched (not charged).",
-                FlowManager::unclassifiedPackets);
+                null,
+                cb -> cb.call(flow().unclassifiedPackets()));
         counter(
-                registry,
+                r,
                 "chargeflow_other_direction_frames",
                 "Frames of a file skipped for their direction (--direction).",
-                FlowManager::otherDirectionFrames);
+                null,
+                cb -> cb.call(flow().otherDirectionFrames()));
         counter(
-                registry,
+                r,
                 "chargeflow_peer_to_peer_records",
                 "Records of packets between two subscribers.",
-                FlowManager::peerToPeerPackets);
+                null,
+                cb -> cb.call(flow().peerToPeerPackets()));
         counter(
-                registry,
+                r,
                 "chargeflow_reader_backpressure_waits",
                 "Times the reader waited for a processor's full ring (nothing is dropped).",
-                FlowManager::backpressureWaits);
-        CounterWithCallback.builder()
-                .name("chargeflow_malformed_frames")
-                .help("Frames that could not be decoded, by reason (never charged).")
-                .labelNames("reason")
-                .callback(cb -> {
-                    FlowEngine e = engine;
-                    if (e != null) {
-                        for (MalformedReason reason : MalformedReason.values()) {
-                            if (reason != MalformedReason.NONE) {
-                                cb.call(e.flowManager().malformed(reason), reason.label());
-                            }
+                null,
+                cb -> cb.call(flow().backpressureWaits()));
+        counter(
+                r,
+                "chargeflow_malformed_frames",
+                "Frames that could not be decoded, by reason (never charged).",
+                "reason",
+                cb -> {
+                    for (MalformedReason reason : MalformedReason.values()) {
+                        if (reason != MalformedReason.NONE) {
+                            cb.call(flow().malformed(reason), reason.label());
                         }
                     }
-                })
-                .register(registry);
-        GaugeWithCallback.builder()
-                .name("chargeflow_sessions_open")
-                .help("Sessions open now.")
-                .callback(cb -> {
-                    FlowEngine e = engine;
-                    if (e != null) {
-                        cb.call(sum(e, Processor::openSessions));
-                    }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_sessions_closed")
-                .help("Sessions closed (idle, binding change, end of input...).")
-                .callback(cb -> {
-                    FlowEngine e = engine;
-                    if (e != null) {
-                        cb.call(sum(e, Processor::sessionsClosed));
-                    }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_processor_records")
-                .help("Records each processor metered.")
-                .labelNames("processor")
-                .callback(cb -> {
-                    FlowEngine e = engine;
-                    if (e != null) {
-                        for (Processor p : e.processors()) {
-                            cb.call(p.records(), Integer.toString(p.id()));
-                        }
-                    }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_cdrs_durable")
-                .help("CDRs written and fsynced to the journal in this run.")
-                .callback(cb -> {
-                    LongSupplier durable = cdrsDurable;
-                    if (engine != null && durable != null) {
-                        cb.call(durable.getAsLong());
-                    }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_capture_frames")
-                .help("Frames captured live, by interface.")
-                .labelNames("interface")
-                .callback(cb -> forEachInterface((source, i) -> cb.call(source.frames(i), source.interfaceName(i))))
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_capture_kernel_drops")
-                .help("Frames the kernel dropped (its buffer was full), by interface; refreshed once a second.")
-                .labelNames("interface")
-                .callback(
-                        cb -> forEachInterface((source, i) -> cb.call(source.recentDrops(i), source.interfaceName(i))))
-                .register(registry);
-        GaugeWithCallback.builder()
-                .name("chargeflow_capture_up")
-                .help("1 while the capture of the interface runs, 0 while it is down (it disappeared).")
-                .labelNames("interface")
-                .callback(cb -> forEachInterface(
-                        (source, i) -> cb.call(source.failure(i) == null ? 1 : 0, source.interfaceName(i))))
-                .register(registry);
+                });
+        gauge(r, "chargeflow_sessions_open", "Sessions open now.", null, cb -> cb.call(sum(Processor::openSessions)));
+        counter(
+                r,
+                "chargeflow_sessions_closed",
+                "Sessions closed (idle, binding change, end of input...).",
+                null,
+                cb -> cb.call(sum(Processor::sessionsClosed)));
+        counter(r, "chargeflow_processor_records", "Records each processor metered.", "processor", cb -> {
+            for (Processor p : engine.processors()) {
+                cb.call(p.records(), Integer.toString(p.id()));
+            }
+        });
+        counter(r, "chargeflow_cdrs_durable", "CDRs written and fsynced to the journal in this run.", null, cb -> {
+            LongSupplier durable = cdrsDurable;
+            if (durable != null) {
+                cb.call(durable.getAsLong());
+            }
+        });
+        counter(
+                r,
+                "chargeflow_capture_frames",
+                "Frames captured live, by interface.",
+                "interface",
+                cb -> forEachInterface((source, i) -> cb.call(source.frames(i), source.interfaceName(i))));
+        counter(
+                r,
+                "chargeflow_capture_kernel_drops",
+                "Frames the kernel dropped (its buffer was full), by interface; refreshed once a second.",
+                "interface",
+                cb -> forEachInterface((source, i) -> cb.call(source.recentDrops(i), source.interfaceName(i))));
+        gauge(
+                r,
+                "chargeflow_capture_up",
+                "1 while the capture of the interface runs, 0 while it is down (it disappeared).",
+                "interface",
+                cb -> forEachInterface(
+                        (source, i) -> cb.call(source.failure(i) == null ? 1 : 0, source.interfaceName(i))));
     }
 
-    private void registerDirectory(PrometheusRegistry registry) {
-        GaugeWithCallback.builder()
-                .name("chargeflow_directory_bindings_preloaded")
-                .help("Bindings loaded from the subscriber database at the start.")
-                .callback(cb -> {
+    private void registerDirectory(PrometheusRegistry r) {
+        gauge(
+                r,
+                "chargeflow_directory_bindings_preloaded",
+                "Bindings loaded from the subscriber database at the start.",
+                null,
+                cb -> {
                     Directory d = directory;
                     if (d != null) {
                         cb.call(d.preloaded());
                     }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_directory_lookups")
-                .help("Subscriber lookups by address, answered from the cache or the database.")
-                .labelNames("from")
-                .callback(cb -> {
+                });
+        counter(
+                r,
+                "chargeflow_directory_lookups",
+                "Subscriber lookups by address, answered from the cache or the database.",
+                "from",
+                cb -> {
                     Directory d = directory;
                     if (d != null) {
                         cb.call(d.resolver().cacheHits(), "cache");
                         cb.call(d.resolver().cacheMisses(), "database");
                     }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_radius_requests_answered")
-                .help("RADIUS accounting requests stored and answered (first answers).")
-                .callback(cb -> {
-                    io.chargeflow.subscriber.radius.RadiusAccountingServer r = radius();
-                    if (r != null) {
-                        cb.call(r.answered());
-                    }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_radius_retransmissions_answered")
-                .help("RADIUS retransmissions answered again from the recent responses.")
-                .callback(cb -> {
-                    io.chargeflow.subscriber.radius.RadiusAccountingServer r = radius();
-                    if (r != null) {
-                        cb.call(r.retransmissionsAnswered());
-                    }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_radius_requests_without_subscriber")
-                .help("RADIUS Start/Interim requests that named no known subscriber (answered, nothing bound).")
-                .callback(cb -> {
-                    io.chargeflow.subscriber.radius.RadiusAccountingServer r = radius();
-                    if (r != null) {
-                        cb.call(r.requestsWithoutSubscriber());
-                    }
-                })
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("chargeflow_radius_dropped")
-                .help("RADIUS datagrams not answered, by reason.")
-                .labelNames("reason")
-                .callback(cb -> {
-                    io.chargeflow.subscriber.radius.RadiusAccountingServer r = radius();
-                    if (r != null) {
-                        for (io.chargeflow.subscriber.radius.RadiusDropReason reason :
-                                io.chargeflow.subscriber.radius.RadiusDropReason.values()) {
-                            cb.call(r.dropped(reason), reason.name().toLowerCase(java.util.Locale.ROOT));
-                        }
-                    }
-                })
-                .register(registry);
+                });
+        radiusCounter(
+                r,
+                "chargeflow_radius_requests_answered",
+                "RADIUS accounting requests stored and answered (first answers).",
+                RadiusAccountingServer::answered);
+        radiusCounter(
+                r,
+                "chargeflow_radius_retransmissions_answered",
+                "RADIUS retransmissions answered again from the recent responses.",
+                RadiusAccountingServer::retransmissionsAnswered);
+        radiusCounter(
+                r,
+                "chargeflow_radius_requests_without_subscriber",
+                "RADIUS Start/Interim requests that named no known subscriber (answered, nothing bound).",
+                RadiusAccountingServer::requestsWithoutSubscriber);
+        counter(r, "chargeflow_radius_dropped", "RADIUS datagrams not answered, by reason.", "reason", cb -> {
+            RadiusAccountingServer radius = radius();
+            if (radius != null) {
+                for (RadiusDropReason reason : RadiusDropReason.values()) {
+                    cb.call(radius.dropped(reason), reason.name().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        });
     }
 
-    private io.chargeflow.subscriber.radius.RadiusAccountingServer radius() {
+    /** A counter read while the engine runs (no samples before), with one label or none. */
+    private void counter(
+            PrometheusRegistry r,
+            String name,
+            String help,
+            String label,
+            Consumer<CounterWithCallback.Callback> values) {
+        CounterWithCallback.Builder builder =
+                CounterWithCallback.builder().name(name).help(help);
+        if (label != null) {
+            builder.labelNames(label);
+        }
+        builder.callback(cb -> {
+                    if (engine != null) {
+                        values.accept(cb);
+                    }
+                })
+                .register(r);
+    }
+
+    /** A gauge read while the engine runs, with one label or none. */
+    private void gauge(
+            PrometheusRegistry r, String name, String help, String label, Consumer<GaugeWithCallback.Callback> values) {
+        GaugeWithCallback.Builder builder =
+                GaugeWithCallback.builder().name(name).help(help);
+        if (label != null) {
+            builder.labelNames(label);
+        }
+        builder.callback(cb -> {
+                    if (engine != null) {
+                        values.accept(cb);
+                    }
+                })
+                .register(r);
+    }
+
+    /** A counter of the RADIUS listener, when the run has one. */
+    private void radiusCounter(
+            PrometheusRegistry r, String name, String help, ToLongFunction<RadiusAccountingServer> value) {
+        counter(r, name, help, null, cb -> {
+            RadiusAccountingServer radius = radius();
+            if (radius != null) {
+                cb.call(value.applyAsLong(radius));
+            }
+        });
+    }
+
+    private RadiusAccountingServer radius() {
         Directory d = directory;
-        return engine == null || d == null ? null : d.radius();
+        return d == null ? null : d.radius();
+    }
+
+    private FlowManager flow() {
+        return engine.flowManager();
     }
 
     private interface InterfaceVisitor {
@@ -302,27 +301,14 @@ final class MeterMetrics implements AutoCloseable {
 
     private void forEachInterface(InterfaceVisitor visitor) {
         LiveSource source = live;
-        if (engine != null && source != null) {
+        if (source != null) {
             for (int i = 0; i < source.interfaceCount(); i++) {
                 visitor.visit(source, i);
             }
         }
     }
 
-    private void counter(PrometheusRegistry registry, String name, String help, ToLongFunction<FlowManager> value) {
-        CounterWithCallback.builder()
-                .name(name)
-                .help(help)
-                .callback(cb -> {
-                    FlowEngine e = engine;
-                    if (e != null) {
-                        cb.call(value.applyAsLong(e.flowManager()));
-                    }
-                })
-                .register(registry);
-    }
-
-    private static long sum(FlowEngine engine, ToLongFunction<Processor> value) {
+    private long sum(ToLongFunction<Processor> value) {
         long total = 0;
         for (Processor p : engine.processors()) {
             total += value.applyAsLong(p);

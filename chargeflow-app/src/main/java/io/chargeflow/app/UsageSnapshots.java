@@ -25,8 +25,7 @@ final class UsageSnapshots implements AutoCloseable {
     private final boolean withIdentity;
     private final PrintWriter err;
 
-    private Thread thread;
-    private volatile boolean stopped;
+    private volatile Ticker ticker;
     private volatile long written;
     private String lastProblem;
 
@@ -40,41 +39,27 @@ final class UsageSnapshots implements AutoCloseable {
 
     /** Starts writing a snapshot of {@code engine}'s run every interval. */
     void start(FlowEngine engine) {
-        long t0 = System.nanoTime();
-        thread = Thread.ofPlatform()
-                .daemon(true)
-                .name("chargeflow-usage-snapshots")
-                .start(() -> {
-                    long next = t0 + everyNanos;
-                    while (!stopped) {
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                            continue;
-                        }
-                        next += everyNanos;
-                        try {
-                            UsageSnapshot snapshot = engine.snapshotUsage(ANSWER_TIMEOUT);
-                            if (snapshot == null || stopped) {
-                                continue;
-                            }
-                            Reports.writeUsageCsv(out, snapshot::forEachKey, ipv6PrefixLength, withIdentity);
-                            written++;
-                            lastProblem = null;
-                        } catch (IOException | RuntimeException e) {
-                            String problem = "usage snapshot: cannot write " + out + ": " + e.getMessage();
-                            if (!problem.equals(lastProblem)) {
-                                synchronized (err) {
-                                    err.println("chargeflow: " + problem + " (tried again at the next interval)");
-                                    err.flush();
-                                }
-                                lastProblem = problem;
-                            }
-                        } catch (InterruptedException e) {
-                            return;
-                        }
+        ticker = new Ticker("chargeflow-usage-snapshots", everyNanos, elapsed -> {
+            try {
+                UsageSnapshot snapshot = engine.snapshotUsage(ANSWER_TIMEOUT);
+                Ticker running = ticker;
+                if (snapshot == null || running == null || running.stopped()) {
+                    return;
+                }
+                Reports.writeUsageCsv(out, snapshot::forEachKey, ipv6PrefixLength, withIdentity);
+                written++;
+                lastProblem = null;
+            } catch (IOException | RuntimeException e) {
+                String problem = "usage snapshot: cannot write " + out + ": " + e.getMessage();
+                if (!problem.equals(lastProblem)) {
+                    synchronized (err) {
+                        err.println("chargeflow: " + problem + " (tried again at the next interval)");
+                        err.flush();
                     }
-                });
+                    lastProblem = problem;
+                }
+            }
+        });
     }
 
     /** Snapshots written so far. */
@@ -85,14 +70,8 @@ final class UsageSnapshots implements AutoCloseable {
     /** Stops the snapshots (before the run's final CSV is written, so that none comes after it). */
     @Override
     public void close() {
-        stopped = true;
-        if (thread != null) {
-            java.util.concurrent.locks.LockSupport.unpark(thread);
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (ticker != null) {
+            ticker.close();
         }
     }
 }

@@ -2,8 +2,6 @@ package io.chargeflow.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chargeflow.packet.gen.GeneratorConfig;
-import io.chargeflow.packet.gen.TrafficGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +19,7 @@ class CdrTotalsTest {
 
     @Test
     void shouldJournalRecordsWhoseContainersAddUpToUsageOnEveryLimit(@TempDir Path dir) throws Exception {
-        Path pcap = generate(dir, 8, 40_000, 200);
+        Path pcap = GeneratedCaptures.generate(dir, 8, 40_000, 200);
         Path rules = dir.resolve("services.rules");
         Files.writeString(rules, """
                 web:   rg=10 sid=1 proto=tcp port=80,443
@@ -123,7 +121,7 @@ class CdrTotalsTest {
 
     @Test
     void shouldCountTheRunsOwnDurableRecordsWhenTheJournalHeldRecordsBefore(@TempDir Path dir) throws Exception {
-        Path pcap = generate(dir, 3, 5_000, 50);
+        Path pcap = GeneratedCaptures.generate(dir, 3, 5_000, 50);
         Path journal = dir.resolve("journal");
         long[] first = durableLine(pcap, journal, dir.resolve("u1.csv"));
         long[] second = durableLine(pcap, journal, dir.resolve("u2.csv"));
@@ -134,20 +132,6 @@ class CdrTotalsTest {
     }
 
     /** A generated capture in {@code dir} (its truth file beside it). */
-    private static Path generate(Path dir, long seed, int packets, int subscribers) throws Exception {
-        Path pcap = dir.resolve("c.pcap");
-        new TrafficGenerator()
-                .generate(
-                        GeneratorConfig.builder()
-                                .seed(seed)
-                                .packets(packets)
-                                .subscribers(subscribers)
-                                .build(),
-                        pcap,
-                        dir.resolve("truth.csv"));
-        return pcap;
-    }
-
     private static long parse(String field) {
         return field.isEmpty() ? 0 : Long.parseLong(field);
     }

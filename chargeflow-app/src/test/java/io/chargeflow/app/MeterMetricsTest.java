@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chargeflow.flow.FlowContext;
 import io.chargeflow.flow.FlowEngine;
-import io.chargeflow.packet.gen.GeneratorConfig;
-import io.chargeflow.packet.gen.TrafficGenerator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,16 +46,7 @@ class MeterMetricsTest {
 
     @Test
     void shouldServeTheFiguresOfTheRunsSummary(@TempDir Path dir) throws Exception {
-        Path pcap = dir.resolve("mix.pcap");
-        new TrafficGenerator()
-                .generate(
-                        GeneratorConfig.builder()
-                                .seed(5)
-                                .packets(40_000)
-                                .subscribers(300)
-                                .build(),
-                        pcap,
-                        dir.resolve("truth.csv"));
+        Path pcap = GeneratedCaptures.generate(dir, 5, 40_000, 300);
         try (MeterMetrics metrics = MeterMetrics.start("127.0.0.1:0")) {
             // before the engine runs: only the JVM's own
             Map<String, Double> before = scrape(metrics.port());
@@ -169,17 +158,8 @@ class MeterMetricsTest {
 
     @Test
     void shouldServeTheDirectorysLookupsAndTheRadiusListenersCounters(@TempDir Path dir) throws Exception {
-        Path pcap = dir.resolve("mix.pcap");
+        Path pcap = GeneratedCaptures.generate(dir, 6, 20_000, 200);
         Path truth = dir.resolve("truth.csv");
-        new TrafficGenerator()
-                .generate(
-                        GeneratorConfig.builder()
-                                .seed(6)
-                                .packets(20_000)
-                                .subscribers(200)
-                                .build(),
-                        pcap,
-                        truth);
         Path csv = dir.resolve("subscribers.csv");
         int imported = DemoCommand.writeSubscribers(truth, csv);
         io.chargeflow.subscriber.cli.DatabaseOptions db =

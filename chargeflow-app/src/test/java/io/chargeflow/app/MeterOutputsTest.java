@@ -2,8 +2,6 @@ package io.chargeflow.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chargeflow.packet.gen.GeneratorConfig;
-import io.chargeflow.packet.gen.TrafficGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,16 +28,7 @@ class MeterOutputsTest {
     @Test
     void shouldWriteSessionsAndSummaryThatAddUpToUsageWhenMeteringWithShortIdleTimeout(@TempDir Path dir)
             throws Exception {
-        Path pcap = dir.resolve("c.pcap");
-        new TrafficGenerator()
-                .generate(
-                        GeneratorConfig.builder()
-                                .seed(21)
-                                .packets(30_000)
-                                .subscribers(300)
-                                .build(),
-                        pcap,
-                        dir.resolve("truth.csv"));
+        Path pcap = GeneratedCaptures.generate(dir, 21, 30_000, 300);
         Path usage = dir.resolve("usage.csv");
         Path sessions = dir.resolve("sessions.jsonl");
         Path summary = dir.resolve("summary.json");
@@ -115,16 +104,7 @@ class MeterOutputsTest {
 
     @Test
     void shouldExportEveryCdrOnceWhileMeteringAndAfterwardsFromTheJournal(@TempDir Path dir) throws Exception {
-        Path pcap = dir.resolve("c.pcap");
-        new TrafficGenerator()
-                .generate(
-                        GeneratorConfig.builder()
-                                .seed(23)
-                                .packets(30_000)
-                                .subscribers(400)
-                                .build(),
-                        pcap,
-                        dir.resolve("truth.csv"));
+        Path pcap = GeneratedCaptures.generate(dir, 23, 30_000, 400);
         Path journal = dir.resolve("journal");
         Path exports = dir.resolve("exports");
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
