@@ -2,6 +2,7 @@ package io.chargeflow.flow;
 
 import io.chargeflow.flow.internal.RecordRing;
 import io.chargeflow.packet.CaptureSource;
+import io.chargeflow.packet.FrameHandler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,14 +71,14 @@ public final class FlowEngine implements AutoCloseable {
             throw new IllegalStateException("engine not running");
         }
         long t0 = System.nanoTime();
-        flowManager.onSource(source);
+        FrameHandler frames = flowManager.onSource(source);
         for (Processor p : processors) {
             p.liveInput(source.isLive());
         }
         try {
-            int frames;
-            while ((frames = source.read(flowManager, READ_BATCH)) != CaptureSource.END_OF_INPUT) {
-                if (frames == 0 && source.isLive()) {
+            int read;
+            while ((read = source.read(frames, READ_BATCH)) != CaptureSource.END_OF_INPUT) {
+                if (read == 0 && source.isLive()) {
                     // a quiet interface: packet time follows the clock, so idle sessions still time out; it stays
                     // behind by the longest a frame can still be on its way
                     java.time.Instant now = java.time.Instant.now();
@@ -112,11 +113,11 @@ public final class FlowEngine implements AutoCloseable {
         finished = true;
         startNanos = System.nanoTime();
         flowManager.isolate();
-        flowManager.onSource(source);
+        FrameHandler frames = flowManager.onSource(source);
         long t0 = System.nanoTime();
         long readCpu0 = Processor.threadCpuNanos();
         try {
-            while (source.read(flowManager, READ_BATCH) != CaptureSource.END_OF_INPUT) {
+            while (source.read(frames, READ_BATCH) != CaptureSource.END_OF_INPUT) {
                 flowManager.flush();
             }
         } finally {

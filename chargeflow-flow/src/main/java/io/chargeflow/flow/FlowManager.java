@@ -86,7 +86,7 @@ public final class FlowManager implements FrameHandler {
     private long peerToPeerPackets;
     private long gtpPackets;
     private long snaplenTruncated;
-    /** Frames of the other direction than the one metered (a file's Linux cooked headers tell it), and their bytes. */
+    /** Frames of the other direction than the one metered (in a file), and their bytes on the wire. */
     private long otherDirectionFrames;
 
     private long otherDirectionBytes;
@@ -94,10 +94,6 @@ public final class FlowManager implements FrameHandler {
     private long framesWithoutDirection;
     /** The direction of files' frames metered (see {@link FlowContext#captureDirection}). */
     private final CaptureDirection wantedDirection;
-    /** The source being read (its frame's recorded direction, see {@link #keepDirection}). */
-    private io.chargeflow.packet.CaptureSource source;
-    /** The direction filter of the source being read: {@link #wantedDirection} for a file, none live. */
-    private CaptureDirection direction;
 
     private long backpressureWaits;
     private final long[] malformed = new long[REASONS.length];
@@ -106,7 +102,6 @@ public final class FlowManager implements FrameHandler {
         this.decoder = new PacketDecoder(context.gtpuPort(), true);
         this.sideRules = context.sideRules();
         this.wantedDirection = context.captureDirection();
-        this.direction = wantedDirection;
         this.pools = context.subscriberPools();
         this.checkPools = !pools.isEmpty();
         this.ipv6PrefixLength = context.ipv6PrefixLength();
@@ -137,9 +132,6 @@ public final class FlowManager implements FrameHandler {
         }
         if (timestampNs > lastTimeNs) {
             lastTimeNs = timestampNs;
-        }
-        if (direction != CaptureDirection.BOTH && !keepDirection()) {
-            return;
         }
         DecodedPacket p = packet;
         if (p.gtp) {
@@ -181,25 +173,6 @@ public final class FlowManager implements FrameHandler {
                 unclassifiedBytes += p.ipLength;
             }
         }
-    }
-
-    /** Under a direction filter: whether the frame is kept (counted either way). */
-    private boolean keepDirection() {
-        int d = packet.linkDirection;
-        if (d == DecodedPacket.DIRECTION_UNKNOWN && source != null) {
-            // a pcapng block's flags, where the link header does not say
-            d = source.frameDirection();
-        }
-        if (d == DecodedPacket.DIRECTION_UNKNOWN) {
-            framesWithoutDirection++;
-            return true;
-        }
-        if (direction.keeps(d)) {
-            return true;
-        }
-        otherDirectionFrames++;
-        otherDirectionBytes += packet.ipLength;
-        return false;
     }
 
     private void chargeSource(DecodedPacket p, long timeNs, long nameMask) {
@@ -423,7 +396,7 @@ public final class FlowManager implements FrameHandler {
         return otherDirectionFrames;
     }
 
-    /** IP bytes of {@link #otherDirectionFrames}. */
+    /** Bytes on the wire of {@link #otherDirectionFrames}. */
     public long otherDirectionBytes() {
         return otherDirectionBytes;
     }
@@ -529,11 +502,50 @@ public final class FlowManager implements FrameHandler {
         }
     }
 
-    void onSource(io.chargeflow.packet.CaptureSource source) {
+    /**
+     * Starts reading {@code source}; returns the handler its frames go to: this flow manager, or under a direction
+     * filter on a file one that skips (and counts) the frames of the other direction first, so that the frames of a run
+     * without one pay nothing for it. A live source hands over only the frames asked for (the kernel selects them).
+     */
+    FrameHandler onSource(io.chargeflow.packet.CaptureSource source) {
         sideRules.onSource(source::interfaceName, source::linkInterfaceName);
-        this.source = source;
-        // a live source hands over only the frames of the direction asked for (the kernel selects them)
-        direction = source.isLive() ? CaptureDirection.BOTH : wantedDirection;
+        return source.isLive() || wantedDirection == CaptureDirection.BOTH ? this : new DirectionFilter(source);
+    }
+
+    /**
+     * The frames of a file under {@code --direction}: a frame's Linux cooked header, or else its pcapng block, tells its
+     * direction; the other direction's frames are counted and skipped, and frames that say neither are kept and
+     * counted. Read before the decoder runs, so a skipped frame costs a look at two octets.
+     */
+    private final class DirectionFilter implements FrameHandler {
+        private final io.chargeflow.packet.CaptureSource source;
+
+        DirectionFilter(io.chargeflow.packet.CaptureSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public void onFrame(
+                MemorySegment data,
+                long offset,
+                int capturedLength,
+                int originalLength,
+                long timestampNs,
+                int interfaceId,
+                int linkType) {
+            int d = CaptureDirection.ofLinkHeader(data, offset, capturedLength, linkType);
+            if (d == CaptureDirection.FRAME_UNKNOWN) {
+                d = source.frameDirection();
+            }
+            if (d == CaptureDirection.FRAME_UNKNOWN) {
+                framesWithoutDirection++;
+            } else if (!wantedDirection.keeps(d)) {
+                otherDirectionFrames++;
+                otherDirectionBytes += originalLength;
+                return;
+            }
+            FlowManager.this.onFrame(data, offset, capturedLength, originalLength, timestampNs, interfaceId, linkType);
+        }
     }
 
     public long frames() {

@@ -1,6 +1,7 @@
 package io.chargeflow.flow;
 
 import io.chargeflow.packet.DecodedPacket;
+import io.chargeflow.packet.LinkType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -61,8 +62,8 @@ public final class SideRules {
         interfaceIdRules.putAll(builder.interfaceIds);
         interfaceNameRules.putAll(builder.interfaceNames);
         linkIndexRules.putAll(builder.linkIndexes);
-        hasInterfaceRules = !interfaceIdRules.isEmpty() || !interfaceNameRules.isEmpty();
         hasLinkRules = !linkIndexRules.isEmpty() || !interfaceNameRules.isEmpty();
+        hasInterfaceRules = !interfaceIdRules.isEmpty() || hasLinkRules;
         gtpuSide = builder.gtpu == null ? NO_RULE : (byte) builder.gtpu.ordinal();
         defaultSide = builder.defaultSide;
         descriptions.addAll(builder.descriptions);
@@ -103,11 +104,11 @@ public final class SideRules {
             if (side != NO_RULE) {
                 return SIDES[side];
             }
-        }
-        if (hasLinkRules && packet.linkInterfaceIndex >= 0) {
-            int side = linkSide(packet.linkInterfaceIndex);
-            if (side != NO_RULE) {
-                return SIDES[side];
+            if (hasLinkRules && packet.linkType == LinkType.LINUX_SLL2 && packet.linkInterfaceIndex >= 0) {
+                side = linkSide(packet.linkInterfaceIndex);
+                if (side != NO_RULE) {
+                    return SIDES[side];
+                }
             }
         }
         if (packet.gtp && gtpuSide != NO_RULE) {

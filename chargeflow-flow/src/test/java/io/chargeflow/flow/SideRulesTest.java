@@ -55,6 +55,7 @@ class SideRulesTest {
 
     private static DecodedPacket cooked(int iface, int linkIndex) {
         DecodedPacket p = packet(-1, -1, false, iface);
+        p.linkType = io.chargeflow.packet.LinkType.LINUX_SLL2;
         p.linkInterfaceIndex = linkIndex;
         return p;
     }

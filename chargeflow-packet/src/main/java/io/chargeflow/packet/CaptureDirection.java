@@ -16,6 +16,33 @@ public enum CaptureDirection {
     /** Every frame. */
     BOTH;
 
+    /** A frame's direction as {@link #ofLinkHeader} and {@link CaptureSource#frameDirection} give it: not known. */
+    public static final int FRAME_UNKNOWN = 0;
+    /** A frame the host received. */
+    public static final int FRAME_IN = 1;
+    /** A frame the host sent. */
+    public static final int FRAME_OUT = 2;
+
+    private static final java.lang.foreign.ValueLayout.OfShort U16_BE =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+
+    /**
+     * The direction a frame's Linux cooked header gives (SLL: packet type in octets 0-1; SLL2: in octet 10; 4 sent,
+     * 0..3 received, other types neither), else {@link #FRAME_UNKNOWN}: other link types do not say, and a header cut
+     * short says nothing (the decoder counts such a frame as malformed).
+     */
+    public static int ofLinkHeader(java.lang.foreign.MemorySegment data, long offset, int captured, int linkType) {
+        int type;
+        if (linkType == LinkType.LINUX_SLL && captured >= 16) {
+            type = Short.toUnsignedInt(data.get(U16_BE, offset));
+        } else if (linkType == LinkType.LINUX_SLL2 && captured >= 20) {
+            type = Byte.toUnsignedInt(data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset + 10));
+        } else {
+            return FRAME_UNKNOWN;
+        }
+        return type == 4 ? FRAME_OUT : type <= 3 ? FRAME_IN : FRAME_UNKNOWN;
+    }
+
     /** {@code in}, {@code out} or {@code both}, in any case. */
     public static CaptureDirection parse(String text) {
         return switch (text == null ? "" : text.trim().toLowerCase(Locale.ROOT)) {
@@ -26,11 +53,9 @@ public enum CaptureDirection {
         };
     }
 
-    /** Whether a frame of {@link DecodedPacket#linkDirection} {@code direction} is kept (an unknown one always is). */
+    /** Whether a frame of direction {@code direction} ({@link #FRAME_IN} ...) is kept (an unknown one always is). */
     public boolean keeps(int direction) {
-        return this == BOTH
-                || direction == DecodedPacket.DIRECTION_UNKNOWN
-                || (direction == DecodedPacket.DIRECTION_IN) == (this == IN);
+        return this == BOTH || direction == FRAME_UNKNOWN || (direction == FRAME_IN) == (this == IN);
     }
 
     public String label() {

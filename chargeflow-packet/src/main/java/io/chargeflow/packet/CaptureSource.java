@@ -40,11 +40,11 @@ public interface CaptureSource extends AutoCloseable {
 
     /**
      * While a frame is handed to {@link FrameHandler#onFrame}: the direction the capture file records for it apart from
-     * its link header ({@link DecodedPacket#DIRECTION_IN} or {@code _OUT}, from a pcapng block's epb_flags), else
-     * {@link DecodedPacket#DIRECTION_UNKNOWN}.
+     * its link header ({@link CaptureDirection#FRAME_IN} or {@code FRAME_OUT}, from a pcapng block's epb_flags), else
+     * {@link CaptureDirection#FRAME_UNKNOWN}.
      */
     default int frameDirection() {
-        return DecodedPacket.DIRECTION_UNKNOWN;
+        return CaptureDirection.FRAME_UNKNOWN;
     }
 
     /** Number of interfaces seen so far (1 for classic pcap). */

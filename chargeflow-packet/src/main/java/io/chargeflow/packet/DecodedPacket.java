@@ -16,20 +16,11 @@ public final class DecodedPacket {
     public int interfaceId;
 
     /**
-     * The kernel's interface index a Linux cooked v2 header (SLL2, what a capture on {@code any} gives) names, or -1
-     * when the frame has no such header.
+     * The kernel's interface index a Linux cooked v2 header names (what a capture on {@code any} gives). Valid only
+     * when {@link #linkType} is {@link LinkType#LINUX_SLL2}: written for those frames alone, so that decoding every
+     * other frame costs nothing for it.
      */
     public int linkInterfaceIndex;
-    /**
-     * The direction a Linux cooked header (SLL or SLL2) gives: {@link #DIRECTION_IN} for a frame the host received
-     * (addressed to it, broadcast, multicast or to another host), {@link #DIRECTION_OUT} for one it sent, else
-     * {@link #DIRECTION_UNKNOWN} (other link types do not say).
-     */
-    public int linkDirection;
-
-    public static final int DIRECTION_UNKNOWN = 0;
-    public static final int DIRECTION_IN = 1;
-    public static final int DIRECTION_OUT = 2;
 
     /** Outermost VLAN id, or -1 when the frame carries no tag. */
     public int outerVlan;
@@ -87,8 +78,6 @@ public final class DecodedPacket {
     public void reset() {
         linkType = 0;
         interfaceId = 0;
-        linkInterfaceIndex = -1;
-        linkDirection = DIRECTION_UNKNOWN;
         outerVlan = -1;
         innerVlan = -1;
         vlanDepth = 0;

@@ -43,25 +43,8 @@ final class LinkHeaderFlyweight extends Flyweight {
         return u16(0);
     }
 
-    /** SLL: the packet type (0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us). */
-    int sllPacketType() {
-        return u16(0);
-    }
-
-    /** SLL2: the packet type, as in SLL. */
-    int sll2PacketType() {
-        return u8(10);
-    }
-
     /** SLL2: the interface index, signed as the kernel's {@code int}. */
     int sll2InterfaceIndex() {
         return i32(4);
-    }
-
-    /** {@link DecodedPacket}'s direction of a Linux packet type: 4 (outgoing) out, 0..3 in, others unknown. */
-    static int direction(int packetType) {
-        return packetType == 4
-                ? DecodedPacket.DIRECTION_OUT
-                : packetType >= 0 && packetType <= 3 ? DecodedPacket.DIRECTION_IN : DecodedPacket.DIRECTION_UNKNOWN;
     }
 }

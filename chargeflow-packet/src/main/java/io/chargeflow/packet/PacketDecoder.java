@@ -115,7 +115,6 @@ public final class PacketDecoder {
                 }
                 linkHeader.wrap(segment, frameOffset, captured);
                 ethernet.wrap(segment, frameOffset, captured);
-                out.linkDirection = LinkHeaderFlyweight.direction(linkHeader.sllPacketType());
                 return etherType(linkHeader.sllProtocol(), LinkHeaderFlyweight.SLL_LENGTH);
             }
             case LinkType.LINUX_SLL2 -> {
@@ -124,8 +123,7 @@ public final class PacketDecoder {
                 }
                 linkHeader.wrap(segment, frameOffset, captured);
                 ethernet.wrap(segment, frameOffset, captured);
-                out.linkDirection = LinkHeaderFlyweight.direction(linkHeader.sll2PacketType());
-                out.linkInterfaceIndex = Math.max(-1, linkHeader.sll2InterfaceIndex());
+                out.linkInterfaceIndex = linkHeader.sll2InterfaceIndex();
                 return etherType(linkHeader.sll2Protocol(), LinkHeaderFlyweight.SLL2_LENGTH);
             }
             case LinkType.NULL, LinkType.LOOP -> {

@@ -319,7 +319,7 @@ final class PcapngSource implements CaptureSource {
         int captured = i32(at + 20);
         frameDirection = captured >= 0 ? epbDirection(at, length, 28 + ((captured + 3L) & ~3L)) : 0;
         int delivered = packet(handler, at, length, localId, timestamp, captured, i32(at + 24), 28);
-        frameDirection = DecodedPacket.DIRECTION_UNKNOWN;
+        frameDirection = CaptureDirection.FRAME_UNKNOWN;
         return delivered;
     }
 
@@ -340,12 +340,12 @@ final class PcapngSource implements CaptureSource {
             if (code == EPB_FLAGS && optionLength == 4) {
                 int bits = i32(p + 4) & 3;
                 return bits == 1
-                        ? DecodedPacket.DIRECTION_IN
-                        : bits == 2 ? DecodedPacket.DIRECTION_OUT : DecodedPacket.DIRECTION_UNKNOWN;
+                        ? CaptureDirection.FRAME_IN
+                        : bits == 2 ? CaptureDirection.FRAME_OUT : CaptureDirection.FRAME_UNKNOWN;
             }
             p += 4 + ((optionLength + 3L) & ~3L);
         }
-        return DecodedPacket.DIRECTION_UNKNOWN;
+        return CaptureDirection.FRAME_UNKNOWN;
     }
 
     /** epb_flags: the option code of an enhanced packet block's flags word. */

@@ -198,37 +198,43 @@ class PacketDecoderTest {
                 .isEqualTo(MalformedReason.UNKNOWN_ETHERTYPE);
     }
 
+    /** {@link CaptureDirection#ofLinkHeader} of {@code frame} at an offset inside a larger segment. */
+    private static int direction(byte[] frame, int captured, int linkType) {
+        byte[] buffer = new byte[BASE + frame.length];
+        System.arraycopy(frame, 0, buffer, BASE, frame.length);
+        return CaptureDirection.ofLinkHeader(MemorySegment.ofArray(buffer), BASE, captured, linkType);
+    }
+
     @Test
     void shouldTellTheDirectionAndInterfaceIndexWhereACookedHeaderGivesThem() {
-        // SLL: packet type 4 is a frame the host sent, 0..3 frames it received; no interface index
-        assertThat(decode(frame().sll(4).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build(), LinkType.LINUX_SLL))
-                .isEqualTo(MalformedReason.NONE);
-        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_OUT);
-        assertThat(p.linkInterfaceIndex).isEqualTo(-1);
+        // SLL: packet type 4 is a frame the host sent, 0..3 frames it received, others neither
+        byte[] sent = frame().sll(4).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+        assertThat(direction(sent, sent.length, LinkType.LINUX_SLL)).isEqualTo(CaptureDirection.FRAME_OUT);
         for (int received = 0; received <= 3; received++) {
-            decode(frame().sll(received).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build(), LinkType.LINUX_SLL);
-            assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_IN);
+            byte[] in =
+                    frame().sll(received).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+            assertThat(direction(in, in.length, LinkType.LINUX_SLL)).isEqualTo(CaptureDirection.FRAME_IN);
         }
-        // a type the kernel uses for neither (5, looped back; 7, kernel)
-        decode(frame().sll(7).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build(), LinkType.LINUX_SLL);
-        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_UNKNOWN);
-        // SLL2: the index and the type
-        assertThat(decode(
-                        frame().sll2(70_000, 4)
-                                .ipv6("::1", "::2")
-                                .tcp(1, 2, 0x10)
-                                .build(),
-                        LinkType.LINUX_SLL2))
-                .isEqualTo(MalformedReason.NONE);
+        byte[] kernel = frame().sll(7).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+        assertThat(direction(kernel, kernel.length, LinkType.LINUX_SLL)).isEqualTo(CaptureDirection.FRAME_UNKNOWN);
+        // a header cut short says nothing (the decoder calls the frame malformed)
+        assertThat(direction(sent, 15, LinkType.LINUX_SLL)).isEqualTo(CaptureDirection.FRAME_UNKNOWN);
+        // SLL2: the type at octet 10, and the decoder gives the interface index
+        byte[] v2 = frame().sll2(70_000, 4).ipv6("::1", "::2").tcp(1, 2, 0x10).build();
+        assertThat(direction(v2, v2.length, LinkType.LINUX_SLL2)).isEqualTo(CaptureDirection.FRAME_OUT);
+        assertThat(direction(v2, 19, LinkType.LINUX_SLL2)).isEqualTo(CaptureDirection.FRAME_UNKNOWN);
+        assertThat(decode(v2, LinkType.LINUX_SLL2)).isEqualTo(MalformedReason.NONE);
         assertThat(p.linkInterfaceIndex).isEqualTo(70_000);
-        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_OUT);
-        decode(frame().sll2(3, 0).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build(), LinkType.LINUX_SLL2);
+        byte[] v2in = frame().sll2(3, 0).ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+        assertThat(direction(v2in, v2in.length, LinkType.LINUX_SLL2)).isEqualTo(CaptureDirection.FRAME_IN);
+        decode(v2in, LinkType.LINUX_SLL2);
         assertThat(p.linkInterfaceIndex).isEqualTo(3);
-        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_IN);
-        // Ethernet says neither, and a decode after a cooked frame does not keep its values
-        decode(frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build());
-        assertThat(p.linkInterfaceIndex).isEqualTo(-1);
-        assertThat(p.linkDirection).isEqualTo(DecodedPacket.DIRECTION_UNKNOWN);
+        // Ethernet does not say
+        byte[] ethernet =
+                frame().ethernet().ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+        assertThat(direction(ethernet, ethernet.length, LinkType.ETHERNET)).isEqualTo(CaptureDirection.FRAME_UNKNOWN);
+        decode(ethernet);
+        assertThat(p.linkType).isEqualTo(LinkType.ETHERNET);
     }
 
     @Test

@@ -402,16 +402,16 @@ class PcapngSourceTest {
                         (data, offset, captured, wire, time, iface, link) -> directions.add(source.frameDirection()),
                         16);
             } while (read != CaptureSource.END_OF_INPUT);
-            assertThat(source.frameDirection()).isEqualTo(DecodedPacket.DIRECTION_UNKNOWN);
+            assertThat(source.frameDirection()).isEqualTo(CaptureDirection.FRAME_UNKNOWN);
             assertThat(source.stats().frames).isEqualTo(6);
         }
         assertThat(directions)
                 .containsExactly(
-                        DecodedPacket.DIRECTION_IN,
-                        DecodedPacket.DIRECTION_OUT,
-                        DecodedPacket.DIRECTION_UNKNOWN,
-                        DecodedPacket.DIRECTION_UNKNOWN,
-                        DecodedPacket.DIRECTION_OUT,
-                        DecodedPacket.DIRECTION_UNKNOWN);
+                        CaptureDirection.FRAME_IN,
+                        CaptureDirection.FRAME_OUT,
+                        CaptureDirection.FRAME_UNKNOWN,
+                        CaptureDirection.FRAME_UNKNOWN,
+                        CaptureDirection.FRAME_OUT,
+                        CaptureDirection.FRAME_UNKNOWN);
     }
 }
