@@ -1,5 +1,6 @@
 package io.chargeflow.app;
 
+import io.chargeflow.flow.BoundAddresses;
 import io.chargeflow.flow.CloseCause;
 import io.chargeflow.flow.FlowContext;
 import io.chargeflow.flow.FlowEngine;
@@ -15,27 +16,95 @@ import io.chargeflow.subscriber.cli.DatabaseOptions;
 final class Directory implements AutoCloseable {
     private final SubscriberStore store;
     private final BindingResolver resolver;
-    private final long preloaded;
+    private long preloaded;
     private io.chargeflow.subscriber.radius.RadiusAccountingServer radius;
 
-    private Directory(SubscriberStore store, BindingResolver resolver, long preloaded) {
+    /** The keys bound now (key to its holder's id), as preloaded and then changed; the bound set is built from them. */
+    private final java.util.Map<io.chargeflow.subscriber.BindingKey, Long> boundKeys = new java.util.HashMap<>();
+
+    private volatile BoundAddresses bound = BoundAddresses.EMPTY;
+    private volatile boolean boundChanged;
+    private Ticker rebuilder;
+
+    /** How often, at most, the bound set is rebuilt while bindings change. */
+    private static final long REBUILD_NANOS = 200_000_000L;
+
+    private Directory(SubscriberStore store, BindingResolver resolver) {
         this.store = store;
         this.resolver = resolver;
-        this.preloaded = preloaded;
     }
 
-    /** Opens the database, preloads the bindings open now, and sets the context's directory. */
+    /**
+     * Opens the database, preloads the bindings open now, and sets the context's directory and its bound addresses
+     * (the other end of a packet inside one is a subscriber: peer-to-peer, as with --subscriber-pool).
+     */
     static Directory open(DatabaseOptions options, FlowContext context) {
         SubscriberStore store = SubscriberStore.open(options.toContext());
         try {
             BindingResolver resolver = new BindingResolver(store, new ResolverContext());
-            long preloaded = resolver.preload(System.currentTimeMillis());
+            Directory directory = new Directory(store, resolver);
+            // changes from now on (a RADIUS listener may already be storing them), then what holds now
+            store.addBindingListener(directory::onBindingChanged);
+            directory.preloaded = resolver.preload(System.currentTimeMillis(), directory::onPreloaded);
+            directory.rebuild();
+            directory.rebuilder = new Ticker("chargeflow-bound-addresses", REBUILD_NANOS, elapsed -> {
+                if (directory.boundChanged) {
+                    directory.rebuild();
+                }
+            });
             context.directory(new DirectoryAdapter(resolver));
-            return new Directory(store, resolver, preloaded);
+            context.boundAddresses(directory::bound);
+            return directory;
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    private void onPreloaded(
+            long hi, long lo, int length, long from, long until, io.chargeflow.subscriber.SubscriberRecord s) {
+        synchronized (boundKeys) {
+            boundKeys.putIfAbsent(new io.chargeflow.subscriber.BindingKey(hi, lo, length), s.subscriberId());
+        }
+    }
+
+    private void onBindingChanged(io.chargeflow.subscriber.BindingChange change) {
+        synchronized (boundKeys) {
+            if (change.kind() == io.chargeflow.subscriber.BindingChange.Kind.STARTED) {
+                boundKeys.put(change.key(), change.subscriberId());
+            } else {
+                // only the holder's own end: a later holder's start may have come first
+                boundKeys.remove(change.key(), change.subscriberId());
+            }
+        }
+        boundChanged = true;
+    }
+
+    /** Builds the bound set anew from the keys. */
+    private void rebuild() {
+        boundChanged = false;
+        long[] hi;
+        long[] lo;
+        int[] length;
+        int n;
+        synchronized (boundKeys) {
+            n = boundKeys.size();
+            hi = new long[n];
+            lo = new long[n];
+            length = new int[n];
+            int i = 0;
+            for (io.chargeflow.subscriber.BindingKey key : boundKeys.keySet()) {
+                hi[i] = key.hi();
+                lo[i] = key.lo();
+                length[i++] = key.prefixLength();
+            }
+        }
+        bound = BoundAddresses.of(hi, lo, length, n);
+    }
+
+    /** The addresses bound to subscribers now (rebuilt within a fifth of a second of a change). */
+    BoundAddresses bound() {
+        return bound;
     }
 
     /**
@@ -74,6 +143,11 @@ final class Directory implements AutoCloseable {
         return preloaded;
     }
 
+    /** The subscriber database. */
+    SubscriberStore store() {
+        return store;
+    }
+
     /** The RADIUS accounting listener, or null when none was started. */
     io.chargeflow.subscriber.radius.RadiusAccountingServer radius() {
         return radius;
@@ -81,6 +155,9 @@ final class Directory implements AutoCloseable {
 
     @Override
     public void close() {
+        if (rebuilder != null) {
+            rebuilder.close();
+        }
         if (radius != null) {
             radius.close();
         }

@@ -177,4 +177,121 @@ class MeterOutputsTest {
         });
         return n[0];
     }
+
+    /** The sessions of a run as (subscriber, first seen, peer-to-peer) lines, sorted. */
+    private static List<String> sessionMarks(Path sessions) throws Exception {
+        tools.jackson.databind.ObjectMapper json = new tools.jackson.databind.ObjectMapper();
+        List<String> marks = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(sessions)) {
+            tools.jackson.databind.JsonNode node = json.readTree(line);
+            marks.add(node.get("subscriber") + " " + node.get("first_seen") + " " + node.get("peer_to_peer"));
+        }
+        marks.sort(null);
+        return marks;
+    }
+
+    @Test
+    void shouldFindTheSamePeerToPeerSessionsFromTheDirectoryAsFromThePools(@TempDir Path dir) throws Exception {
+        Path pcap = GeneratedCaptures.generate(dir, 4, 100_000, 1_000);
+        Path csv = dir.resolve("subscribers.csv");
+        DemoCommand.writeSubscribers(dir.resolve("truth.csv"), csv);
+        Path data = dir.resolve("data");
+        assertThat(Main.execute("subscribers", "import", csv.toString(), "--data", data.toString()))
+                .isZero();
+        List<String> pools = new java.util.ArrayList<>();
+        DemoCommand.GENERATOR_POOLS.forEach(p -> {
+            pools.add("--subscriber-pool");
+            pools.add(p);
+        });
+        List<String> byPools = new java.util.ArrayList<>(List.of(
+                "meter",
+                "--quiet",
+                "--out",
+                dir.resolve("u1.csv").toString(),
+                "--sessions",
+                dir.resolve("s1.jsonl").toString(),
+                "--summary-json",
+                dir.resolve("j1.json").toString()));
+        byPools.addAll(pools);
+        byPools.add(pcap.toString());
+        assertThat(Main.execute(byPools.toArray(String[]::new))).isZero();
+        // the directory alone, no pools: its bindings tell which ends are subscribers
+        assertThat(Main.execute(
+                        "meter",
+                        "--quiet",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        dir.resolve("u2.csv").toString(),
+                        "--sessions",
+                        dir.resolve("s2.jsonl").toString(),
+                        "--summary-json",
+                        dir.resolve("j2.json").toString(),
+                        pcap.toString()))
+                .isZero();
+        tools.jackson.databind.ObjectMapper json = new tools.jackson.databind.ObjectMapper();
+        long withPools = json.readTree(dir.resolve("j1.json").toFile())
+                .get("peer_to_peer_records")
+                .asLong();
+        long withDirectory = json.readTree(dir.resolve("j2.json").toFile())
+                .get("peer_to_peer_records")
+                .asLong();
+        assertThat(withPools).isGreaterThan(1_000);
+        assertThat(withDirectory).isEqualTo(withPools);
+        List<String> marks = sessionMarks(dir.resolve("s1.jsonl"));
+        assertThat(marks).anyMatch(m -> m.endsWith(" true"));
+        assertThat(sessionMarks(dir.resolve("s2.jsonl"))).isEqualTo(marks);
+    }
+
+    @Test
+    void shouldFollowTheDirectorysBindingsAsTheyChange(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("subscribers.csv");
+        Files.writeString(
+                csv,
+                "imsi,msisdn,account,plan,status,address,valid_from,valid_until\n"
+                        + "001010000000001,491500000001,a1,basic,active,10.7.0.1,2025-12-01T00:00:00Z,\n"
+                        + "001010000000002,491500000002,a2,basic,active,10.7.0.2,2025-12-01T00:00:00Z,\n");
+        Path data = dir.resolve("data");
+        assertThat(Main.execute("subscribers", "import", csv.toString(), "--data", data.toString()))
+                .isZero();
+        io.chargeflow.flow.FlowContext context = new io.chargeflow.flow.FlowContext();
+        try (Directory directory =
+                Directory.open(new io.chargeflow.subscriber.cli.DatabaseOptions(data, null), context)) {
+            assertThat(context.boundAddresses().get().containsV4(0x0A07_0001)).isTrue();
+            assertThat(context.boundAddresses().get().containsV4(0x0A07_0003)).isFalse();
+            // a new binding of 10.7.0.3 (to the first subscriber): bound within a fifth of a second
+            long id = directory
+                    .store()
+                    .findSubscriberByImsi("001010000000001")
+                    .orElseThrow()
+                    .subscriberId();
+            directory
+                    .store()
+                    .addBinding(
+                            io.chargeflow.subscriber.BindingKey.ipv4(0x0A07_0003),
+                            id,
+                            System.currentTimeMillis(),
+                            Long.MAX_VALUE,
+                            io.chargeflow.subscriber.BindingSource.OTHER,
+                            null);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!context.boundAddresses().get().containsV4(0x0A07_0003) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(context.boundAddresses().get().containsV4(0x0A07_0003)).isTrue();
+            // 10.7.0.2 passes to the first subscriber: its old holder's end does not unbind it
+            directory
+                    .store()
+                    .addBinding(
+                            io.chargeflow.subscriber.BindingKey.ipv4(0x0A07_0002),
+                            id,
+                            System.currentTimeMillis(),
+                            Long.MAX_VALUE,
+                            io.chargeflow.subscriber.BindingSource.OTHER,
+                            null);
+            Thread.sleep(500);
+            assertThat(context.boundAddresses().get().containsV4(0x0A07_0002)).isTrue();
+            assertThat(context.boundAddresses().get().size()).isEqualTo(3);
+        }
+    }
 }

@@ -15,6 +15,7 @@ public final class FlowContext {
     private int expectedSubscribers = 1 << 16;
     private SideRules sideRules = SideRules.defaults();
     private AddressPools subscriberPools = new AddressPools();
+    private java.util.function.Supplier<BoundAddresses> boundAddresses;
     private SubscriberDirectory directory = SubscriberDirectory.NONE;
     private SessionListener sessionListener = SessionListener.NONE;
     private Duration lookupDrainTimeout = Duration.ofSeconds(30);
@@ -72,6 +73,20 @@ public final class FlowContext {
     public FlowContext sideRules(SideRules rules) {
         this.sideRules = Objects.requireNonNull(rules, "sideRules");
         return this;
+    }
+
+    /**
+     * Where the addresses bound to subscribers come from (a directory's bindings, kept current as they change): with
+     * the pools, they tell the reader which packets' other ends are subscribers (peer-to-peer). The reader takes the
+     * current set once per batch of frames. Null (the default): the pools alone.
+     */
+    public FlowContext boundAddresses(java.util.function.Supplier<BoundAddresses> source) {
+        this.boundAddresses = source;
+        return this;
+    }
+
+    public java.util.function.Supplier<BoundAddresses> boundAddresses() {
+        return boundAddresses;
     }
 
     public FlowContext subscriberPools(AddressPools pools) {

@@ -32,7 +32,12 @@ public final class FlowManager implements FrameHandler {
     private final DecodedPacket packet = new DecodedPacket();
     private final SideRules sideRules;
     private final AddressPools pools;
+    /** Whether a record's other end is tested against the pools and the bound addresses (either is there). */
     private final boolean checkPools;
+    /** The directory's bound addresses, taken anew at each {@link #flush} (null without a directory). */
+    private final java.util.function.Supplier<BoundAddresses> boundSource;
+
+    private BoundAddresses bound = BoundAddresses.EMPTY;
     private final int ipv6PrefixLength;
     private final RecordRing[] rings;
     private final int[] unpublished;
@@ -103,7 +108,8 @@ public final class FlowManager implements FrameHandler {
         this.sideRules = context.sideRules();
         this.wantedDirection = context.captureDirection();
         this.pools = context.subscriberPools();
-        this.checkPools = !pools.isEmpty();
+        this.boundSource = context.boundAddresses();
+        this.checkPools = !pools.isEmpty() || boundSource != null;
         this.ipv6PrefixLength = context.ipv6PrefixLength();
         this.rings = rings;
         this.unpublished = new int[rings.length];
@@ -179,7 +185,7 @@ public final class FlowManager implements FrameHandler {
         uplinkRecords++;
         uplinkBytes += p.ipLength;
         if (p.ipVersion == 4) {
-            boolean peerIsSubscriber = checkPools && pools.containsV4(p.dstV4);
+            boolean peerIsSubscriber = checkPools && (pools.containsV4(p.dstV4) || bound.containsV4(p.dstV4));
             append(
                     0,
                     SubscriberKeys.ipv4Lo(p.srcV4),
@@ -191,7 +197,8 @@ public final class FlowManager implements FrameHandler {
                     peerIsSubscriber,
                     nameMask);
         } else {
-            boolean peerIsSubscriber = checkPools && pools.containsV6(p.dstHi, p.dstLo);
+            boolean peerIsSubscriber =
+                    checkPools && (pools.containsV6(p.dstHi, p.dstLo) || bound.contains(p.dstHi, p.dstLo));
             append(
                     SubscriberKeys.maskHi(p.srcHi, ipv6PrefixLength),
                     SubscriberKeys.maskLo(p.srcLo, ipv6PrefixLength),
@@ -209,7 +216,7 @@ public final class FlowManager implements FrameHandler {
         downlinkRecords++;
         downlinkBytes += p.ipLength;
         if (p.ipVersion == 4) {
-            boolean peerIsSubscriber = checkPools && pools.containsV4(p.srcV4);
+            boolean peerIsSubscriber = checkPools && (pools.containsV4(p.srcV4) || bound.containsV4(p.srcV4));
             append(
                     0,
                     SubscriberKeys.ipv4Lo(p.dstV4),
@@ -221,7 +228,8 @@ public final class FlowManager implements FrameHandler {
                     peerIsSubscriber,
                     nameMask);
         } else {
-            boolean peerIsSubscriber = checkPools && pools.containsV6(p.srcHi, p.srcLo);
+            boolean peerIsSubscriber =
+                    checkPools && (pools.containsV6(p.srcHi, p.srcLo) || bound.contains(p.srcHi, p.srcLo));
             append(
                     SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength),
                     SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength),
@@ -491,6 +499,10 @@ public final class FlowManager implements FrameHandler {
 
     /** Publishes every pending record and the current packet time. Reader thread, at the end of each batch. */
     public void flush() {
+        if (boundSource != null) {
+            // the directory's bindings as they are now: the next batch's packets are tested against them
+            bound = boundSource.get();
+        }
         for (int i = 0; i < rings.length; i++) {
             if (unpublished[i] > 0) {
                 rings[i].publish();
@@ -509,6 +521,9 @@ public final class FlowManager implements FrameHandler {
      */
     FrameHandler onSource(io.chargeflow.packet.CaptureSource source) {
         sideRules.onSource(source::interfaceName, source::linkInterfaceName);
+        if (boundSource != null) {
+            bound = boundSource.get();
+        }
         return source.isLive() || wantedDirection == CaptureDirection.BOTH ? this : new DirectionFilter(source);
     }
 

@@ -177,6 +177,46 @@ class FlowEngineTest {
     }
 
     @Test
+    void shouldMarkPeerToPeerByTheDirectorysBoundAddressesWithoutPools() throws Exception {
+        // 10.45.0.1 and 10.45.0.2 are bound, 10.45.0.3 is not: the first pair talk to each other, and .3 (a key, as
+        // the sender on the subscriber side, but bound to no one) sends to .1, a subscriber
+        SubscriberDirectory directory = (hi, lo, prefix, atMs, reply) -> {
+            long who = lo & 0xFF;
+            reply.onLookupResult(
+                    hi,
+                    lo,
+                    atMs,
+                    new Subscriber(who, "00101000000000" + who, "49151" + who, "a" + who, "basic"),
+                    atMs - 1,
+                    Long.MAX_VALUE);
+        };
+        BoundAddresses bound = BoundAddresses.of(
+                new long[] {0, 0}, new long[] {v4(10, 45, 0, 1), v4(10, 45, 0, 2)}, new int[] {128, 128}, 2);
+        CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
+                .frame(T0, udp(100, "10.45.0.1", "10.45.0.2", 10))
+                .frame(T0 + 1000, udp(200, "10.45.0.1", "10.45.0.2", 10))
+                .frame(T0 + 2000, udp(100, "10.45.0.3", "10.45.0.1", 10));
+        FlowContext context =
+                new FlowContext().processors(2).directory(directory).boundAddresses(() -> bound);
+        List<ClosedSession> sessions = run(context, pcap);
+        assertThat(sessions).hasSize(3);
+        for (ClosedSession s : sessions) {
+            long self = s.keyLo() & 0xFF;
+            if (self == 3) {
+                // its uplink to a bound address is peer-to-peer for it (the other end is a subscriber)
+                assertThat(s.peerToPeer()).isTrue();
+                assertThat(s.peerSubscriber().subscriberId()).isEqualTo(1);
+            } else {
+                assertThat(s.peerToPeer()).isTrue();
+                assertThat(s.peerSubscriber().subscriberId()).isEqualTo(3 - self);
+            }
+        }
+        // without the bound addresses (and no pools): no peer-to-peer at all
+        List<ClosedSession> plain = run(new FlowContext().processors(2).directory(directory), pcap);
+        assertThat(plain).extracting(ClosedSession::peerToPeer).containsOnly(false);
+    }
+
+    @Test
     void shouldCarryBothIdentitiesWhenPeerToPeerSubscribersAreInTheDirectory() throws Exception {
         SubscriberDirectory directory = (hi, lo, prefix, atMs, reply) -> {
             long who = lo & 0xFF;

@@ -199,10 +199,15 @@ public final class BindingResolver implements AutoCloseable {
      * @return how many bindings were loaded
      */
     public long preload(long nowMs) {
-        return store.preloadCurrent(
-                nowMs,
-                (hi, lo, length, from, until, subscriber) ->
-                        cache.put(hi, lo, length, from, until, subscriber, Long.MAX_VALUE));
+        return preload(nowMs, (hi, lo, length, from, until, subscriber) -> {});
+    }
+
+    /** As {@link #preload(long)}, telling {@code also} each binding too (one pass over the database for both). */
+    public long preload(long nowMs, SubscriberStore.PreloadSink also) {
+        return store.preloadCurrent(nowMs, (hi, lo, length, from, until, subscriber) -> {
+            cache.put(hi, lo, length, from, until, subscriber, Long.MAX_VALUE);
+            also.onBinding(hi, lo, length, from, until, subscriber);
+        });
     }
 
     /** Drops the cached intervals of the changed key; called by the store after each committed change. */
