@@ -32,6 +32,8 @@ final class MeterMetrics implements AutoCloseable {
     private volatile LiveSource live;
     private volatile LongSupplier cdrsDurable;
     private volatile Directory directory;
+    /** A RADIUS listener served on its own ({@code radius serve --metrics}), without a meter run. */
+    private volatile RadiusAccountingServer standaloneRadius;
 
     private MeterMetrics(String host, int port) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -84,6 +86,11 @@ final class MeterMetrics implements AutoCloseable {
     /** The run's engine, once it runs; {@code source} the live capture (null for files); the journal's count. */
     void attach(FlowEngine running, LiveSource source, LongSupplier durable) {
         attach(running, source, durable, null);
+    }
+
+    /** A RADIUS listener running on its own ({@code radius serve}): its counters are served, with the JVM's. */
+    void attach(RadiusAccountingServer radius) {
+        standaloneRadius = radius;
     }
 
     /** As above, with the run's subscriber directory (null without one), and its RADIUS listener if it has one. */
@@ -229,12 +236,10 @@ final class MeterMetrics implements AutoCloseable {
                 "chargeflow_radius_requests_without_subscriber",
                 "RADIUS Start/Interim requests that named no known subscriber (answered, nothing bound).",
                 RadiusAccountingServer::requestsWithoutSubscriber);
-        counter(r, "chargeflow_radius_dropped", "RADIUS datagrams not answered, by reason.", "reason", cb -> {
+        radiusCounter(r, "chargeflow_radius_dropped", "RADIUS datagrams not answered, by reason.", "reason", cb -> {
             RadiusAccountingServer radius = radius();
-            if (radius != null) {
-                for (RadiusDropReason reason : RadiusDropReason.values()) {
-                    cb.call(radius.dropped(reason), reason.name().toLowerCase(java.util.Locale.ROOT));
-                }
+            for (RadiusDropReason reason : RadiusDropReason.values()) {
+                cb.call(radius.dropped(reason), reason.name().toLowerCase(java.util.Locale.ROOT));
             }
         });
     }
@@ -275,20 +280,39 @@ final class MeterMetrics implements AutoCloseable {
                 .register(r);
     }
 
-    /** A counter of the RADIUS listener, when the run has one. */
+    /** A counter of the RADIUS listener, when there is one (a run's, or one served on its own). */
     private void radiusCounter(
             PrometheusRegistry r, String name, String help, ToLongFunction<RadiusAccountingServer> value) {
-        counter(r, name, help, null, cb -> {
-            RadiusAccountingServer radius = radius();
-            if (radius != null) {
-                cb.call(value.applyAsLong(radius));
-            }
-        });
+        radiusCounter(r, name, help, null, cb -> cb.call(value.applyAsLong(radius())));
     }
 
+    private void radiusCounter(
+            PrometheusRegistry r,
+            String name,
+            String help,
+            String label,
+            Consumer<CounterWithCallback.Callback> values) {
+        CounterWithCallback.Builder builder =
+                CounterWithCallback.builder().name(name).help(help);
+        if (label != null) {
+            builder.labelNames(label);
+        }
+        builder.callback(cb -> {
+                    if (radius() != null) {
+                        values.accept(cb);
+                    }
+                })
+                .register(r);
+    }
+
+    /** The RADIUS listener whose counters are served: one on its own, or the running meter's directory's. */
     private RadiusAccountingServer radius() {
+        RadiusAccountingServer alone = standaloneRadius;
+        if (alone != null) {
+            return alone;
+        }
         Directory d = directory;
-        return d == null ? null : d.radius();
+        return engine == null || d == null ? null : d.radius();
     }
 
     private FlowManager flow() {

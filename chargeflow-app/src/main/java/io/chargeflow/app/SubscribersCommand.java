@@ -99,9 +99,37 @@ final class SubscribersCommand {
         @Option(names = "--client", paramLabel = "ADDRESS=SECRET", description = "A NAS and its secret; repeatable.")
         List<String> clients = new ArrayList<>();
 
+        @Option(
+                names = "--metrics",
+                paramLabel = "HOST:PORT",
+                description = "Serve the listener's counters for Prometheus on http://HOST:PORT/metrics (requests"
+                        + " answered, retransmissions, requests naming no subscriber, drops by reason, the JVM's).")
+        String metrics;
+
         @Override
-        public Integer call() {
-            return SubscriberCommands.serveRadius(database.options(), listen, clients, System.out, System.err);
+        public Integer call() throws java.io.IOException {
+            MeterMetrics served = metrics == null ? null : MeterMetrics.start(metrics);
+            try {
+                if (served != null) {
+                    System.err.printf("chargeflow radius serve: metrics on port %d (/metrics)%n", served.port());
+                }
+                return SubscriberCommands.serveRadius(
+                        database.options(),
+                        listen,
+                        clients,
+                        true,
+                        server -> {
+                            if (served != null) {
+                                served.attach(server);
+                            }
+                        },
+                        System.out,
+                        System.err);
+            } finally {
+                if (served != null) {
+                    served.close();
+                }
+            }
         }
     }
 }

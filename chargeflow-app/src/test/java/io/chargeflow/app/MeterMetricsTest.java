@@ -211,4 +211,90 @@ class MeterMetricsTest {
             assertThat(s.get("chargeflow_radius_requests_answered_total")).isZero();
         }
     }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    @Test
+    void shouldServeAStandaloneRadiusListenersCountersUntilItIsStopped(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("subscribers.csv");
+        java.nio.file.Files.writeString(
+                csv,
+                "imsi,msisdn,account,plan,status,address,valid_from,valid_until\n"
+                        + "001010000000001,491500000001,a1,basic,active,10.7.0.1,2025-12-01T00:00:00Z,\n");
+        Path data = dir.resolve("data");
+        assertThat(Main.execute("subscribers", "import", csv.toString(), "--data", data.toString()))
+                .isZero();
+        int radiusPort;
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0)) {
+            radiusPort = free.getLocalPort();
+        }
+        int metricsPort = freePort();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process serve = new ProcessBuilder(
+                        javaBin,
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "radius",
+                        "serve",
+                        "--data",
+                        data.toString(),
+                        "--listen",
+                        "127.0.0.1:" + radiusPort,
+                        "--client",
+                        "127.0.0.1=secret",
+                        "--metrics",
+                        "127.0.0.1:" + metricsPort)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("serve.log").toFile())
+                .start();
+        try {
+            Map<String, Double> s = null;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                try {
+                    s = scrape(metricsPort);
+                    if (s.containsKey("chargeflow_radius_requests_answered_total")) {
+                        break;
+                    }
+                } catch (java.io.IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(100);
+            }
+            assertThat(s)
+                    .as(java.nio.file.Files.readString(dir.resolve("serve.log")))
+                    .isNotNull();
+            assertThat(s.get("chargeflow_radius_requests_answered_total")).isZero();
+            try (java.net.DatagramSocket client =
+                    new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+                client.send(new java.net.DatagramPacket(
+                        new byte[5], 5, new java.net.InetSocketAddress("127.0.0.1", radiusPort)));
+            }
+            for (int tries = 0; tries < 100; tries++) {
+                s = scrape(metricsPort);
+                if (s.getOrDefault("chargeflow_radius_dropped_total{reason=\"malformed\"}", 0.0) >= 1) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertThat(s.get("chargeflow_radius_dropped_total{reason=\"malformed\"}"))
+                    .isEqualTo(1.0);
+            assertThat(s.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
+            // no meter runs here: none of its metrics
+            assertThat(s.keySet()).noneMatch(k -> k.startsWith("chargeflow_frames"));
+        } finally {
+            serve.destroy();
+        }
+        assertThat(serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // stopped by SIGTERM: the listener said what it did, and the JVM's exit status is 128 + 15
+        String log = java.nio.file.Files.readString(dir.resolve("serve.log"));
+        assertThat(log).contains("stopped: 0 requests answered");
+        assertThat(serve.exitValue()).as(log).isEqualTo(143);
+    }
 }

@@ -152,6 +152,18 @@ public final class SubscriberCommands {
             boolean createUnknownSubscribers,
             PrintStream out,
             PrintStream err) {
+        return serveRadius(db, listen, clients, createUnknownSubscribers, server -> {}, out, err);
+    }
+
+    /** As above; {@code started} is told the listener once it listens (metrics read its counters). */
+    public static int serveRadius(
+            DatabaseOptions db,
+            String listen,
+            List<String> clients,
+            boolean createUnknownSubscribers,
+            java.util.function.Consumer<RadiusAccountingServer> started,
+            PrintStream out,
+            PrintStream err) {
         RadiusContext context = new RadiusContext().createUnknownSubscribers(createUnknownSubscribers);
         try {
             context.listen(RadiusContext.parseListen(listen == null ? "127.0.0.1:1813" : listen));
@@ -169,6 +181,7 @@ public final class SubscriberCommands {
         try (SubscriberStore store = open(db)) {
             RadiusAccountingServer server = RadiusAccountingServer.start(store, context);
             try {
+                started.accept(server);
                 awaitSigterm(server, store, stopped, out);
             } finally {
                 // answers what is queued and closes the socket before the store's pool goes away
