@@ -22,6 +22,9 @@ final class Directory implements AutoCloseable {
     /** The keys bound now (key to its holder's id), as preloaded and then changed; the bound set is built from them. */
     private final java.util.Map<io.chargeflow.subscriber.BindingKey, Long> boundKeys = new java.util.HashMap<>();
 
+    /** The changes heard while the preload reads (applied again after it), else null. Under the keys' lock. */
+    private java.util.List<io.chargeflow.subscriber.BindingChange> duringPreload;
+
     private volatile BoundAddresses bound = BoundAddresses.EMPTY;
     private volatile boolean boundChanged;
     private Ticker rebuilder;
@@ -43,9 +46,18 @@ final class Directory implements AutoCloseable {
         try {
             BindingResolver resolver = new BindingResolver(store, new ResolverContext());
             Directory directory = new Directory(store, resolver);
-            // changes from now on (a RADIUS listener may already be storing them), then what holds now
+            // changes from now on (a RADIUS listener may already be storing them), then what holds now; the changes
+            // that came while the preload read are applied again after it, in order, so an end the preload read as
+            // still open does not leave its key bound
+            directory.duringPreload = new java.util.ArrayList<>();
             store.addBindingListener(directory::onBindingChanged);
             directory.preloaded = resolver.preload(System.currentTimeMillis(), directory::onPreloaded);
+            synchronized (directory.boundKeys) {
+                for (io.chargeflow.subscriber.BindingChange change : directory.duringPreload) {
+                    directory.apply(change);
+                }
+                directory.duringPreload = null;
+            }
             directory.rebuild();
             directory.rebuilder = new Ticker("chargeflow-bound-addresses", REBUILD_NANOS, elapsed -> {
                 if (directory.boundChanged) {
@@ -70,14 +82,22 @@ final class Directory implements AutoCloseable {
 
     private void onBindingChanged(io.chargeflow.subscriber.BindingChange change) {
         synchronized (boundKeys) {
-            if (change.kind() == io.chargeflow.subscriber.BindingChange.Kind.STARTED) {
-                boundKeys.put(change.key(), change.subscriberId());
-            } else {
-                // only the holder's own end: a later holder's start may have come first
-                boundKeys.remove(change.key(), change.subscriberId());
+            apply(change);
+            if (duringPreload != null) {
+                duringPreload.add(change);
             }
         }
         boundChanged = true;
+    }
+
+    /** One change to the bound keys (under their lock). */
+    private void apply(io.chargeflow.subscriber.BindingChange change) {
+        if (change.kind() == io.chargeflow.subscriber.BindingChange.Kind.STARTED) {
+            boundKeys.put(change.key(), change.subscriberId());
+        } else {
+            // only the holder's own end: a later holder's start may have come first
+            boundKeys.remove(change.key(), change.subscriberId());
+        }
     }
 
     /** Builds the bound set anew from the keys. */
