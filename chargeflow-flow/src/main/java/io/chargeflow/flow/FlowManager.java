@@ -95,7 +95,7 @@ public final class FlowManager implements FrameHandler {
     private long otherDirectionFrames;
 
     private long otherDirectionBytes;
-    /** Frames kept under a direction filter because their link header does not say their direction. */
+    /** Frames kept under a direction filter because neither their link header nor their pcapng block says it. */
     private long framesWithoutDirection;
     /** The direction of files' frames metered (see {@link FlowContext#captureDirection}). */
     private final CaptureDirection wantedDirection;
@@ -395,10 +395,6 @@ public final class FlowManager implements FrameHandler {
         return ((long) src << 32) | (dst & 0xFFFF_FFFFL);
     }
 
-    /**
-     * Later fragments of outer IPv4 datagrams that carried GTP-U: part of a subscriber packet charged (inner IP
-     * length) at the datagram's first fragment, so not charged again.
-     */
     /** Frames skipped for their direction (see {@link FlowContext#captureDirection}). */
     public long otherDirectionFrames() {
         return otherDirectionFrames;
@@ -409,11 +405,15 @@ public final class FlowManager implements FrameHandler {
         return otherDirectionBytes;
     }
 
-    /** Frames kept under a direction filter whose link header does not tell their direction. */
+    /** Frames kept under a direction filter whose link header and pcapng block do not tell their direction. */
     public long framesWithoutDirection() {
         return framesWithoutDirection;
     }
 
+    /**
+     * Later fragments of outer IPv4 datagrams that carried GTP-U: part of a subscriber packet charged (inner IP
+     * length) at the datagram's first fragment, so not charged again.
+     */
     public long tunnelContinuations() {
         return tunnelContinuations;
     }
