@@ -317,7 +317,8 @@ final class PcapngSource implements CaptureSource {
         int localId = i32(at + 8);
         long timestamp = (Integer.toUnsignedLong(i32(at + 12)) << 32) | Integer.toUnsignedLong(i32(at + 16));
         int captured = i32(at + 20);
-        frameDirection = captured >= 0 ? epbDirection(at, length, 28 + ((captured + 3L) & ~3L)) : 0;
+        frameDirection =
+                captured >= 0 ? epbDirection(at, length, 28 + ((captured + 3L) & ~3L)) : CaptureDirection.FRAME_UNKNOWN;
         int delivered = packet(handler, at, length, localId, timestamp, captured, i32(at + 24), 28);
         frameDirection = CaptureDirection.FRAME_UNKNOWN;
         return delivered;
