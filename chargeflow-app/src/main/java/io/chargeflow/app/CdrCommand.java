@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         name = "cdr",
         mixinStandardHelpOptions = true,
         description = "Read and check a CDR journal.",
-        subcommands = {CdrCommand.Dump.class, CdrCommand.Verify.class, CdrCommand.Export.class})
+        subcommands = {CdrCommand.Dump.class, CdrCommand.Verify.class, CdrCommand.Export.class, CdrCommand.Prune.class})
 final class CdrCommand {
 
     /** {@code jsonl} or {@code csv} (a mistake is one line). */
@@ -94,6 +94,30 @@ final class CdrCommand {
             }
             MeterRun.checkDirectory(dir, "journal");
             return CdrCommands.export(dir, out, f, recordsPerFile, System.out, System.err);
+        }
+    }
+
+    @Command(
+            name = "prune",
+            mixinStandardHelpOptions = true,
+            description = "Remove the journal's oldest segments whose every CDR the export directory has committed"
+                    + " (never the segment being written; safe while a meter runs): a live meter's journal otherwise"
+                    + " grows for as long as it runs.")
+    static final class Prune implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", description = "The journal directory.")
+        Path dir;
+
+        @Option(
+                names = "--exported-to",
+                paramLabel = "DIR",
+                required = true,
+                description = "The export directory of this journal (meter --export or cdr export).")
+        Path exported;
+
+        @Override
+        public Integer call() {
+            MeterRun.checkDirectory(dir, "journal");
+            return CdrCommands.prune(dir, exported, System.out, System.err);
         }
     }
 }

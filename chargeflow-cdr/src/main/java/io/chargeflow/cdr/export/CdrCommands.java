@@ -166,8 +166,51 @@ public final class CdrCommands {
             err.println(e.getMessage()
                     + (e.dir().equals(dir) ? " (a running meter exports its CDRs with --export DIR)" : ""));
             return PROBLEMS;
-        } catch (io.chargeflow.cdr.journal.JournalCorruptedException | UncheckedIOException e) {
+        } catch (io.chargeflow.cdr.journal.JournalCorruptedException | UncheckedIOException | IllegalStateException e) {
             err.println("cannot export journal dir=" + dir + ": " + e.getMessage());
+            return PROBLEMS;
+        }
+    }
+
+    /**
+     * {@code cdr prune DIR --exported-to OUT}: removes the journal's oldest segments whose every record the export
+     * directory {@code outDir} has committed (never the segment a writer appends to). Refuses when the export directory
+     * names another journal, or none, or has exported nothing. Safe beside a running writer and its exporter: only
+     * closed segments behind the committed position go.
+     */
+    public static int prune(Path dir, Path outDir, PrintStream out, PrintStream err) {
+        if (!Files.isDirectory(dir)) {
+            err.println("journal dir=" + dir + " does not exist");
+            return USAGE;
+        }
+        try {
+            JournalExporter.Committed committed = JournalExporter.committed(outDir);
+            Path idFile = dir.resolve(io.chargeflow.cdr.journal.JournalWriter.ID_FILE);
+            String journal = Files.exists(idFile) ? Files.readString(idFile).trim() : null;
+            if (committed.journal() == null || committed.lastSequence() == 0) {
+                err.println("export dir=" + outDir + " has exported nothing of a journal yet: nothing pruned");
+                return PROBLEMS;
+            }
+            if (!committed.journal().equals(journal)) {
+                err.println("export dir=" + outDir + " holds the records of journal " + committed.journal()
+                        + ", not of " + dir + " (journal " + journal + "): nothing pruned");
+                return PROBLEMS;
+            }
+            io.chargeflow.cdr.journal.JournalPruner.Pruned pruned =
+                    io.chargeflow.cdr.journal.JournalPruner.prune(dir, committed.lastSequence());
+            java.util.List<Path> left = JournalScanner.segments(dir);
+            String start = left.isEmpty()
+                    ? "is empty"
+                    : "starts at sequence " + JournalScanner.firstSequenceOf(left.getFirst());
+            out.println("pruned " + pruned.segments().size() + " segment(s) of " + dir
+                    + (pruned.segments().isEmpty()
+                            ? ""
+                            : " (sequences " + pruned.firstSequence() + ".." + pruned.lastSequence() + ", "
+                                    + pruned.bytes() + " bytes)")
+                    + "; the journal " + start + "; " + outDir + " has exported up to " + committed.lastSequence());
+            return OK;
+        } catch (java.io.IOException | UncheckedIOException | IllegalStateException e) {
+            err.println("cannot prune journal dir=" + dir + ": " + e.getMessage());
             return PROBLEMS;
         }
     }

@@ -39,6 +39,8 @@ import java.util.List;
 public final class JournalExporter implements AutoCloseable {
     static final String POSITION_FILE = "export.position";
     static final String MANIFEST_FILE = "manifest.csv";
+    /** The identity of the journal an export directory holds the records of (see {@link JournalWriter#ID_FILE}). */
+    public static final String JOURNAL_FILE = "export.journal";
     /** The file in an export directory whose lock its exporter holds: one exporter per directory at a time. */
     public static final String LOCK_FILE = "export.lock";
 
@@ -73,6 +75,7 @@ public final class JournalExporter implements AutoCloseable {
         this.format = format;
         this.recordsPerFile = recordsPerFile;
         Files.createDirectories(outDir);
+        checkJournalIdentity();
         this.manifest = readManifest(outDir);
         this.state = readPosition();
         checkJournalCoversPosition();
@@ -253,8 +256,64 @@ public final class JournalExporter implements AutoCloseable {
      * A journal that ends before the committed position lost records after they were exported (a segment cut at a
      * frame boundary, a restored backup): the journal alone cannot tell, the exporter can, so it refuses to go on.
      */
+    /**
+     * An export directory holds one journal's records: the first export names the journal (its identity) in
+     * {@link #JOURNAL_FILE}; a later one of another journal is refused (its positions would mean other records, and
+     * {@code cdr prune} would trust them).
+     */
+    private void checkJournalIdentity() throws IOException {
+        if (!Files.isDirectory(journalDir)) {
+            return;
+        }
+        String journal = io.chargeflow.cdr.journal.JournalWriter.identity(journalDir);
+        Path file = outDir.resolve(JOURNAL_FILE);
+        if (!Files.exists(file)) {
+            writeAtomically(file, journal + "\n");
+            return;
+        }
+        String named = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        if (!named.equals(journal)) {
+            throw new IllegalStateException("export dir=" + outDir + " holds the records of journal " + named
+                    + ", not of " + journalDir + " (journal " + journal + "): one export directory per journal");
+        }
+    }
+
+    /**
+     * The last sequence the export directory {@code outDir} committed, with the identity of its journal; 0 and null
+     * when nothing was exported there. Read only (for {@code cdr prune}).
+     */
+    public static Committed committed(Path outDir) throws IOException {
+        Path position = outDir.resolve(POSITION_FILE);
+        Path journal = outDir.resolve(JOURNAL_FILE);
+        long last = 0;
+        if (Files.exists(position)) {
+            String[] f = Files.readString(position).trim().split(" ");
+            if (f.length != 6 || !f[0].equals("v1")) {
+                throw new IllegalStateException("position file=" + position + " is not a v1 position");
+            }
+            last = Long.parseLong(f[1]);
+        }
+        String id = Files.exists(journal)
+                ? Files.readString(journal, StandardCharsets.US_ASCII).trim()
+                : null;
+        return new Committed(last, id);
+    }
+
+    /** What an export directory committed: its last sequence and its journal's identity (null if it names none). */
+    public record Committed(long lastSequence, String journal) {}
+
     private void checkJournalCoversPosition() {
         List<Path> segments = JournalScanner.segments(journalDir);
+        if (!segments.isEmpty() && JournalScanner.firstSequenceOf(segments.getFirst()) > state.lastSequence + 1) {
+            // segments this directory never exported were pruned (after another export directory took them)
+            throw new JournalCorruptedException(List.of(new JournalDamage(
+                    segments.getFirst(),
+                    0,
+                    "journal starts at sequence=" + JournalScanner.firstSequenceOf(segments.getFirst())
+                            + " but export dir=" + outDir + " has exported up to " + state.lastSequence
+                            + ": the records between were pruned",
+                    false)));
+        }
         long last = 0;
         if (!segments.isEmpty()) {
             ScanReport tail = JournalScanner.scan(journalDir, Long.MAX_VALUE, false, (s, t, p, f, o) -> true);

@@ -121,6 +121,7 @@ public final class JournalWriter implements AutoCloseable {
     public static JournalWriter open(JournalContext context) {
         DirectoryLock lock = DirectoryLock.acquire(context.dir(), LOCK_FILE, "journal writer");
         try {
+            identity(context.dir());
             RecoveryReport report = recover(context.dir());
             JournalWriter writer = new JournalWriter(context, report, lock);
             writer.openLastSegment();
@@ -133,6 +134,34 @@ public final class JournalWriter implements AutoCloseable {
             lock.close();
             throw e;
         }
+    }
+
+    /** The file naming a journal: a random identity made with the journal, so an export directory names its journal. */
+    public static final String ID_FILE = "journal.id";
+
+    /**
+     * The journal's identity (its {@link #ID_FILE}), made (and made durable) when the journal has none: a journal
+     * written before identities were kept gets one at its next open.
+     */
+    public static String identity(Path dir) throws IOException {
+        Path file = dir.resolve(ID_FILE);
+        if (Files.exists(file)) {
+            return Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII)
+                    .trim();
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        Path temporary = dir.resolve(ID_FILE + ".tmp");
+        try (FileChannel ch = FileChannel.open(
+                temporary,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap((id + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(dir);
+        return id;
     }
 
     /** Scans the journal, truncates a torn tail; fails on damage in the middle. */

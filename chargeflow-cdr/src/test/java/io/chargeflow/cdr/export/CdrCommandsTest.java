@@ -171,4 +171,90 @@ class CdrCommandsTest {
                     .contains("a running meter exports its CDRs with --export DIR");
         }
     }
+
+    /** Appends {@code count} CDRs (charging ids from {@code firstId}) to a journal of segments of 4 KiB. */
+    private static void writeSmallSegments(Path journal, int firstId, int count) throws Exception {
+        try (JournalWriter w = JournalWriter.open(
+                JournalContext.defaults(journal, AckListener.NONE).withSegmentSizeBytes(4096))) {
+            for (int i = 0; i < count; i++) {
+                w.append(CdrCodec.FRAME_TYPE, CdrCodec.encode(CdrFixtures.example(firstId + i, 1)), null);
+            }
+            w.sync();
+        }
+    }
+
+    @Test
+    void shouldPruneOnlyWholeSegmentsTheExportHoldsAndKeepTheJournalWhole() throws Exception {
+        Path journal = dir.resolve("journal");
+        Path exports = dir.resolve("export");
+        writeSmallSegments(journal, 1, 150);
+        assertThat(CdrCommands.export(journal, exports, CdrFormat.JSONL, 10, out, err))
+                .isZero();
+        writeSmallSegments(journal, 151, 60);
+        int segmentsBefore = JournalScanner.segments(journal).size();
+        assertThat(segmentsBefore).isGreaterThan(5);
+        outBytes.reset();
+        assertThat(CdrCommands.prune(journal, exports, out, err)).isZero();
+        java.util.List<Path> left = JournalScanner.segments(journal);
+        long start = JournalScanner.firstSequenceOf(left.getFirst());
+        // every removed record was exported (up to 150), the first segment kept was not all exported
+        assertThat(start).isBetween(2L, 151L);
+        assertThat(left.size()).isLessThan(segmentsBefore);
+        assertThat(out())
+                .startsWith("pruned " + (segmentsBefore - left.size()) + " segment(s) of " + journal + " (sequences 1.."
+                        + (start - 1) + ", ")
+                .endsWith("; the journal starts at sequence " + start + "; " + exports + " has exported up to 150\n");
+        // the journal left is whole: verify passes from its new start, the export goes on exactly where it stopped,
+        // and a writer reopens it and goes on numbering
+        outBytes.reset();
+        assertThat(CdrCommands.verify(journal, out, err)).isZero();
+        assertThat(out()).contains("firstSequence=" + start + " lastSequence=210");
+        outBytes.reset();
+        assertThat(CdrCommands.export(journal, exports, CdrFormat.JSONL, 10, out, err))
+                .isZero();
+        assertThat(out()).startsWith("exported 60 CDRs (journal sequence 151..210)");
+        writeSmallSegments(journal, 211, 1);
+        assertThat(JournalScanner.scan(journal, 1, true, (q, t, p, f, o) -> true)
+                        .lastSequence())
+                .isEqualTo(211);
+        // nothing more to prune than what is exported; a second prune keeps the last segment whatever
+        outBytes.reset();
+        assertThat(CdrCommands.prune(journal, exports, out, err)).isZero();
+        assertThat(JournalScanner.segments(journal)).isNotEmpty();
+    }
+
+    @Test
+    void shouldRefuseToPruneForAnExportOfAnotherJournalOrOfNothingAndToExportWhatWasPruned() throws Exception {
+        Path journal = dir.resolve("journal");
+        Path exports = dir.resolve("export");
+        writeSmallSegments(journal, 1, 100);
+        // nothing exported yet
+        assertThat(CdrCommands.prune(journal, exports, out, err)).isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("has exported nothing of a journal yet");
+        // an export directory of another journal
+        Path other = dir.resolve("other");
+        writeSmallSegments(other, 1, 100);
+        Path otherExports = dir.resolve("other-export");
+        assertThat(CdrCommands.export(other, otherExports, CdrFormat.CSV, 100, out, err))
+                .isZero();
+        errBytes.reset();
+        assertThat(CdrCommands.prune(journal, otherExports, out, err)).isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("holds the records of journal");
+        assertThat(JournalScanner.firstSequenceOf(
+                        JournalScanner.segments(journal).getFirst()))
+                .isEqualTo(1);
+        // nor may the other journal's export directory take this journal's records
+        errBytes.reset();
+        assertThat(CdrCommands.export(journal, otherExports, CdrFormat.CSV, 100, out, err))
+                .isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("one export directory per journal");
+        // pruned behind one export directory: a new one cannot start at 1, and says so
+        assertThat(CdrCommands.export(journal, exports, CdrFormat.JSONL, 100, out, err))
+                .isZero();
+        assertThat(CdrCommands.prune(journal, exports, out, err)).isZero();
+        errBytes.reset();
+        assertThat(CdrCommands.export(journal, dir.resolve("late"), CdrFormat.JSONL, 100, out, err))
+                .isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("the records between were pruned");
+    }
 }
