@@ -34,6 +34,12 @@ final class CdrOptions {
                     + " goes on, each once it is durable, exactly once across runs.")
     Path export;
 
+    @Option(
+            names = "--prune-exported",
+            description = "With --export: remove the journal's segments once the export holds all their CDRs (never the"
+                    + " one being written), so a run of months keeps a journal of a few segments.")
+    boolean pruneExported;
+
     @Option(names = "--export-format", paramLabel = "FORMAT", description = "jsonl (default) or csv.")
     String exportFormat = "jsonl";
 
@@ -114,10 +120,16 @@ final class CdrOptions {
             if (export != null) {
                 throw new UserException("--export needs --journal DIR (the CDRs are exported from the journal)");
             }
+            if (pruneExported) {
+                throw new UserException("--prune-exported needs --journal DIR and --export DIR");
+            }
             return null;
         }
         io.chargeflow.cdr.export.CdrFormat format =
                 export == null ? null : CdrCommand.format("--export-format", exportFormat);
+        if (pruneExported && export == null) {
+            throw new UserException("--prune-exported needs --export DIR (only exported segments are removed)");
+        }
         if (export != null && exportRecordsPerFile < 1) {
             throw new UserException("--export-records-per-file=" + exportRecordsPerFile + " must be at least 1");
         }
@@ -158,7 +170,8 @@ final class CdrOptions {
                 follower = io.chargeflow.cdr.export.JournalFollower.start(
                         writer,
                         io.chargeflow.cdr.export.JournalExporter.open(journal, export, format, exportRecordsPerFile),
-                        exportEvery.toMillis());
+                        exportEvery.toMillis(),
+                        pruneExported);
             } catch (RuntimeException e) {
                 try {
                     writer.close();

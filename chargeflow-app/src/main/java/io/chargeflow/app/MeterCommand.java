@@ -208,11 +208,16 @@ final class MeterCommand implements Callable<Integer> {
                         journal.acknowledged(), cdr.journal, journal.writer().durableSequence());
                 if (journal.follower() != null) {
                     err.printf(
-                            "  export:       %,d CDRs exported into %s (position %,d, %,d file(s) in the manifest)%n",
+                            "  export:       %,d CDRs exported into %s (position %,d, %,d file(s) in the manifest)%s%n",
                             journal.follower().exported(),
                             journal.exportDir(),
                             journal.follower().exporter().position(),
-                            journal.follower().exporter().manifest().size());
+                            journal.follower().exporter().manifest().size(),
+                            cdr.pruneExported
+                                    ? String.format(
+                                            "; %,d journal segment(s) pruned",
+                                            journal.follower().prunedSegments())
+                                    : "");
                 }
             }
             err.flush();

@@ -119,6 +119,26 @@ class CommandLineErrorsTest {
         }
         assertThat(run(1, "meter", "--quiet", "--usage-every", "0", "a.pcap"))
                 .contains("--usage-every must be positive");
+        assertThat(run(1, "meter", "--quiet", "--export", dir.resolve("x").toString(), "a.pcap"))
+                .contains("--export needs --journal DIR");
+        assertThat(run(1, "meter", "--quiet", "--journal", dir.resolve("j").toString(), "--prune-exported", "a.pcap"))
+                .contains("--prune-exported needs --export DIR");
+        // a journal another writer holds (a meter still running on it): refused, naming the holder
+        Path held = dir.resolve("held");
+        try (io.chargeflow.cdr.journal.JournalWriter writer = io.chargeflow.cdr.journal.JournalWriter.open(
+                io.chargeflow.cdr.journal.JournalContext.defaults(held, io.chargeflow.cdr.journal.AckListener.NONE))) {
+            assertThat(run(1, "meter", "--quiet", "--journal", held.toString(), "a.pcap"))
+                    .contains("--journal " + held + " is in use by another writer (pid="
+                            + ProcessHandle.current().pid());
+            assertThat(run(
+                            1,
+                            "cdr",
+                            "export",
+                            held.toString(),
+                            "--out",
+                            dir.resolve("e").toString()))
+                    .contains("a running meter exports its CDRs with --export DIR");
+        }
         assertThat(run(1, "meter", "--quiet", "--direction", "sideways", "a.pcap"))
                 .contains("direction='sideways' must be in, out or both");
         assertThat(run(1, "meter", "--quiet", "--side-rule", "ifindex:0=network", "a.pcap"))

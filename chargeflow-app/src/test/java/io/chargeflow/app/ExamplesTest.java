@@ -21,6 +21,7 @@ class ExamplesTest {
         assertThat(meter.cdr.journal).isEqualTo(Path.of("/var/lib/chargeflow/cdrs"));
         assertThat(meter.cdr.export).isEqualTo(Path.of("/var/lib/chargeflow/billing"));
         assertThat(meter.cdr.exportFormat).isEqualTo("csv");
+        assertThat(meter.cdr.pruneExported).isTrue();
         assertThat(meter.usageEvery).isEqualTo(Duration.ofMinutes(1));
         assertThat(meter.out).isEqualTo(Path.of("/var/lib/chargeflow/usage.csv"));
         assertThat(meter.metrics).isEqualTo("127.0.0.1:9464");

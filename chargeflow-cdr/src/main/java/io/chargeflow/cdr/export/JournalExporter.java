@@ -100,6 +100,11 @@ public final class JournalExporter implements AutoCloseable {
         }
     }
 
+    /** The journal this exporter reads. */
+    public Path journalDir() {
+        return journalDir;
+    }
+
     /** The last exported and committed sequence. */
     public long position() {
         return state.lastSequence;

@@ -18,11 +18,14 @@ public final class JournalFollower implements AutoCloseable {
     private volatile boolean stopping;
     private volatile RuntimeException failure;
     private volatile long exported;
+    private volatile long prunedSegments;
+    private final boolean prune;
     private boolean closed;
 
-    private JournalFollower(JournalWriter writer, JournalExporter exporter, long intervalMs) {
+    private JournalFollower(JournalWriter writer, JournalExporter exporter, long intervalMs, boolean prune) {
         this.writer = writer;
         this.exporter = exporter;
+        this.prune = prune;
         long pauseNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
         this.thread = Thread.ofPlatform()
                 .name("chargeflow-cdr-export")
@@ -32,6 +35,9 @@ public final class JournalFollower implements AutoCloseable {
                     while (!stopping && failure == null) {
                         try {
                             exported += exporter.exportUpTo(writer.durableSequence());
+                            if (prune) {
+                                pruneExported();
+                            }
                         } catch (RuntimeException e) {
                             failure = e;
                         }
@@ -42,10 +48,31 @@ public final class JournalFollower implements AutoCloseable {
 
     /** Starts following {@code writer} with {@code exporter} (which the follower closes), every {@code intervalMs}. */
     public static JournalFollower start(JournalWriter writer, JournalExporter exporter, long intervalMs) {
+        return start(writer, exporter, intervalMs, false);
+    }
+
+    /**
+     * As above; with {@code prune}, after each export the journal's segments the export has committed whole are removed
+     * ({@link io.chargeflow.cdr.journal.JournalPruner}: never the one the writer appends to), so the journal of a run
+     * that lasts months stays a few segments long.
+     */
+    public static JournalFollower start(
+            JournalWriter writer, JournalExporter exporter, long intervalMs, boolean prune) {
         if (intervalMs < 1) {
             throw new IllegalArgumentException("exportIntervalMs=" + intervalMs + " must be >= 1");
         }
-        return new JournalFollower(writer, exporter, intervalMs);
+        return new JournalFollower(writer, exporter, intervalMs, prune);
+    }
+
+    private void pruneExported() {
+        prunedSegments += io.chargeflow.cdr.journal.JournalPruner.prune(exporter.journalDir(), exporter.position())
+                .segments()
+                .size();
+    }
+
+    /** Journal segments removed after their export (with pruning), so far. */
+    public long prunedSegments() {
+        return prunedSegments;
     }
 
     /** The failure that stopped the exporting, or null. */
@@ -81,6 +108,9 @@ public final class JournalFollower implements AutoCloseable {
             if (failure == null) {
                 exported += exporter.exportUpTo(writer.durableSequence());
                 exporter.finish();
+                if (prune) {
+                    pruneExported();
+                }
             }
         } catch (RuntimeException e) {
             failure = e;
