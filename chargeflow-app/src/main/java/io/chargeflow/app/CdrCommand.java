@@ -102,7 +102,8 @@ final class CdrCommand {
             mixinStandardHelpOptions = true,
             description = "Remove the journal's oldest segments whose every CDR the export directory has committed"
                     + " (never the segment being written; safe while a meter runs): a live meter's journal otherwise"
-                    + " grows for as long as it runs.")
+                    + " grows for as long as it runs. bill reads the journal: bill a period before its CDRs are"
+                    + " pruned (the export files keep them).")
     static final class Prune implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "The journal directory.")
         Path dir;
