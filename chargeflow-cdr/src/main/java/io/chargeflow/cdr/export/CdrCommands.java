@@ -185,8 +185,7 @@ public final class CdrCommands {
         }
         try {
             JournalExporter.Committed committed = JournalExporter.committed(outDir);
-            Path idFile = dir.resolve(io.chargeflow.cdr.journal.JournalWriter.ID_FILE);
-            String journal = Files.exists(idFile) ? Files.readString(idFile).trim() : null;
+            String journal = io.chargeflow.cdr.journal.JournalWriter.existingIdentity(dir);
             if (committed.journal() == null || committed.lastSequence() == 0) {
                 err.println("export dir=" + outDir + " has exported nothing of a journal yet: nothing pruned");
                 return PROBLEMS;

@@ -233,7 +233,7 @@ public final class JournalExporter implements AutoCloseable {
             Path partPath = partPath(state.fileIndex);
             Path finalPath = finalPath(state.fileIndex);
             Files.move(partPath, finalPath, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDirectory(outDir);
+            io.chargeflow.cdr.journal.DurableFiles.fsyncDirectory(outDir);
             addManifestEntry(finalPath);
             advanceToNextFile();
         } catch (IOException e) {
@@ -273,7 +273,7 @@ public final class JournalExporter implements AutoCloseable {
         String journal = io.chargeflow.cdr.journal.JournalWriter.identity(journalDir);
         Path file = outDir.resolve(JOURNAL_FILE);
         if (!Files.exists(file)) {
-            writeAtomically(file, journal + "\n");
+            io.chargeflow.cdr.journal.DurableFiles.replace(file, journal + "\n");
             return;
         }
         String named = Files.readString(file, StandardCharsets.US_ASCII).trim();
@@ -288,20 +288,12 @@ public final class JournalExporter implements AutoCloseable {
      * when nothing was exported there. Read only (for {@code cdr prune}).
      */
     public static Committed committed(Path outDir) throws IOException {
-        Path position = outDir.resolve(POSITION_FILE);
         Path journal = outDir.resolve(JOURNAL_FILE);
-        long last = 0;
-        if (Files.exists(position)) {
-            String[] f = Files.readString(position).trim().split(" ");
-            if (f.length != 6 || !f[0].equals("v1")) {
-                throw new IllegalStateException("position file=" + position + " is not a v1 position");
-            }
-            last = Long.parseLong(f[1]);
-        }
-        String id = Files.exists(journal)
-                ? Files.readString(journal, StandardCharsets.US_ASCII).trim()
-                : null;
-        return new Committed(last, id);
+        return new Committed(
+                readPosition(outDir).lastSequence,
+                Files.exists(journal)
+                        ? Files.readString(journal, StandardCharsets.US_ASCII).trim()
+                        : null);
     }
 
     /** What an export directory committed: its last sequence and its journal's identity (null if it names none). */
@@ -359,7 +351,7 @@ public final class JournalExporter implements AutoCloseable {
             }
         }
         part.force(true);
-        fsyncDirectory(outDir);
+        io.chargeflow.cdr.journal.DurableFiles.fsyncDirectory(outDir);
     }
 
     private void addManifestEntry(Path finalPath) throws IOException {
@@ -373,17 +365,22 @@ public final class JournalExporter implements AutoCloseable {
         for (ManifestEntry m : manifest) {
             sb.append(m.line()).append('\n');
         }
-        writeAtomically(outDir.resolve(MANIFEST_FILE), sb.toString());
+        io.chargeflow.cdr.journal.DurableFiles.replace(outDir.resolve(MANIFEST_FILE), sb.toString());
     }
 
     private void commit(State next) throws IOException {
         String line = "v1 " + next.lastSequence + " " + next.fileIndex + " " + next.partOffset + " " + next.partFirst
                 + " " + next.partCount + "\n";
-        writeAtomically(outDir.resolve(POSITION_FILE), line);
+        io.chargeflow.cdr.journal.DurableFiles.replace(outDir.resolve(POSITION_FILE), line);
         state = next;
     }
 
     private State readPosition() throws IOException {
+        return readPosition(outDir);
+    }
+
+    /** The committed state of export directory {@code outDir} (the start of nothing when it has none). */
+    private static State readPosition(Path outDir) throws IOException {
         Path path = outDir.resolve(POSITION_FILE);
         if (!Files.exists(path)) {
             return new State(0, 1, 0, 0, 0);
@@ -432,20 +429,6 @@ public final class JournalExporter implements AutoCloseable {
         return outDir.resolve(fileName(index) + ".part");
     }
 
-    private void writeAtomically(Path target, String content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = StandardCharsets.UTF_8.encode(content);
-            while (bytes.hasRemaining()) {
-                ch.write(bytes);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(outDir);
-    }
-
     /** Hex SHA-256 of a file. */
     public static String sha256(Path file) throws IOException {
         try {
@@ -460,12 +443,6 @@ public final class JournalExporter implements AutoCloseable {
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("JDK without SHA-256", e);
-        }
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
         }
     }
 }

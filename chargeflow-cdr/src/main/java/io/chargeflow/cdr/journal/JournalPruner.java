@@ -2,10 +2,8 @@ package io.chargeflow.cdr.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,9 +46,7 @@ public final class JournalPruner {
                 removed.add(segment);
             }
             if (!removed.isEmpty()) {
-                try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                    d.force(true);
-                }
+                DurableFiles.fsyncDirectory(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(

@@ -93,9 +93,6 @@ public final class JournalWriter implements AutoCloseable {
     private static final long IDLE_WAIT_MS = 1_000;
 
     private volatile long idleWakeups;
-    /** Whether {@link #lock} is still held (a second close does not release it twice). */
-    private boolean lockHeld = true;
-
     /** The journal directory's lock, held while the writer is open: one writer at a time. */
     private final DirectoryLock lock;
 
@@ -144,24 +141,21 @@ public final class JournalWriter implements AutoCloseable {
      * written before identities were kept gets one at its next open.
      */
     public static String identity(Path dir) throws IOException {
-        Path file = dir.resolve(ID_FILE);
-        if (Files.exists(file)) {
-            return Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII)
-                    .trim();
+        String id = existingIdentity(dir);
+        if (id == null) {
+            id = java.util.UUID.randomUUID().toString();
+            DurableFiles.replace(dir.resolve(ID_FILE), id + "\n");
         }
-        String id = java.util.UUID.randomUUID().toString();
-        Path temporary = dir.resolve(ID_FILE + ".tmp");
-        try (FileChannel ch = FileChannel.open(
-                temporary,
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap((id + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        fsyncDirectory(dir);
         return id;
+    }
+
+    /** The journal's identity, or null when it has none yet (read only). */
+    public static String existingIdentity(Path dir) throws IOException {
+        Path file = dir.resolve(ID_FILE);
+        return Files.exists(file)
+                ? Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII)
+                        .trim()
+                : null;
     }
 
     /** Scans the journal, truncates a torn tail; fails on damage in the middle. */
@@ -180,7 +174,7 @@ public final class JournalWriter implements AutoCloseable {
             if (tail.offset() == 0) {
                 // The segment's header never became durable: the crash hit while rotating, nothing is in it.
                 Files.delete(file);
-                fsyncDirectory(dir);
+                DurableFiles.fsyncDirectory(dir);
                 cut = size;
             } else {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -323,10 +317,7 @@ public final class JournalWriter implements AutoCloseable {
         // an idle writer waits up to a second for a record: wake it (a full queue keeps it busy anyway)
         queue.offer(WAKE);
         thread.join();
-        if (lockHeld) {
-            lockHeld = false;
-            lock.close();
-        }
+        lock.close();
         checkFailure();
         // the writer may have ended its loop before the wake-up came (it saw running false and an empty queue): the
         // wake-up is still queued then, and is no record
@@ -544,14 +535,8 @@ public final class JournalWriter implements AutoCloseable {
             channel.write(header);
         }
         channel.force(true);
-        fsyncDirectory(context.dir());
+        DurableFiles.fsyncDirectory(context.dir());
         segmentBytes = SEGMENT_HEADER_LENGTH;
         segmentCreatedMs = now;
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 }
