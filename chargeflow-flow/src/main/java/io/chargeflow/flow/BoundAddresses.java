@@ -1,5 +1,6 @@
 package io.chargeflow.flow;
 
+import io.chargeflow.flow.internal.KeyIndex;
 import java.util.Arrays;
 
 /**
@@ -9,36 +10,27 @@ import java.util.Arrays;
  * subscribers: IPv4 addresses in IPv4-mapped form (prefix length 128), IPv6 prefixes masked to their length (a
  * delegated /56 holds every address inside it).
  *
- * <p>One open-addressing table per prefix length present (usually one or two: IPv4 addresses, IPv6 /64), and in front
- * of them a bit filter over (length, masked key) sized to about eight bits per binding, so that a peer no binding
- * holds (almost every packet's server) usually costs one load. Built whole by {@link #of} and never changed: whoever
- * keeps the bindings builds a new one when they change and publishes it (see {@link FlowContext#boundAddresses}).
- * Any thread may read it.
+ * <p>One {@link KeyIndex} per prefix length present (usually one or two: IPv4 addresses, IPv6 /64), and in front of
+ * them a bit filter over (length, masked key) sized to about eight bits per binding, so that a peer no binding holds
+ * (almost every packet's server) usually costs one load. Built whole by {@link #of} and never changed: whoever keeps
+ * the bindings builds a new one when they change and publishes it (see {@link FlowContext#boundAddresses}). Any
+ * thread may read it.
  */
 public final class BoundAddresses {
     /** No binding. */
-    public static final BoundAddresses EMPTY = new BoundAddresses(new int[0], new long[0][], 0);
+    public static final BoundAddresses EMPTY = new BoundAddresses(new int[0], new KeyIndex[0], 0);
 
-    /** The prefix lengths present, longest first. */
+    /** The prefix lengths present, longest first, and the keys of each. */
     private final int[] lengths;
-    /**
-     * Per length: keys in open addressing, (hi, lo) at 2*slot; an empty slot holds hi -1 and lo 0 (the multicast
-     * prefix ffff:ffff:ffff:ffff::/64, never a subscriber's: {@link #of} leaves such a key out).
-     */
-    private final long[][] tables;
 
-    private final int[] masks;
+    private final KeyIndex[] keys;
     private final long[] filter;
     private final int filterMask;
     private final int size;
 
-    private BoundAddresses(int[] lengths, long[][] tables, int size) {
+    private BoundAddresses(int[] lengths, KeyIndex[] keys, int size) {
         this.lengths = lengths;
-        this.tables = tables;
-        this.masks = new int[lengths.length];
-        for (int i = 0; i < lengths.length; i++) {
-            masks[i] = (tables[i].length >> 1) - 1;
-        }
+        this.keys = keys;
         int bits = Integer.highestOneBit(Math.max(64, Math.min(1 << 26, size * 8 - 1)) * 2 - 1);
         this.filter = new long[Math.max(1, bits >> 6)];
         this.filterMask = bits - 1;
@@ -59,53 +51,33 @@ public final class BoundAddresses {
                 .sorted((a, b) -> b - a)
                 .mapToInt(Integer::intValue)
                 .toArray();
-        int[] perLength = new int[present.length];
-        for (int i = 0; i < count; i++) {
-            perLength[indexOf(present, prefixLength[i])]++;
-        }
-        long[][] tables = new long[present.length][];
+        KeyIndex[] keys = new KeyIndex[present.length];
+        // seeded: the lookups are of addresses traffic chooses (see KeyIndex#hash)
+        java.util.SplittableRandom seeds = new java.util.SplittableRandom();
         for (int t = 0; t < present.length; t++) {
-            int slots = Integer.highestOneBit(Math.max(2, perLength[t]) * 2 - 1) * 2;
-            tables[t] = new long[slots * 2];
-            for (int s = 0; s < slots; s++) {
-                tables[t][2 * s] = -1;
-            }
+            keys[t] = new KeyIndex(16, seeds.nextLong());
         }
-        BoundAddresses set = new BoundAddresses(present, tables, count);
+        BoundAddresses set = new BoundAddresses(present, keys, count);
         for (int i = 0; i < count; i++) {
-            int t = indexOf(present, prefixLength[i]);
-            long h = SubscriberKeys.maskHi(hi[i], prefixLength[i]);
-            long l = SubscriberKeys.maskLo(lo[i], prefixLength[i]);
-            if (h == -1 && l == 0) {
-                continue;
+            int length = prefixLength[i];
+            KeyIndex table = keys[indexOf(present, length)];
+            long h = SubscriberKeys.maskHi(hi[i], length);
+            long l = SubscriberKeys.maskLo(lo[i], length);
+            if (table.find(h, l) < 0) {
+                table.insert(h, l);
             }
-            set.insert(t, h, l);
-            int f = set.filterBit(prefixLength[i], h, l);
+            int f = set.filterBit(length, h, l);
             set.filter[f >>> 6] |= 1L << f;
         }
         return set;
     }
 
     private static int indexOf(int[] lengths, int length) {
-        for (int i = 0; i < lengths.length; i++) {
-            if (lengths[i] == length) {
-                return i;
-            }
+        int i = 0;
+        while (lengths[i] != length) {
+            i++;
         }
-        throw new IllegalArgumentException("prefixLength=" + length);
-    }
-
-    private void insert(int t, long hi, long lo) {
-        long[] table = tables[t];
-        int slot = (int) SubscriberKeys.hash(hi, lo) & masks[t];
-        while (!(table[2 * slot] == -1 && table[2 * slot + 1] == 0)) {
-            if (table[2 * slot] == hi && table[2 * slot + 1] == lo) {
-                return;
-            }
-            slot = (slot + 1) & masks[t];
-        }
-        table[2 * slot] = hi;
-        table[2 * slot + 1] = lo;
+        return i;
     }
 
     private int filterBit(int length, long hi, long lo) {
@@ -129,21 +101,8 @@ public final class BoundAddresses {
             long h = SubscriberKeys.maskHi(hi, length);
             long l = SubscriberKeys.maskLo(lo, length);
             int f = filterBit(length, h, l);
-            if ((filter[f >>> 6] & (1L << f)) == 0) {
-                continue;
-            }
-            long[] table = tables[t];
-            int slot = (int) SubscriberKeys.hash(h, l) & masks[t];
-            while (true) {
-                long kh = table[2 * slot];
-                long kl = table[2 * slot + 1];
-                if (kh == h && kl == l) {
-                    return true;
-                }
-                if (kh == -1 && kl == 0) {
-                    break;
-                }
-                slot = (slot + 1) & masks[t];
+            if ((filter[f >>> 6] & (1L << f)) != 0 && keys[t].find(h, l) >= 0) {
+                return true;
             }
         }
         return false;

@@ -120,8 +120,8 @@ public final class FlowContext {
 
     /**
      * The frames of a capture file metered by their direction (see {@link io.chargeflow.packet.CaptureDirection}):
-     * frames of the other direction are counted and skipped; frames whose link header or pcapng block does not say are kept. A live
-     * source selects its frames itself (the kernel does), so this applies to files only.
+     * frames of the other direction are counted and skipped; frames whose link header or pcapng block does not say
+     * are kept. A live source selects its frames itself (the kernel does), so this applies to files only.
      */
     public FlowContext captureDirection(io.chargeflow.packet.CaptureDirection direction) {
         this.captureDirection = Objects.requireNonNull(direction, "captureDirection");

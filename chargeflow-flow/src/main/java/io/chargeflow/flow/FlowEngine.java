@@ -222,28 +222,7 @@ public final class FlowEngine implements AutoCloseable {
      * processors' tables without copying them. After {@link #finish()}.
      */
     public void forEachSubscriber(Processor.KeyVisitor visitor) {
-        int n = processors.length;
-        int[][] orders = new int[n][];
-        int[] next = new int[n];
-        for (int i = 0; i < n; i++) {
-            orders[i] = processors[i].sortedRows();
-        }
-        while (true) {
-            int best = -1;
-            for (int i = 0; i < n; i++) {
-                if (next[i] < orders[i].length
-                        && (best < 0
-                                || processors[i].compareRows(
-                                                orders[i][next[i]], processors[best], orders[best][next[best]])
-                                        < 0)) {
-                    best = i;
-                }
-            }
-            if (best < 0) {
-                return;
-            }
-            processors[best].visitRow(orders[best][next[best]++], visitor);
-        }
+        KeyTable.merge(processors, visitor);
     }
 
     /**

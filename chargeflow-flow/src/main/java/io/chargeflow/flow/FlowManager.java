@@ -181,11 +181,21 @@ public final class FlowManager implements FrameHandler {
         }
     }
 
+    /** Whether an IPv4 address lies in a subscriber pool or is bound to a subscriber in the directory. */
+    private boolean subscriberV4(int address) {
+        return pools.containsV4(address) || bound.containsV4(address);
+    }
+
+    /** Whether an IPv6 address lies in a subscriber pool or in a prefix bound to a subscriber. */
+    private boolean subscriberV6(long hi, long lo) {
+        return pools.containsV6(hi, lo) || bound.contains(hi, lo);
+    }
+
     private void chargeSource(DecodedPacket p, long timeNs, long nameMask) {
         uplinkRecords++;
         uplinkBytes += p.ipLength;
         if (p.ipVersion == 4) {
-            boolean peerIsSubscriber = checkPools && (pools.containsV4(p.dstV4) || bound.containsV4(p.dstV4));
+            boolean peerIsSubscriber = checkPools && subscriberV4(p.dstV4);
             append(
                     0,
                     SubscriberKeys.ipv4Lo(p.srcV4),
@@ -197,8 +207,7 @@ public final class FlowManager implements FrameHandler {
                     peerIsSubscriber,
                     nameMask);
         } else {
-            boolean peerIsSubscriber =
-                    checkPools && (pools.containsV6(p.dstHi, p.dstLo) || bound.contains(p.dstHi, p.dstLo));
+            boolean peerIsSubscriber = checkPools && subscriberV6(p.dstHi, p.dstLo);
             append(
                     SubscriberKeys.maskHi(p.srcHi, ipv6PrefixLength),
                     SubscriberKeys.maskLo(p.srcLo, ipv6PrefixLength),
@@ -216,7 +225,7 @@ public final class FlowManager implements FrameHandler {
         downlinkRecords++;
         downlinkBytes += p.ipLength;
         if (p.ipVersion == 4) {
-            boolean peerIsSubscriber = checkPools && (pools.containsV4(p.srcV4) || bound.containsV4(p.srcV4));
+            boolean peerIsSubscriber = checkPools && subscriberV4(p.srcV4);
             append(
                     0,
                     SubscriberKeys.ipv4Lo(p.dstV4),
@@ -228,8 +237,7 @@ public final class FlowManager implements FrameHandler {
                     peerIsSubscriber,
                     nameMask);
         } else {
-            boolean peerIsSubscriber =
-                    checkPools && (pools.containsV6(p.srcHi, p.srcLo) || bound.contains(p.srcHi, p.srcLo));
+            boolean peerIsSubscriber = checkPools && subscriberV6(p.srcHi, p.srcLo);
             append(
                     SubscriberKeys.maskHi(p.dstHi, ipv6PrefixLength),
                     SubscriberKeys.maskLo(p.dstLo, ipv6PrefixLength),

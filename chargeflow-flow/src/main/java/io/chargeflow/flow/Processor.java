@@ -20,7 +20,7 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * (a hot row and a cold row of a cache line each, about 150 bytes a session without rating groups), so a million
  * concurrent sessions fit in 256 MiB.
  */
-public final class Processor implements Runnable {
+public final class Processor implements Runnable, KeyTable {
     static final int FLAG_PEER_TO_PEER = 1;
     static final int FLAG_LOOKUP_PENDING = 2;
     /** The key has a session now; without it the row only keeps the key's totals between sessions. */
@@ -940,7 +940,18 @@ public final class Processor implements Runnable {
         }
     }
 
-    void visitRow(int row, KeyVisitor visitor) {
+    @Override
+    public long keyHi(int row) {
+        return sessions.hi(row);
+    }
+
+    @Override
+    public long keyLo(int row) {
+        return sessions.lo(row);
+    }
+
+    @Override
+    public void visitRow(int row, KeyVisitor visitor) {
         visitor.visit(
                 sessions.hi(row),
                 sessions.lo(row),
@@ -955,57 +966,6 @@ public final class Processor implements Runnable {
                 subscriberOf(row));
     }
 
-    int compareRows(int row, Processor other, int otherRow) {
-        return compareKeys(
-                sessions.hi(row), sessions.lo(row), other.sessions.hi(otherRow), other.sessions.lo(otherRow));
-    }
-
-    /**
-     * The rows in key order. IPv4 keys (most of them) are sorted as packed primitives (address above row), which is
-     * what keeps writing a report of 100,000 subscribers at the end of a run in tens of milliseconds; the IPv6 keys
-     * follow, radix-sorted as (high, low) pairs.
-     */
-    int[] sortedRows() {
-        return keyOrder(sessions.size(), sessions::hi, sessions::lo);
-    }
-
-    /** The rows {@code 0..size-1} of keys {@code hi}/{@code lo} in key order (see {@link #sortedRows}). */
-    static int[] keyOrder(
-            int size, java.util.function.IntToLongFunction hiOf, java.util.function.IntToLongFunction loOf) {
-        int n4 = 0;
-        for (int row = 0; row < size; row++) {
-            if (SubscriberKeys.isIpv4(hiOf.applyAsLong(row), loOf.applyAsLong(row))) {
-                n4++;
-            }
-        }
-        long[] v4 = new long[n4];
-        long[][] v6 = {new long[size - n4], new long[size - n4], new long[size - n4]};
-        int i4 = 0;
-        int i6 = 0;
-        for (int row = 0; row < size; row++) {
-            long hi = hiOf.applyAsLong(row);
-            long lo = loOf.applyAsLong(row);
-            if (SubscriberKeys.isIpv4(hi, lo)) {
-                // address above row; the sign flip makes the signed sort an unsigned one
-                v4[i4++] = ((lo << 32) | row) ^ Long.MIN_VALUE;
-            } else {
-                v6[0][i6] = hi ^ Long.MIN_VALUE;
-                v6[1][i6] = lo ^ Long.MIN_VALUE;
-                v6[2][i6++] = row;
-            }
-        }
-        Arrays.sort(v4);
-        it.unimi.dsi.fastutil.longs.LongArrays.radixSort(v6);
-        int[] order = new int[size];
-        for (int i = 0; i < n4; i++) {
-            order[i] = (int) v4[i];
-        }
-        for (int i = 0; i < i6; i++) {
-            order[n4 + i] = (int) v6[2][i];
-        }
-        return order;
-    }
-
     /** Key order of reports: IPv4 keys first, then IPv6, each by unsigned address. */
     public static int compareKeys(long hiA, long loA, long hiB, long loB) {
         boolean v4a = SubscriberKeys.isIpv4(hiA, loA);
@@ -1018,6 +978,7 @@ public final class Processor implements Runnable {
     }
 
     /** Number of subscriber keys this processor saw. */
+    @Override
     public int keys() {
         return sessions.size();
     }

@@ -947,14 +947,9 @@ final class ServiceMeter {
             int decision = Long.numberOfTrailingZeros(bits);
             int i = inlineSlot(order, inlineCount, decision);
             int c = i >= 0 ? rowOf(words, s, i) : overflowRow[overflow.find(sessionId, decision)];
-            locate(words, s, i, c);
-            long[] a = lastHot;
-            int at = lastAt;
-            int k = coldAt(c);
-            out[0] += cold[k + K_UL_PACKETS] + (a[at + C_UL] >>> 40);
-            out[1] += cold[k + K_UL_BYTES] + (a[at + C_UL] & OCTETS);
-            out[2] += cold[k + K_DL_PACKETS] + (a[at + C_DL] >>> 40);
-            out[3] += cold[k + K_DL_BYTES] + (a[at + C_DL] & OCTETS);
+            for (int column = K_UL_PACKETS; column <= K_DL_BYTES; column++) {
+                out[column] += total(c, column);
+            }
         }
     }
 

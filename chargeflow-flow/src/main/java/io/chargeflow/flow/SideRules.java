@@ -37,22 +37,10 @@ public final class SideRules {
     private final Side defaultSide;
     private final List<String> descriptions = new ArrayList<>();
 
-    /** Per-source resolution of interface rules: index = interface id. */
-    private byte[] interfaceSide = new byte[0];
-
-    private IntFunction<String> interfaceNames = id -> null;
-
-    /** Per-source resolution of rules on a cooked v2 header's interface index below {@link #LINK_ARRAY}: index = it. */
-    private byte[] linkSide = new byte[0];
-    /** The same for larger indexes (hosts with many short-lived interfaces reach them): open addressing, key + 1. */
-    private final int[] linkKeys = new int[LINK_CACHE];
-
-    private final byte[] linkValues = new byte[LINK_CACHE];
-    private int linkCached;
-    private IntFunction<String> linkNames = index -> null;
-
-    private static final int LINK_ARRAY = 1 << 16;
-    private static final int LINK_CACHE = 256;
+    /** Per source: the side the rules give each interface id of the capture. */
+    private SideMemo interfaceSides = new SideMemo(id -> null);
+    /** Per source: the side the rules give each interface index a cooked v2 header names. */
+    private SideMemo linkSides = new SideMemo(index -> null);
 
     private SideRules(Builder builder) {
         Arrays.fill(innerVlanSide, NO_RULE);
@@ -89,23 +77,29 @@ public final class SideRules {
      * headers' interface indexes against {@code linkNames} (null where the source cannot tell).
      */
     public void onSource(IntFunction<String> names, IntFunction<String> linkNames) {
-        interfaceNames = names;
-        interfaceSide = new byte[0];
-        this.linkNames = linkNames;
-        linkSide = new byte[0];
-        java.util.Arrays.fill(linkKeys, 0);
-        linkCached = 0;
+        interfaceSides = new SideMemo(id -> {
+            Side side = interfaceIdRules.get(id);
+            return side != null ? side : byName(names.apply(id));
+        });
+        linkSides = new SideMemo(index -> {
+            Side side = linkIndexRules.get(index);
+            return side != null ? side : byName(linkNames.apply(index));
+        });
+    }
+
+    private Side byName(String name) {
+        return name == null ? null : interfaceNameRules.get(name);
     }
 
     /** The side of a decoded packet. Reader thread, per packet. */
     public Side classify(DecodedPacket packet) {
         if (hasInterfaceRules) {
-            int side = interfaceSide(packet.interfaceId);
+            int side = interfaceSides.side(packet.interfaceId);
             if (side != NO_RULE) {
                 return SIDES[side];
             }
-            if (hasLinkRules && packet.linkType == LinkType.LINUX_SLL2 && packet.linkInterfaceIndex >= 0) {
-                side = linkSide(packet.linkInterfaceIndex);
+            if (hasLinkRules && packet.linkType == LinkType.LINUX_SLL2) {
+                side = linkSides.side(packet.linkInterfaceIndex);
                 if (side != NO_RULE) {
                     return SIDES[side];
                 }
@@ -125,71 +119,6 @@ public final class SideRules {
             }
         }
         return defaultSide;
-    }
-
-    private int interfaceSide(int interfaceId) {
-        if (interfaceId < interfaceSide.length) {
-            return interfaceSide[interfaceId];
-        }
-        return resolveInterface(interfaceId);
-    }
-
-    private int resolveInterface(int interfaceId) {
-        if (interfaceId < 0 || interfaceId > 65535) {
-            return NO_RULE;
-        }
-        byte[] grown = Arrays.copyOf(interfaceSide, interfaceId + 1);
-        for (int id = interfaceSide.length; id < grown.length; id++) {
-            Side side = interfaceIdRules.get(id);
-            if (side == null) {
-                String name = interfaceNames.apply(id);
-                side = name == null ? null : interfaceNameRules.get(name);
-            }
-            grown[id] = side == null ? NO_RULE : (byte) side.ordinal();
-        }
-        interfaceSide = grown;
-        return grown[interfaceId];
-    }
-
-    private int linkSide(int index) {
-        if (index < linkSide.length) {
-            return linkSide[index];
-        }
-        if (index < LINK_ARRAY) {
-            byte[] grown = Arrays.copyOf(linkSide, Math.max(index + 1, Math.min(LINK_ARRAY, linkSide.length * 2)));
-            for (int i = linkSide.length; i < grown.length; i++) {
-                grown[i] = resolveLink(i);
-            }
-            linkSide = grown;
-            return grown[index];
-        }
-        int mask = LINK_CACHE - 1;
-        int slot = (index * 0x9E37_79B9 >>> 24) & mask;
-        while (linkKeys[slot] != 0) {
-            if (linkKeys[slot] == index + 1) {
-                return linkValues[slot];
-            }
-            slot = (slot + 1) & mask;
-        }
-        if (linkCached == LINK_CACHE / 2) {
-            // full: start over (only interfaces come and go this much)
-            Arrays.fill(linkKeys, 0);
-            linkCached = 0;
-            slot = (index * 0x9E37_79B9 >>> 24) & mask;
-        }
-        linkKeys[slot] = index + 1;
-        linkValues[slot] = resolveLink(index);
-        linkCached++;
-        return linkValues[slot];
-    }
-
-    private byte resolveLink(int index) {
-        Side side = linkIndexRules.get(index);
-        if (side == null && !interfaceNameRules.isEmpty()) {
-            String name = linkNames.apply(index);
-            side = name == null ? null : interfaceNameRules.get(name);
-        }
-        return side == null ? NO_RULE : (byte) side.ordinal();
     }
 
     public Side defaultSide() {
@@ -327,6 +256,67 @@ public final class SideRules {
                 throw new IllegalArgumentException("vlan=" + vlan + " must be 0..4095");
             }
             return vlan;
+        }
+    }
+
+    /**
+     * The side the rules give each interface id (or index) of one capture source, resolved once per id (a name lookup
+     * may ask the system): an array for ids below 2^16, and a small table for larger ones (hosts where interfaces come
+     * and go reach them), emptied when full. {@link #NO_RULE} when no rule matches. Reader thread.
+     */
+    private static final class SideMemo {
+        private static final int ARRAY = 1 << 16;
+        private static final int TABLE = 256;
+
+        private final IntFunction<Side> resolve;
+        private byte[] small = new byte[0];
+        /** Open addressing over ids of {@link #ARRAY} and more: id + 1 (0 empty), and the side. */
+        private final int[] keys = new int[TABLE];
+
+        private final byte[] values = new byte[TABLE];
+        private int count;
+
+        SideMemo(IntFunction<Side> resolve) {
+            this.resolve = resolve;
+        }
+
+        int side(int id) {
+            if (id >= 0 && id < small.length) {
+                return small[id];
+            }
+            if (id < 0) {
+                return NO_RULE;
+            }
+            if (id < ARRAY) {
+                byte[] grown = Arrays.copyOf(small, Math.max(id + 1, Math.min(ARRAY, small.length * 2)));
+                for (int i = small.length; i < grown.length; i++) {
+                    grown[i] = resolved(i);
+                }
+                small = grown;
+                return grown[id];
+            }
+            int mask = TABLE - 1;
+            int slot = (id * 0x9E37_79B9 >>> 24) & mask;
+            while (keys[slot] != 0) {
+                if (keys[slot] == id + 1) {
+                    return values[slot];
+                }
+                slot = (slot + 1) & mask;
+            }
+            if (count == TABLE / 2) {
+                Arrays.fill(keys, 0);
+                count = 0;
+                slot = (id * 0x9E37_79B9 >>> 24) & mask;
+            }
+            keys[slot] = id + 1;
+            values[slot] = resolved(id);
+            count++;
+            return values[slot];
+        }
+
+        private byte resolved(int id) {
+            Side side = resolve.apply(id);
+            return side == null ? NO_RULE : (byte) side.ordinal();
         }
     }
 }

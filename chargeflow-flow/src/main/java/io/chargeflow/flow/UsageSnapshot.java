@@ -12,9 +12,6 @@ public final class UsageSnapshot {
 
     UsageSnapshot(Part[] parts) {
         this.parts = parts;
-        for (Part part : parts) {
-            part.order = Processor.keyOrder(part.size, i -> part.hi[i], i -> part.lo[i]);
-        }
     }
 
     /** Keys in the snapshot. */
@@ -28,42 +25,11 @@ public final class UsageSnapshot {
 
     /** Visits every key in key order (IPv4 first, then IPv6, each by address), merging the processors' copies. */
     public void forEachKey(Processor.KeyVisitor visitor) {
-        int[] next = new int[parts.length];
-        while (true) {
-            int best = -1;
-            for (int i = 0; i < parts.length; i++) {
-                if (next[i] < parts[i].size && (best < 0 || compare(parts[i], next[i], parts[best], next[best]) < 0)) {
-                    best = i;
-                }
-            }
-            if (best < 0) {
-                return;
-            }
-            Part part = parts[best];
-            int row = part.order[next[best]++];
-            visitor.visit(
-                    part.hi[row],
-                    part.lo[row],
-                    part.ulPackets[row],
-                    part.ulBytes[row],
-                    part.dlPackets[row],
-                    part.dlBytes[row],
-                    part.sessions[row],
-                    part.peerToPeer[row],
-                    part.peerHi[row],
-                    part.peerLo[row],
-                    part.subscriber == null ? null : part.subscriber[row]);
-        }
-    }
-
-    private static int compare(Part a, int i, Part b, int j) {
-        int x = a.order[i];
-        int y = b.order[j];
-        return Processor.compareKeys(a.hi[x], a.lo[x], b.hi[y], b.lo[y]);
+        KeyTable.merge(parts, visitor);
     }
 
     /** One processor's copy: a row per key, in the processor's row order. */
-    static final class Part {
+    static final class Part implements KeyTable {
         final int size;
         final long[] hi;
         final long[] lo;
@@ -78,8 +44,6 @@ public final class UsageSnapshot {
         /** The keys' subscribers, or null without a directory. */
         final Subscriber[] subscriber;
 
-        int[] order;
-
         Part(int size, boolean withSubscribers) {
             this.size = size;
             hi = new long[size];
@@ -93,6 +57,37 @@ public final class UsageSnapshot {
             peerHi = new long[size];
             peerLo = new long[size];
             subscriber = withSubscribers ? new Subscriber[size] : null;
+        }
+
+        @Override
+        public int keys() {
+            return size;
+        }
+
+        @Override
+        public long keyHi(int row) {
+            return hi[row];
+        }
+
+        @Override
+        public long keyLo(int row) {
+            return lo[row];
+        }
+
+        @Override
+        public void visitRow(int row, Processor.KeyVisitor visitor) {
+            visitor.visit(
+                    hi[row],
+                    lo[row],
+                    ulPackets[row],
+                    ulBytes[row],
+                    dlPackets[row],
+                    dlBytes[row],
+                    sessions[row],
+                    peerToPeer[row],
+                    peerHi[row],
+                    peerLo[row],
+                    subscriber == null ? null : subscriber[row]);
         }
 
         void set(
