@@ -79,17 +79,8 @@ final class CdrOptions {
     /** The time limit of a live run's records unless --cdr-time-limit says otherwise. */
     static final Duration LIVE_TIME_LIMIT = Duration.ofHours(1);
 
-    /** Whether the run captures live (its default time limit is {@link #LIVE_TIME_LIMIT}). */
-    private boolean live;
-
-    /** The run captures live: records get {@link #LIVE_TIME_LIMIT} unless a time limit was given. */
-    CdrOptions live(boolean capturesLive) {
-        this.live = capturesLive;
-        return this;
-    }
-
-    /** The time limit of the run's records: the one given, else the default of its kind of input. */
-    Duration effectiveTimeLimit() {
+    /** The time limit of a run's records: the one given, else the default of its input (live or files). */
+    Duration effectiveTimeLimit(boolean live) {
         return timeLimit != null ? timeLimit : live ? LIVE_TIME_LIMIT : Duration.ZERO;
     }
 
@@ -114,22 +105,28 @@ final class CdrOptions {
         }
     }
 
-    /** Opens the journal and wires one CDR recorder per processor; null when no journal was asked for. */
+    /** As {@link #openJournal(FlowContext, boolean)} for capture files. */
     Journal openJournal(FlowContext context) {
+        return openJournal(context, false);
+    }
+
+    /**
+     * Opens the journal (and its export, if asked for) and wires one CDR recorder per processor; null when no journal
+     * was asked for. {@code live}: the run captures live (its records' default time limit, see
+     * {@link #effectiveTimeLimit}).
+     */
+    Journal openJournal(FlowContext context, boolean live) {
+        if (pruneExported && export == null) {
+            throw new UserException("--prune-exported needs --export DIR (only exported segments are removed)");
+        }
         if (journal == null) {
             if (export != null) {
                 throw new UserException("--export needs --journal DIR (the CDRs are exported from the journal)");
-            }
-            if (pruneExported) {
-                throw new UserException("--prune-exported needs --journal DIR and --export DIR");
             }
             return null;
         }
         io.chargeflow.cdr.export.CdrFormat format =
                 export == null ? null : CdrCommand.format("--export-format", exportFormat);
-        if (pruneExported && export == null) {
-            throw new UserException("--prune-exported needs --export DIR (only exported segments are removed)");
-        }
         if (export != null && exportRecordsPerFile < 1) {
             throw new UserException("--export-records-per-file=" + exportRecordsPerFile + " must be at least 1");
         }
@@ -139,7 +136,7 @@ final class CdrOptions {
         if (volumeLimit < 0) {
             throw new UserException("--cdr-volume-limit=" + volumeLimit + " must be 0 (never) or a number of octets");
         }
-        Duration recordTime = effectiveTimeLimit();
+        Duration recordTime = effectiveTimeLimit(live);
         if (recordTime.isNegative()) {
             throw new UserException("--cdr-time-limit=" + recordTime + " must not be negative");
         }
@@ -183,15 +180,31 @@ final class CdrOptions {
                         : e;
             }
         }
-        return new Journal(writer, follower, export);
+        return new Journal(writer, follower);
     }
 
     /** An open journal, and its export while the run goes on (null without --export). */
-    record Journal(JournalWriter writer, io.chargeflow.cdr.export.JournalFollower follower, Path exportDir)
-            implements AutoCloseable {
+    record Journal(JournalWriter writer, io.chargeflow.cdr.export.JournalFollower follower) implements AutoCloseable {
         /** CDRs this run made durable: sequences are gap-free from the one after what recovery found. */
         long acknowledged() {
             return writer.durableSequence() - writer.recovery().lastSequence();
+        }
+
+        /** The summary's lines of the journal and its export. */
+        void printSummary(java.io.PrintWriter err, Path dir) {
+            err.printf(
+                    "  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
+                    acknowledged(), dir, writer.durableSequence());
+            if (follower != null) {
+                err.printf(
+                        "  export:       %,d CDRs exported into %s (position %,d, %,d file(s) in the manifest); %,d"
+                                + " journal segment(s) pruned%n",
+                        follower.exported(),
+                        follower.exporter().outDir(),
+                        follower.exporter().position(),
+                        follower.exporter().manifest().size(),
+                        follower.prunedSegments());
+            }
         }
 
         /** Closes the writer (every record durable), then lets the export catch up and close its last file. */

@@ -132,7 +132,7 @@ final class MeterCommand implements Callable<Integer> {
             if (radius != null) {
                 directory.startRadius(radius, radiusClients);
             }
-            journal = cdr.live(capture != null).openJournal(context);
+            journal = cdr.openJournal(context, capture != null);
             CdrOptions.Journal opened = journal;
             status = capture != null && !quiet && !live.statusEvery.isZero()
                     ? new LiveStatus(
@@ -203,22 +203,7 @@ final class MeterCommand implements Callable<Integer> {
                 capture.printSummary(err);
             }
             if (journal != null) {
-                err.printf(
-                        "  cdrs:         %,d PGW-CDRs durable in %s (journal sequence %,d)%n",
-                        journal.acknowledged(), cdr.journal, journal.writer().durableSequence());
-                if (journal.follower() != null) {
-                    err.printf(
-                            "  export:       %,d CDRs exported into %s (position %,d, %,d file(s) in the manifest)%s%n",
-                            journal.follower().exported(),
-                            journal.exportDir(),
-                            journal.follower().exporter().position(),
-                            journal.follower().exporter().manifest().size(),
-                            cdr.pruneExported
-                                    ? String.format(
-                                            "; %,d journal segment(s) pruned",
-                                            journal.follower().prunedSegments())
-                                    : "");
-                }
+                journal.printSummary(err, cdr.journal);
             }
             err.flush();
         }

@@ -13,6 +13,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -251,13 +252,24 @@ final class MeterMetrics implements AutoCloseable {
             String help,
             String label,
             Consumer<CounterWithCallback.Callback> values) {
+        counter(r, name, help, label, () -> engine != null, values);
+    }
+
+    /** A counter read while {@code when} holds, with one label or none. */
+    private static void counter(
+            PrometheusRegistry r,
+            String name,
+            String help,
+            String label,
+            BooleanSupplier when,
+            Consumer<CounterWithCallback.Callback> values) {
         CounterWithCallback.Builder builder =
                 CounterWithCallback.builder().name(name).help(help);
         if (label != null) {
             builder.labelNames(label);
         }
         builder.callback(cb -> {
-                    if (engine != null) {
+                    if (when.getAsBoolean()) {
                         values.accept(cb);
                     }
                 })
@@ -292,17 +304,7 @@ final class MeterMetrics implements AutoCloseable {
             String help,
             String label,
             Consumer<CounterWithCallback.Callback> values) {
-        CounterWithCallback.Builder builder =
-                CounterWithCallback.builder().name(name).help(help);
-        if (label != null) {
-            builder.labelNames(label);
-        }
-        builder.callback(cb -> {
-                    if (radius() != null) {
-                        values.accept(cb);
-                    }
-                })
-                .register(r);
+        counter(r, name, help, label, () -> radius() != null, values);
     }
 
     /** The RADIUS listener whose counters are served: one on its own, or the running meter's directory's. */

@@ -29,22 +29,13 @@ final class MeterRun {
             Path sessionsJsonl,
             ProgressBar progress)
             throws IOException, InterruptedException {
-        return run(captures, context, extraListener, sessionsJsonl, progress, null);
+        return run(captures, context, extraListener, sessionsJsonl, progress, null, null);
     }
 
-    /** As above; {@code directory} (may be null) closes sessions whose binding changes while the run reads. */
-    static MeterResult run(
-            List<Path> captures,
-            FlowContext context,
-            SessionListener extraListener,
-            Path sessionsJsonl,
-            ProgressBar progress,
-            Directory directory)
-            throws IOException, InterruptedException {
-        return run(captures, context, extraListener, sessionsJsonl, progress, directory, null);
-    }
-
-    /** As above; {@code started} (if not null) is told the engine once it runs. */
+    /**
+     * As above; {@code directory} (may be null) closes sessions whose binding changes while the run reads, and
+     * {@code started} (if not null) is told the engine once it runs.
+     */
     static MeterResult run(
             List<Path> captures,
             FlowContext context,

@@ -20,20 +20,17 @@ class CdrOptionsTest {
 
     @Test
     void shouldCutRecordsHourlyLiveAndNeverForFilesUnlessTold(@TempDir Path dir) throws Exception {
-        assertThat(parse("a.pcap").live(false).effectiveTimeLimit()).isEqualTo(Duration.ZERO);
-        assertThat(parse("--interface", "lo").live(true).effectiveTimeLimit()).isEqualTo(Duration.ofHours(1));
-        assertThat(parse("--interface", "lo", "--cdr-time-limit", "0")
-                        .live(true)
-                        .effectiveTimeLimit())
+        assertThat(parse("a.pcap").effectiveTimeLimit(false)).isEqualTo(Duration.ZERO);
+        assertThat(parse("--interface", "lo").effectiveTimeLimit(true)).isEqualTo(Duration.ofHours(1));
+        assertThat(parse("--interface", "lo", "--cdr-time-limit", "0").effectiveTimeLimit(true))
                 .isEqualTo(Duration.ZERO);
-        assertThat(parse("--cdr-time-limit", "15m", "a.pcap").live(false).effectiveTimeLimit())
+        assertThat(parse("--cdr-time-limit", "15m", "a.pcap").effectiveTimeLimit(false))
                 .isEqualTo(Duration.ofMinutes(15));
         // and the processors get it: the journal's run cuts at that limit
         FlowContext context = new FlowContext();
-        CdrOptions live = parse(
-                        "--interface", "lo", "--journal", dir.resolve("j").toString())
-                .live(true);
-        try (CdrOptions.Journal journal = live.openJournal(context)) {
+        CdrOptions live =
+                parse("--interface", "lo", "--journal", dir.resolve("j").toString());
+        try (CdrOptions.Journal journal = live.openJournal(context, true)) {
             assertThat(context.recordTimeLimit()).isEqualTo(Duration.ofHours(1));
         }
     }

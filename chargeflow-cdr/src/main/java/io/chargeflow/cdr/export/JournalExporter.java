@@ -105,6 +105,11 @@ public final class JournalExporter implements AutoCloseable {
         return journalDir;
     }
 
+    /** The export directory. */
+    public Path outDir() {
+        return outDir;
+    }
+
     /** The last exported and committed sequence. */
     public long position() {
         return state.lastSequence;
