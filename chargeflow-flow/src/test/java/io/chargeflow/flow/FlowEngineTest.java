@@ -176,11 +176,9 @@ class FlowEngineTest {
         assertThat(lastEngine.flowManager().peerToPeerPackets()).isEqualTo(2);
     }
 
-    @Test
-    void shouldMarkPeerToPeerByTheDirectorysBoundAddressesWithoutPools() throws Exception {
-        // 10.45.0.1 and 10.45.0.2 are bound, 10.45.0.3 is not: the first pair talk to each other, and .3 (a key, as
-        // the sender on the subscriber side, but bound to no one) sends to .1, a subscriber
-        SubscriberDirectory directory = (hi, lo, prefix, atMs, reply) -> {
+    /** A directory that answers every address with subscriber N, N its last octet, bound from just before the ask. */
+    private static SubscriberDirectory numberedDirectory() {
+        return (hi, lo, prefix, atMs, reply) -> {
             long who = lo & 0xFF;
             reply.onLookupResult(
                     hi,
@@ -190,6 +188,13 @@ class FlowEngineTest {
                     atMs - 1,
                     Long.MAX_VALUE);
         };
+    }
+
+    @Test
+    void shouldMarkPeerToPeerByTheDirectorysBoundAddressesWithoutPools() throws Exception {
+        // 10.45.0.1 and 10.45.0.2 are bound, 10.45.0.3 is not: the first pair talk to each other, and .3 (a key, as
+        // the sender on the subscriber side, but bound to no one) sends to .1, a subscriber
+        SubscriberDirectory directory = numberedDirectory();
         BoundAddresses bound = BoundAddresses.of(
                 new long[] {0, 0}, new long[] {v4(10, 45, 0, 1), v4(10, 45, 0, 2)}, new int[] {128, 128}, 2);
         CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
@@ -218,16 +223,7 @@ class FlowEngineTest {
 
     @Test
     void shouldCarryBothIdentitiesWhenPeerToPeerSubscribersAreInTheDirectory() throws Exception {
-        SubscriberDirectory directory = (hi, lo, prefix, atMs, reply) -> {
-            long who = lo & 0xFF;
-            reply.onLookupResult(
-                    hi,
-                    lo,
-                    atMs,
-                    new Subscriber(who, "00101000000000" + who, "49151" + who, "a" + who, "basic"),
-                    atMs - 1,
-                    Long.MAX_VALUE);
-        };
+        SubscriberDirectory directory = numberedDirectory();
         CaptureBuilder.Pcap pcap = CaptureBuilder.pcap()
                 .frame(T0, udp(100, "10.45.0.1", "10.45.0.2", 10))
                 .frame(T0 + 1000, udp(200, "10.45.0.1", "10.45.0.2", 10));
