@@ -265,33 +265,30 @@ class MeterOutputsTest {
                     .findSubscriberByImsi("001010000000001")
                     .orElseThrow()
                     .subscriberId();
-            directory
-                    .store()
-                    .addBinding(
-                            io.chargeflow.subscriber.BindingKey.ipv4(0x0A07_0003),
-                            id,
-                            System.currentTimeMillis(),
-                            Long.MAX_VALUE,
-                            io.chargeflow.subscriber.BindingSource.OTHER,
-                            null);
+            bindFromNow(directory, 0x0A07_0003, id);
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (!context.boundAddresses().get().containsV4(0x0A07_0003) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertThat(context.boundAddresses().get().containsV4(0x0A07_0003)).isTrue();
             // 10.7.0.2 passes to the first subscriber: its old holder's end does not unbind it
-            directory
-                    .store()
-                    .addBinding(
-                            io.chargeflow.subscriber.BindingKey.ipv4(0x0A07_0002),
-                            id,
-                            System.currentTimeMillis(),
-                            Long.MAX_VALUE,
-                            io.chargeflow.subscriber.BindingSource.OTHER,
-                            null);
+            bindFromNow(directory, 0x0A07_0002, id);
             Thread.sleep(500);
             assertThat(context.boundAddresses().get().containsV4(0x0A07_0002)).isTrue();
             assertThat(context.boundAddresses().get().size()).isEqualTo(3);
         }
+    }
+
+    /** Binds IPv4 {@code address} to subscriber {@code id} from now on, as a feed other than RADIUS would. */
+    private static void bindFromNow(Directory directory, int address, long id) {
+        directory
+                .store()
+                .addBinding(
+                        io.chargeflow.subscriber.BindingKey.ipv4(address),
+                        id,
+                        System.currentTimeMillis(),
+                        Long.MAX_VALUE,
+                        io.chargeflow.subscriber.BindingSource.OTHER,
+                        null);
     }
 }
